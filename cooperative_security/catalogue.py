@@ -1,0 +1,122 @@
+"""Cases and works as plain records, for the command line and for notebooks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .queries import load_query
+from .store import Store
+
+
+def _v(term: Any) -> Any:
+    return None if term is None else term.value
+
+
+@dataclass
+class SourceRef:
+    work: str
+    citation: str | None
+    pages: str | None
+    section: str | None
+
+
+@dataclass
+class Event:
+    id: str
+    iri: str
+    date: str
+    date_precision: str
+    earliest: str
+    type: str
+    type_label: str | None
+    level: str | None
+    label: str | None
+    outcome: str | None = None
+    actors: list[str] = field(default_factory=list)
+    towards: list[str] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass
+class Case:
+    id: str
+    iri: str
+    label: str | None
+    kind: str | None
+    members: list[str] = field(default_factory=list)
+    member_slugs: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for event in data["events"]:
+            event.pop("earliest")
+            event.pop("iri")
+        return data
+
+
+def list_cases(store: Store) -> list[Case]:
+    cases: dict[str, Case] = {}
+    for r in store.select(load_query("cases/list")):
+        kind = _v(r["kind"])
+        cases[_v(r["case"])] = Case(_v(r["slug"]), _v(r["case"]), _v(r["label"]),
+                                    kind.rpartition("#")[2].lower() if kind else None)
+    for r in store.select(load_query("cases/members")):
+        case = cases.get(_v(r["case"]))
+        if case is not None:
+            case.members.append(_v(r["iso3"]) or _v(r["slug"]) or _v(r["member"]))
+            case.member_slugs.append(_v(r["slug"]) or _v(r["member"]))
+    events: dict[str, Event] = {}
+    for r in store.select(load_query("cases/events")):
+        case = cases.get(_v(r["case"]))
+        if case is None:
+            continue
+        iri = _v(r["event"])
+        if iri in events:  # an event typed twice: keep the first (most specific sorting is the ontology's job)
+            continue
+        level = _v(r["level"])
+        event = Event(_v(r["slug"]), iri, _v(r["date"]), _v(r["precision"]), _v(r["earliest"]), _v(r["type"]),
+                      _v(r["typeLabel"]), level.rpartition("#")[2].removesuffix("Level").lower() if level else None,
+                      _v(r["label"]), _v(r["outcome"]))
+        events[iri] = event
+        case.events.append(event)
+    for r in store.select(load_query("cases/event-actors")):
+        event = events.get(_v(r["event"]))
+        if event is not None:
+            (event.actors if _v(r["role"]) == "by" else event.towards).append(_v(r["slug"]) or _v(r["actor"]))
+    for r in store.select(load_query("cases/event-sources")):
+        event = events.get(_v(r["event"]))
+        if event is not None:
+            event.sources.append(SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"])))
+    return sorted(cases.values(), key=lambda c: c.id)
+
+
+@dataclass
+class WorkRecord:
+    key: str
+    iri: str
+    authors: list[str]
+    year: str | None
+    title: str | None
+    citation: str | None
+    cited_in: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_works(store: Store) -> list[WorkRecord]:
+    authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for r in store.select(load_query("works/authors")):
+        authors[_v(r["work"])].append((int(_v(r["position"])), _v(r["name"]) or ""))
+    cited: dict[str, list[int]] = defaultdict(list)
+    for r in store.select(load_query("works/cited-in")):
+        cited[_v(r["work"])].append(int(_v(r["number"])))
+    works = []
+    for r in store.select(load_query("works/list")):
+        iri = _v(r["work"])
+        works.append(WorkRecord(_v(r["key"]), iri, [n for _, n in sorted(authors[iri])], _v(r["year"]),
+                                _v(r["title"]), _v(r["citation"]), sorted(set(cited[iri]))))
+    return works

@@ -1,0 +1,89 @@
+"""Commands about the knowledge base: init, ingest, cases, works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..catalogue import list_cases, list_works
+from ..ingest import ingest_paths
+from ..kb import has_theory, load_bundled, open_knowledge_graph
+from ..store import open_store
+from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph
+
+
+def init(
+    store: Annotated[str, typer.Option("--store", help="oxigraph:DIR, the on-disk store to create.")],
+) -> None:
+    """Create an on-disk store holding the ontology and all the bundled data."""
+    kg = open_store(store)
+    try:
+        with err_console.status("loading the bundled ontology and data...") as status:
+            load_bundled(kg, progress=lambda f: status.update(f"loading {f}"))
+        console.print(f"{store}: {kg.count()} triples in {len(kg.graph_names())} graphs", highlight=False)
+    finally:
+        kg.close()
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: case YAML, event CSV, BibTeX, "
+                                                     "CSL-JSON, RDF.")],
+    store: StoreOption = "memory:",
+) -> None:
+    """Validate files and load them into the store, each into its own named graph: all or nothing."""
+    if store.startswith("memory"):
+        kg = open_knowledge_graph(store)
+    else:
+        kg = open_store(store)
+        if not has_theory(kg):
+            with err_console.status("first use of this store: loading the bundled ontology and data..."):
+                load_bundled(kg)
+    try:
+        with err_console.status("reading...") as status:
+            report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"))
+        for graph, count in sorted(report.graphs.items()):
+            console.print(f"{graph}: {count} triples", highlight=False)
+        console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"
+                      + (" (in memory: use --store oxigraph:DIR to keep them)" if store.startswith("memory") else ""),
+                      highlight=False)
+    finally:
+        kg.close()
+
+
+def cases(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
+    """List the cases with their members and events."""
+    with knowledge_graph(store) as kg:
+        items = list_cases(kg)
+    if fmt is Format.table:
+        for case in items:
+            emit(fmt, [{"date": e.date, "type": e.type_label or e.type, "level": e.level, "label": e.label,
+                        "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
+                       for e in case.events],
+                 [("date", "date"), ("type", "type"), ("level", "level"), ("label", "event"), ("sources", "sources")],
+                 title=f"{case.id}: {case.label} ({', '.join(case.members)})")
+        return
+    if fmt is Format.csv:
+        rows = [{"case": c.id, "members": c.members, "event": e.id, "date": e.date, "date_precision": e.date_precision,
+                 "type": e.type_label, "level": e.level, "label": e.label} for c in items for e in c.events]
+        emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
+                                          "label")])
+        return
+    emit(fmt, [c.to_json() for c in items], [])
+
+
+def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
+    """List the works of the bibliography and the footnotes that cite them."""
+    with knowledge_graph(store) as kg:
+        items = list_works(kg)
+    emit(fmt, [w.to_json() for w in items],
+         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes")],
+         title=f"{len(items)} works")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(ingest)
+    app.command()(cases)
+    app.command()(works)

@@ -1,0 +1,144 @@
+"""Commands about the typology: check, concepts, describe, query, path."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..check import run_checks
+from ..concepts import concept_path, describe, list_concepts
+from ..errors import UsageError
+from ..namespaces import compact
+from ..queries import list_queries, load_query
+from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph
+
+
+def check(
+    store: StoreOption = "memory:",
+    no_reasoner: Annotated[bool, typer.Option("--no-reasoner", help="Skip HermiT (no Java needed).")] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Check the ontology (HermiT) and the data (integrity queries, SHACL). Exit 1 on findings."""
+    with knowledge_graph(store) as kg:
+        report = run_checks(kg, reasoner=not no_reasoner)
+    if fmt is Format.json or fmt is Format.csv:
+        emit(fmt, [{"check": f.check, "term": f.term, "problem": f.problem} for f in report.findings],
+             [("check", "check"), ("term", "term"), ("problem", "problem")])
+    else:
+        for finding in report.findings:
+            console.print(f"[red]✗[/red] {finding}", highlight=False)
+        summary = f"{len(report.checks_run)} checks"
+        if report.classes:
+            summary += f", {report.classes} classes reasoned over"
+        if report.clean:
+            console.print(f"[green]✓[/green] clean: {summary}", highlight=False)
+        else:
+            err_console.print(f"{len(report.findings)} problem(s) found by {summary}", highlight=False)
+    raise typer.Exit(0 if report.clean else 1)
+
+
+def concepts(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
+    """List every concept of the typology with its definition and sources."""
+    with knowledge_graph(store) as kg:
+        items = list_concepts(kg)
+    records = [c.to_json() for c in items]
+
+    def cell(key: str, value: object) -> str:
+        if key == "sources":
+            return "; ".join(
+                f"{s['citation'] or compact(s['work'])}" + (f": {s['pages']}" if s["pages"] else "")
+                + (f" ({s['section']})" if s["section"] and not s["pages"] else "")
+                for s in value  # type: ignore[attr-defined]
+            )
+        if key == "broader":
+            return ", ".join(compact(v) for v in value)  # type: ignore[attr-defined]
+        return "" if value is None else str(value)
+
+    emit(fmt, records, [("label", "concept"), ("broader", "subclass of"), ("definition", "definition"),
+                        ("sources", "sources")], title=f"{len(records)} concepts", cell=cell)
+
+
+def describe_cmd(
+    term: Annotated[str, typer.Argument(help="A label, alternative label, CURIE (cs:Trust) or IRI.")],
+    store: StoreOption = "memory:",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Describe one concept: definition, sources, and every relation in and out."""
+    with knowledge_graph(store) as kg:
+        d = describe(kg, term)
+    if fmt is Format.json:
+        import json
+
+        data = d.concept.to_json()
+        data["relations_out"] = {k: [{"iri": i, "label": lab} for i, lab in v] for k, v in d.outgoing.items()}
+        data["relations_in"] = {k: [{"iri": i, "label": lab} for i, lab in v] for k, v in d.incoming.items()}
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    c = d.concept
+    console.print(f"[bold]{c.label}[/bold]  {compact(c.iri)}", highlight=False)
+    if c.alt_labels:
+        console.print(f"also: {', '.join(c.alt_labels)}", highlight=False)
+    console.print(f"\n{c.definition}\n", highlight=False)
+    console.print("[bold]sources[/bold]")
+    for s in c.sources:
+        where = f"pp. {s.pages}" if s.pages else f"section “{s.section}”"
+        console.print(f"  {s.citation or compact(s.work)}, {where}", highlight=False)
+    for title, groups in (("relations", d.outgoing), ("relations in", d.incoming)):
+        if groups:
+            console.print(f"\n[bold]{title}[/bold]")
+            for relation, others in sorted(groups.items()):
+                names = ", ".join(label for _, label in others)
+                console.print(f"  {relation}: {names}", highlight=False)
+
+
+def query(
+    name: Annotated[str | None, typer.Argument(help="Query name, e.g. concepts/subtypes.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the queries and their parameters.")] = False,
+    store: StoreOption = "memory:",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Run a named query from queries/ with bound parameters."""
+    if list_ or name is None:
+        rows = [{"name": q.name, "title": q.title,
+                 "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.parameters)}
+                for q in list_queries() if not q.name.startswith(("checks/", "ingest/", "classify/"))]
+        emit(fmt, rows, [("name", "query"), ("title", "answers"), ("parameters", "parameters")])
+        return
+    q = load_query(name)
+    values: dict[str, str] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--param {item!r} must be name=value")
+        values[key.strip()] = value
+    bindings = q.bind(values)
+    with knowledge_graph(store) as kg:
+        rows = kg.select(q, bindings)
+    columns = list(rows[0].keys()) if rows else []
+    records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in rows]
+    emit(fmt, records, [(c, c) for c in columns], title=q.title,
+         cell=lambda _k, v: "" if v is None else compact(str(v)))
+
+
+def path(
+    start: Annotated[str, typer.Argument(help="The first concept.")],
+    end: Annotated[str, typer.Argument(help="The second concept.")],
+    store: StoreOption = "memory:",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """The chain of relations that links two concepts (networkx over the concept graph)."""
+    with knowledge_graph(store) as kg:
+        steps = concept_path(kg, start, end)
+    records = [{"from": a, "relation": r, "to": b} for a, r, b in steps]
+    emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")],
+         cell=lambda _k, v: compact(str(v)))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(check)
+    app.command()(concepts)
+    app.command("describe")(describe_cmd)
+    app.command()(query)
+    app.command()(path)

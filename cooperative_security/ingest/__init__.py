@@ -1,0 +1,200 @@
+"""The ingest layer: source files -> validated triples -> one atomic write into the store.
+
+Every file is parsed and checked first; only when the whole batch is clean is anything written, in
+one transaction, so a bad record leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError, Problem, UsageError
+from ..namespaces import DCTERMS, PROV, RDF_TYPE, XSD, graph, instance
+from ..queries import load_query
+from ..store import Store
+from .actors import Registry, parse_actors, registry_from_rows
+from .base import Batch, load_yaml
+from .bibtex import parse_bibtex
+from .cases import parse_case
+from .citations import parse_citations
+from .csl import parse_csl
+from .events_csv import parse_event_csv
+from .rdf import parse_rdf, rdf_format
+
+#: the order files of each kind are read in (a folder is read in this order, then by name)
+ORDER = ("actors", "bibtex", "csl", "citations", "case", "events", "rdf")
+
+
+@dataclass
+class IngestReport:
+    ingest_id: str
+    files: list[str] = field(default_factory=list)
+    graphs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def classify_file(path: Path) -> str:
+    """Which reader a file needs, from its extension (and, for YAML, its top-level keys)."""
+    suffix = path.suffix.lower()
+    if suffix == ".bib":
+        return "bibtex"
+    if suffix == ".json":
+        return "csl"
+    if suffix == ".csv":
+        return "events"
+    if suffix in {".yaml", ".yml"}:
+        data = load_yaml(path)
+        if isinstance(data, dict):
+            if "footnotes" in data:
+                return "citations"
+            if "events" in data or "members" in data:
+                return "case"
+            if {"states", "organisations", "people", "societies"} & set(data):
+                return "actors"
+        raise InputError(Problem(str(path), "cannot tell what this YAML holds: a case has `events:`, "
+                                            "citations have `footnotes:`, actors have `states:`/`people:`"))
+    if rdf_format(path) is not None:
+        return "rdf"
+    raise InputError(Problem(str(path), f"unknown file type {suffix!r}: coopsec reads .yaml, .bib, .json "
+                                        "(CSL-JSON), .csv (events) and RDF (.ttl .nt .nq .trig .rdf .jsonld)"))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
+    """Files to read, with their kind, in the documented order (folders: every file inside)."""
+    found: list[tuple[str, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not files:
+                raise UsageError(f"the folder {path} holds no files to ingest")
+            found.extend((classify_file(p), p) for p in files)
+        elif path.is_file():
+            found.append((classify_file(path), path))
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return sorted(found, key=lambda kp: (ORDER.index(kp[0]), str(kp[1])))
+
+
+def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[str]]:
+    works = {r["key"].value for r in store.select(load_query("ingest/known-works"))}  # type: ignore[union-attr]
+    classes: set[str] = set()
+    events: set[str] = set()
+    for row in store.select(load_query("ingest/known-classes")):
+        local = row["class"].value.rpartition("#")[2]  # type: ignore[union-attr]
+        classes.add(local)
+        if row["event"] is not None and row["event"].value == "true":
+            events.add(local)
+    registry = registry_from_rows(store.select(load_query("ingest/actors")))
+    cases = {r["slug"].value for r in store.select(load_query("ingest/cases"))}  # type: ignore[union-attr]
+    return works, classes, events, registry, cases
+
+
+def _batch_keys(batch: Batch) -> tuple[set[str], set[str], set[str]]:
+    """Works, classes and event types that a batch itself defines."""
+    works, classes, events = set(), set(), set()
+    for triples in batch.graphs.values():
+        for t in triples:
+            if t.predicate.value.endswith("#bibKey"):
+                works.add(t.object.value)
+            if t.predicate == RDF_TYPE and t.object.value.endswith("owl#Class") and isinstance(t.subject, ox.NamedNode):
+                classes.add(t.subject.value.rpartition("#")[2])
+    return works, classes, events
+
+
+def parse_all(
+    store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None
+) -> list[Batch]:
+    """Parse and check every file against the store and each other; raise before writing anything."""
+    works, classes, events, registry, cases = _known(store)
+    batches: list[Batch] = []
+    problems: list[Problem] = []
+    for kind, path in files:
+        if progress:
+            progress(str(path))
+        try:
+            if kind == "actors":
+                batch, more = parse_actors(path)
+                registry.update(more)
+            elif kind == "bibtex":
+                batch = parse_bibtex(path)
+            elif kind == "csl":
+                batch = parse_csl(path)
+            elif kind == "citations":
+                batch = parse_citations(path)
+            elif kind == "case":
+                batch = parse_case(path, registry)
+                cases.add(path.stem)
+            elif kind == "events":
+                batch = parse_event_csv(path, registry, cases)
+            else:
+                batch = parse_rdf(path)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        w, c, _ = _batch_keys(batch)
+        works |= w
+        classes |= c
+        batches.append(batch)
+    for batch in batches:
+        for what, key, problem in batch.references:
+            known = {"work": works, "concept": classes, "event-type": events or classes}[what]
+            if key not in known:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
+    return batches
+
+
+def ingest_id(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for _, path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str]) -> IngestReport:
+    """Write all graphs of all batches, and the ingest record, in one transaction."""
+    graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for batch in batches:
+        for g, triples in batch.graphs.items():
+            graphs.setdefault(g, []).extend(triples)
+    record = instance("ingest", ident)
+    log: list[ox.Triple] = [
+        ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
+        ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
+                  ox.Literal(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                             datatype=ox.NamedNode(XSD + "dateTime"))),
+    ]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in graphs]
+    log.append(ox.Triple(record, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ident)))
+    graphs[graph(f"ingest/{ident}")] = log
+    store.replace_graphs(graphs)
+    return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None
+) -> IngestReport:
+    """Ingest files and folders into the store: all of them, or (on any problem) none."""
+    files = expand_paths(paths)
+    batches = parse_all(store, files, progress)
+    from .validate import shacl_problems
+
+    problems = shacl_problems(store, [b for b in batches if b.shacl])
+    if problems:
+        raise InputError(problems)
+    return write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
+
+
+__all__ = ["IngestReport", "ingest_paths", "expand_paths", "parse_all", "write_batches"]

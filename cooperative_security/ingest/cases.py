@@ -1,0 +1,244 @@
+"""``data/cases/*.yaml``: a relationship between actors and its dated, typed, sourced events."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import InputError, Problem
+from ..namespaces import DCTERMS, RDF_TYPE, RDFS, graph, instance
+from .actors import Registry
+from .base import Batch, FuzzyDate, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
+from .sources import source_reference
+
+CASE_KEYS = {"id", "label", "kind", "members", "from", "to", "description", "sources", "events"}
+EVENT_KEYS = {
+    "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
+    "characterised_as", "outcome",
+}
+LEVELS = {"elite": "EliteLevel", "societal": "SocietalLevel"}
+OUTCOMES = {"reciprocated", "pocketed", "exploited", "unknown"}
+KINDS = {"dyad": "Dyad", "group": "Group"}
+
+
+def case_graph(case_id: str) -> ox.NamedNode:
+    return graph(f"case/{case_id}")
+
+
+class _Case:
+    def __init__(self, path: Path, registry: Registry) -> None:
+        self.path = path
+        self.src = str(path)
+        self.registry = registry
+        self.problems: list[Problem] = []
+        self.triples: list[ox.Triple] = []
+        self.batch = Batch(self.src, kind="case", shacl=True)
+
+    def problem(self, message: str, line: int | None, field: str | None = None, record: str | None = None) -> None:
+        self.problems.append(Problem(self.src, message, line=line, field=field, record=record))
+
+    def add(self, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
+        self.triples.append(ox.Triple(s, p, o))
+
+    def date(self, value: Any, line: int | None, field: str, record: str) -> FuzzyDate | None:
+        if value is None:
+            self.problem("missing date: write YYYY, YYYY-MM or YYYY-MM-DD", line, field, record)
+            return None
+        try:
+            return parse_date(value)
+        except ValueError as exc:
+            self.problem(str(exc), line, field, record)
+            return None
+
+    def actor(self, slug: Any, line: int | None, field: str, record: str) -> ox.NamedNode | None:
+        actor = self.registry.get(slug) if isinstance(slug, str) else None
+        if actor is None:
+            self.problem(f"unknown actor {slug!r}: add it to data/actors.yaml (or an actors file you ingest)",
+                         line, field, record)
+            return None
+        return actor.iri
+
+    def sources(self, subject: ox.NamedNode | ox.BlankNode, prop: str, entries: Any, line: int | None,
+                field: str, record: str) -> int:
+        if entries is None:
+            return 0
+        if not isinstance(entries, list):
+            self.problem("expected a list of {work, pages|section}", line, field, record)
+            return 0
+        for entry in entries:
+            node, triples, problems = source_reference(entry, self.batch, record, field, line)
+            self.problems.extend(problems)
+            if triples:
+                self.add(subject, cs(prop), node)
+                self.triples.extend(triples)
+        return len(entries)
+
+
+def parse_case(path: Path, registry: Registry) -> Batch:
+    data = load_yaml(path)
+    c = _Case(path, registry)
+    if not isinstance(data, dict):
+        raise InputError(Problem(c.src, "a case file is a mapping with id, label, kind, members, events"))
+    case_id = data.get("id")
+    if not is_slug(case_id):
+        raise InputError(Problem(c.src, f"id {case_id!r} must be a kebab-case slug", line=line_of(data), field="id"))
+    if case_id != path.stem:
+        c.problem(f"the case id {case_id!r} must match the file name {path.stem!r}", line_of(data), "id", case_id)
+    for key in sorted(set(data) - CASE_KEYS):
+        c.problem(f"unknown key {key!r}; allowed: {sorted(CASE_KEYS)}", line_of(data), key, case_id)
+    case = instance("case", case_id)
+    kind = data.get("kind", "dyad")
+    c.add(case, RDF_TYPE, cs("Case"))
+    if kind in KINDS:
+        c.add(case, RDF_TYPE, cs(KINDS[kind]))
+    else:
+        c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id)
+    c.add(case, cs("slug"), plain(case_id))
+    if not data.get("label"):
+        c.problem("every case needs a label", line_of(data), "label", case_id)
+    else:
+        c.add(case, ox.NamedNode(RDFS + "label"), text(data["label"]))
+    if data.get("description"):
+        c.add(case, ox.NamedNode(DCTERMS + "description"), text(data["description"]))
+    for key, prop in (("from", "startDate"), ("to", "endDate")):
+        if data.get(key) is not None:
+            d = c.date(data[key], line_of(data), key, case_id)
+            if d:
+                c.add(case, cs(prop), d.literal())
+    _members(c, case, data, case_id, kind)
+    c.sources(case, "source", data.get("sources"), line_of(data), "sources", case_id)
+    events = data.get("events")
+    if not isinstance(events, list):
+        c.problem("expected a list of events", line_of(data), "events", case_id)
+        events = []
+    seen: set[str] = set()
+    for event in events:
+        _event(c, case, case_id, event, seen)
+    if c.problems:
+        raise InputError(c.problems)
+    c.batch.add(case_graph(case_id), c.triples)
+    return c.batch
+
+
+def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, kind: str) -> None:
+    members = data.get("members")
+    line = line_of(members, line_of(data))
+    if not isinstance(members, list) or not members:
+        c.problem("a case needs a list of members (actor ids)", line, "members", case_id)
+        return
+    if kind == "dyad" and len(members) != 2:
+        c.problem(f"a dyad has exactly two members, not {len(members)}", line, "members", case_id)
+    for member in members:
+        if isinstance(member, dict):
+            iri = c.actor(member.get("actor"), line_of(member, line), "members.actor", case_id)
+            if iri is None:
+                continue
+            c.add(case, cs("member"), iri)
+            node = ox.BlankNode()
+            c.add(case, cs("membership"), node)
+            c.add(node, cs("memberActor"), iri)
+            for key, prop in (("from", "memberFrom"), ("to", "memberTo")):
+                if member.get(key) is not None:
+                    d = c.date(member[key], line_of(member, line), f"members.{key}", case_id)
+                    if d:
+                        c.add(node, cs(prop), date_literal(d.earliest if key == "from" else d.latest))
+        else:
+            iri = c.actor(member, line, "members", case_id)
+            if iri is not None:
+                c.add(case, cs("member"), iri)
+
+
+def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str]) -> None:
+    line = line_of(event)
+    if not isinstance(event, dict):
+        c.problem("an event is a mapping with id, date, type, by, level, label, evidence", line, "events", case_id)
+        return
+    eid = event.get("id")
+    record = f"{case_id}/{eid}"
+    if not is_slug(eid):
+        c.problem(f"event id {eid!r} must be a kebab-case slug", line, "id", record)
+        return
+    if eid in seen:
+        c.problem(f"duplicate event id {eid!r} in this case", line, "id", record)
+    seen.add(eid)
+    for key in sorted(set(event) - EVENT_KEYS):
+        c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record)
+    iri = instance("event", f"{case_id}/{eid}")
+    c.add(iri, cs("inCase"), case)
+    c.add(iri, cs("slug"), plain(eid))
+    etype = event.get("type")
+    if not isinstance(etype, str) or not etype.isidentifier():
+        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record)
+    else:
+        c.add(iri, RDF_TYPE, cs(etype))
+        c.batch.references.append(("event-type", etype, Problem(
+            c.src, f"unknown event type {etype!r}: use a subclass of cs:Event from ontology/modules/events.ttl",
+            line=line, field="type", record=record)))
+    d = c.date(event.get("date"), line, "date", record)
+    if d:
+        c.add(iri, ox.NamedNode(DCTERMS + "date"), d.literal())
+        c.add(iri, cs("earliestDate"), date_literal(d.earliest))
+        c.add(iri, cs("latestDate"), date_literal(d.latest))
+        c.add(iri, cs("datePrecision"), plain(d.precision))
+    if not event.get("label"):
+        c.problem("every event needs a label", line, "label", record)
+    else:
+        c.add(iri, ox.NamedNode(RDFS + "label"), text(event["label"]))
+    if event.get("description"):
+        c.add(iri, ox.NamedNode(DCTERMS + "description"), text(event["description"]))
+    level = event.get("level", "elite")
+    if level not in LEVELS:
+        c.problem(f"level {level!r} must be elite or societal", line, "level", record)
+    else:
+        c.add(iri, cs("level"), cs(LEVELS[level]))
+    by = event.get("by")
+    if not isinstance(by, list) or not by:
+        c.problem("`by` must list the actor ids who acted", line, "by", record)
+        by = []
+    for role, slugs in (("agent", by), ("target", event.get("towards") or [])):
+        if not isinstance(slugs, list):
+            c.problem(f"`{'towards' if role == 'target' else 'by'}` must be a list of actor ids", line, role, record)
+            continue
+        for slug in slugs:
+            actor_iri = c.actor(slug, line, "by" if role == "agent" else "towards", record)
+            if actor_iri is None:
+                continue
+            c.add(iri, cs(role), actor_iri)
+            actor = c.registry[slug]
+            if d and ((actor.earliest and d.latest < actor.earliest) or (actor.latest and d.earliest > actor.latest)):
+                c.problem(f"date {d.text} is outside the lifetime of {slug} "
+                          f"({actor.earliest or '?'} to {actor.latest or 'today'})", line, "date", record)
+    if not event.get("evidence"):
+        c.problem("every event needs evidence: a list of {work, pages|section}", line, "evidence", record)
+    c.sources(iri, "evidence", event.get("evidence"), line, "evidence", record)
+    outcome = event.get("outcome")
+    if outcome is not None:
+        if outcome not in OUTCOMES:
+            c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record)
+        else:
+            c.add(iri, cs("outcome"), plain(outcome))
+    for ch in event.get("characterised_as") or []:
+        _characterisation(c, iri, ch, line, record)
+
+
+def _characterisation(c: _Case, event: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:
+    cline = line_of(ch, line)
+    if not isinstance(ch, dict) or not isinstance(ch.get("concept"), str):
+        c.problem("a characterisation is {concept: OntologyClass, work: KEY, pages|section: ...}",
+                  cline, "characterised_as", record)
+        return
+    extra = {k: v for k, v in ch.items() if k not in {"concept", "disputed_by"}}
+    node, triples, problems = source_reference(extra, c.batch, record, "characterised_as", cline)
+    c.problems.extend(problems)
+    c.add(event, cs("characterisation"), node)
+    c.triples.extend(triples)
+    c.add(node, cs("concept"), cs(ch["concept"]))
+    c.batch.references.append(("concept", ch["concept"], Problem(
+        c.src, f"unknown concept {ch['concept']!r}: use a class of the ontology", line=cline,
+        field="characterised_as.concept", record=record)))
+    for key in ch.get("disputed_by") or []:
+        c.add(node, cs("disputedBy"), instance("work", key))
+        c.batch.references.append(("work", key, Problem(
+            c.src, f"unknown work {key!r}", line=cline, field="characterised_as.disputed_by", record=record)))

@@ -1,0 +1,158 @@
+"""``data/citations.yaml``: the chapter's footnotes, what each cites where and why (CiTO)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import InputError, Problem
+from ..namespaces import CITO, RDF_TYPE, RDFS, instance
+from .base import Batch, cs, integer, is_slug, line_of, load_yaml, plain, text
+from .works import BIBLIOGRAPHY_GRAPH
+
+FUNCTIONS = {
+    "citesAsAuthority", "citesForInformation", "citesAsEvidence", "usesMethodIn", "agreesWith",
+    "disputes", "extends", "critiques", "discusses", "obtainsSupportFrom", "quotes", "qualifies",
+    "citesAsRelated", "citesAsDataSource", "supports", "usesConclusionsFrom",
+}
+POSITION_RELATIONS = {"agreesWith", "disputes", "extends", "critiques", "qualifies", "supports"}
+
+
+def parse_citations(path: Path) -> Batch:
+    data = load_yaml(path)
+    src = str(path)
+    batch = Batch(src, kind="citations", shacl=True)
+    problems: list[Problem] = []
+    if not isinstance(data, dict) or not isinstance(data.get("footnotes"), list):
+        raise InputError(Problem(src, "expected `chapter: KEY` and a `footnotes:` list"))
+    chapter_key = data.get("chapter")
+    if not is_slug(chapter_key):
+        raise InputError(Problem(src, "`chapter` must be the bibliography key of the citing work",
+                                 line=line_of(data), field="chapter"))
+    chapter = instance("work", chapter_key)
+    batch.references.append(("work", chapter_key, Problem(src, f"unknown work {chapter_key!r}",
+                                                            line=line_of(data), field="chapter")))
+    t: list[ox.Triple] = []
+    seen: set[int] = set()
+    for note in data["footnotes"]:
+        line = line_of(note)
+        if not isinstance(note, dict) or not isinstance(note.get("footnote"), int):
+            problems.append(Problem(src, "each footnote needs `footnote: N`", line=line))
+            continue
+        number = note["footnote"]
+        record = f"footnote {number}"
+        if number in seen:
+            problems.append(Problem(src, f"footnote {number} appears twice", line=line, record=record))
+        seen.add(number)
+        fn = instance("footnote", str(number))
+        t += [
+            ox.Triple(fn, RDF_TYPE, cs("Footnote")),
+            ox.Triple(fn, cs("number"), integer(number)),
+            ox.Triple(fn, cs("inWork"), chapter),
+            ox.Triple(fn, ox.NamedNode(RDFS + "label"), text(f"note {number}")),
+        ]
+        if note.get("section"):
+            t.append(ox.Triple(fn, cs("section"), plain(note["section"])))
+        else:
+            problems.append(Problem(src, "missing section", line=line, field="section", record=record))
+        if note.get("claim"):
+            t.append(ox.Triple(fn, cs("claim"), text(note["claim"])))
+        else:
+            problems.append(Problem(src, "missing claim (what the note supports, in own words)", line=line,
+                                    field="claim", record=record))
+        if note.get("note"):
+            t.append(ox.Triple(fn, cs("noteContent"), text(note["note"])))
+        for concept in note.get("concepts") or []:
+            t.append(ox.Triple(fn, cs("about"), cs(concept)))
+            batch.references.append(("concept", concept, Problem(
+                src, f"unknown concept {concept!r}", line=line, field="concepts", record=record)))
+        cites = note.get("cites") or []
+        if not cites and not note.get("note"):
+            problems.append(Problem(src, "a note that cites nothing needs `note:` with its content",
+                                    line=line, field="note", record=record))
+        for index, cite in enumerate(cites, 1):
+            t += _citation(cite, index, number, chapter, batch, problems, line_of(cite, line))
+    expected = set(range(1, max(seen, default=0) + 1))
+    if seen and seen != expected:
+        missing = sorted(expected - seen)
+        problems.append(Problem(src, f"footnotes missing from the sequence: {missing}"))
+    for index, position in enumerate(data.get("positions") or [], 1):
+        t += _position(position, index, batch, problems)
+    if problems:
+        raise InputError(problems)
+    batch.add(BIBLIOGRAPHY_GRAPH, t)
+    return batch
+
+
+def _citation(cite: Any, index: int, number: int, chapter: ox.NamedNode, batch: Batch,
+              problems: list[Problem], line: int | None) -> list[ox.Triple]:
+    record = f"footnote {number}"
+    if not isinstance(cite, dict) or not is_slug(cite.get("work")):
+        problems.append(Problem(batch.source, "a citation is {work: KEY, pages: ..., function: ...}",
+                                line=line, field="cites", record=record))
+        return []
+    function = cite.get("function", "citesForInformation")
+    if function not in FUNCTIONS:
+        problems.append(Problem(batch.source, f"function {function!r} is not a CiTO property we know; "
+                                              f"use one of {sorted(FUNCTIONS)}", line=line,
+                                field="cites.function", record=record))
+        return []
+    cited = instance("work", cite["work"])
+    batch.references.append(("work", cite["work"], Problem(
+        batch.source, f"unknown work {cite['work']!r}: add it to data/bibliography.bib", line=line,
+        field="cites.work", record=record)))
+    node = instance("citation", f"fn{number}-{index}")
+    out = [
+        ox.Triple(node, RDF_TYPE, ox.NamedNode(CITO + "Citation")),
+        ox.Triple(node, ox.NamedNode(CITO + "hasCitingEntity"), chapter),
+        ox.Triple(node, ox.NamedNode(CITO + "hasCitedEntity"), cited),
+        ox.Triple(node, ox.NamedNode(CITO + "hasCitationCharacterization"), ox.NamedNode(CITO + function)),
+        ox.Triple(node, cs("inFootnote"), instance("footnote", str(number))),
+        ox.Triple(chapter, ox.NamedNode(CITO + function), cited),
+    ]
+    if cite.get("pages") is not None:
+        out.append(ox.Triple(node, cs("pages"), plain(str(cite["pages"]))))
+    return out
+
+
+def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
+    line = line_of(position)
+    record = f"position {index}"
+    if not isinstance(position, dict):
+        problems.append(Problem(batch.source, "a position is {subject, relation, object, about, claim}",
+                                line=line, record=record))
+        return []
+    relation = position.get("relation")
+    subject, obj = position.get("subject"), position.get("object")
+    if relation not in POSITION_RELATIONS:
+        problems.append(Problem(batch.source, f"relation {relation!r} must be one of {sorted(POSITION_RELATIONS)}",
+                                line=line, field="relation", record=record))
+        return []
+    if not (is_slug(subject) and is_slug(obj)):
+        problems.append(Problem(batch.source, "subject and object must be bibliography keys", line=line,
+                                record=record))
+        return []
+    for key, field in ((subject, "subject"), (obj, "object")):
+        batch.references.append(("work", key, Problem(batch.source, f"unknown work {key!r}", line=line,
+                                                      field=field, record=record)))
+    node = instance("position", f"{subject}-{relation.lower()}-{obj}")
+    s_iri, o_iri = instance("work", subject), instance("work", obj)
+    out = [
+        ox.Triple(s_iri, ox.NamedNode(CITO + relation), o_iri),
+        ox.Triple(node, RDF_TYPE, cs("ScholarlyPosition")),
+        ox.Triple(node, cs("holder"), s_iri),
+        ox.Triple(node, cs("relation"), ox.NamedNode(CITO + relation)),
+        ox.Triple(node, cs("target"), o_iri),
+    ]
+    if position.get("about"):
+        out.append(ox.Triple(node, cs("about"), cs(position["about"])))
+        batch.references.append(("concept", position["about"], Problem(
+            batch.source, f"unknown concept {position['about']!r}", line=line, field="about", record=record)))
+    if position.get("claim"):
+        out.append(ox.Triple(node, cs("claim"), text(position["claim"])))
+    evidence = position.get("evidence") or {}
+    if isinstance(evidence, dict) and evidence.get("footnote") is not None:
+        out.append(ox.Triple(node, cs("inFootnote"), instance("footnote", str(evidence["footnote"]))))
+    return out

@@ -1,0 +1,68 @@
+"""SHACL validation of curated data (cases, actors, citations) with pyshacl."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from ..errors import Problem
+from ..namespaces import SH, compact
+from ..resources import ontology_dir
+from ..store import Store
+from .base import Batch
+
+
+@cache
+def _shapes_nt(root: Path) -> bytes:
+    files = sorted((root / "shapes").glob("*.ttl"))
+    triples: list[ox.Triple] = []
+    for path in files:
+        triples += [q.triple for q in ox.parse(path.read_bytes(), ox.RdfFormat.TURTLE)]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def shapes_graph(root: Path | None = None) -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(data=_shapes_nt(root or ontology_dir()), format="nt")
+    return g
+
+
+def validate_triples(triples: list[ox.Triple], source: str, root: Path | None = None) -> list[Problem]:
+    """Run the shapes over the triples; each violation becomes a Problem naming the node."""
+    import pyshacl
+
+    data = rdflib.Graph()
+    data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes_graph(root), inference="none", allow_warnings=True
+    )
+    if conforms:
+        return []
+    sh = rdflib.Namespace(SH)
+    problems = []
+    for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        severity = report.value(result, sh.resultSeverity)
+        if severity is not None and severity != sh.Violation:
+            continue
+        focus = report.value(result, sh.focusNode)
+        path = report.value(result, sh.resultPath)
+        message = report.value(result, sh.resultMessage)
+        problems.append(Problem(
+            source,
+            str(message or "does not conform to the shapes"),
+            field=compact(str(path)) if path is not None else None,
+            record=compact(str(focus)) if isinstance(focus, rdflib.URIRef) else None,
+        ))
+    return sorted(problems, key=str)
+
+
+def shacl_problems(store: Store, batches: list[Batch]) -> list[Problem]:
+    del store  # the shapes look at the batch alone: references were checked against the store before
+    problems: list[Problem] = []
+    for batch in batches:
+        triples = [t for ts in batch.graphs.values() for t in ts]
+        problems += validate_triples(triples, batch.source)
+    return problems

@@ -1,0 +1,62 @@
+"""The knowledge graph: open a store holding the bundled ontology and data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .ingest import expand_paths, ingest_id, parse_all, write_batches
+from .namespaces import graph
+from .ontology import ONTOLOGY_GRAPH, load_ontology_triples, parse_rdf_file
+from .resources import data_dir, ontology_dir
+from .store import Store, open_store
+
+SHAPES_GRAPH = graph("shapes")
+RULES_GRAPH = graph("rules")
+
+
+def bundled_data_files(root: Path | None = None) -> list[Path]:
+    """The curated files, in the order they are loaded."""
+    base = root or data_dir()
+    files = [base / "actors.yaml", base / "bibliography.bib", base / "citations.yaml"]
+    files += sorted((base / "cases").glob("*.yaml"))
+    return [f for f in files if f.is_file()]
+
+
+def load_theory(store: Store) -> None:
+    """The ontology, the SHACL shapes and the classification rules, each in its named graph."""
+    graphs: dict[ox.NamedNode, list[ox.Triple]] = {ONTOLOGY_GRAPH: load_ontology_triples()}
+    shapes: list[ox.Triple] = []
+    for path in sorted((ontology_dir() / "shapes").glob("*.ttl")):
+        shapes += parse_rdf_file(path)
+    graphs[SHAPES_GRAPH] = shapes
+    rules = data_dir() / "rules.ttl"
+    if rules.is_file():
+        graphs[RULES_GRAPH] = parse_rdf_file(rules)
+    store.replace_graphs(graphs)
+
+
+def load_bundled(store: Store, progress: Callable[[str], None] | None = None) -> None:
+    """Load the ontology and every bundled data file into the store."""
+    load_theory(store)
+    files = expand_paths(bundled_data_files())
+    batches = parse_all(store, files, progress)
+    write_batches(store, batches, ingest_id(files), [p.name for _, p in files])
+
+
+def has_theory(store: Store) -> bool:
+    return ONTOLOGY_GRAPH.value in store.graph_names()
+
+
+def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] | None = None) -> Store:
+    """``memory:`` loads the bundled knowledge graph afresh; other stores must be initialised."""
+    store = open_store(spec)
+    if spec.startswith("memory"):
+        load_bundled(store, progress)
+    elif not has_theory(store):
+        store.close()
+        raise UsageError(f"the store {spec} holds no coopsec ontology; create it with `coopsec init --store {spec}`")
+    return store

@@ -1,0 +1,115 @@
+"""Load a SPARQL query from ``queries/`` by name and describe its parameters.
+
+Every ``.rq`` file starts with a comment header::
+
+    # Subtypes of a concept
+    #
+    # Answers: every class below the concept, directly or not.
+    # Parameters:
+    #   ?concept iri  the concept, e.g. cs:SecurityRegime
+
+Parameters are never pasted into the query text: the store binds them (see
+:meth:`cooperative_security.store.Store.select`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import UsageError
+from .namespaces import XSD, expand
+from .resources import queries_dir
+
+_PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|integer|date|decimal)\s+(?P<doc>.*)$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    doc: str
+
+    def to_term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """Turn a command-line value into an RDF term of the declared kind."""
+        try:
+            if self.kind == "iri":
+                return ox.NamedNode(expand(value))
+            if self.kind == "integer":
+                return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
+            if self.kind == "decimal":
+                return ox.Literal(str(float(value)), datatype=ox.NamedNode(XSD + "decimal"))
+            if self.kind == "date":
+                return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+            return ox.Literal(value)
+        except ValueError as exc:
+            raise UsageError(f"parameter {self.name}: {value!r} is not a valid {self.kind}: {exc}")
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    path: Path
+    text: str
+    title: str
+    answers: str
+    parameters: tuple[Parameter, ...] = field(default=())
+
+    def bind(self, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Check command-line ``name=value`` pairs against the header and make terms."""
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise UsageError(
+                f"query {self.name} has no parameter {', '.join(unknown)}; "
+                f"its parameters: {', '.join(known) or 'none'}"
+            )
+        missing = sorted(set(known) - set(values))
+        if missing:
+            raise UsageError(f"query {self.name} needs --param {missing[0]}=VALUE ({known[missing[0]].doc})")
+        return {name: known[name].to_term(value) for name, value in values.items()}
+
+
+def _parse(name: str, path: Path) -> Query:
+    text = path.read_text(encoding="utf-8")
+    header = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        header.append(line)
+    if not header:
+        raise ValueError(f"{path}: a query file must start with a comment header")
+    title = header[0].lstrip("# ").strip()
+    answers = ""
+    params: list[Parameter] = []
+    for line in header[1:]:
+        body = line.lstrip("#").strip()
+        if body.lower().startswith("answers:"):
+            answers = body.split(":", 1)[1].strip()
+        match = _PARAM.match(line)
+        if match:
+            params.append(Parameter(match["name"], match["kind"], match["doc"].strip()))
+    return Query(name, path, text, title, answers, tuple(params))
+
+
+@cache
+def load_query(name: str, root: Path | None = None) -> Query:
+    """``load_query("concepts/subtypes")`` reads ``queries/concepts/subtypes.rq``."""
+    base = root or queries_dir()
+    path = base / f"{name}.rq"
+    if not path.is_file():
+        raise UsageError(f"no query named {name!r}; try `coopsec query --list`")
+    return _parse(name, path)
+
+
+def list_queries(folder: str | None = None, root: Path | None = None) -> list[Query]:
+    base = root or queries_dir()
+    start = base / folder if folder else base
+    return [
+        load_query(str(p.relative_to(base).with_suffix("")), root)
+        for p in sorted(start.rglob("*.rq"))
+    ]

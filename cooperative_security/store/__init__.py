@@ -1,0 +1,65 @@
+"""One interface to the triple store, several backends.
+
+``open_store("memory:")`` gives an in-memory embedded store, ``open_store("oxigraph:DIR")`` an
+on-disk one (both pyoxigraph). Every backend answers the same ``.rq`` files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+from ..errors import UsageError
+from ..queries import Query
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term | None]
+Bindings = Mapping[str, Term]
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What the rest of coopsec needs from a store."""
+
+    spec: str
+
+    def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
+        """Run a SELECT; each row maps variable names to terms (None when unbound)."""
+
+    def ask(self, query: Query | str, bindings: Bindings | None = None) -> bool: ...
+
+    def construct(self, query: Query | str, bindings: Bindings | None = None) -> list[ox.Triple]: ...
+
+    def update(self, update: Query | str) -> None:
+        """Run a SPARQL update atomically."""
+
+    def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> int:
+        """Atomically replace the content of each named graph; returns the triples written."""
+
+    def graph_names(self) -> list[str]: ...
+
+    def count(self, graph: ox.NamedNode | None = None) -> int: ...
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(spec: str = "memory:") -> Store:
+    """Open a store from its spec: ``memory:``, ``oxigraph:DIR``."""
+    from .embedded import EmbeddedStore
+
+    scheme, _, rest = spec.partition(":")
+    if scheme == "memory" and not rest:
+        return EmbeddedStore(None)
+    if scheme == "oxigraph" and rest:
+        return EmbeddedStore(rest)
+    raise UsageError(
+        f"unknown store {spec!r}: use memory: (in memory, the default) "
+        "or oxigraph:DIR (an on-disk store in folder DIR)"
+    )
+
+
+__all__ = ["Store", "Row", "Term", "Bindings", "open_store"]
