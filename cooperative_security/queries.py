@@ -96,12 +96,15 @@ def _parse(name: str, path: Path) -> Query:
     return Query(name, path, text, title, answers, tuple(params))
 
 
-@cache
 def load_query(name: str, root: Path | None = None) -> Query:
     """``load_query("concepts/subtypes")`` reads ``queries/concepts/subtypes.rq``."""
-    base = root or queries_dir()
+    return _load(name, root or queries_dir())
+
+
+@cache
+def _load(name: str, base: Path) -> Query:
     path = base / f"{name}.rq"
-    if not path.is_file():
+    if ".." in Path(name).parts or not path.is_file():
         raise UsageError(f"no query named {name!r}; try `coopsec query --list`")
     return _parse(name, path)
 

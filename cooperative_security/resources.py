@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -10,7 +11,17 @@ _CHECKOUT = _PACKAGE.parent
 
 
 def resource_root() -> Path:
-    """The folder holding ``ontology/``, ``data/`` and ``queries/``."""
+    """The folder holding ``ontology/``, ``data/`` and ``queries/``.
+
+    ``COOPSEC_RESOURCES`` points elsewhere (a working copy of the ontology, say); otherwise the
+    copy inside the installed wheel, otherwise the checkout this package sits in.
+    """
+    override = os.environ.get("COOPSEC_RESOURCES")
+    if override:
+        root = Path(override)
+        if not (root / "ontology").is_dir():
+            raise FileNotFoundError(f"COOPSEC_RESOURCES={override} holds no ontology/ folder")
+        return root
     if (_INSTALLED / "ontology").is_dir():
         return _INSTALLED
     if (_CHECKOUT / "ontology").is_dir():

@@ -106,8 +106,8 @@ def _actor(
     for key, prop in (("role", "role"), ("note", "note")):
         if entry.get(key):
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
-    if entry.get("state"):
-        triples.append(ox.Triple(iri, cs("ofState"), instance("state", entry["state"])))
+    for state in ([entry["state"]] if entry.get("state") else []) + list(entry.get("states") or []):
+        triples.append(ox.Triple(iri, cs("ofState"), instance("state", state)))
     actor = Actor(
         slug,
         iri,

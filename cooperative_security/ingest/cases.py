@@ -8,12 +8,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
-from ..namespaces import DCTERMS, RDF_TYPE, RDFS, graph, instance
+from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
 from .actors import Registry
 from .base import Batch, FuzzyDate, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
 from .sources import source_reference
 
-CASE_KEYS = {"id", "label", "kind", "members", "from", "to", "description", "sources", "events"}
+CASE_KEYS = {
+    "id", "label", "kind", "members", "from", "to", "description", "sources", "events", "characterised_as", "note",
+}
 EVENT_KEYS = {
     "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
     "characterised_as", "outcome",
@@ -109,6 +111,10 @@ def parse_case(path: Path, registry: Registry) -> Batch:
                 c.add(case, cs(prop), d.literal())
     _members(c, case, data, case_id, kind)
     c.sources(case, "source", data.get("sources"), line_of(data), "sources", case_id)
+    for ch in data.get("characterised_as") or []:
+        _characterisation(c, case, ch, line_of(data), case_id)
+    if data.get("note"):
+        c.add(case, cs("note"), text(data["note"]))
     events = data.get("events")
     if not isinstance(events, list):
         c.problem("expected a list of events", line_of(data), "events", case_id)
@@ -223,18 +229,23 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
         _characterisation(c, iri, ch, line, record)
 
 
-def _characterisation(c: _Case, event: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:
+def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:
+    """How a work reads an event or a case: ``{concept, work, pages|section, negated, disputed_by}``."""
     cline = line_of(ch, line)
     if not isinstance(ch, dict) or not isinstance(ch.get("concept"), str):
         c.problem("a characterisation is {concept: OntologyClass, work: KEY, pages|section: ...}",
                   cline, "characterised_as", record)
         return
-    extra = {k: v for k, v in ch.items() if k not in {"concept", "disputed_by"}}
+    extra = {k: v for k, v in ch.items() if k not in {"concept", "disputed_by", "negated", "note"}}
     node, triples, problems = source_reference(extra, c.batch, record, "characterised_as", cline)
     c.problems.extend(problems)
-    c.add(event, cs("characterisation"), node)
+    c.add(subject, cs("characterisation"), node)
     c.triples.extend(triples)
     c.add(node, cs("concept"), cs(ch["concept"]))
+    if ch.get("negated"):
+        c.add(node, cs("negated"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
+    if ch.get("note"):
+        c.add(node, cs("note"), text(ch["note"]))
     c.batch.references.append(("concept", ch["concept"], Problem(
         c.src, f"unknown concept {ch['concept']!r}: use a class of the ontology", line=cline,
         field="characterised_as.concept", record=record)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, graph, instance
+from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, XSD, graph, instance
 from .base import cs, plain, text
 
 BIBLIOGRAPHY_GRAPH = graph("bibliography")
@@ -105,7 +105,9 @@ def work_triples(work: Work) -> list[ox.Triple]:
     add(cs("shortCitation"), plain(short_citation(work)))
     add(ox.NamedNode(DCTERMS + "title"), text(work.title, None))
     if work.year:
-        add(ox.NamedNode(DCTERMS + "issued"), plain(work.year))
+        year = work.year[:4]
+        add(ox.NamedNode(DCTERMS + "issued"),
+            ox.Literal(year, datatype=ox.NamedNode(XSD + "gYear")) if year.isdigit() else plain(work.year))
     for role, people in (("creator", work.authors), ("editor", work.editors)):
         prop = ox.NamedNode(DCTERMS + "creator") if role == "creator" else ox.NamedNode(BIBO + "editor")
         list_prop = ox.NamedNode(BIBO + ("authorList" if role == "creator" else "editorList"))

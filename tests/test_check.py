@@ -1,0 +1,66 @@
+"""``coopsec check``: clean on the shipped ontology; names the offending IRI when something is wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cooperative_security.ontology import java_available
+
+needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs Java")
+
+
+@needs_java
+def test_check_passes_on_the_shipped_ontology_and_data(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("check")
+    assert result.code == 0, result.out + result.err
+    assert "clean" in result.out
+    classes = int(re.search(r"(\d+) classes reasoned over", result.out).group(1))  # type: ignore[union-attr]
+    assert classes >= 90
+
+
+def test_check_fails_naming_the_class_stripped_of_its_definition(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    module = resources_copy / "ontology" / "modules" / "trust.ttl"
+    text = module.read_text(encoding="utf-8")
+    # strip the definition of one class (the first skos:definition in the module)
+    stripped, n = re.subn(r'skos:definition\s+"(?:[^"\\]|\\.)*"@en\s*;', "", text, count=1)
+    assert n == 1
+    module.write_text(stripped, encoding="utf-8")
+    block = text[: text.index("skos:definition")]
+    victim = re.findall(r"^(cs:\w+)\s+a\s+owl:Class", block, re.MULTILINE)[-1]
+    result = cli("check", "--no-reasoner")
+    assert result.code == 1
+    assert f"{victim} has no definition" in result.out
+
+
+def test_check_fails_on_a_dangling_work(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    module = resources_copy / "ontology" / "modules" / "trust.ttl"
+    text = module.read_text(encoding="utf-8")
+    module.write_text(text.replace("work:hollis-1998", "work:hollis-1889", 1), encoding="utf-8")
+    result = cli("check", "--no-reasoner")
+    assert result.code == 1
+    assert "hollis-1889, which is not in the bibliography" in result.out
+
+
+@needs_java
+def test_hermit_reports_an_unsatisfiable_class(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    extra = resources_copy / "ontology" / "modules" / "zz-broken.ttl"
+    extra.write_text(
+        "@prefix cs: <https://w3id.org/coopsec/ontology#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "cs:Impossible a owl:Class ; rdfs:subClassOf cs:ConflictFormation, cs:SecurityCommunity .\n",
+        encoding="utf-8",
+    )
+    result = cli("check")
+    assert result.code == 1
+    assert "cs:Impossible is unsatisfiable" in result.out
+
+
+def test_check_exits_2_when_java_is_missing(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PATH", "/nonexistent")
+    result = cli("check")
+    assert result.code == 2
+    assert "Java" in result.err

@@ -1,0 +1,97 @@
+"""Every query file has a header; parameters are bound, never pasted."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cooperative_security.errors import UsageError
+from cooperative_security.queries import list_queries, load_query
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_query_file_starts_with_a_header_saying_what_it_answers() -> None:
+    queries = list_queries()
+    assert len(queries) >= 25
+    for q in queries:
+        assert q.title, q.path
+        assert q.answers, f"{q.path} has no 'Answers:' line"
+        for param in q.parameters:
+            body = "\n".join(line for line in q.text.splitlines() if not line.startswith("#"))
+            assert f"?{param.name}" in body, f"{q.name} declares ?{param.name} but never uses it"
+
+
+def test_every_query_parses(kg) -> None:  # type: ignore[no-untyped-def]
+    for q in list_queries():
+        if q.name.startswith("classify/"):
+            continue
+        bindings = {p.name: p.to_term("cs:Trust" if p.kind == "iri" else "x") for p in q.parameters}
+        kg.select(q, bindings)
+
+
+def test_unknown_and_missing_parameters_are_usage_errors() -> None:
+    q = load_query("concepts/subtypes")
+    with pytest.raises(UsageError, match="needs --param concept"):
+        q.bind({})
+    with pytest.raises(UsageError, match="has no parameter colour"):
+        q.bind({"concept": "cs:Trust", "colour": "red"})
+
+
+def test_a_query_name_cannot_escape_the_queries_folder() -> None:
+    with pytest.raises(UsageError):
+        load_query("../pyproject")
+
+
+HOSTILE = [
+    '"',
+    "'",
+    '""" } ; DROP ALL ; SELECT * {',
+    "} UNION { ?s ?p ?o }",
+    "<http://evil/> ",
+    "line\nbreak",
+    "\\u0022 escaped",
+    "∀ Unicode ünïcödé 安全",
+    "# comment",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_bind_as_plain_literals(kg, value: str) -> None:  # type: ignore[no-untyped-def]
+    q = load_query("concepts/find")
+    rows = kg.select(q, q.bind({"text": value}))
+    assert rows == []
+    rows = kg.select(q, q.bind({"text": "security dilemma"}))
+    assert len(rows) == 1
+
+
+def test_python_code_never_builds_sparql_by_formatting() -> None:
+    """No f-string, % or + builds text that looks like SPARQL, outside the one term serialiser."""
+    keywords = ("SELECT ", "INSERT ", "DELETE ", "CONSTRUCT ", "WHERE {", "PREFIX ", "ASK ", "DROP ")
+    allowed = {ROOT / "cooperative_security" / "store" / "sparql_text.py"}
+    offenders = []
+    for path in (ROOT / "cooperative_security").rglob("*.py"):
+        if path in allowed:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            parts: list[str] = []
+            if isinstance(node, ast.JoinedStr):
+                parts = [v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+                parts = [s.value for s in (node.left, node.right) if isinstance(s, ast.Constant)
+                         and isinstance(s.value, str)]
+            if any(k in part.upper() for part in parts for k in keywords):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_substitution_never_changes_the_query_structure() -> None:
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x")))
+    for value in HOSTILE:
+        rows = list(store.query("SELECT ?s WHERE { ?s <urn:p> ?v }", substitutions={ox.Variable("v"): ox.Literal(value)}))
+        assert rows == []
