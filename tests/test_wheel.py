@@ -1,0 +1,52 @@
+"""A plain (non-editable) install carries the ontology, data and queries and gives a working coopsec."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(out), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    return next(out.glob("coopsec-*.whl"))
+
+
+def test_the_wheel_contains_ontology_data_and_queries(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    base = "cooperative_security/_resources/"
+    assert base + "ontology/coopsec.ttl" in names
+    assert base + "data/bibliography.bib" in names
+    assert base + "data/cases/france-germany.yaml" in names
+    assert base + "queries/checks/class-without-label-violation.rq" in names
+    assert "cooperative_security/py.typed" in names
+    modules = [n for n in names if n.startswith(base + "ontology/modules/")]
+    assert len(modules) >= 6
+
+
+def test_a_plain_install_runs_from_anywhere(wheel: Path, tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)],
+                   check=True, capture_output=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run([str(venv / "bin" / "coopsec"), "concepts", "--format", "json"], cwd=elsewhere,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) >= 90
+    where = subprocess.run([str(python), "-c", "import cooperative_security.resources as r; print(r.resource_root())"],
+                           cwd=elsewhere, capture_output=True, text=True, check=True).stdout
+    assert "_resources" in where
