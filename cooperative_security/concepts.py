@@ -62,7 +62,7 @@ def list_concepts(store: Store) -> list[Concept]:
 
 def resolve(store: Store, text: str) -> str:
     """A label, alternative label, CURIE (``cs:Trust``) or IRI -> the concept's IRI."""
-    rows = store.select(load_query("concepts/find"), {"text": ox.Literal(text)})
+    rows = store.select(load_query("concepts/find"), {"text": ox.Literal(" ".join(text.lower().split()))})
     if len(rows) == 1:
         return rows[0]["concept"].value  # type: ignore[union-attr]
     if len(rows) > 1:

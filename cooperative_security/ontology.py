@@ -72,9 +72,12 @@ def reason(triples: list[ox.Triple]) -> ReasonerReport:
         )
     import owlready2
 
+    # The modules are already merged in: owlready2 must not try to fetch the imports from the web.
+    imports = ox.NamedNode("http://www.w3.org/2002/07/owl#imports")
+    local = [t for t in triples if t.predicate != imports]
     with tempfile.TemporaryDirectory(prefix="coopsec-owl-") as tmp:
         path = Path(tmp) / "coopsec.nt"
-        path.write_bytes(to_ntriples(triples))
+        path.write_bytes(to_ntriples(local))
         world = owlready2.World()
         onto = world.get_ontology(path.as_uri()).load()
         try:

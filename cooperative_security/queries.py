@@ -47,7 +47,7 @@ class Parameter:
                 return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
             return ox.Literal(value)
         except ValueError as exc:
-            raise UsageError(f"parameter {self.name}: {value!r} is not a valid {self.kind}: {exc}")
+            raise UsageError(f"parameter {self.name}: {value!r} is not a valid {self.kind}: {exc}") from exc
 
 
 @dataclass(frozen=True)

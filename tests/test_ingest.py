@@ -94,13 +94,13 @@ def test_reingesting_the_same_file_duplicates_nothing(store, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("mutation", "expected_line", "expected_text"),
     [
-        (lambda t: t.replace("    date: 1955\n", ""), 19, "missing date"),
+        (lambda t: t.replace("    date: 1955\n", ""), 16, "missing date"),
         (lambda t: t.replace("by: [gfr]", "by: [atlantis]"), 19, "unknown actor 'atlantis'"),
-        (lambda t: t.replace("date: 1955", "date: 1955-13-40"), 19, "1955-13-40"),
-        (lambda t: t.replace("id: second-move", "id: first-move"), 19, "duplicate event id"),
-        (lambda t: t.replace("type: Admission", "type: Teleportation"), 19, "unknown event type"),
-        (lambda t: t.replace("work: milward-2006", "work: nobody-1999"), 10, "unknown work 'nobody-1999'"),
-        (lambda t: t.replace("date: 1951-04", "date: 1931-04"), 10, "outside the lifetime of gfr"),
+        (lambda t: t.replace("date: 1955", "date: 1955-13-40"), 17, "'1955-13-40' is not a valid date"),
+        (lambda t: t.replace("id: second-move", "id: first-move"), 16, "duplicate event id"),
+        (lambda t: t.replace("type: Admission", "type: Teleportation"), 18, "unknown event type"),
+        (lambda t: t.replace("work: milward-2006", "work: nobody-1999"), 15, "unknown work 'nobody-1999'"),
+        (lambda t: t.replace("date: 1951-04", "date: 1931-04"), 9, "outside the lifetime of gfr"),
     ],
     ids=["missing-date", "unknown-actor", "bad-date", "duplicate-id", "unknown-type", "unknown-work", "lifetime"],
 )

@@ -39,9 +39,13 @@ class Batch:
 
 
 class LocatedDict(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers the line it starts on."""
+    """A YAML mapping that remembers the line it starts on, and the line of each key."""
 
     line: int = 0
+    key_lines: dict[str, int] | None = None
+
+    def line_of_key(self, key: str) -> int:
+        return (self.key_lines or {}).get(key, self.line)
 
 
 class LocatedList(list):  # type: ignore[type-arg]
@@ -55,6 +59,7 @@ class _Loader(yaml.SafeLoader):
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     loader.flatten_mapping(node)
     value = LocatedDict()
+    value.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in value:
@@ -62,6 +67,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         value[key] = loader.construct_object(value_node, deep=True)
+        value.key_lines[str(key)] = key_node.start_mark.line + 1
     value.line = node.start_mark.line + 1
     return value
 
@@ -142,11 +148,15 @@ def parse_date(value: Any) -> FuzzyDate:
     if not match:
         raise ValueError(f"{text!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match["y"])
-    if match["d"]:
-        day = dt.date(year, int(match["m"]), int(match["d"]))
-        return FuzzyDate(text, "day", day, day)
+    try:
+        if match["d"]:
+            day = dt.date(year, int(match["m"]), int(match["d"]))
+            return FuzzyDate(text, "day", day, day)
+        month = int(match["m"] or 1)
+        dt.date(year, month, 1)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a valid date ({exc})") from None
     if match["m"]:
-        month = int(match["m"])
         first = dt.date(year, month, 1)
         nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
         return FuzzyDate(text, "month", first, nxt - dt.timedelta(days=1))

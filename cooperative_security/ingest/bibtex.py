@@ -48,7 +48,7 @@ def _people(value: str, src: str, line: int, key: str, field: str) -> list[Perso
 
 
 def parse_bibtex_text(raw: str, src: str) -> list[Work]:
-    starts = [(m["type"].lower(), m["key"], raw[: m.start()].count("\n") + 1) for m in _ENTRY_START.finditer(raw)]
+    starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in _ENTRY_START.finditer(raw)]
     starts = [s for s in starts if s[0] not in {"comment", "preamble", "string"}]
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     parser.customization = convert_to_unicode

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
 from .actors import Registry
-from .base import Batch, FuzzyDate, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import Batch, FuzzyDate, LocatedDict, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
 from .sources import source_reference
 
 CASE_KEYS = {
@@ -38,27 +38,31 @@ class _Case:
         self.triples: list[ox.Triple] = []
         self.batch = Batch(self.src, kind="case", shacl=True)
 
-    def problem(self, message: str, line: int | None, field: str | None = None, record: str | None = None) -> None:
+    def problem(self, message: str, line: int | None, field: str | None = None, record: str | None = None,
+                where: Any = None) -> None:
+        """Record a problem; ``where`` (the YAML mapping holding ``field``) gives the field's own line."""
+        if isinstance(where, LocatedDict) and field:
+            line = where.line_of_key(field.split(".")[0])
         self.problems.append(Problem(self.src, message, line=line, field=field, record=record))
 
     def add(self, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
         self.triples.append(ox.Triple(s, p, o))
 
-    def date(self, value: Any, line: int | None, field: str, record: str) -> FuzzyDate | None:
+    def date(self, value: Any, line: int | None, field: str, record: str, where: Any = None) -> FuzzyDate | None:
         if value is None:
             self.problem("missing date: write YYYY, YYYY-MM or YYYY-MM-DD", line, field, record)
             return None
         try:
             return parse_date(value)
         except ValueError as exc:
-            self.problem(str(exc), line, field, record)
+            self.problem(str(exc), line, field, record, where)
             return None
 
-    def actor(self, slug: Any, line: int | None, field: str, record: str) -> ox.NamedNode | None:
+    def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
         actor = self.registry.get(slug) if isinstance(slug, str) else None
         if actor is None:
             self.problem(f"unknown actor {slug!r}: add it to data/actors.yaml (or an actors file you ingest)",
-                         line, field, record)
+                         line, field, record, where)
             return None
         return actor.iri
 
@@ -164,10 +168,10 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     eid = event.get("id")
     record = f"{case_id}/{eid}"
     if not is_slug(eid):
-        c.problem(f"event id {eid!r} must be a kebab-case slug", line, "id", record)
+        c.problem(f"event id {eid!r} must be a kebab-case slug", line, "id", record, event)
         return
     if eid in seen:
-        c.problem(f"duplicate event id {eid!r} in this case", line, "id", record)
+        c.problem(f"duplicate event id {eid!r} in this case", line, "id", record, event)
     seen.add(eid)
     for key in sorted(set(event) - EVENT_KEYS):
         c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record)
@@ -176,53 +180,54 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     c.add(iri, cs("slug"), plain(eid))
     etype = event.get("type")
     if not isinstance(etype, str) or not etype.isidentifier():
-        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record)
+        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record, event)
     else:
         c.add(iri, RDF_TYPE, cs(etype))
         c.batch.references.append(("event-type", etype, Problem(
             c.src, f"unknown event type {etype!r}: use a subclass of cs:Event from ontology/modules/events.ttl",
-            line=line, field="type", record=record)))
-    d = c.date(event.get("date"), line, "date", record)
+            line=event.line_of_key("type") if isinstance(event, LocatedDict) else line, field="type",
+            record=record)))
+    d = c.date(event.get("date"), line, "date", record, event)
     if d:
         c.add(iri, ox.NamedNode(DCTERMS + "date"), d.literal())
         c.add(iri, cs("earliestDate"), date_literal(d.earliest))
         c.add(iri, cs("latestDate"), date_literal(d.latest))
         c.add(iri, cs("datePrecision"), plain(d.precision))
     if not event.get("label"):
-        c.problem("every event needs a label", line, "label", record)
+        c.problem("every event needs a label", line, "label", record, event)
     else:
         c.add(iri, ox.NamedNode(RDFS + "label"), text(event["label"]))
     if event.get("description"):
         c.add(iri, ox.NamedNode(DCTERMS + "description"), text(event["description"]))
     level = event.get("level", "elite")
     if level not in LEVELS:
-        c.problem(f"level {level!r} must be elite or societal", line, "level", record)
+        c.problem(f"level {level!r} must be elite or societal", line, "level", record, event)
     else:
         c.add(iri, cs("level"), cs(LEVELS[level]))
     by = event.get("by")
     if not isinstance(by, list) or not by:
-        c.problem("`by` must list the actor ids who acted", line, "by", record)
+        c.problem("`by` must list the actor ids who acted", line, "by", record, event)
         by = []
     for role, slugs in (("agent", by), ("target", event.get("towards") or [])):
         if not isinstance(slugs, list):
             c.problem(f"`{'towards' if role == 'target' else 'by'}` must be a list of actor ids", line, role, record)
             continue
         for slug in slugs:
-            actor_iri = c.actor(slug, line, "by" if role == "agent" else "towards", record)
+            actor_iri = c.actor(slug, line, "by" if role == "agent" else "towards", record, event)
             if actor_iri is None:
                 continue
             c.add(iri, cs(role), actor_iri)
             actor = c.registry[slug]
             if d and ((actor.earliest and d.latest < actor.earliest) or (actor.latest and d.earliest > actor.latest)):
                 c.problem(f"date {d.text} is outside the lifetime of {slug} "
-                          f"({actor.earliest or '?'} to {actor.latest or 'today'})", line, "date", record)
+                          f"({actor.earliest or '?'} to {actor.latest or 'today'})", line, "date", record, event)
     if not event.get("evidence"):
-        c.problem("every event needs evidence: a list of {work, pages|section}", line, "evidence", record)
+        c.problem("every event needs evidence: a list of {work, pages|section}", line, "evidence", record, event)
     c.sources(iri, "evidence", event.get("evidence"), line, "evidence", record)
     outcome = event.get("outcome")
     if outcome is not None:
         if outcome not in OUTCOMES:
-            c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record)
+            c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record, event)
         else:
             c.add(iri, cs("outcome"), plain(outcome))
     for ch in event.get("characterised_as") or []:

@@ -1,7 +1,8 @@
 """A simple event CSV: one dated, typed, sourced event per row, for a case already known.
 
 Columns (header required): ``case, id, date, type, by, towards, level, label, work, pages, section``;
-``by`` and ``towards`` hold actor ids separated by ``;``. The events go into the named graph ``graph/events/<file stem>``.
+``by`` and ``towards`` hold actor ids separated by ``;``. The events go into the named graph
+``graph/events/<file stem>``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import io
 from pathlib import Path
 
 from ..errors import InputError, Problem
+from ..namespaces import graph, instance
 from .actors import Registry
 from .base import Batch, LocatedDict, LocatedList, read_text
 from .cases import _Case, _event
-from ..namespaces import graph, instance
 from .works import slugify
 
 REQUIRED = ("case", "id", "date", "type", "by", "level", "label", "work")

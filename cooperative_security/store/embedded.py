@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from ..queries import Query
 from . import Bindings, Row
-from .sparql_text import replace_graphs_update
+from .sparql_text import replace_graphs_update, with_values
 
 
 class EmbeddedStore:
@@ -38,8 +38,7 @@ class EmbeddedStore:
 
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query
-        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-        return self._store.query(text, substitutions=subs or None)
+        return self._store.query(with_values(text, bindings or {}))
 
     def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
         result = self._run(query, bindings)

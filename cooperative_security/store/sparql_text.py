@@ -6,9 +6,27 @@ from a user can never change the structure of the update.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
+
+
+def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+    """Bind parameters with a trailing ``VALUES`` block written from RDF terms.
+
+    A trailing VALUES clause is joined with the query's pattern before projection (SPARQL 1.1,
+    section 18.2.4.3), so it restricts parameters whether or not they are selected, on every
+    SPARQL 1.1 store.
+    """
+    if not bindings:
+        return query
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"{name!r} is not a SPARQL variable name")
+    names = " ".join("?" + name for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    return "\n".join((query.rstrip(), "VALUES (" + names + ") { (" + values + ") }"))
 
 
 def _triple_line(t: ox.Triple) -> str:

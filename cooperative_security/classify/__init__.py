@@ -1,0 +1,68 @@
+"""Explainable classification on Buzan's spectrum, by the SPARQL rules of ``queries/classify/``.
+
+The thresholds and event types come from ``data/rules.ttl`` (the rules graph); the rule queries run in
+order and write their conclusions, with PROV-O provenance, into the inferred graph; this module only
+orchestrates them and shapes the result into periods::
+
+    from cooperative_security.kb import open_knowledge_graph
+    from cooperative_security.classify import classify, to_dataframe
+    periods = classify(open_knowledge_graph("memory:"), cases=["france-germany"])
+    to_dataframe(periods)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from ..catalogue import list_cases
+from ..errors import UsageError
+from ..store import Store
+from .periods import Period, build_periods
+from .run import INFERRED_GRAPH, end_of, run_rules, span_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def known_cases(store: Store) -> list[str]:
+    return [c.id for c in list_cases(store)]
+
+
+def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = None) -> list[Period]:
+    """Classify every relationship (or those named in ``cases``) over time.
+
+    With ``at`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) the end of that year, month or day becomes a
+    checkpoint too, and only the periods overlapping that year, month or day are returned: the last of
+    them for a relationship is the one in effect at its end.
+    """
+    if cases:
+        known = known_cases(store)
+        unknown = [c for c in cases if c not in known]
+        if unknown:
+            raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
+    span = span_of(at) if at else None
+    run_rules(store, [at] if at else None)
+    periods = build_periods(store)
+    if cases:
+        periods = [p for p in periods if p.relationship in cases]
+    if span:
+        periods = [p for p in periods if p.position is None or p.overlaps(*span)]
+    return periods
+
+
+def inferred_triples(store: Store) -> list[ox.Triple]:
+    """The inferred graph of the last run, as triples."""
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(INFERRED_GRAPH)]
+
+
+def to_dataframe(periods: Sequence[Period]) -> pd.DataFrame:
+    """One row per relationship and period, with the lists as Python objects."""
+    import pandas as pd
+
+    return pd.DataFrame([p.to_json() for p in periods])
+
+
+__all__ = ["Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "end_of", "span_of", "INFERRED_GRAPH"]

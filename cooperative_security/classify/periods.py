@@ -1,0 +1,198 @@
+"""Shape the inferred graph into periods: maximal runs of checkpoints with the same result."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalogue import Case, Event, list_cases
+from ..namespaces import CS
+from ..queries import load_query
+from ..store import Store
+
+# What "the next position up" needs, by the cs:forPosition of the rules.
+_NEXT_UP = {
+    "conflict-formation": {"SecurityRegime"},
+    "security-regime": {"SecurityCommunity", "AscendantSecurityCommunity", "MatureSecurityCommunity"},
+    ("security-community", "nascent"): {"AscendantSecurityCommunity", "MatureSecurityCommunity"},
+    ("security-community", "ascendant"): {"MatureSecurityCommunity"},
+    ("security-community", "mature"): {"RegionalIntegration"},
+}
+
+
+@dataclass
+class Period:
+    """One relationship over one period, with the reasons."""
+
+    relationship: str
+    members: list[str]
+    from_: str | None
+    to: str | None
+    position: str | None
+    subtype: str | None = None
+    stage: str | None = None
+    trust: str | None = None
+    strategies: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    security_dilemma_sensibility: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None
+    start: str | None = None  # ISO date of the first checkpoint
+    end: str | None = None  # ISO date of the next change (exclusive)
+
+    def covers(self, iso: str) -> bool:
+        return (self.start is None or self.start <= iso) and (self.end is None or iso < self.end)
+
+    def overlaps(self, first: str, last: str) -> bool:
+        """Whether the period shares a day with the span from ``first`` to ``last`` (ISO dates)."""
+        return (self.start is None or self.start <= last) and (self.end is None or self.end > first)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "relationship": self.relationship, "members": self.members, "from": self.from_, "to": self.to,
+            "position": self.position, "subtype": self.subtype, "stage": self.stage, "trust": self.trust,
+            "strategies": self.strategies, "evidence": self.evidence, "missing": self.missing, "rules": self.rules,
+            "security_dilemma_sensibility": self.security_dilemma_sensibility,
+        }
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+def _v(term: Any) -> Any:
+    return None if term is None else term.value
+
+
+def _event_json(event: Event | None, iri: str) -> dict[str, Any]:
+    if event is None:
+        return {"event": iri, "date": None, "label": None, "sources": []}
+    return {"event": iri, "date": event.date, "label": event.label,
+            "sources": [{"work": s.work, "citation": s.citation, "pages": s.pages, "section": s.section}
+                        for s in event.sources]}
+
+
+def build_periods(store: Store) -> list[Period]:
+    """Read the inferred graph (after :func:`run_rules`) into periods, one list for every case."""
+    cases = list_cases(store)
+    events: dict[str, Event] = {e.iri: e for c in cases for e in c.events}
+    rules = {_v(r["rule"]): r for r in store.select(load_query("classify/read-rules"))}
+    findings: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in store.select(load_query("classify/read-findings")):
+        bucket = findings[_v(r["a"])][(_v(r["kind"]), _v(r["rule"]))]
+        if r["event"] is not None:
+            bucket.append(_v(r["event"]))
+    used: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(load_query("classify/read-rules-used")):
+        used[_v(r["a"])].add(_v(r["rule"]))
+    assessments: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen: dict[str, dict[str, Any]] = {}
+    for r in store.select(load_query("classify/read-assessments")):
+        a = _v(r["a"])
+        if a in seen:  # several ways of writing the same date: keep the shortest
+            if len(_v(r["text"])) < len(seen[a]["text"]):
+                seen[a]["text"] = _v(r["text"])
+            continue
+        row = {"a": a, "date": _v(r["date"]), "text": _v(r["text"]), "position": _v(r["position"]),
+               "subtype": _v(r["subtype"]), "stage": _v(r["stage"]), "trust": _v(r["trust"])}
+        seen[a] = row
+        assessments[_v(r["case"])].append(row)
+    strategies = _strategies(store, events)
+    sensibility: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("classify/read-sensibility")):
+        sensibility[_v(r["case"])].append(_v(r["event"]))
+
+    periods: list[Period] = []
+    for case in cases:
+        points = sorted(assessments.get(case.iri, []), key=lambda p: p["date"])
+        if not points:
+            periods.append(Period(case.id, case.members, None, None, None,
+                                  reason="no dated events: nothing to classify" if not case.events
+                                  else "no assessment was made (are the rule queries and rules.ttl loaded?)"))
+            continue
+        runs: list[list[dict[str, Any]]] = []
+        for point in points:
+            key = (point["position"], point["subtype"], point["stage"], point["trust"])
+            if runs and (runs[-1][0]["position"], runs[-1][0]["subtype"], runs[-1][0]["stage"],
+                         runs[-1][0]["trust"]) == key:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+        for i, run in enumerate(runs):
+            nxt = runs[i + 1][0] if i + 1 < len(runs) else None
+            periods.append(_period(case, run, nxt, findings, used, rules, events, strategies, sensibility))
+    return periods
+
+
+def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
+            findings: dict[str, dict[tuple[str, str], list[str]]], used: dict[str, set[str]],
+            rules: dict[str, Any], events: dict[str, Event], strategies: dict[str, list[dict[str, Any]]],
+            sensibility: dict[str, list[str]]) -> Period:
+    first, last = run[0], run[-1]
+    start, end = first["date"], nxt["date"] if nxt else None
+    found = findings[last["a"]]
+    evidence: dict[str, dict[str, Any]] = {}
+    for (kind, rule), evs in sorted(found.items()):
+        if kind != "condition":
+            continue
+        for iri in evs:
+            item = evidence.setdefault(iri, {**_event_json(events.get(iri), iri), "rules": []})
+            item["rules"].append(rule)
+    wanted = _NEXT_UP.get((first["position"], first["stage"]), _NEXT_UP.get(first["position"], set()))
+    missing = []
+    for (kind, rule), evs in sorted(found.items()):
+        info = rules.get(rule)
+        target = _v(info["forPosition"]) if info else None
+        if kind != "obstacle" or not target or target.removeprefix(CS) not in wanted:
+            continue
+        missing.append({"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
+                        "evidence": [_event_json(events.get(e), e) for e in sorted(set(evs),
+                                                                                    key=lambda e: _date(events, e))]})
+    in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)]
+    sds = [_event_json(events.get(e), e) for e in sorted(set(sensibility.get(case.iri, [])), key=lambda e: _date(events, e))
+           if start <= _date(events, e) and (end is None or _date(events, e) < end)]
+    return Period(
+        relationship=case.id, members=case.members, from_=first["text"], to=nxt["text"] if nxt else None,
+        position=first["position"], subtype=first["subtype"], stage=first["stage"], trust=first["trust"],
+        strategies=[{k: v for k, v in s.items() if not k.startswith("_")} for s in in_period],
+        evidence=sorted(evidence.values(), key=lambda e: (e["date"] or "", e["event"])),
+        missing=missing, rules=sorted(set().union(*(used[p["a"]] for p in run))),
+        security_dilemma_sensibility=sds, start=start, end=end,
+    )
+
+
+def _date(events: dict[str, Event], iri: str) -> str:
+    event = events.get(iri)
+    return event.earliest if event else ""
+
+
+def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[str, Any]]]:
+    uses: dict[str, dict[str, Any]] = {}
+    for r in store.select(load_query("classify/read-strategies")):
+        s = _v(r["s"])
+        use = uses.setdefault(s, {"kind": _v(r["kind"]), "dates": [], "outcome": _v(r["outcome"]), "evidence": [],
+                                  "readings": [], "disputed": False, "rule": _v(r["rule"]), "_case": _v(r["case"]),
+                                  "_moves": set()})
+        use["_moves"].add(_v(r["move"]))
+    readings: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for r in store.select(load_query("classify/read-readings")):
+        if _v(r["negated"]) == "true":
+            continue
+        reading = readings[_v(r["s"])].setdefault(_v(r["ch"]), {
+            "event": _v(r["move"]), "concept": _v(r["concept"]).removeprefix(CS), "work": _v(r["work"]),
+            "pages": _v(r["pages"]), "section": _v(r["section"]), "disputed_by": []})
+        if r["disputedBy"] is not None and _v(r["disputedBy"]) not in reading["disputed_by"]:
+            reading["disputed_by"].append(_v(r["disputedBy"]))
+    by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s, use in uses.items():
+        moves = sorted(use.pop("_moves"), key=lambda e: _date(events, e))
+        use["dates"] = [events[m].date if m in events else None for m in moves]
+        use["evidence"] = [_event_json(events.get(m), m) for m in moves]
+        use["readings"] = sorted(readings[s].values(), key=lambda x: (x["work"], x["event"]))
+        use["disputed"] = any(x["disputed_by"] for x in use["readings"])
+        use["_start"] = _date(events, moves[0]) if moves else ""
+        by_case[use.pop("_case")].append(use)
+    for items in by_case.values():
+        items.sort(key=lambda u: (u["_start"], u["kind"]))
+    return by_case

@@ -1,0 +1,147 @@
+"""Commands of the classifier: classify, timeline."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+import typer
+
+from ..classify import Period, classify, inferred_triples
+from ..errors import UsageError
+from ..namespaces import PREFIXES, compact
+from .common import Format, StoreOption, console, emit, knowledge_graph
+
+
+class ClassifyFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    turtle = "turtle"
+
+
+_COLUMNS = [("relationship", "relationship"), ("from", "from"), ("to", "to"), ("position", "position"),
+            ("subtype", "subtype"), ("stage", "stage"), ("trust", "trust"), ("strategies", "strategies")]
+
+
+def _strategy_cell(strategies: list[dict[str, Any]]) -> str:
+    return "; ".join(f"{s['kind']} {'/'.join(d or '?' for d in s['dates'])} ({s['outcome']}"
+                     f"{', disputed' if s.get('disputed') else ''})" for s in strategies)
+
+
+def _row(period: Period, explain: bool) -> dict[str, Any]:
+    data = period.to_json()
+    row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
+           f"unclassifiable: {period.reason}"}
+    if explain:
+        row["why"] = "; ".join(sorted({f"{e['date']} {e['label']}" for e in period.evidence}))
+        row["missing"] = "; ".join(
+            m["condition"] + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
+                              if m["evidence"] else "") for m in period.missing)
+        row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
+    return row
+
+
+def classify_command(
+    cases: Annotated[list[str] | None, typer.Argument(help="Case ids (default: every case).")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="A date (YYYY, YYYY-MM or YYYY-MM-DD): only the "
+                                                          "periods overlapping it.")] = None,
+    store: StoreOption = "memory:",
+    fmt: Annotated[ClassifyFormat, typer.Option("--format", "-f", help="Output format.")] = ClassifyFormat.table,
+    explain: Annotated[bool, typer.Option("--explain", help="Add the reasons: evidence and what is missing.")] = False,
+) -> None:
+    """Place each relationship on Buzan's spectrum, period by period, with the rules and evidence."""
+    with knowledge_graph(store) as kg:
+        periods = classify(kg, cases or None, at)
+        triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
+    if fmt is ClassifyFormat.turtle:
+        prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
+        sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
+        return
+    if fmt is ClassifyFormat.json:
+        emit(Format.json, [p.to_json() for p in periods], [])
+        return
+    columns = _COLUMNS + ([("why", "why"), ("missing", "missing for the next step"),
+                           ("sensibility", "security dilemma sensibility")] if explain else [])
+    if fmt is ClassifyFormat.csv:
+        columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
+    emit(Format(fmt.value), [_row(p, explain) for p in periods], columns,
+         title="Buzan's spectrum" + (f" at {at}" if at else ""),
+         cell=lambda key, value: _cell(key, value))
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(compact(v) if isinstance(v, str) else str(v) for v in value)
+    return str(value)
+
+
+_RANK = {"conflict-formation": 0, "security-regime": 1, "security-community": 2, "regional-integration": 3}
+
+
+def timeline(
+    case: Annotated[str, typer.Argument(help="A case id.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also draw it: FILE.png or FILE.svg.")] = None,
+    store: StoreOption = "memory:",
+) -> None:
+    """The relationship's path along the spectrum over time, as text (and as a picture with -o)."""
+    if output is not None and output.suffix.lower() not in {".png", ".svg"}:
+        raise UsageError(f"--output {output}: the picture must be a .png or .svg file")
+    from ..catalogue import list_cases
+
+    with knowledge_graph(store) as kg:
+        periods = classify(kg, [case])
+        events = next(c for c in list_cases(kg) if c.id == case).events
+    for p in periods:
+        label = p.position or f"unclassifiable ({p.reason})"
+        extra = ", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x)
+        console.print(f"{p.from_ or '?':>10} - {p.to or 'open':<10} {label}" + (f" ({extra})" if extra else ""),
+                      highlight=False)
+        for s in p.strategies:
+            console.print(f"{'':>23}{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}",
+                          highlight=False)
+    if output is not None:
+        _draw(case, periods, events, output)
+        console.print(f"wrote {output}", highlight=False)
+
+
+def _draw(case: str, periods: list[Period], events: list[Any], output: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from datetime import date
+
+    import matplotlib.pyplot as plt
+
+    def day(iso: str) -> date:
+        return date.fromisoformat(iso)
+
+    points = [p for p in periods if p.position and p.start]
+    fig, ax = plt.subplots(figsize=(10, 3.5))
+    if points:
+        last = max([day(p.start) for p in points if p.start] + [day(e.earliest) for e in events])
+        xs, ys = [], []
+        for p in points:
+            end = day(p.end) if p.end else date(last.year + 1, 12, 31)
+            xs += [day(p.start or ""), end]
+            ys += [_RANK[p.position or ""]] * 2
+        ax.plot(xs, ys, drawstyle="steps-post", linewidth=2)
+        for e in events:
+            ax.axvline(day(e.earliest), color="grey", alpha=0.3, linewidth=0.8)
+        ax.scatter([day(e.earliest) for e in events], [-0.3] * len(events), marker="|", color="black")
+    ax.set_yticks(list(_RANK.values()), [k.replace("-", " ") for k in _RANK])
+    ax.set_ylim(-0.5, 3.5)
+    ax.set_title(f"{case}: position on Buzan's spectrum")
+    fig.tight_layout()
+    fig.savefig(output)
+    plt.close(fig)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("classify")(classify_command)
+    app.command()(timeline)
