@@ -82,9 +82,10 @@ def describe_cmd(
     console.print(f"\n{c.definition}\n", highlight=False)
     console.print("[bold]sources[/bold]")
     for s in c.sources:
-        where = f"pp. {s.pages}" if s.pages else f"section “{s.section}”"
+        where = (f"pp. {s.pages}" if "-" in s.pages else f"p. {s.pages}") if s.pages else f"section “{s.section}”"
         console.print(f"  {s.citation or compact(s.work)}, {where}", highlight=False)
-    for title, groups in (("relations", d.outgoing), ("relations in", d.incoming)):
+    for title, groups in (("relations (this concept -> other)", d.outgoing),
+                          ("relations in (other -> this concept)", d.incoming)):
         if groups:
             console.print(f"\n[bold]{title}[/bold]")
             for relation, others in sorted(groups.items()):

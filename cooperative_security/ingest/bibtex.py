@@ -11,7 +11,7 @@ from bibtexparser.customization import convert_to_unicode, splitname
 
 from ..errors import InputError, Problem
 from .base import Batch, is_slug, read_text
-from .works import BIBLIOGRAPHY_GRAPH, Person, Work, work_triples
+from .works import Person, Work, works_batch
 
 KINDS = {
     "article": "article",
@@ -113,14 +113,4 @@ def parse_bibtex_text(raw: str, src: str) -> list[Work]:
 
 
 def parse_bibtex(path: Path) -> Batch:
-    works = parse_bibtex_text(read_text(path), str(path))
-    if not works:
-        raise InputError(Problem(str(path), "no BibTeX entries found"))
-    batch = Batch(str(path), kind="bibliography")
-    for work in works:
-        batch.add(BIBLIOGRAPHY_GRAPH, work_triples(work))
-        if work.container_key:
-            batch.references.append(("work", work.container_key, Problem(
-                str(path), f"crossref {work.container_key!r} is not in the bibliography", line=work.line,
-                field="crossref", record=work.key)))
-    return batch
+    return works_batch(path, parse_bibtex_text(read_text(path), str(path)), "BibTeX entries")

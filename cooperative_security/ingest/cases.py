@@ -180,7 +180,8 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     c.add(iri, cs("slug"), plain(eid))
     etype = event.get("type")
     if not isinstance(etype, str) or not etype.isidentifier():
-        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record, event)
+        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record,
+                  event)
     else:
         c.add(iri, RDF_TYPE, cs(etype))
         c.batch.references.append(("event-type", etype, Problem(

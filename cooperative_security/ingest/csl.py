@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from .base import Batch, is_slug, read_text
-from .works import BIBLIOGRAPHY_GRAPH, Person, Work, work_triples
+from .works import Person, Work, works_batch
 
 KINDS = {
     "article-journal": "article",
@@ -88,10 +88,4 @@ def parse_csl_text(raw: str, src: str) -> list[Work]:
 
 
 def parse_csl(path: Path) -> Batch:
-    works = parse_csl_text(read_text(path), str(path))
-    if not works:
-        raise InputError(Problem(str(path), "no CSL-JSON items found"))
-    batch = Batch(str(path), kind="bibliography")
-    for work in works:
-        batch.add(BIBLIOGRAPHY_GRAPH, work_triples(work))
-    return batch
+    return works_batch(path, parse_csl_text(read_text(path), str(path)), "CSL-JSON items")

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import InputError, Problem
 from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, XSD, graph, instance
-from .base import cs, plain, text
+from .base import Batch, cs, plain, text
 
 BIBLIOGRAPHY_GRAPH = graph("bibliography")
 
@@ -167,3 +169,17 @@ def person_triples(person: Person) -> list[ox.Triple]:
     if person.given:
         out.append(ox.Triple(iri, ox.NamedNode(FOAF + "givenName"), plain(person.given)))
     return out
+
+
+def works_batch(path: Path, works: list[Work], what: str) -> Batch:
+    """The bibliography graph for parsed works; crossrefs must resolve."""
+    if not works:
+        raise InputError(Problem(str(path), f"no {what} found"))
+    batch = Batch(str(path), kind="bibliography")
+    for work in works:
+        batch.add(BIBLIOGRAPHY_GRAPH, work_triples(work))
+        if work.container_key:
+            batch.references.append(("work", work.container_key, Problem(
+                str(path), f"{work.container_key!r} (the book holding this chapter) is not in the bibliography",
+                line=work.line, field="crossref", record=work.key)))
+    return batch
