@@ -161,3 +161,27 @@ def test_an_uninitialised_disk_store_says_how_to_create_it(cli, tmp_path: Path) 
     result = cli("concepts", "--store", f"oxigraph:{tmp_path / 'empty'}")
     assert result.code == 2
     assert "coopsec init" in result.err
+
+
+def test_characterised_as_lists_the_leaps_of_trust_with_their_sources(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("query", "cases/characterised-as", "-p", "concept=cs:LeapOfTrust", "-f", "json").out)
+    events = {r["event"].rsplit("/", 2)[-2] + "/" + r["event"].rsplit("/", 1)[-1] for r in rows}
+    assert "france-germany/schuman-declaration" in events
+    assert "india-pakistan/lahore-bus-visit" in events
+    assert all(not r["disputedBy"] for r in rows)  # regression: an unbound disputer once matched every work
+
+
+def test_the_grit_reading_of_1963_is_recorded_as_disputed(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("query", "cases/characterised-as", "-p", "concept=cs:GRIT", "-f", "json").out)
+    white = [r for r in rows if r["by"].endswith("white-1984")]
+    assert white and set(white[0]["disputedBy"].split(", ")) == {"Tetlock 1994", "White 1995"}
+    claims = json.loads(cli("query", "cases/disputed-claims", "-f", "json").out)
+    assert any(c["holder"] == "Hollis 1998" and c["target"] == "Hardin 2002" for c in claims)
+    assert len(claims) < 100  # regression: an unbound concept once multiplied every row
+
+
+def test_timeline_of_a_case_in_date_order(cli) -> None:  # type: ignore[no-untyped-def]
+    rows = json.loads(cli("query", "cases/timeline", "-p", "case=https://w3id.org/coopsec/id/case/india-pakistan",
+                          "-f", "json").out)
+    assert [r["date"][:4] for r in rows] == ["1999", "1999", "1999"]
+    assert rows[-1]["typeLabel"] == "war" and rows[0]["source"] == "Wheeler 2010"
