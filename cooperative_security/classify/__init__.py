@@ -65,4 +65,6 @@ def to_dataframe(periods: Sequence[Period]) -> pd.DataFrame:
     return pd.DataFrame([p.to_json() for p in periods])
 
 
-__all__ = ["Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "end_of", "span_of", "INFERRED_GRAPH"]
+__all__ = [
+    "Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "end_of", "span_of", "INFERRED_GRAPH",
+]

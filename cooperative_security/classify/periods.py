@@ -144,13 +144,14 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
     for (kind, rule), evs in sorted(found.items()):
         info = rules.get(rule)
         target = _v(info["forPosition"]) if info else None
-        if kind != "obstacle" or not target or target.removeprefix(CS) not in wanted:
+        if kind != "obstacle" or info is None or not target or target.removeprefix(CS) not in wanted:
             continue
         missing.append({"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
                         "evidence": [_event_json(events.get(e), e) for e in sorted(set(evs),
                                                                                     key=lambda e: _date(events, e))]})
     in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)]
-    sds = [_event_json(events.get(e), e) for e in sorted(set(sensibility.get(case.iri, [])), key=lambda e: _date(events, e))
+    shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: _date(events, e))
+    sds = [_event_json(events.get(e), e) for e in shown
            if start <= _date(events, e) and (end is None or _date(events, e) < end)]
     return Period(
         relationship=case.id, members=case.members, from_=first["text"], to=nxt["text"] if nxt else None,

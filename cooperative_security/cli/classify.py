@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,7 +16,7 @@ from ..namespaces import PREFIXES, compact
 from .common import Format, StoreOption, console, emit, knowledge_graph
 
 
-class ClassifyFormat(str, Enum):
+class ClassifyFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -64,13 +64,40 @@ def classify_command(
     if fmt is ClassifyFormat.json:
         emit(Format.json, [p.to_json() for p in periods], [])
         return
-    columns = _COLUMNS + ([("why", "why"), ("missing", "missing for the next step"),
-                           ("sensibility", "security dilemma sensibility")] if explain else [])
+    columns = list(_COLUMNS)
+    rows = [_row(p, explain) for p in periods]
     if fmt is ClassifyFormat.csv:
         columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
-    emit(Format(fmt.value), [_row(p, explain) for p in periods], columns,
-         title="Buzan's spectrum" + (f" at {at}" if at else ""),
+        if explain:
+            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility")]
+    emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
+    if explain and fmt is ClassifyFormat.table:
+        for p in periods:
+            console.print(f"\n[bold]{p.relationship} {p.from_ or ''} - {p.to or 'open'}: "
+                          f"{p.position or 'unclassifiable'}[/bold]", highlight=False)
+            if p.reason:
+                console.print(f"  {p.reason}", highlight=False)
+            for e in p.evidence:
+                rules = ", ".join(compact(r) for r in e.get("rules", []))
+                console.print(f"  because {e['date']} {e['label']} ({rules}; {_sources(e)})", highlight=False)
+            for m in p.missing:
+                console.print(f"  missing: {m['condition']} ({compact(m['rule'])})", highlight=False)
+                for e in m["evidence"]:
+                    console.print(f"    {e['date']} {e['label']} ({_sources(e)})", highlight=False)
+            for e in p.security_dilemma_sensibility:
+                console.print(f"  security dilemma sensibility: {e['date']} {e['label']} ({_sources(e)})",
+                              highlight=False)
+            for s in p.strategies:
+                disputed = [w for r in s["readings"] for w in r["disputed_by"]]
+                console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
+                              + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
+                              highlight=False)
+
+
+def _sources(event: dict[str, Any]) -> str:
+    return "; ".join(f"{s['citation'] or compact(s['work'])} {s['pages'] or s['section'] or ''}".strip()
+                     for s in event["sources"])
 
 
 def _cell(key: str, value: Any) -> str:
@@ -117,9 +144,10 @@ def _draw(case: str, periods: list[Period], events: list[Any], output: Path) -> 
     from datetime import date
 
     import matplotlib.pyplot as plt
+    from matplotlib.dates import date2num
 
-    def day(iso: str) -> date:
-        return date.fromisoformat(iso)
+    def day(iso: str) -> float:
+        return float(date2num(date.fromisoformat(iso)))
 
     points = [p for p in periods if p.position and p.start]
     fig, ax = plt.subplots(figsize=(10, 3.5))
@@ -127,13 +155,14 @@ def _draw(case: str, periods: list[Period], events: list[Any], output: Path) -> 
         last = max([day(p.start) for p in points if p.start] + [day(e.earliest) for e in events])
         xs, ys = [], []
         for p in points:
-            end = day(p.end) if p.end else date(last.year + 1, 12, 31)
+            end = day(p.end) if p.end else last + 365
             xs += [day(p.start or ""), end]
             ys += [_RANK[p.position or ""]] * 2
         ax.plot(xs, ys, drawstyle="steps-post", linewidth=2)
         for e in events:
             ax.axvline(day(e.earliest), color="grey", alpha=0.3, linewidth=0.8)
         ax.scatter([day(e.earliest) for e in events], [-0.3] * len(events), marker="|", color="black")
+        ax.xaxis_date()
     ax.set_yticks(list(_RANK.values()), [k.replace("-", " ") for k in _RANK])
     ax.set_ylim(-0.5, 3.5)
     ax.set_title(f"{case}: position on Buzan's spectrum")
