@@ -17,18 +17,18 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..catalogue import list_cases
 from ..errors import UsageError
+from ..queries import load_query
 from ..store import Store
 from .periods import Period, build_periods
-from .run import INFERRED_GRAPH, end_of, run_rules, span_of
+from .run import INFERRED_GRAPH, requested_day, run_rules
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 def known_cases(store: Store) -> list[str]:
-    return [c.id for c in list_cases(store)]
+    return sorted(r["slug"].value for r in store.select(load_query("ingest/cases")))  # type: ignore[union-attr]
 
 
 def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = None) -> list[Period]:
@@ -43,7 +43,8 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
         unknown = [c for c in cases if c not in known]
         if unknown:
             raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
-    span = span_of(at) if at else None
+    day = requested_day(at) if at else None
+    span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
     run_rules(store, [at] if at else None)
     periods = build_periods(store)
     if cases:
@@ -66,5 +67,5 @@ def to_dataframe(periods: Sequence[Period]) -> pd.DataFrame:
 
 
 __all__ = [
-    "Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "end_of", "span_of", "INFERRED_GRAPH",
+    "Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "INFERRED_GRAPH",
 ]

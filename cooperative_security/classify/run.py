@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
 from ..errors import UsageError
+from ..ingest.base import FuzzyDate, parse_date
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
 from ..queries import Query, list_queries
 from ..store import Store
@@ -27,28 +28,12 @@ def rule_queries() -> list[Query]:
     return queries
 
 
-def end_of(text: str) -> date:
-    """``1955`` -> 1955-12-31, ``1950-05`` -> 1950-05-31, ``1950-05-09`` itself."""
+def requested_day(text: str) -> FuzzyDate:
+    """``--at 1955`` names all of 1955; the checkpoint is its last day (see :func:`parse_date`)."""
     try:
-        parts = [int(p) for p in text.strip().split("-")]
-        if len(parts) == 1:
-            return date(parts[0], 12, 31)
-        if len(parts) == 2:
-            nxt = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-            return date.fromordinal(nxt.toordinal() - 1)
-        if len(parts) == 3:
-            return date(*parts)
-    except ValueError:
-        pass
-    raise UsageError(f"--at {text!r}: write a date as YYYY, YYYY-MM or YYYY-MM-DD")
-
-
-def span_of(text: str) -> tuple[str, str]:
-    """The first and last day (ISO) that ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` names."""
-    last = end_of(text)
-    parts = text.strip().split("-")
-    first = date(last.year, 1 if len(parts) == 1 else last.month, 1 if len(parts) < 3 else last.day)
-    return first.isoformat(), last.isoformat()
+        return parse_date(text)
+    except ValueError as exc:
+        raise UsageError(f"--at {text!r}: {exc}") from None
 
 
 def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
@@ -62,7 +47,8 @@ def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
     ]
     for text in at or []:
         node = ox.BlankNode()
-        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(end_of(text).isoformat(), datatype=date_type)))
+        last = requested_day(text).latest.isoformat()
+        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(last, datatype=date_type)))
         triples.append(ox.Triple(node, cs("requestedText"), ox.Literal(text)))
     store.replace_graphs({REQUEST_GRAPH: triples})
     for query in rule_queries():
