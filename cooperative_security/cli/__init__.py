@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
@@ -21,12 +22,15 @@ app = typer.Typer(
 )
 theory.register(app)
 data.register(app)
-try:
-    from . import classify as _classify
-
-    _classify.register(app)
-except ImportError:  # pragma: no cover - the classifier arrives with its own issue
-    pass
+# Commands that arrive with their own issues register themselves here when their module exists.
+for _name in ("classify", "publish", "web", "dyads"):
+    try:
+        _module = importlib.import_module(f"{__package__}.{_name}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name == f"{__package__}.{_name}":
+            continue
+        raise
+    _module.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:
