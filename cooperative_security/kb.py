@@ -58,5 +58,8 @@ def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] 
         load_bundled(store, progress)
     elif not has_theory(store):
         store.close()
+        if spec.startswith("sparql:"):
+            raise UsageError(f"the endpoint {spec} holds no coopsec ontology; upload the knowledge graph "
+                             f"with `coopsec push --store {spec}`")
         raise UsageError(f"the store {spec} holds no coopsec ontology; create it with `coopsec init --store {spec}`")
     return store

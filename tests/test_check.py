@@ -64,3 +64,16 @@ def test_check_exits_2_when_java_is_missing(cli, monkeypatch: pytest.MonkeyPatch
     result = cli("check")
     assert result.code == 2
     assert "Java" in result.err
+
+
+def test_check_stays_clean_after_classification() -> None:
+    """Regression: the inferred graph restates events, which once read as events without evidence."""
+    from cooperative_security.check import run_checks
+    from cooperative_security.classify import classify
+    from cooperative_security.kb import open_knowledge_graph
+
+    store = open_knowledge_graph("memory:")
+    assert classify(store)
+    assert "https://w3id.org/coopsec/graph/inferred" in store.graph_names()
+    report = run_checks(store, reasoner=False, shacl=False)
+    assert report.findings == []

@@ -184,4 +184,4 @@ def test_timeline_of_a_case_in_date_order(cli) -> None:  # type: ignore[no-untyp
     rows = json.loads(cli("query", "cases/timeline", "-p", "case=https://w3id.org/coopsec/id/case/india-pakistan",
                           "-f", "json").out)
     assert [r["date"][:4] for r in rows] == ["1999", "1999", "1999"]
-    assert rows[-1]["typeLabel"] == "war" and rows[0]["source"] == "Wheeler 2010"
+    assert rows[-1]["typeLabel"] == "war" and rows[0]["source"] == "Keating and Wheeler 2013"  # first alphabetically

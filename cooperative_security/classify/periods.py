@@ -148,9 +148,9 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
             continue
         missing.append({"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
                         "evidence": [_event_json(events.get(e), e) for e in sorted(set(evs),
-                                                                                    key=lambda e: _date(events, e))]})
+                                                                                    key=lambda e: (_date(events, e), e))]})
     in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)]
-    shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: _date(events, e))
+    shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: (_date(events, e), e))
     sds = [_event_json(events.get(e), e) for e in shown
            if start <= _date(events, e) and (end is None or _date(events, e) < end)]
     return Period(
@@ -187,7 +187,7 @@ def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[s
             reading["disputed_by"].append(_v(r["disputedBy"]))
     by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s, use in uses.items():
-        moves = sorted(use.pop("_moves"), key=lambda e: _date(events, e))
+        moves = sorted(use.pop("_moves"), key=lambda e: (_date(events, e), e))
         use["dates"] = [events[m].date if m in events else None for m in moves]
         use["evidence"] = [_event_json(events.get(m), m) for m in moves]
         use["readings"] = sorted(readings[s].values(), key=lambda x: (x["work"], x["event"]))
@@ -195,5 +195,5 @@ def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[s
         use["_start"] = _date(events, moves[0]) if moves else ""
         by_case[use.pop("_case")].append(use)
     for items in by_case.values():
-        items.sort(key=lambda u: (u["_start"], u["kind"]))
+        items.sort(key=lambda u: (u["_start"], u["kind"], [e["event"] for e in u["evidence"]]))
     return by_case

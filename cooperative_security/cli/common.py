@@ -20,7 +20,8 @@ from ..store import Store
 
 StoreOption = Annotated[
     str,
-    typer.Option("--store", help="memory: (bundled data in memory, the default) or oxigraph:DIR (on disk)."),
+    typer.Option("--store", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
+        "sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)."),
 ]
 
 

@@ -48,7 +48,13 @@ class Store(Protocol):
 
 
 def open_store(spec: str = "memory:") -> Store:
-    """Open a store from its spec: ``memory:``, ``oxigraph:DIR``."""
+    """Open a store from its spec: ``memory:``, ``oxigraph:DIR`` or ``sparql:QUERY_URL[,UPDATE_URL]``.
+
+    ``sparql:`` reaches any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, GraphDB; QLever read
+    only); without an update URL the store is read only. A third URL, the Graph Store Protocol
+    endpoint, is optional (found by itself for Oxigraph and Fuseki). Time-outs and retries come from
+    ``COOPSEC_SPARQL_TIMEOUT``, ``COOPSEC_SPARQL_RETRIES`` and ``COOPSEC_SPARQL_BACKOFF``.
+    """
     from .embedded import EmbeddedStore
 
     scheme, _, rest = spec.partition(":")
@@ -56,9 +62,13 @@ def open_store(spec: str = "memory:") -> Store:
         return EmbeddedStore(None)
     if scheme == "oxigraph" and rest:
         return EmbeddedStore(rest)
+    if scheme == "sparql" and rest:
+        from .remote import RemoteStore
+
+        return RemoteStore.from_spec(rest)
     raise UsageError(
-        f"unknown store {spec!r}: use memory: (in memory, the default) "
-        "or oxigraph:DIR (an on-disk store in folder DIR)"
+        f"unknown store {spec!r}: use memory: (in memory, the default), "
+        "oxigraph:DIR (an on-disk store in folder DIR) or sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)"
     )
 
 

@@ -1,0 +1,122 @@
+"""Commands for publishing: export (RDF in six formats), release (versioned artefacts), push (upload)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+
+from ..classify.run import run_rules
+from ..errors import StoreError, UsageError
+from ..export import export_dataset, exported_graphs, graph_iri, write_release
+from ..export.base import collect_quads, short_name
+from ..kb import open_knowledge_graph
+from ..store import open_store
+from .common import StoreOption, console, err_console, knowledge_graph
+
+
+class RdfFormat(StrEnum):
+    turtle = "turtle"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+    rdfxml = "rdfxml"
+    trig = "trig"
+    nquads = "nquads"
+
+
+ClassifyOption = Annotated[
+    bool, typer.Option("--classify/--no-classify",
+                       help="Run the classifier first so that the inferred graph is current (it writes to the store).")
+]
+EndpointOption = Annotated[
+    str | None, typer.Option("--endpoint", help="URL of a SPARQL endpoint serving the data, for the VoID description.")
+]
+
+
+def export(
+    fmt: Annotated[RdfFormat, typer.Option("--format", "-f", help="RDF format; turtle, ntriples, jsonld and rdfxml "
+                                                                  "merge the graphs, trig and nquads keep them.")],
+    graph: Annotated[str | None, typer.Option(
+        "--graph", help="One named graph: ontology, case/asean, inferred, void, ... (default: all, with the VoID "
+                        "description).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="File to write (default: standard output).")] = None,
+    store: StoreOption = "memory:",
+    classify: ClassifyOption = True,
+    endpoint: EndpointOption = None,
+) -> None:
+    """Export the ontology, the knowledge base and the inferred classifications as RDF."""
+    with knowledge_graph(store) as kg:
+        if classify:
+            run_rules(kg)
+        if output is None:
+            count = export_dataset(kg, fmt.value, sys.stdout.buffer, graph, endpoint)
+            sys.stdout.flush()
+        else:
+            with output.open("wb") as fh:
+                count = export_dataset(kg, fmt.value, fh, graph, endpoint)
+    unit = "quads" if fmt in (RdfFormat.trig, RdfFormat.nquads) else "triples"
+    err_console.print(f"{count} {unit}" + (f" written to {output}" if output else ""), highlight=False)
+
+
+def release(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the release files into.")],
+    store: StoreOption = "memory:",
+    endpoint: EndpointOption = None,
+) -> None:
+    """Write the release: merged ontology (Turtle, RDF/XML, JSON-LD), full dataset (TriG, N-Quads),
+    inferred graph and VoID/DCAT description, each stamped with the version IRI."""
+    with knowledge_graph(store) as kg:
+        run_rules(kg)
+        artefacts = write_release(kg, output, endpoint)
+    for a in artefacts:
+        console.print(f"{a.path}: {a.what}, {a.statements} statements", highlight=False)
+
+
+def push(
+    store: Annotated[str, typer.Option("--store", help="The target: sparql:QUERY_URL,UPDATE_URL.")],
+    graph: Annotated[str | None, typer.Option("--graph", help="Upload one named graph only (e.g. ontology, "
+                                                              "case/asean).")] = None,
+    source: Annotated[str, typer.Option("--from", help="Where the graphs come from: memory: (the bundled "
+                                                       "knowledge graph) or oxigraph:DIR.")] = "memory:",
+    classify: ClassifyOption = True,
+) -> None:
+    """Upload the knowledge graph to a SPARQL endpoint, graph by graph (each replaced whole)."""
+    if not store.startswith("sparql:"):
+        raise UsageError(f"--store {store}: push uploads to a SPARQL endpoint, sparql:QUERY_URL,UPDATE_URL")
+    src = open_knowledge_graph(source)
+    target = open_store(store)
+    try:
+        if classify:
+            run_rules(src)
+        graphs = exported_graphs(src, graph)
+        by_graph: dict[ox.NamedNode, list[ox.Triple]] = {g: [] for g in graphs}
+        for q in collect_quads(src, graphs):
+            by_graph[q.graph_name].append(q.triple)  # type: ignore[index]
+        with err_console.status(f"uploading {len(graphs)} graph(s) to {store}..."):
+            target.replace_graphs(by_graph)
+        wrong = [(g, len(ts), target.count(g)) for g, ts in by_graph.items() if target.count(g) != len(set(ts))]
+        if wrong:
+            g, sent, there = wrong[0]
+            raise StoreError(f"the upload to {store} did not land whole: graph {g.value} holds {there} triples "
+                             f"where {sent} were sent; run `coopsec push` again (graphs are replaced whole)")
+        for g, ts in sorted(by_graph.items(), key=lambda item: item[0].value):
+            console.print(f"{short_name(g.value)}: {len(ts)} triples", highlight=False)
+        console.print(f"{sum(len(ts) for ts in by_graph.values())} triples in {len(by_graph)} graph(s) pushed to "
+                      f"{store}", highlight=False)
+    finally:
+        src.close()
+        target.close()
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
+    app.command()(release)
+    app.command()(push)
+
+
+__all__ = ["register", "export", "release", "push", "graph_iri"]

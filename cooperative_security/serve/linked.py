@@ -1,0 +1,161 @@
+"""Dereferenceable IRIs: ``/id/<kind>/<slug>`` and ``/ontology`` answer with HTML, Turtle or JSON-LD.
+
+Browsers never send the fragment of ``https://w3id.org/coopsec/ontology#Term``: a request for it
+reaches the server as ``/ontology``, whose HTML page has an anchor per term, so the browser scrolls
+to it. Each term also has its own address: ``/ontology/Term`` or ``/ontology?term=Term``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from ..namespaces import CS, ID, ONTOLOGY_IRI, compact
+from ..queries import load_query
+from ..site.html import esc, link, page, table
+from .negotiate import choose
+from .results import GRAPH_FORMATS, rdf_bytes
+
+OFFERS = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+FORMAT_PARAMETER = {"html": "text/html", "turtle": "text/turtle", "ttl": "text/turtle",
+                    "jsonld": "application/ld+json", "json-ld": "application/ld+json", "nt": "application/n-triples",
+                    "rdfxml": "application/rdf+xml"}
+
+
+def iri_for_path(path: str, term: str | None = None) -> str | None:
+    """The IRI a local path names, or None: ``/id/work/herz-1950``, ``/ontology/Trust``, ``/ontology``."""
+    if path.startswith("/id/") and len(path) > 4:
+        return ID + path[4:]
+    if path in ("/ontology", "/ontology/"):
+        return CS + term if term else ONTOLOGY_IRI
+    if path.startswith("/ontology/"):
+        rest = path[len("/ontology/"):]
+        return ONTOLOGY_IRI + "/" + rest if "/" in rest else CS + rest
+    return None
+
+
+def path_for_iri(iri: str) -> str | None:
+    """Where the server answers for an IRI of the project, or None for other IRIs."""
+    if iri.startswith(ID):
+        return "/id/" + quote(iri[len(ID):], safe="/-_.~")
+    if iri.startswith(CS):
+        return "/ontology/" + quote(iri[len(CS):], safe="-_.~")
+    if iri == ONTOLOGY_IRI:
+        return "/ontology"
+    if iri.startswith(ONTOLOGY_IRI + "/"):
+        return "/ontology/" + quote(iri[len(ONTOLOGY_IRI) + 1:], safe="/-_.~")
+    return None
+
+
+@dataclass
+class Representation:
+    status: int
+    content_type: str
+    data: bytes
+
+
+def _v(term: Any) -> str | None:
+    return None if term is None else term.value
+
+
+def _node_html(term: Any, label: Any = None) -> str:
+    if isinstance(term, ox.NamedNode):
+        local = path_for_iri(term.value)
+        text = _v(label) or compact(term.value)
+        if local:
+            return link(local, text, term.value)
+        if term.value.startswith(("http://", "https://")):
+            return link(term.value, text, term.value)
+        return esc(text)
+    if isinstance(term, ox.Literal):
+        lang = f' <span class="muted">@{esc(term.language)}</span>' if term.language else ""
+        return esc(term.value) + lang
+    return esc(_v(term))
+
+
+def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: str | None = None) -> Representation:
+    """The resource in the representation the client prefers; 404 if the graph knows nothing of it."""
+    resource = ox.NamedNode(iri)
+    wanted = FORMAT_PARAMETER.get((format_parameter or "").lower())
+    media = wanted or choose(accept, OFFERS)
+    if media is None:
+        return Representation(406, "text/plain; charset=utf-8",
+                              f"available representations: {', '.join(OFFERS)}\n".encode())
+    if media == "text/html":
+        return _html(store, resource)
+    rows = _select(store, "serve/describe", resource)
+    if not rows:
+        return _not_found(iri)
+    triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
+    charset = "; charset=utf-8"
+    return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
+
+
+def _select(store: ox.Store, name: str, resource: ox.NamedNode) -> list[dict[str, Any]]:
+    from ..store.sparql_text import with_values
+
+    result = store.query(with_values(load_query(name).text, {"resource": resource}))
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    return [{n: s[n] for n in names} for s in result]  # type: ignore[union-attr]
+
+
+def _not_found(iri: str) -> Representation:
+    body = page("not found", f"<h1>Not found</h1><p>The graph knows nothing about <code>{esc(iri)}</code>.</p>"
+                             '<p><a href="/">Query page</a> · <a href="/ontology">the ontology</a></p>')
+    return Representation(404, "text/html; charset=utf-8", body.encode())
+
+
+def _html(store: ox.Store, resource: ox.NamedNode) -> Representation:
+    out = _select(store, "serve/outgoing", resource)
+    inc = _select(store, "serve/incoming", resource)
+    if not out and not inc:
+        return _not_found(resource.value)
+    label = next((_v(r["value"]) for r in out if _v(r["property"]) in _LABELS), None) or compact(resource.value)
+    definition = next((_v(r["value"]) for r in out if _v(r["property"]) == _DEFINITION), None)
+    rows: list[list[str]] = []
+    inner: dict[str, list[str]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for r in out:
+        value = r["value"]
+        if isinstance(value, ox.BlankNode):
+            if r["innerProperty"] is not None:
+                inner[value.value].append(f"{_node_html(r['innerProperty'], r['innerPropertyLabel'])}: "
+                                          f"{_node_html(r['innerValue'], r['innerValueLabel'])}")
+        key = (_v(r["property"]) or "", value.value if isinstance(value, ox.BlankNode) else str(value))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append([_node_html(r["property"], r["propertyLabel"]),
+                     _BNODE + value.value if isinstance(value, ox.BlankNode) else _node_html(value, r["valueLabel"]),
+                     _node_html(r["graph"])])
+    for row in rows:
+        if row[1].startswith(_BNODE):  # a blank node: show what it says in the cell
+            row[1] = "; ".join(inner.get(row[1][len(_BNODE):], [])) or '<span class="muted">(blank node)</span>'
+    incoming = [[_node_html(r["subject"], r["subjectLabel"]),
+                 (_node_html(r["via"], r["viaLabel"]) + " / " if r["via"] is not None else "")
+                 + _node_html(r["property"], r["propertyLabel"])] for r in inc]
+    anchors = ""
+    if resource.value == ONTOLOGY_IRI:
+        terms = sorted({r["subject"].value for r in inc if isinstance(r["subject"], ox.NamedNode)
+                        and r["subject"].value.startswith(CS)})
+        anchors = "".join(f'<span id="{esc(t[len(CS):])}"></span>' for t in terms)
+    here = path_for_iri(resource.value) or ""
+    formats = " · ".join(link(f"{here}?format={f}", name) for f, name in
+                         (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")))
+    body = (f"<h1>{esc(label)}</h1><p class=\"iri\">{esc(resource.value)}</p>"
+            + (f'<p class="definition">{esc(definition)}</p>' if definition else "")
+            + f"<p>Also as {formats}</p>{anchors}<h2>What it says</h2>"
+            + table(["property", "value", "graph"], rows)
+            + "<h2>What points here</h2>" + table(["from", "by"], incoming))
+    nav = '<a href="/">query</a><a href="/ontology">ontology</a>'
+    return Representation(200, "text/html; charset=utf-8", page(label, body, nav).encode())
+
+
+_LABELS = {"http://www.w3.org/2000/01/rdf-schema#label", "http://xmlns.com/foaf/0.1/name",
+           "http://www.w3.org/2004/02/skos/core#prefLabel"}
+_BNODE = "\x00bnode:"  # cannot occur in escaped HTML
+_DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"

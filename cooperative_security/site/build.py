@@ -1,0 +1,235 @@
+"""Build the static site: index, ontology, one page per concept, case and work, and two pictures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..catalogue import Case, WorkRecord, list_cases, list_works
+from ..classify import Period, classify
+from ..concepts import Concept, list_concepts
+from ..namespaces import CITO, CS, ID, compact
+from ..queries import load_query
+from ..store import Store
+from .figures import concept_modules, draw_citation_network, draw_concept_map
+from .html import STYLE, esc, link, page, table
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    pages: list[Path] = field(default_factory=list)
+    figures: list[Path] = field(default_factory=list)
+
+
+def _v(term: Any) -> Any:
+    return None if term is None else term.value
+
+
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rpartition("/")[2].rpartition("#")[2]
+
+
+class Site:
+    """What a page needs to link to the others: which concepts, cases and works have pages."""
+
+    def __init__(self, store: Store, out: Path) -> None:
+        self.store, self.out = store, out
+        self.concepts = {c.iri: c for c in list_concepts(store)}
+        self.cases = list_cases(store)
+        self.works = {w.iri: w for w in list_works(store)}
+        self.event_case = {e.iri: c.id for c in self.cases for e in c.events}
+        self.report = SiteReport(out)
+
+    # where each page lives, relative to the site root
+    def concept_href(self, iri: str) -> str | None:
+        return f"concept/{_slug(iri)}.html" if iri in self.concepts else None
+
+    def work_href(self, iri: str) -> str | None:
+        return f"work/{_slug(iri)}.html" if iri in self.works else None
+
+    def case_href(self, iri_or_id: str) -> str | None:
+        slug = _slug(iri_or_id)
+        return f"case/{slug}.html" if any(c.id == slug for c in self.cases) else None
+
+    def href(self, iri: str) -> str | None:
+        if iri in self.event_case:
+            return f"case/{self.event_case[iri]}.html#{_slug(iri)}"
+        return self.concept_href(iri) or self.work_href(iri) or (self.case_href(iri) if iri.startswith(ID + "case/")
+                                                                   else None)
+
+    def label(self, iri: str) -> str:
+        if iri in self.concepts:
+            return self.concepts[iri].label or compact(iri)
+        if iri in self.works:
+            return self.works[iri].citation or self.works[iri].key
+        return compact(iri)
+
+    def a(self, iri: str | None, text: str | None = None, up: str = "../") -> str:
+        """A link to the page of ``iri`` (from a page ``up`` below the root), or plain text."""
+        if not iri:
+            return ""
+        target = self.href(iri)
+        return link(up + target if target else None, text or self.label(iri), iri)
+
+    def write(self, rel: str, title: str, body: str) -> None:
+        depth = rel.count("/")
+        up = "../" * depth
+        nav = (f'<a href="{up}index.html">index</a><a href="{up}ontology.html">ontology</a>'
+               f'<a href="{up}cases.html">cases</a><a href="{up}works.html">works</a>')
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page(title, body, nav, css=f"{up}style.css"), encoding="utf-8")
+        self.report.pages.append(path)
+
+    def sources(self, concept: Concept) -> str:
+        rows = [[self.a(s.work, s.citation), esc(s.pages or ""), esc(s.section or ""),
+                 esc(s.footnote if s.footnote is not None else "")] for s in concept.sources]
+        return table(["work", "pages", "section", "footnote"], rows, "no source recorded")
+
+
+def build_site(store: Store, out: Path) -> SiteReport:
+    """Write the whole site into ``out`` (created if needed); runs the classifier for the case pages."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "figures").mkdir(exist_ok=True)
+    periods = classify(store)
+    site = Site(store, out)
+    (out / "style.css").write_text(STYLE, encoding="utf-8")
+    for name, draw in (("concept-map", draw_concept_map), ("citation-network", draw_citation_network)):
+        for suffix in (".svg", ".png"):
+            path = out / "figures" / (name + suffix)
+            draw(store, path)
+            site.report.figures.append(path)
+    _index(site)
+    _ontology(site)
+    for concept in site.concepts.values():
+        _concept_page(site, concept)
+    by_case: dict[str, list[Period]] = defaultdict(list)
+    for p in periods:
+        by_case[p.relationship].append(p)
+    _cases_index(site)
+    for case in site.cases:
+        _case_page(site, case, by_case.get(case.id, []))
+    _works_index(site)
+    for work in site.works.values():
+        _work_page(site, work)
+    return site.report
+
+
+def _index(site: Site) -> None:
+    body = (f"<h1>Cooperative security: a knowledge graph</h1>"
+            f"<p>{len(site.concepts)} concepts, {len(site.cases)} cases, {len(site.works)} works. Everything here "
+            "traces back to a work and a page.</p><ul>"
+            '<li><a href="ontology.html">The ontology</a>: every concept with its definition and sources</li>'
+            '<li><a href="cases.html">Cases</a>: relationships between states on Buzan\'s spectrum</li>'
+            '<li><a href="works.html">Works</a>: what each work is cited for</li></ul>'
+            '<h2>Concept map</h2><figure><a href="figures/concept-map.svg"><img src="figures/concept-map.png" '
+            'alt="The concepts of the typology and their relations"></a><figcaption>The typology: grey lines are '
+            'subclass links, coloured arrows the other relations; node colour is the ontology module '
+            '(<a href="figures/concept-map.svg">SVG, zoomable</a>).</figcaption></figure>'
+            '<h2>Citation network</h2><figure><a href="figures/citation-network.svg"><img '
+            'src="figures/citation-network.png" alt="Works and who builds on or disputes whom"></a><figcaption>'
+            'Works linked by the chapter\'s citations (grey) and by scholarly positions (coloured, CiTO) '
+            '(<a href="figures/citation-network.svg">SVG</a>).</figcaption></figure>')
+    site.write("index.html", "coopsec", body)
+
+
+def _ontology(site: Site) -> None:
+    modules = concept_modules()
+    groups: dict[str, list[Concept]] = defaultdict(list)
+    for c in site.concepts.values():
+        groups[modules.get(c.iri, "other")].append(c)
+    parts = ["<h1>The ontology</h1>", f'<p class="iri">{esc(CS)}</p>']
+    for module in sorted(groups):
+        rows = [[site.a(c.iri, c.label, up=""), esc(c.definition)]
+                for c in sorted(groups[module], key=lambda c: c.label.lower())]
+        parts.append(f'<h2 id="module-{esc(module)}">Module: {esc(module)}</h2>'
+                     + table(["concept", "definition"], rows))
+    site.write("ontology.html", "The ontology", "".join(parts))
+
+
+def _concept_page(site: Site, c: Concept) -> None:
+    relations: dict[str, list[list[str]]] = {"out": [], "in": []}
+    for r in site.store.select(load_query("concepts/relations"), {"concept": ox.NamedNode(c.iri)}):
+        relations[_v(r["direction"])].append([esc(_v(r["propertyLabel"])), site.a(_v(r["other"]), _v(r["otherLabel"]))])
+    body = (f"<h1>{esc(c.label)}</h1><p class=\"iri\">{esc(c.iri)}</p>"
+            f'<p class="definition">{esc(c.definition)}</p>'
+            + (f"<p>Also called: {esc(', '.join(c.alt_labels))}</p>" if c.alt_labels else "")
+            + "<h2>Sources</h2>" + site.sources(c)
+            + "<h2>Relations from this concept</h2>" + table(["relation", "to"], relations["out"])
+            + "<h2>Relations to this concept</h2>" + table(["relation", "from"], relations["in"]))
+    site.write(f"concept/{_slug(c.iri)}.html", c.label, body)
+
+
+def _cases_index(site: Site) -> None:
+    rows = [[site.a(c.iri, c.label or c.id, up=""), esc(", ".join(c.members)), str(len(c.events))] for c in site.cases]
+    site.write("cases.html", "Cases", "<h1>Cases</h1>" + table(["case", "members", "events"], rows))
+
+
+def _event_sources(site: Site, sources: list[Any]) -> str:
+    return "; ".join(site.a(s["work"] if isinstance(s, dict) else s.work,
+                            (s["citation"] if isinstance(s, dict) else s.citation))
+                     + esc(" " + ((s["pages"] if isinstance(s, dict) else s.pages) or
+                                  (s["section"] if isinstance(s, dict) else s.section) or "")).rstrip()
+                     for s in sources)
+
+
+def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
+    from ..cli.classify import _draw
+
+    picture = site.out / "case" / f"{case.id}-timeline.png"
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    _draw(case.id, periods, case.events, picture)
+    site.report.figures.append(picture)
+    period_rows = []
+    for p in periods:
+        why = "<br>".join(f"{esc(e['date'])} {site.a(e['event'], e['label'])} ({_event_sources(site, e['sources'])})"
+                          for e in p.evidence)
+        missing = "<br>".join(esc(m["condition"]) for m in p.missing)
+        strategies = "<br>".join(esc(f"{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}")
+                                 for s in p.strategies)
+        position = esc(p.position or "unclassifiable") + (f"<br><span class=\"muted\">{esc(p.reason)}</span>"
+                                                          if p.reason else "")
+        extra = esc(", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x))
+        period_rows.append([esc(p.from_ or "?"), esc(p.to or "open"), position, extra, why or "", missing,
+                            strategies, esc(", ".join(compact(r) for r in p.rules))])
+    event_rows = [[f'<span id="{esc(e.id)}">{esc(e.date)}</span>', site.a(e.type, e.type_label),
+                   esc(e.level or ""), esc(e.label), _event_sources(site, e.sources)] for e in case.events]
+    body = (f"<h1>{esc(case.label or case.id)}</h1><p class=\"iri\">{esc(case.iri)}</p>"
+            f"<p>Members: {esc(', '.join(case.members))}</p>"
+            f'<figure><img src="{esc(case.id)}-timeline.png" alt="{esc(case.id)}: position on Buzan\'s spectrum over '
+            'time"></figure><h2>Periods and positions</h2>'
+            + table(["from", "to", "position", "subtype / stage / trust", "because", "missing for the next position",
+                     "strategies", "rules"], period_rows, "not classified")
+            + "<h2>Events</h2>" + table(["date", "type", "level", "event", "sources"], event_rows))
+    site.write(f"case/{case.id}.html", case.label or case.id, body)
+
+
+def _works_index(site: Site) -> None:
+    rows = [[site.a(w.iri, w.citation or w.key, up=""), esc(w.title or ""), esc(w.year or ""),
+             str(len(w.cited_in))] for w in sorted(site.works.values(), key=lambda w: w.key)]
+    site.write("works.html", "Works", "<h1>Works</h1>" + table(["work", "title", "year", "footnotes"], rows))
+
+
+def _work_page(site: Site, w: WorkRecord) -> None:
+    iri = ox.NamedNode(w.iri)
+    cited = []
+    for r in site.store.select(load_query("cases/work-cited-for"), {"work": iri}):
+        what = _v(r["what"])
+        shown = site.a(what, _v(r["label"]) or compact(what)) if _v(r["kind"]) != "footnote claim" else \
+            esc(f"{compact(what)}: {_v(r['label']) or ''}")
+        cited.append([esc(_v(r["kind"])), shown, esc(_v(r["pages"]) or "")])
+    positions = [[site.a(_v(r["holder"])), esc(_v(r["relation"]).removeprefix(CITO)), site.a(_v(r["target"])),
+                  site.a(_v(r["about"])), esc(_v(r["claim"]) or "")]
+                 for r in site.store.select(load_query("site/positions-about"), {"work": iri})]
+    body = (f"<h1>{esc(w.citation or w.key)}</h1><p class=\"iri\">{esc(w.iri)}</p>"
+            f"<p>{esc('; '.join(w.authors))} ({esc(w.year or 'n.d.')}). <em>{esc(w.title or '')}</em></p>"
+            + (f"<p>Cited in footnotes {esc(', '.join(str(n) for n in w.cited_in))}.</p>" if w.cited_in else "")
+            + "<h2>What it is cited for</h2>" + table(["as", "what", "pages"], cited, "not cited")
+            + "<h2>Positions: who builds on or disputes whom</h2>"
+            + table(["holder", "relation", "target", "about", "claim"], positions, "no recorded position"))
+    site.write(f"work/{_slug(w.iri)}.html", w.citation or w.key, body)

@@ -1,0 +1,164 @@
+"""The two pictures of the site, drawn from the graph with networkx and matplotlib (Agg)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from ..concepts import concept_graph
+from ..namespaces import CITO, CS, RDF, compact
+from ..ontology import ontology_files, parse_rdf_file
+from ..queries import load_query
+from ..store import Store
+
+_OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+
+
+def concept_modules() -> dict[str, str]:
+    """Each class of the typology -> the module file that declares it (its colour in the concept map)."""
+    modules: dict[str, str] = {}
+    for path in ontology_files():
+        for t in parse_rdf_file(path):
+            if t.predicate.value == RDF + "type" and t.object == ox.NamedNode(_OWL_CLASS) \
+                    and isinstance(t.subject, ox.NamedNode):
+                modules.setdefault(t.subject.value, path.stem if path.parent.name == "modules" else "hub")
+    return modules
+
+
+def _plt():  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def packed_layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """Lay out each connected component on its own (Kamada-Kawai), and shelve the boxes in rows,
+    biggest first, so that small components do not push the big one into a corner."""
+    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), sorted(c)))
+    row_width = 1.6 * max(1.0, len(graph) ** 0.5)
+    pos: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for nodes in components:
+        side = max(0.6, len(nodes) ** 0.5)
+        sub = graph.subgraph(nodes)
+        local = nx.kamada_kawai_layout(sub) if len(nodes) > 2 else {n: (i * 0.8, 0.0) for i, n in
+                                                                    enumerate(sorted(nodes))}
+        xs = [p[0] for p in local.values()]
+        ys = [p[1] for p in local.values()]
+        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+        if x + side > row_width and x > 0:
+            x, y, row_height = 0.0, y - row_height - 0.5, 0.0
+        for n, (px, py) in local.items():
+            pos[n] = (x + (px - min(xs)) / span * side, y - (max(ys) - py) / span * side)
+        x += side + 0.6
+        row_height = max(row_height, side)
+    return pos
+
+
+def draw_concept_map(store: Store, out: Path) -> nx.MultiDiGraph:
+    """The typology: subclass links in grey, the other relations coloured; nodes coloured by module."""
+    plt = _plt()
+    graph = concept_graph(store)
+    modules = concept_modules()
+    simple = nx.Graph()
+    simple.add_nodes_from(graph.nodes)
+    for u, v, _ in graph.edges(data=True):
+        simple.add_edge(u, v)
+    pos = packed_layout(simple)
+    names = sorted(set(modules.get(n, "other") for n in graph.nodes))
+    cmap = plt.get_cmap("tab20")
+    colour = {m: cmap(i % 20) for i, m in enumerate(names)}
+    relations = sorted({d["relation"] for _, _, d in graph.edges(data=True)} - {"rdfs:subClassOf"})
+    rel_colour = {r: plt.get_cmap("Set1")(i % 9) for i, r in enumerate(relations)}
+    fig, ax = plt.subplots(figsize=(30, 24))
+    sub = [(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == "rdfs:subClassOf"]
+    nx.draw_networkx_edges(simple, pos, edgelist=sub, ax=ax, edge_color="#bbbbbb", width=0.8, arrows=False)
+    for r in relations:
+        edges = [(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == r]
+        nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, edge_color=[rel_colour[r]], width=1.6,
+                               arrows=True, arrowsize=12, connectionstyle="arc3,rad=0.08")
+    nodes = list(graph.nodes)
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_size=90,
+                           node_color=[colour[modules.get(n, "other")] for n in nodes])
+    labels = {n: graph.nodes[n].get("label") or compact(n) for n in nodes}
+    nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=8,
+                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3})
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=colour[m], label=f"module: {m}") for m in names]
+    handles += [Line2D([], [], color="#bbbbbb", label="subclass of")]
+    handles += [Line2D([], [], color=rel_colour[r], label=r.replace("cs:", "")) for r in relations]
+    ax.legend(handles=handles, loc="upper left", fontsize=11, frameon=True)
+    ax.set_title("The typology of cooperative security: concepts and their relations", fontsize=18)
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return graph
+
+
+_POSITION_COLOURS = {"agreesWith": "#2a9d2a", "extends": "#1f5fbf", "qualifies": "#e08a00",
+                     "critiques": "#d43d3d", "disputes": "#8b0000"}
+
+
+def citation_network(store: Store) -> nx.MultiDiGraph:
+    """Works linked by citations (the chapter's footnotes) and by scholarly positions (CiTO)."""
+    graph = nx.MultiDiGraph()
+    labels = {r["work"].value: (r["citation"].value if r["citation"] else r["key"].value)  # type: ignore[union-attr]
+              for r in store.select(load_query("works/list"))}
+    for work, label in labels.items():
+        graph.add_node(work, label=label)
+    for r in store.select(load_query("site/citation-network")):
+        citing, cited = r["citing"].value, r["cited"].value  # type: ignore[union-attr]
+        relation = r["relation"].value.removeprefix(CITO) if r["relation"] else "cites"  # type: ignore[union-attr]
+        for w in (citing, cited):
+            if w not in graph:
+                graph.add_node(w, label=labels.get(w, compact(w)))
+        graph.add_edge(citing, cited, kind=r["kind"].value, relation=relation,  # type: ignore[union-attr]
+                       about=r["about"].value.removeprefix(CS) if r["about"] else None)  # type: ignore[union-attr]
+    return graph
+
+
+def draw_citation_network(store: Store, out: Path) -> nx.MultiDiGraph:
+    plt = _plt()
+    graph = citation_network(store)
+    cited = Counter(v for _, v, d in graph.edges(data=True) if d["kind"] == "citation")
+    # The chapter cites every work: laid out by its citations the picture is one star. Place works by the
+    # positions (who builds on or disputes whom); works only cited line up below, the grey lines still drawn.
+    layout = nx.Graph()
+    layout.add_nodes_from(graph.nodes)
+    layout.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "position")
+    pos = packed_layout(layout)
+    simple = nx.Graph(layout)
+    simple.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "citation")
+    fig, ax = plt.subplots(figsize=(22, 18))
+    plain = [(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "citation"]
+    nx.draw_networkx_edges(simple, pos, edgelist=list({(u, v) for u, v in plain}), ax=ax, edge_color="#dddddd",
+                           width=0.6)
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="#dddddd", label="cited in the chapter's footnotes")]
+    for relation, colour in _POSITION_COLOURS.items():
+        edges = [(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == "position" and d["relation"] == relation]
+        if edges:
+            nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, edge_color=colour, width=2.2, arrows=True,
+                                   arrowsize=16, connectionstyle="arc3,rad=0.12")
+            handles.append(Line2D([], [], color=colour, linewidth=2.2, label=relation))
+    nodes = list(graph.nodes)
+    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_color="#8fb3d9",
+                           node_size=[60 + 40 * cited.get(n, 0) for n in nodes])
+    nx.draw_networkx_labels(graph, pos, labels={n: graph.nodes[n]["label"] for n in nodes}, ax=ax, font_size=9,
+                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3})
+    ax.legend(handles=handles, loc="upper left", fontsize=12, title="who builds on or disputes whom (CiTO)")
+    ax.set_title("Citation network: node size = footnotes citing the work", fontsize=18)
+    ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(out)
+    plt.close(fig)
+    return graph
