@@ -35,7 +35,9 @@ def test_the_wheel_contains_ontology_data_and_queries(wheel: Path) -> None:
     assert len(modules) >= 6
 
 
-def test_a_plain_install_runs_from_anywhere(wheel: Path, tmp_path: Path) -> None:
+def test_a_plain_install_runs_from_anywhere(wheel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PYTHONPATH", raising=False)  # the installed wheel, not a checkout, must answer
+    monkeypatch.delenv("COOPSEC_RESOURCES", raising=False)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     python = venv / "bin" / "python"
