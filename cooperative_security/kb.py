@@ -21,7 +21,7 @@ RULES_GRAPH = graph("rules")
 def bundled_data_files(root: Path | None = None) -> list[Path]:
     """The curated files, in the order they are loaded."""
     base = root or data_dir()
-    files = [base / "actors.yaml", base / "bibliography.bib", base / "citations.yaml"]
+    files = [base / "actors.yaml", base / "bibliography.bib", base / "datasets.bib", base / "citations.yaml"]
     files += sorted((base / "cases").glob("*.yaml"))
     return [f for f in files if f.is_file()]
 

@@ -146,9 +146,9 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         target = _v(info["forPosition"]) if info else None
         if kind != "obstacle" or info is None or not target or target.removeprefix(CS) not in wanted:
             continue
+        blocking = sorted(set(evs), key=lambda e: (_date(events, e), e))
         missing.append({"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
-                        "evidence": [_event_json(events.get(e), e) for e in sorted(set(evs),
-                                                                                    key=lambda e: (_date(events, e), e))]})
+                        "evidence": [_event_json(events.get(e), e) for e in blocking]})
     in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)]
     shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: (_date(events, e), e))
     sds = [_event_json(events.get(e), e) for e in shown

@@ -1,0 +1,71 @@
+"""Curated cases against dyad-years: the same relationship classified twice, year by year.
+
+For each curated case whose members are states (France-Germany, ASEAN...), every pair of members that
+are both members at the end of a year is looked up among the dyad-years of that year; the curated
+position is the one in effect on 31 December. Disagreements carry both explanations: the curated
+classifier's reason and what is missing, and the dyad-year rule that decided (with its sources).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+from ..classify import classify as classify_cases
+from ..kb import open_knowledge_graph
+from ..queries import load_query
+from .dyads import DataFiles, build, classify, dataframe, new_store, rules_explained
+
+CASES = ("france-germany", "asean", "indonesia-malaysia")
+
+
+def _curated_why(period: Any) -> str:
+    missing = "; ".join(str(m.get("condition") or m.get("rule") or m) for m in period.missing[:3])
+    rules = ", ".join(r.rpartition("/")[2] for r in period.rules[:6])
+    return f"{period.position} since {period.start} by {rules}" + (f"; missing: {missing}" if missing else "")
+
+
+def compare_cases(files: DataFiles, cases: tuple[str, ...] = CASES) -> list[dict[str, Any]]:
+    kg = open_knowledge_graph("memory:")
+    try:
+        periods = classify_cases(kg, cases=list(cases))
+        codes: dict[str, set[int]] = {}
+        for r in kg.select(load_query("dyads/state-cow-codes")):
+            for key in (r["slug"], r["iso3"]):
+                if key is not None:
+                    codes.setdefault(key.value, set()).add(int(r["cow"].value))  # type: ignore[union-attr]
+    finally:
+        kg.close()
+    spans = [(p, int((p.start or p.from_ or "1816")[:4]), int((p.end or p.to or "2010")[:4])) for p in periods
+             if p.position]
+    years = [y for _, s, e in spans for y in (s, e)]
+    first, last = max(min(years, default=1816), 1816), min(max(years, default=2010), 2010)
+    store = new_store()
+    build(store, files, first, last)
+    classify(store, first, last)
+    frame = dataframe(store).set_index(["ccode1", "ccode2", "year"])
+    rules = rules_explained(store)
+    rows: list[dict[str, Any]] = []
+    for case in cases:
+        case_periods = [p for p in periods if p.relationship == case and p.position]
+        for year in range(first, last + 1):
+            day = f"{year}-12-31"
+            current = [p for p in case_periods if p.covers(day) and int((p.end or p.to or "2010")[:4]) >= year]
+            if not current:
+                continue
+            period = current[-1]
+            members = sorted({c for m in period.members for c in codes.get(m, ())})
+            for a, b in combinations(members, 2):
+                if (a, b, year) not in frame.index:
+                    continue
+                row = frame.loc[(a, b, year)]
+                dyad_position = row["position"] if isinstance(row["position"], str) else "no-data"
+                rule = rules.get(str(row["rule"]), {})
+                rows.append({
+                    "case": case, "ccode1": a, "ccode2": b, "year": year,
+                    "curated": period.position, "dyad_year": dyad_position,
+                    "agree": period.position == dyad_position,
+                    "curated_why": _curated_why(period),
+                    "dyad_why": f"{row['rule']}: {rule.get('description', '')} [{rule.get('sources', '')}]",
+                })
+    return rows

@@ -1,0 +1,246 @@
+"""Every non-directed dyad-year of the state system on Buzan's spectrum, by the rules of ``queries/dyads/``.
+
+1. :func:`build` streams the field's files (``DataFiles``) into a fresh in-memory store, one lean node per
+   dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its indicators as literals, in the graph
+   ``.../graph/dyads``; the rules (``data/rules.ttl``) go into ``.../graph/rules``.
+2. :func:`classify` writes the request (the run and the span of years) and runs
+   ``queries/classify/dyads/rule-NN-*.rq`` in order; they write ``.../graph/dyads-inferred`` with provenance.
+3. :func:`dataframe` reads the result back (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph,
+   merged by key in pandas); :func:`write_table` writes CSV or Parquet (pandas and pyarrow).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import EnvironmentProblem, InputError, Problem, UsageError
+from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
+from ..ontology import parse_rdf_file
+from ..queries import list_queries, load_query
+from ..resources import data_dir
+from ..store.embedded import EmbeddedStore
+from ..store.sparql_text import with_values
+from . import atop, dyadyears, igo, mid, wars
+from .ntriples import TRUE, bulk_load_lines, integer, node, p, triple
+
+DYADS_GRAPH = graph("dyads")
+INFERRED_GRAPH = graph("dyads-inferred")
+REQUEST_GRAPH = graph("dyads-request")
+RULES_GRAPH = graph("rules")
+FIRST_YEAR, LAST_YEAR = 1816, 2010
+_RULE_FILE = re.compile(r"^rule-\d\d-")
+COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "hostlev", "war", "defense",
+           "nonagg", "consul", "dyadigos", "last_force_year", "no_data")
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """Where the publishers' files are, in the layout of the shared data folder (see docs/dyads.md)."""
+
+    root: Path
+
+    @property
+    def dyad_years(self) -> Path:
+        return self.root / "cow" / "directed-dyad-years.csv.gz"
+
+    @property
+    def mid(self) -> Path:
+        return self.root / "mid" / "gml-mid-dyad-years-2.1.1.csv"
+
+    @property
+    def wars(self) -> Path:
+        return self.root / "cow" / "interstate-war-dyad-years.csv"
+
+    @property
+    def atop(self) -> Path:
+        return self.root / "atop" / "atop-dyad-years.csv.gz"
+
+    @property
+    def igo(self) -> Path:
+        return self.root / "cow" / "igo-shared-memberships-dyad-years.csv.gz"
+
+    def check(self) -> None:
+        missing = [str(f) for f in (self.dyad_years, self.mid, self.wars, self.atop, self.igo) if not f.is_file()]
+        if missing:
+            raise UsageError(f"data files missing under {self.root}: {', '.join(missing)} (see docs/dyads.md for "
+                             "the layout)")
+
+
+def _dyad_year(a: int, b: int, y: int) -> str:
+    return node("dyad-year", f"{a}-{b}-{y}")
+
+
+def dyad_lines(files: DataFiles, first: int, last: int, lookback: int,
+               progress: Callable[[str, int, int, int], None] | None = None) -> Iterator[str]:
+    """The N-Triples of the dyad-year graph: the universe, then the indicators (lean: literals only)."""
+    start = first - lookback + 1
+
+    def report(name: str) -> Callable[[int, int, int], None] | None:
+        return (lambda rows, done, total: progress(name, rows, done, total)) if progress else None
+
+    seen: set[tuple[int, int]] = set()
+    year_p, dyad_p, c1, c2 = p("year"), p("dyad"), p("ccode1"), p("ccode2")
+    for a, b, y in dyadyears.read(files.dyad_years, start, last, report("dyad-years")):
+        d = node("dyad", f"{a}-{b}")
+        dy = _dyad_year(a, b, y)
+        yield f"{dy} {dyad_p} {d} .\n"
+        yield f"{dy} {year_p} {integer(y)} .\n"
+        if (a, b) not in seen:
+            seen.add((a, b))
+            yield f"{d} {c1} {integer(a)} .\n"
+            yield f"{d} {c2} {integer(b)} .\n"
+    hostility: dict[tuple[int, int, int], int] = {}
+    for r in mid.read(files.mid, report("disputes")):
+        key = (min(r.ccode1, r.ccode2), max(r.ccode1, r.ccode2), r.year)
+        hostility[key] = max(hostility.get(key, 0), r.hostlev)
+    for (a, b, y), h in hostility.items():
+        if start <= y <= last:
+            yield triple(_dyad_year(a, b, y), p("hostility"), integer(h))
+    for _, a, b, y in wars.read(files.wars, report("wars")):
+        if a < b and start <= y <= last:
+            yield triple(_dyad_year(a, b, y), p("war"), TRUE)
+    for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
+        if a < b and start <= y <= last:
+            for prop in held:
+                yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+    for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
+        if n is not None and start <= y <= last:
+            yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
+
+
+def max_window(store: EmbeddedStore) -> int:
+    rows = store.select(load_query("dyads/max-window"))
+    value = rows[0]["window"] if rows else None
+    return int(value.value) if isinstance(value, ox.Literal) else 1
+
+
+def new_store() -> EmbeddedStore:
+    """An in-memory store holding the rules graph."""
+    store = EmbeddedStore(None)
+    store.replace_graphs({RULES_GRAPH: parse_rdf_file(data_dir() / "rules.ttl")})
+    return store
+
+
+def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
+          progress: Callable[[str, int, int, int], None] | None = None) -> int:
+    """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
+    the triples written."""
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    files.check()
+    lookback = max_window(store)
+    return bulk_load_lines(store, dyad_lines(files, first, last, lookback, progress), None, target=DYADS_GRAPH)
+
+
+def rule_queries() -> list:  # type: ignore[type-arg]
+    return [q for q in list_queries("classify/dyads") if _RULE_FILE.match(q.name.rpartition("/")[2])]
+
+
+def classify(store: EmbeddedStore, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+    """Write the request (run, span of years) and run the dyad-year rules; returns the run IRI."""
+    run = instance("run", uuid.uuid4().hex)
+    store.replace_graphs({REQUEST_GRAPH: [
+        ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
+        ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
+                  ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=ox.NamedNode(XSD + "integer"))),
+    ]})
+    for query in rule_queries():
+        store.update(query)
+    return run
+
+
+INDICATORS = (("hostlev", DYADS_GRAPH, "hostility"), ("war", DYADS_GRAPH, "war"),
+              ("defense", DYADS_GRAPH, "defencePact"), ("nonagg", DYADS_GRAPH, "nonAggressionPact"),
+              ("consul", DYADS_GRAPH, "consultationPact"), ("dyadigos", DYADS_GRAPH, "sharedIgos"),
+              ("last_force_year", INFERRED_GRAPH, "lastForceYear"))
+FLAGS = ("war", "defense", "nonagg", "consul")
+
+
+def _csv(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None) -> bytes:
+    """A read query's result as CSV bytes, serialised by Oxigraph; parameters bound as RDF terms."""
+    text = with_values(load_query(name).text, bindings or {})
+    result = store.raw.query(text)
+    return result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
+
+
+def dataframe(store: EmbeddedStore):  # type: ignore[no-untyped-def]
+    """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year."""
+    import pandas as pd
+
+    frame = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-dyad-years")))
+    rules = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-rule-positions")), dtype=str)
+    frame = frame.merge(rules, on="rule", how="left")
+    for column, g, prop in INDICATORS:
+        values = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-indicator", {"graph": g, "indicator": cs(prop)})))
+        values = values.groupby("dy", sort=False)["value"].max().rename(column)
+        frame = frame.join(values, on="dy")
+        if column in FLAGS:
+            frame[column] = frame[column].notna().astype("int8")
+        else:
+            frame[column] = frame[column].astype("Int64")
+    frame = frame.drop(columns="dy")[list(COLUMNS)]
+    return frame.sort_values(["ccode1", "ccode2", "year"], kind="stable").reset_index(drop=True)
+
+
+def write_table(store: EmbeddedStore, path: Path) -> int:
+    """Write ``path`` (.csv or .parquet), sorted by ccode1, ccode2, year; returns the rows written."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise UsageError(f"{path}: the output must end in .csv or .parquet")
+    frame = dataframe(store)
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise EnvironmentProblem("writing Parquet needs pyarrow: pip install 'pyarrow>=14' "
+                                     "(or write .csv)") from None
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return len(frame)
+
+
+def write_rdf(store: EmbeddedStore, path: Path) -> int:
+    """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig)."""
+    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
+    graphs = (DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH)
+    with open(path, "wb") as out:
+        count = 0
+        quads = (q for g in graphs for q in store.raw.quads_for_pattern(None, None, None, g))
+
+        def counted() -> Iterator[ox.Quad]:
+            nonlocal count
+            for q in quads:
+                count += 1
+                yield q
+        ox.serialize(counted(), out, fmt)
+    return count
+
+
+def rules_explained(store: EmbeddedStore) -> dict[str, dict[str, str]]:
+    """rule slug -> label, description, missing, sources (for explanations)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in store.select(load_query("dyads/read-rules")):
+        slug = row["rule"].value.rpartition("/")[2]  # type: ignore[union-attr]
+        entry = out.setdefault(slug, {"label": row["label"].value, "description": row["description"].value,  # type: ignore[union-attr]
+                                      "missing": row["missing"].value if row["missing"] else "", "sources": ""})
+        if row["work"]:
+            where = row["pages"] or row["section"]
+            cite = row["work"].value.rpartition("/")[2] + (f" {where.value}" if where else "")
+            entry["sources"] = "; ".join(filter(None, [entry["sources"], cite]))
+    return out
+
+
+def check_input(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(Problem(str(path), "no such file"))

@@ -1,0 +1,94 @@
+"""``coopsec ingest-dataset``: stream one publisher's file into the graph ``events/<dataset>``.
+
+Atomic by a bulk load into a temporary graph, then one update that moves it over the target graph
+(``queries/classify/dyads/switch-<dataset>.rq``); a malformed row stops the load, the temporary graph is dropped
+and the store is left as it was.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UsageError
+from ..namespaces import graph
+from ..store import Store
+from . import atop, cameo, cow_states, icews, igo, mid
+from .ntriples import bulk_load_lines
+from .reader import Progress
+
+DATASETS = ("mid", "atop", "igo", "cow-states", "icews")
+
+
+@dataclass
+class IngestReport:
+    dataset: str
+    graph: str
+    rows: int
+    triples: int
+    seconds: float
+
+
+def _beside(file: Path, *parts: str) -> Path | None:
+    for base in (file.parent.parent, file.parent):
+        candidate = base.joinpath(*parts)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _states(file: Path, states: Path | None) -> tuple[dict[int, str], dict[str, int]]:
+    path = states or _beside(file, "cow", "states.csv")
+    if path is None:
+        return {}, {}
+    codes: dict[int, str] = {}
+    names: dict[str, int] = {}
+    for _, abb, name, start, _ in cow_states.read_states(path):
+        codes[start[0]] = abb
+        names[name] = start[0]
+    return codes, names
+
+
+def dataset_lines(dataset: str, file: Path, states: Path | None, progress: Progress | None) -> Iterator[str]:
+    if dataset == "cow-states":
+        return cow_states.triples(file, progress)
+    if dataset == "igo":
+        return igo.triples(file, progress)
+    codes, names = _states(file, states)
+    if dataset == "mid":
+        return mid.triples(file, codes, progress)
+    if dataset == "atop":
+        kind = atop.kind(file)
+        if kind == "alliance":
+            return atop.alliance_triples(file, progress)
+        if kind == "member":
+            return atop.member_triples(file, codes, progress)
+        return atop.dyad_triples(file, progress)
+    if dataset == "icews":
+        book_path = _beside(file, "cameo", "cameo-codes.csv")
+        book = cameo.codebook(book_path) if book_path else None
+        return icews.triples(file, icews.country_states(names, codes), book, progress)
+    raise UsageError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
+
+
+def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None = None,
+                   progress: Progress | None = None) -> IngestReport:
+    """Load ``file`` as ``dataset`` into ``events/<dataset>`` (replacing it), all or nothing."""
+    if dataset not in DATASETS:
+        raise UsageError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
+    rows = [0]
+
+    def track(n: int, done: int, total: int) -> None:
+        rows[0] = n
+        if progress:
+            progress(n, done, total)
+
+    started = time.perf_counter()
+    count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), f"classify/dyads/switch-{dataset}")
+    seconds = time.perf_counter() - started
+    return IngestReport(dataset, graph(f"events/{dataset}").value, rows[0], count, seconds)
+
+
+Callback = Callable[[int, int, int], None]
