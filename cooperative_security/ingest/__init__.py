@@ -6,8 +6,10 @@ one transaction, so a bad record leaves the store exactly as it was.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,8 @@ class IngestReport:
     ingest_id: str
     files: list[str] = field(default_factory=list)
     graphs: dict[str, int] = field(default_factory=dict)
+    #: True when the same ingest was already in the store, whole: nothing was written
+    already: bool = False
 
     @property
     def triples(self) -> int:
@@ -100,14 +104,26 @@ def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[st
 
 def _batch_keys(batch: Batch) -> tuple[set[str], set[str], set[str]]:
     """Works, classes and event types that a batch itself defines."""
-    works, classes, events = set(), set(), set()
+    works: set[str] = set()
+    classes: set[str] = set()
+    events: set[str] = set()
     for triples in batch.graphs.values():
         for t in triples:
+            if isinstance(t.object, ox.Triple):  # an RDF 1.2 triple term: neither a key nor a class
+                continue
             if t.predicate.value.endswith("#bibKey"):
                 works.add(t.object.value)
             if t.predicate == RDF_TYPE and t.object.value.endswith("owl#Class") and isinstance(t.subject, ox.NamedNode):
                 classes.add(t.subject.value.rpartition("#")[2])
     return works, classes, events
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost coopsec source line an exception passed through (for a bug report)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cooperative_security" in f.filename]
+    if not frames:
+        return "an unknown place"
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
 
 
 def parse_all(
@@ -140,6 +156,17 @@ def parse_all(
         except InputError as exc:
             problems.extend(exc.problems)
             continue
+        except OSError as exc:
+            problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError, csv.Error,
+                RecursionError) as exc:
+            # A reader met a shape of data it does not check for yet. Still a located, typed error
+            # (never a traceback, nothing written), but it names itself so it gets fixed.
+            problems.append(Problem(str(path), f"coopsec cannot read this {kind} file: unexpected "
+                                               f"{type(exc).__name__} ({exc}) at {_where(exc)}; please "
+                                               "report this with the file"))
+            continue
         w, c, _ = _batch_keys(batch)
         works |= w
         classes |= c
@@ -162,12 +189,26 @@ def ingest_id(files: list[tuple[str, Path]]) -> str:
     return digest.hexdigest()[:20]
 
 
+def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> bool:
+    """Whether this exact ingest (same files, same bytes) is in the store, whole and unchanged since.
+
+    The ingest record is written in the same transaction as its graphs, so its presence means they
+    were written; the counts check that nothing replaced them since.
+    """
+    if graph(f"ingest/{ident}").value not in store.graph_names():
+        return False
+    return all(store.count(g) == len(ts) for g, ts in graphs.items())
+
+
 def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str]) -> IngestReport:
     """Write all graphs of all batches, and the ingest record, in one transaction."""
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     for batch in batches:
         for g, triples in batch.graphs.items():
             graphs.setdefault(g, []).extend(triples)
+    if already_written(store, ident, graphs):
+        # a retry of an ingest that did land (say, killed after its commit): nothing to do
+        return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()}, already=True)
     record = instance("ingest", ident)
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),

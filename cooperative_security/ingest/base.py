@@ -90,7 +90,10 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 def read_text(path: Path) -> str:
     """Read UTF-8 text; any other encoding is reported, never turned into mojibake."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(Problem(str(path), f"cannot read the file: {exc.strerror or exc}")) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -116,6 +119,8 @@ def load_yaml(path: Path) -> Any:
         raise InputError(Problem(str(path), f"not valid YAML: {exc.problem or exc}", line=line)) from exc
     except yaml.YAMLError as exc:
         raise InputError(Problem(str(path), f"not valid YAML: {exc}")) from exc
+    except RecursionError as exc:
+        raise InputError(Problem(str(path), "YAML nested too deeply to read")) from exc
 
 
 def line_of(obj: Any, default: int | None = None) -> int | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -12,6 +15,21 @@ from ..errors import StoreError
 from ..queries import Query
 from . import Bindings, Row
 from .sparql_text import replace_graphs_update, with_values
+
+#: batches at least this big are flushed from the write-ahead log to table files at once
+FLUSH_AFTER = 100_000
+
+#: written inside an on-disk store while a process has it open, to name that process to others
+OWNER_FILE = "coopsec-owner.json"
+
+
+def _owner(path: Path) -> str:
+    """Who holds the store, from the owner file its process wrote: ' (process 123: coopsec ingest ...)'."""
+    try:
+        info = json.loads((path / OWNER_FILE).read_text(encoding="utf-8"))
+        return f" (process {int(info['pid'])}: {info['command']}, since {info['since']})"
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 class EmbeddedStore:
@@ -26,10 +44,21 @@ class EmbeddedStore:
             text = str(exc)
             if "lock" in text.lower():
                 raise StoreError(
-                    f"the store {self.path} is in use by another process (it holds the lock); "
+                    f"the store {self.path} is in use by another process{_owner(self.path) if self.path else ''}; "
                     "close that process, or share the store through `coopsec serve`"
                 ) from exc
             raise StoreError(f"cannot open the store {self.path}: {text}") from exc
+        if self.path:
+            self._write_owner()
+
+    def _write_owner(self) -> None:
+        assert self.path is not None
+        info = {"pid": os.getpid(), "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200],
+                "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        try:
+            (self.path / OWNER_FILE).write_text(json.dumps(info), encoding="utf-8")
+        except OSError:
+            pass  # naming the owner is a courtesy; the lock itself is RocksDB's
 
     @property
     def raw(self) -> ox.Store:
@@ -55,15 +84,20 @@ class EmbeddedStore:
         self._store.update(update.text if isinstance(update, Query) else update)
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> int:
-        materialised = {g: list(ts) for g, ts in graphs.items()}
+        materialised = {g: ts if isinstance(ts, list) else list(ts) for g, ts in graphs.items()}
         if not any(self._store.contains_named_graph(g) for g in materialised):
-            # Nothing to replace: one transactional extend is enough and much faster.
-            quads = [ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in materialised.items() for t in ts]
-            self._store.extend(quads)
+            # Nothing to replace: one transactional extend is enough and much faster. The quads are
+            # made as extend consumes them (inside its one transaction), never held in a list.
+            self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                               for g, ts in materialised.items() for t in ts)
+            if self.path and sum(len(ts) for ts in materialised.values()) >= FLUSH_AFTER:
+                # Until flushed, a big transaction lives in the write-ahead log, which the next open
+                # replays (~10 s per million triples): flush now to keep that window short.
+                self._store.flush()
             for g, ts in materialised.items():
                 if not ts:
                     self._store.add_graph(g)
-            return len(quads)
+            return sum(len(ts) for ts in materialised.values())
         self._store.update(replace_graphs_update(materialised))
         return sum(len(ts) for ts in materialised.values())
 
@@ -81,6 +115,14 @@ class EmbeddedStore:
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def close(self) -> None:
+        if not hasattr(self, "_store"):
+            return
         if self.path:
             self._store.flush()
+            try:
+                owner = json.loads((self.path / OWNER_FILE).read_text(encoding="utf-8"))
+                if owner.get("pid") == os.getpid():
+                    (self.path / OWNER_FILE).unlink()
+            except (OSError, ValueError, AttributeError):
+                pass
         del self._store
