@@ -253,3 +253,19 @@ def test_folders_are_read_in_the_documented_order(store, tmp_path: Path) -> None
     write(folder, "z-actors.yaml", "states:\n  - {id: ruritania, name: Ruritania, cow: 999, cow_abb: RUR, from: 1900}\n")
     report = ingest_paths(store, [folder])
     assert "https://w3id.org/coopsec/graph/case/a-case" in report.graphs
+
+
+def test_ingesting_a_bibtex_file_keeps_the_bundled_bibliography(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Regression: a user's .bib once replaced the whole shared bibliography graph."""
+    bundled = "https://w3id.org/coopsec/graph/bibliography"
+    before = store.count(ox.NamedNode(bundled))
+    assert before > 1000
+    bib = write(tmp_path, "my-library.bib", "@book{doe-2020,\n  author = {Doe, Jane},\n  title = {T},\n  year = {2020},\n}\n")
+    report = ingest_paths(store, [bib])
+    assert store.count(ox.NamedNode(bundled)) == before
+    assert report.graphs[bundled + "/my-library"] > 5
+    actors = write(tmp_path, "more-actors.yaml", "states:\n  - {id: ruritania, name: Ruritania, cow: 999, cow_abb: RUR}\n")
+    actors_before = store.count(ox.NamedNode("https://w3id.org/coopsec/graph/actors"))
+    ingest_paths(store, [actors])
+    assert store.count(ox.NamedNode("https://w3id.org/coopsec/graph/actors")) == actors_before
+    assert "https://w3id.org/coopsec/graph/actors/more-actors" in store.graph_names()

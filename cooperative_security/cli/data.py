@@ -43,6 +43,9 @@ def ingest(
     try:
         with err_console.status("reading...") as status:
             report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"))
+        if report.already:
+            console.print(f"ingest {report.ingest_id} is already in {store}, whole: nothing to write", highlight=False)
+            return
         for graph, count in sorted(report.graphs.items()):
             console.print(f"{graph}: {count} triples", highlight=False)
         console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"

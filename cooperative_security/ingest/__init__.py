@@ -17,10 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem, UsageError
-from ..namespaces import DCTERMS, PROV, RDF_TYPE, XSD, graph, instance
+from ..namespaces import DCTERMS, GRAPH, PROV, RDF_TYPE, XSD, graph, instance
 from ..queries import load_query
 from ..store import Store
-from .actors import Registry, parse_actors, registry_from_rows
+from .actors import ACTORS_GRAPH, Registry, parse_actors, registry_from_rows
 from .base import Batch, load_yaml
 from .bibtex import parse_bibtex
 from .cases import parse_case
@@ -28,6 +28,7 @@ from .citations import parse_citations
 from .csl import parse_csl
 from .events_csv import parse_event_csv
 from .rdf import parse_rdf, rdf_format
+from .works import BIBLIOGRAPHY_GRAPH, slugify
 
 #: the order files of each kind are read in (a folder is read in this order, then by name)
 ORDER = ("actors", "bibtex", "csl", "citations", "case", "events", "rdf")
@@ -224,12 +225,29 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
 
 
+#: graphs the bundled files share by kind; a file a user ingests gets a graph of its own below them
+SHARED_GRAPHS = (BIBLIOGRAPHY_GRAPH, ACTORS_GRAPH)
+
+
+def own_graphs(batches: list[Batch]) -> None:
+    """Give each ingested file its own graph below the shared one (``bibliography/<file stem>``).
+
+    Replacing a shared graph would wipe what other files put there (the bundled bibliography, say).
+    """
+    for batch in batches:
+        for shared in SHARED_GRAPHS:
+            if shared in batch.graphs:
+                own = graph(f"{shared.value.removeprefix(GRAPH)}/{slugify(Path(batch.source).stem) or 'file'}")
+                batch.graphs.setdefault(own, []).extend(batch.graphs.pop(shared))
+
+
 def ingest_paths(
     store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None
 ) -> IngestReport:
     """Ingest files and folders into the store: all of them, or (on any problem) none."""
     files = expand_paths(paths)
     batches = parse_all(store, files, progress)
+    own_graphs(batches)
     from .validate import shacl_problems
 
     problems = shacl_problems(store, [b for b in batches if b.shacl])
