@@ -49,7 +49,13 @@ def parse_actors(path: Path) -> tuple[Batch, Registry]:
         problems.append(Problem(str(path), f"unknown section(s) {sorted(unknown)}; allowed: {list(SECTIONS)}"))
     triples: list[ox.Triple] = []
     for section, (kind, cls) in SECTIONS.items():
-        for entry in data.get(section) or []:
+        entries = data.get(section) or []
+        if not isinstance(entries, list):
+            problems.append(Problem(str(path), f"section {section!r} must be a list of actors",
+                                    line=data.line_of_key(section) if hasattr(data, "line_of_key") else None,
+                                    field=section))
+            continue
+        for entry in entries:
             actor, more, found = _actor(entry, kind, cls, batch, line_of(data.get(section)))
             problems.extend(found)
             if actor is None:
@@ -100,7 +106,7 @@ def _actor(
         if entry.get("cow") is not None:
             try:
                 triples.append(ox.Triple(iri, cs("cowCode"), integer(int(entry["cow"]))))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 problems.append(Problem(src, f"cow {entry['cow']!r} is not a number", line=line,
                                         field="cow", record=slug))
     for key, prop in (("role", "role"), ("note", "note")):

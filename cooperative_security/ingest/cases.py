@@ -97,7 +97,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     case = instance("case", case_id)
     kind = data.get("kind", "dyad")
     c.add(case, RDF_TYPE, cs("Case"))
-    if kind in KINDS:
+    if isinstance(kind, str) and kind in KINDS:
         c.add(case, RDF_TYPE, cs(KINDS[kind]))
     else:
         c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError, Problem
 from ..namespaces import graph, instance
@@ -24,8 +26,11 @@ OPTIONAL = ("towards", "pages", "section", "description", "outcome")
 
 def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Batch:
     src = str(path)
-    reader = csv.DictReader(io.StringIO(read_text(path)))
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(read_text(path)), restval="")
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError(Problem(src, f"not valid CSV: {exc}", line=reader.line_num)) from exc
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise InputError(Problem(src, f"missing column(s) {missing}; the header must include {list(REQUIRED)}",
@@ -34,8 +39,12 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Ba
     c.batch.kind = "events"
     by_case: dict[str, list] = {}  # type: ignore[type-arg]
     seen: dict[str, set[str]] = {}
-    for row in reader:
+    for row in _rows(reader, src):
         line = reader.line_num
+        if None in row:
+            c.problem(f"{len(row[None]) + len(header)} fields where the header has {len(header)}", line, None,
+                      row.get("id"))
+            continue
         case_id = (row.get("case") or "").strip()
         if case_id not in known_cases:
             c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case", row.get("id"))
@@ -61,6 +70,15 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Ba
     for triples in by_case.values():
         c.batch.add(target, triples)
     return c.batch
+
+
+def _rows(reader: csv.DictReader, src: str) -> Iterator[dict[str, Any]]:  # type: ignore[type-arg]
+    """The rows, with a CSV syntax error (a stray quote or carriage return) located by line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise InputError(Problem(src, f"not valid CSV: {exc}; quote fields that hold line breaks",
+                                 line=reader.line_num)) from exc
 
 
 def _ids(value: str, line: int) -> LocatedList:

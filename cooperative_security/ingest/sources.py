@@ -44,7 +44,7 @@ def source_reference(
     if entry.get("footnote") is not None:
         try:
             triples.append(ox.Triple(node, cs("footnote"), integer(int(entry["footnote"]))))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             problems.append(Problem(batch.source, f"footnote {entry['footnote']!r} is not a number",
                                     line=line, field=f"{field}.footnote", record=where))
     batch.references.append(
