@@ -108,15 +108,18 @@ class WorkRecord:
 
 
 def list_works(store: Store) -> list[WorkRecord]:
-    authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    """Every work once, even when several ingested files describe it (the first description wins)."""
+    lists: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
     for r in store.select(load_query("works/authors")):
-        authors[_v(r["work"])].append((int(_v(r["position"])), _v(r["name"]) or ""))
+        lists[_v(r["work"])][_v(r["list"])].append((int(_v(r["position"])), _v(r["name"]) or ""))
+    authors = {work: [name for _, name in sorted(next(iter(by_list.values())))] for work, by_list in lists.items()}
     cited: dict[str, list[int]] = defaultdict(list)
     for r in store.select(load_query("works/cited-in")):
         cited[_v(r["work"])].append(int(_v(r["number"])))
-    works = []
+    works: dict[str, WorkRecord] = {}
     for r in store.select(load_query("works/list")):
         iri = _v(r["work"])
-        works.append(WorkRecord(_v(r["key"]), iri, [n for _, n in sorted(authors[iri])], _v(r["year"]),
-                                _v(r["title"]), _v(r["citation"]), sorted(set(cited[iri]))))
-    return works
+        if iri not in works:
+            works[iri] = WorkRecord(_v(r["key"]), iri, authors.get(iri, []), _v(r["year"]), _v(r["title"]),
+                                    _v(r["citation"]), sorted(set(cited[iri])))
+    return list(works.values())

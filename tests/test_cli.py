@@ -185,3 +185,17 @@ def test_timeline_of_a_case_in_date_order(cli) -> None:  # type: ignore[no-untyp
                           "-f", "json").out)
     assert [r["date"][:4] for r in rows] == ["1999", "1999", "1999"]
     assert rows[-1]["typeLabel"] == "war" and rows[0]["source"] == "Keating and Wheeler 2013"  # first alphabetically
+
+
+def test_a_work_described_twice_is_listed_once_with_its_authors_not_its_editors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    bib = tmp_path / "again.bib"
+    bib.write_text("@incollection{adler-barnett-1998,\n  author = {Adler, Emanuel and Barnett, Michael N.},\n"
+                   "  editor = {Zed, Zoe},\n  title = {A Framework for the Study of Security Communities},\n"
+                   "  booktitle = {Security Communities},\n  year = {1998},\n}\n", encoding="utf-8")
+    assert cli("ingest", str(bib), "--store", store).code == 0
+    works = [w for w in json.loads(cli("works", "--store", store, "--format", "json").out)
+             if w["key"] == "adler-barnett-1998"]
+    assert len(works) == 1
+    assert works[0]["authors"] == ["Emanuel Adler", "Michael N. Barnett"]
