@@ -8,7 +8,12 @@ moment, then reopen the store (timed) and check that
 - the big file's graph holds all of its triples or none, and its ingest record exists exactly when
   the triples do (all or nothing);
 - the small batch acknowledged before is intact, and the bundled data too;
-- no file is left that a clean ingest would not leave (bulk-load temporaries).
+- no file is left that a clean ingest would not leave: the bulk loader's temporary table files and
+  the journal of an unpublished load are gone once the store has been opened and closed again.
+
+A kill lands in one of these windows: before anything is written ("none"), while the bulk loader
+writes (its temporary files are left, and maybe some of the graphs, unpublished: "none"), after the
+load is published ("all"), or after the process ended ("finished").
 
     python bench/crash_harness.py                     # 50 trials, 1,000,000 triples
     python bench/crash_harness.py --trials 5 --triples 100000
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -33,10 +39,12 @@ import pyoxigraph as ox
 from cooperative_security.ingest.rdf import file_graph
 from cooperative_security.namespaces import graph
 from cooperative_security.store import open_store
-from cooperative_security.store.embedded import OWNER_FILE
+from cooperative_security.store.embedded import BULK_TEMPORARY, JOURNAL_FILE, OWNER_FILE
 
 CLI = "import sys; from cooperative_security.cli import main; sys.exit(main(sys.argv[1:]))"
 EX = "http://example.org/"
+#: RocksDB's own files, which come and go; anything else new in the folder is a leftover
+ROCKSDB_FILE = re.compile(r"\d{6}\.(sst|log)|MANIFEST-\d+|OPTIONS-\d+|LOG(\.old\.\d+)?|CURRENT|IDENTITY|LOCK")
 
 
 def generate_ntriples(path: Path, triples: int) -> None:
@@ -55,6 +63,11 @@ class Trial:
     outcome: str  # "none" | "all" | "finished"
     reopen_seconds: float
     leftovers: list[str]
+    #: what the kill left for the next open to clean: bulk-load temporaries, an unpublished load
+    temporaries: int = 0
+    unpublished: bool = False
+    #: triples of the big file already on disk but unpublished (hidden at reopen, then dropped)
+    unpublished_triples: int = 0
 
 
 @dataclass
@@ -130,13 +143,17 @@ def trial(setup: Setup, folder: Path, rng: random.Random) -> Trial:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         finished = False
+    temporaries = sum(1 for n in _files(folder) if BULK_TEMPORARY.fullmatch(n))
+    unpublished = (folder / JOURNAL_FILE).exists()
+    hidden = 0
+    if unpublished:  # look without opening for writing (which would start the recovery)
+        peek = ox.Store.read_only(str(folder))
+        hidden = sum(1 for _ in peek.quads_for_pattern(None, None, None, file_graph(setup.big)))
+        del peek
     outcome, reopen = check_store(setup, folder)
-    # RocksDB's own files (*.sst, *.log, MANIFEST-*, OPTIONS-*, LOG*) come and go; anything else is a leftover
-    leftovers = sorted(n for n in _files(folder) - before
-                       if not (n.endswith((".sst", ".log")) or n.startswith(("MANIFEST-", "OPTIONS-", "LOG"))
-                               or n in {"CURRENT", "IDENTITY", "LOCK", OWNER_FILE}))
+    leftovers = sorted(n for n in _files(folder) - before if not ROCKSDB_FILE.fullmatch(n) and n != OWNER_FILE)
     shutil.rmtree(folder)
-    return Trial(delay, "finished" if finished else outcome, reopen, leftovers)
+    return Trial(delay, "finished" if finished else outcome, reopen, leftovers, temporaries, unpublished, hidden)
 
 
 def retry_is_idempotent(setup: Setup, folder: Path, rng: random.Random) -> None:
@@ -172,13 +189,18 @@ def main() -> None:
     args = parser.parse_args()
     setup, results = run(args.trials, args.triples, args.seed)
     for i, t in enumerate(results):
-        print(f"trial {i:2}: killed after {t.killed_after:5.1f} s -> {t.outcome:8} reopen {t.reopen_seconds:5.2f} s")
+        print(f"trial {i:2}: killed after {t.killed_after:5.1f} s -> {t.outcome:8} reopen {t.reopen_seconds:5.2f} s"
+              f"{f'  (unpublished load of {t.unpublished_triples:,} triples dropped)' if t.unpublished else ''}"
+              f"{f'  ({t.temporaries} temporary files removed)' if t.temporaries else ''}")
     reopen = [t.reopen_seconds for t in results]
     outcomes = {k: sum(t.outcome == k for t in results) for k in ("none", "all", "finished")}
     print(f"{args.trials} trials, {args.triples:,} triples; uninterrupted ingest {setup.full_seconds:.1f} s")
     print(f"killed with nothing written: {outcomes['none']}, killed after commit: {outcomes['all']}, "
           f"finished before the kill: {outcomes['finished']}; half-written: 0")
     print(f"reopen after kill: median {statistics.median(reopen):.2f} s, max {max(reopen):.2f} s")
+    print(f"kills that left bulk-load temporary files: {sum(t.temporaries > 0 for t in results)}, "
+          f"an unpublished load: {sum(t.unpublished for t in results)}, of which "
+          f"{sum(t.unpublished_triples > 0 for t in results)} had triples on disk (hidden, then dropped)")
     print(f"leftover files: {sorted({n for t in results for n in t.leftovers}) or 'none'}")
     print("retry after a kill: idempotent (batch present exactly once after two retries)")
 

@@ -43,7 +43,7 @@ COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "ho
 
 @dataclass(frozen=True)
 class DataFiles:
-    """Where the publishers' files are, in the layout of the shared data folder (see docs/dyads.md)."""
+    """Where the publishers' files are, in the shared data folder's layout (README: the field's data sets)."""
 
     root: Path
 
@@ -70,8 +70,8 @@ class DataFiles:
     def check(self) -> None:
         missing = [str(f) for f in (self.dyad_years, self.mid, self.wars, self.atop, self.igo) if not f.is_file()]
         if missing:
-            raise UsageError(f"data files missing under {self.root}: {', '.join(missing)} (see docs/dyads.md for "
-                             "the layout)")
+            raise UsageError(f"data files missing under {self.root}: {', '.join(missing)} (the README's section on the "
+                             "field's data sets gives the layout)")
 
 
 def _dyad_year(a: int, b: int, y: int) -> str:

@@ -5,22 +5,41 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sys
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..namespaces import GRAPH
 from ..queries import Query
 from . import Bindings, Row
-from .sparql_text import replace_graphs_update, with_values
+from .sparql_text import drop_some_update, replace_graphs_update, with_values
 
-#: batches at least this big are flushed from the write-ahead log to table files at once
-FLUSH_AFTER = 100_000
+#: batches at least this big go into an on-disk store through the bulk loader (table files, no
+#: write-ahead log to replay after a crash), published when whole (see ``JOURNAL_FILE``)
+BULK_AFTER = 100_000
 
 #: written inside an on-disk store while a process has it open, to name that process to others
 OWNER_FILE = "coopsec-owner.json"
+
+#: written before a bulk load and deleted once it is whole: while it exists, the graphs it names are
+#: unpublished (queries do not see them) and the next open drops them
+JOURNAL_FILE = "coopsec-unpublished.json"
+
+#: the bulk loader's temporary table files, left behind when a load is killed (RocksDB's own files
+#: are numbered with six digits: 000012.sst)
+BULK_TEMPORARY = re.compile(r"bulk-\d+\.sst|\d{7,}")
+
+#: graphs only a running load writes into (``coopsec ingest-dataset`` stages in ``graph/tmp/load``)
+STAGING_PREFIX = GRAPH + "tmp/"
+
+#: triples deleted per transaction when dropping unpublished data, so that a crash meanwhile leaves
+#: a short write-ahead log
+DROP_CHUNK = 100_000
 
 
 def _owner(path: Path) -> str:
@@ -48,8 +67,121 @@ class EmbeddedStore:
                     "close that process, or share the store through `coopsec serve`"
                 ) from exc
             raise StoreError(f"cannot open the store {self.path}: {text}") from exc
+        #: graphs queries must not see: unpublished bulk loads, and leftovers being dropped
+        self._hidden: frozenset[ox.NamedNode] = frozenset()
+        self._cleaner: threading.Thread | None = None
+        self._cleaner_error: BaseException | None = None
         if self.path:
             self._write_owner()
+            try:
+                self._recover()
+            except BaseException:
+                self._release_owner()
+                del self._store  # let the lock go: the caller gets the error, not a held store
+                raise
+
+    # -- crash recovery ---------------------------------------------------------------------------
+
+    def _recover(self) -> None:
+        """Undo what a killed process left: temporary files, and graphs it never published.
+
+        Temporary table files are deleted at once. Unpublished graphs are hidden from every query
+        at once and dropped by a background thread (about 10 s per million triples), so the store
+        opens in well under a second; writing waits for the drop, and so does ``close``.
+        """
+        assert self.path is not None
+        for leftover in self.path.iterdir():
+            if BULK_TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
+                leftover.unlink(missing_ok=True)
+        (self.path / (JOURNAL_FILE + ".tmp")).unlink(missing_ok=True)  # the load never began
+        unpublished = set(self._read_journal())
+        unpublished |= {g for g in self._store.named_graphs()
+                        if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)}
+        if unpublished:
+            self._hidden = frozenset(unpublished)
+            self._cleaner = threading.Thread(target=self._drop_hidden, name="coopsec-recovery", daemon=True)
+            self._cleaner.start()
+
+    def _read_journal(self) -> list[ox.NamedNode]:
+        assert self.path is not None
+        journal = self.path / JOURNAL_FILE
+        try:
+            return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"the store {self.path} holds a damaged journal of an interrupted load ({journal}: "
+                             f"{exc}); if no coopsec process is using the store, delete that file and "
+                             "re-run the last ingest") from exc
+
+    def _write_journal(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Name the graphs about to be loaded, durably, before any of them is written."""
+        assert self.path is not None
+        text = json.dumps({"graphs": [g.value for g in graphs], "pid": os.getpid(),
+                           "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+        draft = self.path / (JOURNAL_FILE + ".tmp")
+        with draft.open("w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(draft, self.path / JOURNAL_FILE)
+        self._sync_folder()
+
+    def _publish(self) -> None:
+        """The commit point of a bulk load: the journal goes, and with it the graphs' invisibility."""
+        assert self.path is not None
+        (self.path / JOURNAL_FILE).unlink(missing_ok=True)
+        self._sync_folder()
+
+    def _sync_folder(self) -> None:
+        assert self.path is not None
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def _drop(self, graphs: Iterable[ox.NamedNode]) -> None:
+        """Delete graphs in bounded transactions (a kill meanwhile leaves them hidden, to finish later)."""
+        for g in graphs:
+            update = drop_some_update(g, DROP_CHUNK)
+            while next(iter(self._store.quads_for_pattern(None, None, None, g)), None) is not None:
+                self._store.update(update)
+                self._store.flush()
+            self._store.remove_graph(g)
+        self._store.flush()
+
+    def _drop_hidden(self) -> None:
+        try:
+            self._drop(self._hidden)
+            self._publish()  # nothing is left to hide: the journal can go
+            self._hidden = frozenset()
+        except BaseException as exc:  # reported by the next write or close, in the caller's thread
+            self._cleaner_error = exc
+
+    def _settle(self) -> None:
+        """Wait for the recovery thread before writing: the store must be whole again first."""
+        if self._cleaner is None:
+            return
+        self._cleaner.join()
+        self._cleaner = None
+        if self._cleaner_error is not None:
+            exc, self._cleaner_error = self._cleaner_error, None
+            raise StoreError(f"cannot drop the data an interrupted load left in {self.path}: {exc}; it stays "
+                             "hidden from queries, and the next open tries again") from exc
+
+    @property
+    def recovering(self) -> bool:
+        """Whether data an interrupted load left is still being dropped (it is hidden meanwhile)."""
+        return self._cleaner is not None and self._cleaner.is_alive()
+
+    def _dataset(self) -> dict[str, list[ox.NamedNode]]:
+        """Query options that keep hidden graphs out of ``GRAPH ?g`` (none in the usual case)."""
+        hidden = self._hidden
+        if not hidden:
+            return {}
+        return {"named_graphs": [g for g in self._store.named_graphs()
+                                 if isinstance(g, ox.NamedNode) and g not in hidden]}
 
     def _write_owner(self) -> None:
         assert self.path is not None
@@ -62,12 +194,13 @@ class EmbeddedStore:
 
     @property
     def raw(self) -> ox.Store:
-        """The pyoxigraph store, for bulk work that needs it directly."""
+        """The pyoxigraph store, for bulk work that needs it directly (after any recovery is done)."""
+        self._settle()
         return self._store
 
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query
-        return self._store.query(with_values(text, bindings or {}))
+        return self._store.query(with_values(text, bindings or {}), **self._dataset())
 
     def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
         result = self._run(query, bindings)
@@ -81,48 +214,97 @@ class EmbeddedStore:
         return list(self._run(query, bindings))
 
     def update(self, update: Query | str) -> None:
+        self._settle()
         self._store.update(update.text if isinstance(update, Query) else update)
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> int:
+        self._settle()
         materialised = {g: ts if isinstance(ts, list) else list(ts) for g, ts in graphs.items()}
-        if not any(self._store.contains_named_graph(g) for g in materialised):
+        written = sum(len(ts) for ts in materialised.values())
+        if any(self._store.contains_named_graph(g) for g in materialised):
+            self._store.update(replace_graphs_update(materialised))
+        elif self.path and written >= BULK_AFTER:
+            self._bulk_publish(materialised)
+        else:
             # Nothing to replace: one transactional extend is enough and much faster. The quads are
             # made as extend consumes them (inside its one transaction), never held in a list.
             self._store.extend(ox.Quad(t.subject, t.predicate, t.object, g)
                                for g, ts in materialised.items() for t in ts)
-            if self.path and sum(len(ts) for ts in materialised.values()) >= FLUSH_AFTER:
-                # Until flushed, a big transaction lives in the write-ahead log, which the next open
-                # replays (~10 s per million triples): flush now to keep that window short.
-                self._store.flush()
             for g, ts in materialised.items():
                 if not ts:
                     self._store.add_graph(g)
-            return sum(len(ts) for ts in materialised.values())
-        self._store.update(replace_graphs_update(materialised))
-        return sum(len(ts) for ts in materialised.values())
+        return written
+
+    def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
+        """Write new graphs with the bulk loader, visible only once all of them are whole.
+
+        The bulk loader writes table files straight into the store (nothing for the next open to
+        replay) but in several steps of a million quads. So: the journal names the graphs first,
+        they stay hidden while they load, and deleting the journal publishes them; a crash before
+        that leaves them hidden, and the next open drops them.
+        """
+        names = frozenset(graphs)
+        self._hidden |= names  # other threads of this process do not see the load half-done either
+        self._write_journal(names)
+        try:
+            self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g)
+                                    for g, ts in graphs.items() for t in ts)
+            for g, ts in graphs.items():
+                if not ts:
+                    self._store.add_graph(g)
+            self._store.flush()
+        except BaseException:
+            try:
+                self._drop(names)
+                self._publish()
+                self._hidden -= names
+            except Exception:
+                pass  # still journalled and hidden: the next open drops them
+            raise
+        self._publish()
+        self._hidden -= names
 
     def graph_names(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        hidden = self._hidden
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g not in hidden)
 
     def count(self, graph: ox.NamedNode | None = None) -> int:
+        hidden = self._hidden
         if graph is None:
+            if hidden:
+                return sum(1 for q in self._store if q.graph_name not in hidden)
             return len(self._store)
+        if graph in hidden:
+            return 0
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, graph))
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterable[ox.Quad]:
+        hidden = self._hidden
         if graph is None:
+            if hidden:
+                return (q for q in self._store if q.graph_name not in hidden)
             return iter(self._store)
+        if graph in hidden:
+            return iter(())
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def close(self) -> None:
         if not hasattr(self, "_store"):
             return
-        if self.path:
-            self._store.flush()
-            try:
-                owner = json.loads((self.path / OWNER_FILE).read_text(encoding="utf-8"))
-                if owner.get("pid") == os.getpid():
-                    (self.path / OWNER_FILE).unlink()
-            except (OSError, ValueError, AttributeError):
-                pass
-        del self._store
+        try:
+            if self.path:
+                self._settle()  # an interrupted load's data is dropped before the store is let go
+        finally:
+            if self.path:
+                self._store.flush()
+                self._release_owner()
+            del self._store
+
+    def _release_owner(self) -> None:
+        assert self.path is not None
+        try:
+            owner = json.loads((self.path / OWNER_FILE).read_text(encoding="utf-8"))
+            if owner.get("pid") == os.getpid():
+                (self.path / OWNER_FILE).unlink()
+        except (OSError, ValueError, AttributeError):
+            pass

@@ -45,3 +45,10 @@ def replace_graphs_update(graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) ->
         body.append("}")
     parts.extend(("INSERT DATA {", *body, "}"))
     return "\n".join(parts)
+
+
+def drop_some_update(graph: ox.NamedNode, limit: int) -> str:
+    """Delete at most ``limit`` triples of a graph: big deletions in bounded transactions."""
+    pattern = " ".join(("GRAPH", str(graph), "{ ?s ?p ?o }"))
+    return " ".join(("DELETE {", pattern, "} WHERE { { SELECT ?s ?p ?o WHERE {", pattern, "} LIMIT",
+                     str(int(limit)), "} }"))
