@@ -166,3 +166,4 @@ def test_a_damaged_journal_is_a_clear_error_and_frees_the_store(tmp_path: Path) 
         assert store.count(KEPT) == 1
     finally:
         store.close()
+

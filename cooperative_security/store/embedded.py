@@ -245,7 +245,11 @@ class EmbeddedStore:
         """
         names = frozenset(graphs)
         self._hidden |= names  # other threads of this process do not see the load half-done either
-        self._write_journal(names)
+        try:
+            self._write_journal(names)
+        except OSError as exc:
+            self._hidden -= names
+            raise StoreError(f"cannot write to the store {self.path}: {exc}; nothing was written") from exc
         try:
             self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g)
                                     for g, ts in graphs.items() for t in ts)
@@ -253,13 +257,16 @@ class EmbeddedStore:
                 if not ts:
                     self._store.add_graph(g)
             self._store.flush()
-        except BaseException:
+        except BaseException as exc:
             try:
                 self._drop(names)
                 self._publish()
                 self._hidden -= names
             except Exception:
                 pass  # still journalled and hidden: the next open drops them
+            if isinstance(exc, OSError):
+                raise StoreError(f"cannot write to the store {self.path}: {exc}; nothing of this batch "
+                                 "was kept") from exc
             raise
         self._publish()
         self._hidden -= names
