@@ -27,8 +27,11 @@ from .cases import parse_case
 from .citations import parse_citations
 from .csl import parse_csl
 from .events_csv import parse_event_csv
-from .rdf import parse_rdf, rdf_format
+from .rdf import bulk_load_file, parse_rdf, rdf_format, stream_batch, streamable
 from .works import BIBLIOGRAPHY_GRAPH, slugify
+
+#: how many triples a graph holds, as the ingest record states it
+VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 
 #: the order files of each kind are read in (a folder is read in this order, then by name)
 ORDER = ("actors", "bibtex", "csl", "citations", "case", "events", "rdf")
@@ -152,6 +155,8 @@ def parse_all(
                 cases.add(path.stem)
             elif kind == "events":
                 batch = parse_event_csv(path, registry, cases)
+            elif can_stream(store) and streamable(path):
+                batch = stream_batch(path)
             else:
                 batch = parse_rdf(path)
         except InputError as exc:
@@ -182,6 +187,11 @@ def parse_all(
     return batches
 
 
+def can_stream(store: Store) -> bool:
+    """Whether the store bulk-loads files from disk (the embedded one; a remote store gets triples)."""
+    return hasattr(store, "new_graphs")
+
+
 def ingest_id(files: list[tuple[str, Path]]) -> str:
     digest = hashlib.sha256()
     for _, path in files:
@@ -190,26 +200,23 @@ def ingest_id(files: list[tuple[str, Path]]) -> str:
     return digest.hexdigest()[:20]
 
 
-def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> bool:
+def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, int | None]) -> bool:
     """Whether this exact ingest (same files, same bytes) is in the store, whole and unchanged since.
 
     The ingest record is written in the same transaction as its graphs, so its presence means they
-    were written; the counts check that nothing replaced them since.
+    were written; the counts (from the batch, or as the record gives them for streamed files) check
+    that nothing replaced them since.
     """
-    if graph(f"ingest/{ident}").value not in store.graph_names():
+    record = graph(f"ingest/{ident}")
+    if record.value not in store.graph_names():
         return False
-    return all(store.count(g) == len(ts) for g, ts in graphs.items())
+    recorded = {q.subject: int(q.object.value) for q in store.quads(record)
+                if q.predicate == VOID_TRIPLES and isinstance(q.object, ox.Literal)}
+    return all(store.count(g) == (n if n is not None else recorded.get(g, -1)) for g, n in graphs.items())
 
 
-def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str]) -> IngestReport:
-    """Write all graphs of all batches, and the ingest record, in one transaction."""
-    graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
-    for batch in batches:
-        for g, triples in batch.graphs.items():
-            graphs.setdefault(g, []).extend(triples)
-    if already_written(store, ident, graphs):
-        # a retry of an ingest that did land (say, killed after its commit): nothing to do
-        return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()}, already=True)
+def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int]) -> list[ox.Triple]:
+    """What an ingest says about itself: when, from which files, which graphs with how many triples."""
     record = instance("ingest", ident)
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
@@ -218,11 +225,59 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
                              datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
     log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
-    log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in graphs]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in counts]
+    log += [ox.Triple(g, VOID_TRIPLES, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
+            for g, n in counts.items()]
     log.append(ox.Triple(record, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ident)))
-    graphs[graph(f"ingest/{ident}")] = log
+    return log
+
+
+def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str]) -> IngestReport:
+    """Write all graphs of all batches, and the ingest record, as one all-or-nothing step."""
+    graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+    streams: dict[ox.NamedNode, list[Path]] = {}
+    for batch in batches:
+        for g, triples in batch.graphs.items():
+            graphs.setdefault(g, []).extend(triples)
+        for g, paths in batch.streams.items():
+            streams.setdefault(g, []).extend(paths)
+    expected: dict[ox.NamedNode, int | None] = {g: len(ts) for g, ts in graphs.items()}
+    expected.update(dict.fromkeys(streams))
+    if already_written(store, ident, expected):
+        # a retry of an ingest that did land (say, killed after its commit): nothing to do
+        counts = {g: store.count(g) for g in expected}
+        return IngestReport(ident, names, {g.value: n for g, n in counts.items()}, already=True)
+    record_graph = graph(f"ingest/{ident}")
+    existing = set(store.graph_names())
+    if streams and not any(g.value in existing for g in [*graphs, *streams, record_graph]):
+        return _write_streaming(store, graphs, streams, ident, names)
+    for g, paths in streams.items():  # replacing graphs: one update, with the triples in memory
+        for path in paths:
+            graphs.setdefault(g, []).extend(parse_rdf(path, g).graphs.get(g, []))
+    record = ingest_record(ident, names, {g: len(ts) for g, ts in graphs.items()})
+    graphs[record_graph] = record
     store.replace_graphs(graphs)
     return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
+
+
+def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
+                     streams: dict[ox.NamedNode, list[Path]], ident: str, names: list[str]) -> IngestReport:
+    """New graphs, some bulk-loaded straight from their files: published whole, or not at all."""
+    record_graph = graph(f"ingest/{ident}")
+    counts = {g: len(ts) for g, ts in graphs.items()}
+    with store.new_graphs([*graphs, *streams, record_graph]) as raw:  # type: ignore[attr-defined]
+        if any(graphs.values()):
+            raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in ts)
+        for g in graphs:
+            raw.add_graph(g)  # an empty one too
+        for g, paths in streams.items():
+            for path in paths:
+                bulk_load_file(raw, path, g)
+            counts[g] = sum(1 for _ in raw.quads_for_pattern(None, None, None, g))
+        record = ingest_record(ident, names, counts)
+        raw.extend(ox.Quad(t.subject, t.predicate, t.object, record_graph) for t in record)
+    counts[record_graph] = len(record)
+    return IngestReport(ident, names, {g.value: n for g, n in counts.items()})
 
 
 #: graphs the bundled files share by kind; a file a user ingests gets a graph of its own below them

@@ -30,6 +30,8 @@ class Batch:
     dated_actors: list[tuple[str, dt.date, dt.date, Problem]] = field(default_factory=list)
     #: curated data checked with SHACL
     shacl: bool = False
+    #: big RDF files the store bulk-loads straight from disk (never held in memory), by target graph
+    streams: dict[ox.NamedNode, list[Path]] = field(default_factory=dict)
 
     def add(self, g: ox.NamedNode, triples: Triples) -> None:
         self.graphs.setdefault(g, []).extend(triples)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import xml.parsers.expat
 from pathlib import Path
@@ -45,6 +46,13 @@ _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(rb"[\[\]{}]")
 
+#: N-Triples and Turtle files at least this big (bytes) are bulk-loaded from disk, not parsed into memory,
+#: when the store can do it (the embedded one); ``COOPSEC_STREAM_AFTER`` overrides it
+STREAM_AFTER = 32 * 1024 * 1024
+#: the formats that can stream: triples only, so nothing to rename on the way (TriG and N-Quads may
+#: name graphs with blank nodes, which coopsec turns into graphs of their own)
+STREAMABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
+
 #: deepest element nesting accepted in RDF/XML (real files stay under 20)
 MAX_XML_DEPTH = 1000
 #: deepest object/array nesting accepted in JSON-LD (real files stay under 20)
@@ -65,6 +73,67 @@ def check_utf8(raw: bytes, src: str) -> None:
             line = raw[: exc.start].count(b"\n") + 1
             raise InputError(Problem(src, f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                                           "save the file as UTF-8 and retry", line=line)) from exc
+
+
+def check_utf8_file(path: Path, src: str) -> None:
+    """Like :func:`check_utf8`, reading the file in 1 MB chunks (bounded memory)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    # the decoder keeps up to 3 bytes of an unfinished sequence from the chunk before
+                    start = max(exc.start - len(exc.object) + len(chunk), 0)
+                    at = offset + start
+                    line = lines + chunk[:start].count(b"\n") + 1
+                    raise InputError(Problem(src, f"not UTF-8 (byte 0x{chunk[start]:02x} at offset {at}); "
+                                                  "save the file as UTF-8 and retry", line=line)) from exc
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:  # the file ends inside a multi-byte sequence
+        raise InputError(Problem(src, f"not UTF-8 (the file ends inside a character, at offset {offset}); "
+                                      "save the file as UTF-8 and retry", line=lines + 1)) from exc
+    except OSError as exc:
+        raise InputError(Problem(src, f"cannot read the file: {exc.strerror or exc}")) from exc
+
+
+def stream_after() -> int:
+    return int(os.environ.get("COOPSEC_STREAM_AFTER", STREAM_AFTER))
+
+
+def streamable(path: Path) -> bool:
+    """Whether a file is big enough, and of a simple enough format, to bulk-load from disk."""
+    try:
+        return rdf_format(path) in STREAMABLE and path.stat().st_size >= stream_after()
+    except OSError:
+        return False  # parse_rdf reports it
+
+
+def stream_batch(path: Path, target: ox.NamedNode | None = None) -> Batch:
+    """A batch that names the file instead of holding its triples (checked for UTF-8 here, for
+    syntax while the store loads it: see :func:`bulk_load_file`)."""
+    src = str(path)
+    check_utf8_file(path, src)
+    batch = Batch(src, kind="rdf")
+    batch.streams[target or file_graph(path)] = [path]
+    return batch
+
+
+def bulk_load_file(store: ox.Store, path: Path, graph_name: ox.NamedNode) -> None:
+    """Bulk-load a streamed file into a graph; a syntax error becomes a located InputError."""
+    fmt = rdf_format(path)
+    assert fmt in STREAMABLE
+    try:
+        store.bulk_load(path=str(path), format=fmt, to_graph=graph_name, base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
+                                 line=getattr(exc, "lineno", None))) from exc
+    except ValueError as exc:
+        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}")) from exc
 
 
 def xml_depth_problem(raw: bytes, src: str) -> Problem | None:

@@ -8,7 +8,8 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -236,39 +237,53 @@ class EmbeddedStore:
         return written
 
     def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
-        """Write new graphs with the bulk loader, visible only once all of them are whole.
+        with self.new_graphs(graphs) as raw:
+            raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in ts)
+            for g, ts in graphs.items():
+                if not ts:
+                    raw.add_graph(g)
 
-        The bulk loader writes table files straight into the store (nothing for the next open to
-        replay) but in several steps of a million quads. So: the journal names the graphs first,
-        they stay hidden while they load, and deleting the journal publishes them; a crash before
-        that leaves them hidden, and the next open drops them.
+    @contextmanager
+    def new_graphs(self, names: Iterable[ox.NamedNode]) -> Iterator[ox.Store]:
+        """Write graphs that do not exist yet with the bulk loader, all or nothing.
+
+        Inside the block, write the graphs through the pyoxigraph store it gives (``bulk_extend``,
+        ``bulk_load``, ``extend``). The bulk loader writes table files straight into the store
+        (nothing for the next open to replay) but in steps of a million quads, so: the journal
+        names the graphs first, they stay hidden from every query while the block runs, and
+        deleting the journal when it ends publishes them. If the block raises, they are dropped;
+        if the process dies, the next open hides and drops them.
         """
-        names = frozenset(graphs)
+        self._settle()
+        names = frozenset(names)
+        there = sorted(g.value for g in names if self._store.contains_named_graph(g))
+        if there:
+            raise StoreError(f"cannot bulk-write graphs the store {self.spec} already holds: {', '.join(there)}")
         self._hidden |= names  # other threads of this process do not see the load half-done either
         try:
-            self._write_journal(names)
+            if self.path:
+                self._write_journal(names)
         except OSError as exc:
             self._hidden -= names
             raise StoreError(f"cannot write to the store {self.path}: {exc}; nothing was written") from exc
         try:
-            self._store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g)
-                                    for g, ts in graphs.items() for t in ts)
-            for g, ts in graphs.items():
-                if not ts:
-                    self._store.add_graph(g)
-            self._store.flush()
+            yield self._store
+            if self.path:
+                self._store.flush()
         except BaseException as exc:
             try:
                 self._drop(names)
-                self._publish()
+                if self.path:
+                    self._publish()
                 self._hidden -= names
             except Exception:
                 pass  # still journalled and hidden: the next open drops them
             if isinstance(exc, OSError):
-                raise StoreError(f"cannot write to the store {self.path}: {exc}; nothing of this batch "
+                raise StoreError(f"cannot write to the store {self.spec}: {exc}; nothing of this batch "
                                  "was kept") from exc
             raise
-        self._publish()
+        if self.path:
+            self._publish()
         self._hidden -= names
 
     def graph_names(self) -> list[str]:
