@@ -167,3 +167,23 @@ def test_a_damaged_journal_is_a_clear_error_and_frees_the_store(tmp_path: Path) 
     finally:
         store.close()
 
+
+
+def test_the_command_line_says_an_interrupted_load_is_being_dropped(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "store"
+    _store_with_kept_data(folder)
+    child = subprocess.run([sys.executable, "-c", KILLED_AT_PUBLISH, str(folder), "200000"],
+                           capture_output=True, text=True, timeout=300)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    small = tmp_path / "small.nt"
+    small.write_text(f'<{EX}x> <{EX}p> "after the crash" .\n', encoding="utf-8")
+    result = cli("ingest", str(small), "--store", f"oxigraph:{folder}")
+    assert result.code == 0, result.err
+    assert "interrupted" in result.err and "hidden from every query" in result.err
+    store = open_store(f"oxigraph:{folder}")
+    try:
+        assert not store.recovering
+        assert BIG.value not in store.graph_names()
+        assert store.count(ox.NamedNode("https://w3id.org/coopsec/graph/file/small")) == 1
+    finally:
+        store.close()

@@ -11,7 +11,7 @@ from ..catalogue import list_cases, list_works
 from ..ingest import ingest_paths
 from ..kb import has_theory, load_bundled, open_knowledge_graph
 from ..store import open_store
-from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph
+from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph, notice_recovery
 
 
 def init(
@@ -37,6 +37,7 @@ def ingest(
         kg = open_knowledge_graph(store)
     else:
         kg = open_store(store)
+        notice_recovery(kg)
         if not has_theory(kg):
             with err_console.status("first use of this store: loading the bundled ontology and data..."):
                 load_bundled(kg)
