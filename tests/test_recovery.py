@@ -61,15 +61,21 @@ def _raw_count(folder: Path, graph: ox.NamedNode) -> int:
         del peek
 
 
+def _killed_at_publish(tmp_path: Path, triples: int) -> Path:
+    """A store with one kept graph, and a load of ``triples`` killed at its commit point."""
+    folder = tmp_path / "store"
+    _store_with_kept_data(folder)
+    child = subprocess.run([sys.executable, "-c", KILLED_AT_PUBLISH, str(folder), str(triples)],
+                           capture_output=True, text=True, timeout=300)
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    return folder
+
+
 SEEN_IN_ANY_GRAPH = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def test_a_load_killed_at_its_commit_point_is_hidden_at_once_then_dropped(tmp_path: Path) -> None:
-    folder = tmp_path / "store"
-    _store_with_kept_data(folder)
-    child = subprocess.run([sys.executable, "-c", KILLED_AT_PUBLISH, str(folder), "300000"],
-                           capture_output=True, text=True, timeout=300)
-    assert child.returncode == -signal.SIGKILL, child.stderr
+    folder = _killed_at_publish(tmp_path, 300_000)
     # the kill left every triple on disk, and the journal saying they are not published
     assert (folder / JOURNAL_FILE).exists()
     assert _raw_count(folder, BIG) == 300_000
@@ -96,11 +102,7 @@ def test_a_load_killed_at_its_commit_point_is_hidden_at_once_then_dropped(tmp_pa
 
 
 def test_closing_finishes_the_drop(tmp_path: Path) -> None:
-    folder = tmp_path / "store"
-    _store_with_kept_data(folder)
-    child = subprocess.run([sys.executable, "-c", KILLED_AT_PUBLISH, str(folder), "150000"],
-                           capture_output=True, text=True, timeout=300)
-    assert child.returncode == -signal.SIGKILL, child.stderr
+    folder = _killed_at_publish(tmp_path, 150_000)
     store = open_store(f"oxigraph:{folder}")
     store.close()
     assert not (folder / JOURNAL_FILE).exists()
@@ -170,11 +172,7 @@ def test_a_damaged_journal_is_a_clear_error_and_frees_the_store(tmp_path: Path) 
 
 
 def test_the_command_line_says_an_interrupted_load_is_being_dropped(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "store"
-    _store_with_kept_data(folder)
-    child = subprocess.run([sys.executable, "-c", KILLED_AT_PUBLISH, str(folder), "200000"],
-                           capture_output=True, text=True, timeout=300)
-    assert child.returncode == -signal.SIGKILL, child.stderr
+    folder = _killed_at_publish(tmp_path, 200_000)
     small = tmp_path / "small.nt"
     small.write_text(f'<{EX}x> <{EX}p> "after the crash" .\n', encoding="utf-8")
     result = cli("ingest", str(small), "--store", f"oxigraph:{folder}")
