@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from ..catalogue import Case, WorkRecord, list_cases, list_works
 from ..classify import Period, classify
+from ..classify.timeline import draw_timeline
 from ..concepts import Concept, list_concepts
 from ..namespaces import CITO, CS, ID, compact
 from ..queries import load_query
@@ -179,11 +180,9 @@ def _event_sources(site: Site, sources: list[Any]) -> str:
 
 
 def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
-    from ..cli.classify import _draw
-
     picture = site.out / "case" / f"{case.id}-timeline.png"
     picture.parent.mkdir(parents=True, exist_ok=True)
-    _draw(case.id, periods, case.events, picture)
+    draw_timeline(case.id, periods, case.events, picture)
     site.report.figures.append(picture)
     period_rows = []
     for p in periods:
