@@ -108,7 +108,11 @@ class WorkRecord:
 
 
 def list_works(store: Store) -> list[WorkRecord]:
-    """Every work once, even when several ingested files describe it (the first description wins)."""
+    """Every work once, even when several ingested files describe it.
+
+    works/list and works/authors take one description per work: the graph whose name sorts first, so the
+    bundled graph/bibliography before graph/bibliography/<file>.
+    """
     lists: dict[str, dict[str, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
     for r in store.select(load_query("works/authors")):
         lists[_v(r["work"])][_v(r["list"])].append((int(_v(r["position"])), _v(r["name"]) or ""))
