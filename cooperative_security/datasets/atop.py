@@ -26,7 +26,7 @@ from .cow_states import RDF_TYPE, state_node
 from .igo import dyad_year
 from .mappings import atop_curated_treaties
 from .ntriples import TRUE, date, integer, node, p, triple
-from .reader import CsvStream, Progress, Row, check_date, integer_text, number
+from .reader import READ_ERRORS, CsvStream, Progress, Row, check_date, integer_text, number
 
 OBLIGATIONS = {"defense": "defencePact", "offense": "offencePact", "neutral": "neutralityPact",
                "nonagg": "nonAggressionPact", "consul": "consultationPact"}
@@ -41,7 +41,7 @@ def kind(path: Path) -> str:
     try:
         with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
             header = next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError) as exc:
+    except (*READ_ERRORS, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(Problem(str(path), f"cannot read the header: {exc}", line=1)) from None
     if "atop_defense" in header:
         return "dyad-years"

@@ -15,6 +15,8 @@ from .reader import CsvStream, Progress, decimal
 
 ENCODING = "cp1252"
 REQUIRED = ("code", "name", "goldstein", "root_code")
+#: the Goldstein cooperation-conflict scale, which ICEWS intensities also use
+GOLDSTEIN = (-10.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,10 @@ def read(path: Path, progress: Progress | None = None) -> Iterator[CameoCode]:
     stream = CsvStream(path, REQUIRED, encoding=ENCODING, progress=progress)
     for row in stream:
         code = row.get("code").strip()
-        if not code.isdigit():
-            raise stream.problem(f"{code!r} is not a CAMEO code (digits)", row.line, "code")
+        if not (code.isascii() and code.isdigit()):
+            raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "code")
         description = row.get("description")
-        yield CameoCode(row.line, code, repair(row.get("name").strip()), decimal(stream, row, "goldstein"),
+        yield CameoCode(row.line, code, repair(row.get("name").strip()), decimal(stream, row, "goldstein", GOLDSTEIN),
                         row.get("root_code").strip(), repair("" if description == "NA" else description.strip()))
 
 

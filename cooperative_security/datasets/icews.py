@@ -16,15 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import CS, RDFS
-from .cameo import CameoCode
+from .cameo import GOLDSTEIN, CameoCode
 from .cow_states import RDF_TYPE, state_node
 from .mappings import cameo_event_type, icews_country_codes
-from .ntriples import date, node, p, triple
+from .ntriples import date, node, p, triple, xsd_decimal
 from .reader import CsvStream, Progress, decimal
 
 REQUIRED = ("Event ID", "Event Date", "Source Name", "Source Country", "CAMEO Code", "Intensity",
             "Target Name", "Target Country")
-XSD_DECIMAL = "<http://www.w3.org/2001/XMLSchema#decimal>"
 
 
 def country_states(names: dict[str, int], abbs: dict[int, str]) -> dict[str, str]:
@@ -39,17 +38,17 @@ def triples(path: Path, countries: dict[str, str], codebook: dict[str, CameoCode
     stream = CsvStream(path, REQUIRED, delimiter="\t", progress=progress)
     for row in stream:
         eid = row.get("Event ID").strip()
-        if not eid.isdigit():
-            raise stream.problem(f"{eid!r} is not an event id (digits)", row.line, "Event ID")
+        if not (eid.isascii() and eid.isdigit()):
+            raise stream.problem(f"{eid!r} is not an event id (digits 0-9)", row.line, "Event ID")
         code = row.get("CAMEO Code").strip()
-        if not code.isdigit():
-            raise stream.problem(f"{code!r} is not a CAMEO code", row.line, "CAMEO Code")
+        if not (code.isascii() and code.isdigit()):
+            raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "CAMEO Code")
         try:
             day = dt.date.fromisoformat(row.get("Event Date").strip())
         except ValueError:
             raise stream.problem(f"{row.get('Event Date')!r} is not a date (YYYY-MM-DD)", row.line,
                                  "Event Date") from None
-        intensity = decimal(stream, row, "Intensity")
+        intensity = decimal(stream, row, "Intensity", GOLDSTEIN)
         e = node("event", f"icews/{eid}")
         yield triple(e, RDF_TYPE, f"<{CS}CameoEvent>")
         etype = cameo_event_type(code)
@@ -57,9 +56,9 @@ def triples(path: Path, countries: dict[str, str], codebook: dict[str, CameoCode
             yield triple(e, RDF_TYPE, f"<{CS}{etype}>")
         yield triple(e, p("cameoCode"), str(ox.Literal(code)))
         if intensity is not None:
-            yield triple(e, p("intensity"), f'"{intensity!r}"^^{XSD_DECIMAL}')
+            yield triple(e, p("intensity"), xsd_decimal(intensity))
         if codebook and code in codebook and codebook[code].goldstein is not None:
-            yield triple(e, p("goldstein"), f'"{codebook[code].goldstein!r}"^^{XSD_DECIMAL}')
+            yield triple(e, p("goldstein"), xsd_decimal(codebook[code].goldstein))  # type: ignore[arg-type]
         d = date(day.year, day.month, day.day)
         yield triple(e, p("earliestDate"), d)
         yield triple(e, p("latestDate"), d)

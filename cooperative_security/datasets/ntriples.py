@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -22,6 +23,7 @@ from ..store.embedded import EmbeddedStore
 
 XSD_INTEGER = f"<{XSD}integer>"
 XSD_DATE = f"<{XSD}date>"
+XSD_DECIMAL = f"<{XSD}decimal>"
 TRUE = f'"true"^^<{XSD}boolean>'
 CHUNK = 200_000
 
@@ -38,6 +40,11 @@ def node(kind: str, slug: str) -> str:
 
 def integer(value: int) -> str:
     return f'"{int(value)}"^^{XSD_INTEGER}'
+
+
+def xsd_decimal(value: float) -> str:
+    """``0.5`` -> ``"0.5"^^xsd:decimal``; ``1e-07`` is written ``0.0000001`` (``repr`` gives no decimal form)."""
+    return f'"{format(Decimal(repr(float(value))), "f")}"^^{XSD_DECIMAL}'
 
 
 def date(year: int, month: int, day: int) -> str:

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import gzip
 import io
+import math
+import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
@@ -24,6 +29,9 @@ Progress = Callable[[int, int, int], None]
 
 #: how often (in rows) the progress callback is called
 PROGRESS_EVERY = 20_000
+
+#: what reading a damaged file raises: an I/O error, a gzip stream cut short (EOFError) or corrupt (zlib.error)
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 class _Counting(io.RawIOBase):
@@ -87,13 +95,24 @@ class CsvStream:
         """The first line holding a byte that is not valid in the encoding (a second, slow pass)."""
         opener = gzip.open if self.path.name.endswith(".gz") else open
         decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
-        with opener(self.path, "rb") as handle:  # type: ignore[operator]
-            for number_, raw in enumerate(handle, start=1):
-                try:
+        line = 0
+        try:
+            with opener(self.path, "rb") as handle:  # type: ignore[operator]
+                for raw in handle:
+                    line += 1
                     decoder.decode(raw)
-                except UnicodeDecodeError:
-                    return number_
+                decoder.decode(b"", final=True)  # a sequence cut short by the end of the file
+        except UnicodeDecodeError:
+            return max(line, 1)
+        except READ_ERRORS:
+            # a damaged gzip stream ends the pass inside the line that held the bad byte
+            return line + 1
         return None
+
+    def _read_error(self, exc: BaseException) -> str:
+        if self.path.name.endswith(".gz"):
+            return f"damaged or truncated gzip data ({exc}); fetch the file again"
+        return f"cannot read the file: {exc}"
 
     def records(self, columns: tuple[str, ...] | None = None) -> Iterator[tuple[int, list[str]]]:
         """(line, values) per row: all values, or only ``columns`` in that order (the fast path)."""
@@ -135,8 +154,8 @@ class CsvStream:
                                "convert the file or name its encoding", where) from None
         except csv.Error as exc:
             raise self.problem(f"malformed CSV: {exc}", reader.line_num or line + 1) from None
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise self.problem(f"cannot read the file: {exc}", line + 1) from None
+        except READ_ERRORS as exc:
+            raise self.problem(self._read_error(exc), line + 1) from None
         finally:
             text.close()
         if self.progress:
@@ -150,12 +169,35 @@ class CsvStream:
             yield Row(line, dict(zip(header, values, strict=False)))
 
 
+#: a number as the publishers write one: ``220``, ``-9``, ``220.0``, ``4.0100002``, ``1.5e3``. ASCII digits only:
+#: ``nan``, ``inf``, ``1_000``, ``²`` or ``١٢`` (which Python's ``float`` and ``int`` would take) are refused
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]{1,4})?\Z")
+
+#: whole numbers are at most this large: no code, year or count in these data sets comes near, and dates,
+#: IRIs and Python's own int-to-text limit (4,300 digits) all break on numbers without a bound
+LARGEST = 10**15
+
+
+def _whole(text: str) -> int:
+    """``220``, ``220.0`` or ``2.2e2`` -> 220; a ValueError saying what is wrong otherwise."""
+    if not _NUMBER.match(text):
+        raise ValueError(f"{text!r} is not a number")
+    value = Decimal(text)
+    if value != value.to_integral_value():
+        raise ValueError(f"{text!r} is not a whole number")
+    if abs(value) > LARGEST:
+        raise ValueError(f"{text!r} is out of range (at most {LARGEST:,} either side of zero)")
+    return int(value)
+
+
 def integer_text(stream: CsvStream, text: str, line: int, column: str) -> int:
     """The fast path of :func:`number` for a required integer column."""
-    if text.isdigit():
-        return int(text)
-    if text[-2:] == ".0" and text[:-2].isdigit():
-        return int(text[:-2])
+    # short runs of ASCII digits, with or without ".0" (``str.isdigit`` alone also takes ``²`` and ``١``)
+    if text.isascii() and len(text) <= 15:
+        if text.isdigit():
+            return int(text)
+        if text[-2:] == ".0" and text[:-2].isdigit():
+            return int(text[:-2])
     return number(stream, Row(line, {column: text}), column)  # type: ignore[return-value]
 
 
@@ -163,39 +205,40 @@ def number(stream: CsvStream, row: Row, column: str, *, required: bool = True,
            missing: tuple[str, ...] = ("", "NA", ".")) -> int | None:
     """An integer column (COW files write ``220.0``); ``None`` if absent and allowed; else a located error."""
     text = row.values.get(column, "")
-    if text.isdigit():
-        return int(text)
-    if text[-2:] == ".0" and text[:-2].isdigit():
-        return int(text[:-2])
+    if text.isascii() and len(text) <= 15:  # the fast path, as in integer_text
+        if text.isdigit():
+            return int(text)
+        if text[-2:] == ".0" and text[:-2].isdigit():
+            return int(text[:-2])
     text = text.strip()
     if text in missing:
         if required:
             raise stream.problem("a number is required here", row.line, column)
         return None
     try:
-        value = float(text)
-    except ValueError:
-        raise stream.problem(f"{text!r} is not a number", row.line, column) from None
-    if value != int(value):
-        raise stream.problem(f"{text!r} is not a whole number", row.line, column)
-    return int(value)
+        return _whole(text)
+    except ValueError as exc:
+        raise stream.problem(str(exc), row.line, column) from None
 
 
-def decimal(stream: CsvStream, row: Row, column: str) -> float | None:
+def decimal(stream: CsvStream, row: Row, column: str,
+            within: tuple[float, float] | None = None) -> float | None:
+    """A decimal column (ASCII digits, finite, ``within`` the bounds if given); ``None`` if empty or NA;
+    else a located error."""
     text = row.get(column).strip()
     if text in ("", "NA"):
         return None
-    try:
-        return float(text)
-    except ValueError:
-        raise stream.problem(f"{text!r} is not a number", row.line, column) from None
+    value = float(text) if _NUMBER.match(text) else math.nan
+    if not math.isfinite(value):
+        raise stream.problem(f"{text!r} is not a number", row.line, column)
+    if within and not within[0] <= value <= within[1]:
+        raise stream.problem(f"{text} is outside {within[0]:g} to {within[1]:g}", row.line, column)
+    return value
 
 
 def check_date(stream: CsvStream, row: Row, ymd: tuple, field: str) -> None:
     """A located error unless (year, month, day) is a real calendar date."""
-    import datetime as dt
-
     try:
         dt.date(*ymd)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise stream.problem(f"{'-'.join(str(v) for v in ymd)} is not a date: {exc}", row.line, field) from None
