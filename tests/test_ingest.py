@@ -269,3 +269,12 @@ def test_ingesting_a_bibtex_file_keeps_the_bundled_bibliography(store, tmp_path:
     ingest_paths(store, [actors])
     assert store.count(ox.NamedNode("https://w3id.org/coopsec/graph/actors")) == actors_before
     assert "https://w3id.org/coopsec/graph/actors/more-actors" in store.graph_names()
+
+
+def test_the_command_line_says_when_an_ingest_is_already_in_the_store(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    data = write(tmp_path, "batch.nt", '<http://example.org/a> <http://example.org/p> "1" .\n')
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    first = cli("ingest", str(data), "--store", spec)
+    assert first.code == 0 and "graph/file/batch: 1 triples" in first.out, first.err
+    again = cli("ingest", str(data), "--store", spec)
+    assert again.code == 0 and "is already in" in again.out and "nothing to write" in again.out
