@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -95,11 +96,7 @@ def draw_concept_map(store: Store, out: Path) -> nx.MultiDiGraph:
     handles += [Line2D([], [], color="#bbbbbb", label="subclass of")]
     handles += [Line2D([], [], color=rel_colour[r], label=r.replace("cs:", "")) for r in relations]
     ax.legend(handles=handles, loc="upper left", fontsize=11, frameon=True)
-    ax.set_title("The typology of cooperative security: concepts and their relations", fontsize=18)
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(out)
-    plt.close(fig)
+    _save(fig, ax, "The typology of cooperative security: concepts and their relations", out)
     return graph
 
 
@@ -156,9 +153,14 @@ def draw_citation_network(store: Store, out: Path) -> nx.MultiDiGraph:
     nx.draw_networkx_labels(graph, pos, labels={n: graph.nodes[n]["label"] for n in nodes}, ax=ax, font_size=9,
                             bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3})
     ax.legend(handles=handles, loc="upper left", fontsize=12, title="who builds on or disputes whom (CiTO)")
-    ax.set_title("Citation network: node size = footnotes citing the work", fontsize=18)
+    _save(fig, ax, "Citation network: node size = footnotes citing the work", out)
+    return graph
+
+
+def _save(fig: Any, ax: Any, title: str, out: Path) -> None:
+    """Title a network drawing (no axes), write it and free the figure."""
+    ax.set_title(title, fontsize=18)
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(out)
-    plt.close(fig)
-    return graph
+    _plt().close(fig)
