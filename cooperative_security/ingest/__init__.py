@@ -20,7 +20,7 @@ from ..errors import InputError, Problem, UsageError
 from ..namespaces import DCTERMS, GRAPH, PROV, RDF_TYPE, XSD, graph, instance
 from ..queries import load_query
 from ..store import Store
-from ..store.sparql_text import with_values
+from ..store.embedded import graph_size
 from .actors import ACTORS_GRAPH, Registry, parse_actors, registry_from_rows
 from .base import Batch, load_yaml
 from .bibtex import parse_bibtex
@@ -261,13 +261,6 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
 
 
-def _graph_size(raw: ox.Store, g: ox.NamedNode) -> int:
-    """Triples in a graph, counted inside the store (a graph still hidden from the Store methods)."""
-    for solution in raw.query(with_values(load_query("ingest/graph-size").text, {"graph": g})):
-        return int(solution["triples"].value)
-    return 0
-
-
 def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
                      streams: dict[ox.NamedNode, list[Path]], ident: str, names: list[str]) -> IngestReport:
     """New graphs, some bulk-loaded straight from their files: published whole, or not at all."""
@@ -281,7 +274,7 @@ def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
         for g, paths in streams.items():
             for path in paths:
                 bulk_load_file(raw, path, g)
-            counts[g] = _graph_size(raw, g)
+            counts[g] = graph_size(raw, g)  # still hidden from the Store methods
         record = ingest_record(ident, names, counts)
         raw.extend(ox.Quad(t.subject, t.predicate, t.object, record_graph) for t in record)
     counts[record_graph] = len(record)
