@@ -92,11 +92,17 @@ class PeriodSensitivity:
         return "fragile" if self.removals or self.retypings else "robust"
 
     def deciding(self) -> list[str]:
-        """The deciding changes in plain words, for a table cell."""
+        """The deciding changes in short words for a table: ``without EVENT: ...`` or ``EVENT as TYPE: ...``."""
         out = []
         for change in self.removals + self.retypings:
-            after = "; ".join(f"{k}: {_state_text(v)}" for k, v in change.becomes.items())
-            out.append(f"{change.variant.describe()} -> {after}")
+            v = change.variant
+            what = f"without {v.event.id}" if v.kind == "removed" else f"{v.event.id} as {_local(v.to_type)}"
+            states = {where: _state_text(state) for where, state in change.becomes.items()}
+            if len(set(states.values())) == 1:
+                after = next(iter(states.values())) + ("" if len(states) == 2 else f" (at the {next(iter(states))})")
+            else:
+                after = ", ".join(f"{where}: {text}" for where, text in states.items())
+            out.append(f"{what}: {after}")
         return out
 
     def to_json(self) -> dict[str, Any]:
