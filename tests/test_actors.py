@@ -32,7 +32,8 @@ events:
       Signed by the United States and Britain; the Canadian prime minister sat among the British
       commissioners, and the fisheries articles needed Canada's consent.
     evidence:
-      - {{work: deutsch-etal-1957, pages: unverified}}
+      - {{work: deutsch-etal-1957, pages: unverified,
+         note: "Deutsch's North Atlantic study counts the United States and Canada among its pairs; cited here as test data"}}
 """
 
 
