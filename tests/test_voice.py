@@ -145,3 +145,9 @@ def test_classify_shows_the_sources_column_and_field(cli) -> None:  # type: igno
     assert csv.code == 0, csv.err
     assert "sources" in csv.out.splitlines()[0].split(",")
     assert any(line.endswith(",silent") or ",silent," in line for line in csv.out.splitlines()[1:])
+
+
+def test_explain_says_when_no_source_makes_the_inference(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("classify", "us-ussr", "--explain")
+    assert result.code == 0, result.err
+    assert "sources: silent: no cited source makes this inference" in result.out

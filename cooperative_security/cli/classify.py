@@ -103,11 +103,17 @@ def classify_command(
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
-        for p in periods:
+        for p, voice, checked in zip(periods, voices, matched, strict=True):
             console.print(f"\n[bold]{p.relationship} {p.from_ or ''} - {p.to or 'open'}: "
                           f"{p.position or 'unclassifiable'}[/bold]", highlight=False)
             if p.reason:
                 console.print(f"  {p.reason}", highlight=False)
+            if p.position:
+                console.print(f"  sources: {_voice_text(voice)}", highlight=False)
+            if checked is not None:
+                console.print(f"  {checked.verdict}" + (": " + "; ".join(checked.deciding()) if checked.deciding()
+                                                        else ": no single removal or retyping changes it"),
+                              highlight=False)
             for e in p.evidence:
                 rules = ", ".join(compact(r) for r in e.get("rules", []))
                 console.print(f"  because {e['date']} {e['label']} ({rules}; {_sources(e)})", highlight=False)
@@ -145,6 +151,15 @@ def _matching(period: Period, checks: list[PeriodSensitivity] | None) -> PeriodS
         if found.period.relationship == period.relationship and found.period.covers(period.start):
             return found
     return None
+
+
+def _voice_text(voice: Voice) -> str:
+    if voice.verdict == "silent":
+        return "silent: no cited source makes this inference"
+    readings = voice.disagree if voice.verdict == "disagree" else {"position": voice.agree.get("position", [])}
+    cited = sorted({f"{r.citation or compact(r.work)} {r.pages or r.section or ''}".strip()
+                    + (f" ({'not ' if r.negated else ''}{r.concept})") for rs in readings.values() for r in rs})
+    return f"{voice.verdict}: " + "; ".join(cited)
 
 
 def _sources(event: dict[str, Any]) -> str:
