@@ -80,7 +80,7 @@ def test_canada_carries_its_status_and_system_membership(store: Store) -> None:
     statuses = {}
     for node in objects(store, can, "polityStatus"):
         assert isinstance(node, ox.NamedNode)
-        (name,) = objects(store, node, "status")
+        (name,) = objects(store, node, "standing")
         start = objects(store, node, "startDate")
         statuses[name.value] = start[0].value if start else None
     assert statuses == {"dominion": "1867-07-01", "sovereign-state": "1931-12-11"}
@@ -133,7 +133,7 @@ def test_a_polity_the_state_system_never_listed_is_an_actor(tmp_path: Path) -> N
     try:
         ingest_paths(kg, [actors])
         nfl = instance("state", "nfl")
-        statuses = sorted(next(iter(objects(kg, n, "status"))).value  # type: ignore[arg-type]
+        statuses = sorted(next(iter(objects(kg, n, "standing"))).value  # type: ignore[arg-type]
                           for n in objects(kg, nfl, "polityStatus"))
         assert statuses == ["colony", "dominion"]
         assert objects(kg, nfl, "cowCode") == []

@@ -242,7 +242,7 @@ def _statuses(value: Any, iri: ox.NamedNode, lifetime: Spell, triples: list[ox.T
                                     field="status", record=slug))
             continue
         node = _spell_node(iri, "polityStatus", start, end, triples, f"{slug}/status/{len(out) + 1}")
-        triples.append(ox.Triple(node, cs("status"), plain(name)))
+        triples.append(ox.Triple(node, cs("standing"), plain(name)))
         out.append((name, start.earliest if start else None, end.latest if end else None))
     return tuple(out)
 
