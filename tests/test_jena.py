@@ -154,12 +154,6 @@ def _show(periods: list[Period]) -> list[str]:
             f"{p.stage or ''} trust {p.trust} {[s['kind'] for s in p.strategies]}" for p in periods]
 
 
-# The rules order xsd:date values with `<` and apply YEAR() to them (issue 11, point 9): strict engines
-# leave that undefined. Remove these marks when the portable rules are merged.
-NOT_YET_PORTABLE = pytest.mark.xfail(strict=True, reason="the rules are not yet strict SPARQL 1.1 (issue 11, point 9)")
-
-
-@NOT_YET_PORTABLE
 def test_jena_reads_back_the_same_periods(engines: Engines) -> None:
     ours = sorted(_key(p) for p in engines.ox_periods)
     theirs = sorted(_key(p) for p in engines.jena_periods)
@@ -171,7 +165,6 @@ def test_jena_reads_back_the_same_periods(engines: Engines) -> None:
                              + "\n    ".join(_show(only_jena)))
 
 
-@NOT_YET_PORTABLE
 def test_jena_writes_the_same_inferred_graph(engines: Engines) -> None:
     only_ox, only_jena = engines.oxigraph - engines.jena, engines.jena - engines.oxigraph
     if only_ox or only_jena:
