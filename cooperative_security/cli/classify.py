@@ -43,6 +43,8 @@ def _row(period: Period, explain: bool) -> dict[str, Any]:
             m["condition"] + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
                               if m["evidence"] else "") for m in period.missing)
         row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
+        row["not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
+                                     for m in period.strategies_not_found)
     return row
 
 
@@ -70,7 +72,8 @@ def classify_command(
     if fmt is ClassifyFormat.csv:
         columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
         if explain:
-            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility")]
+            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
+                        ("not_found", "strategies_not_found")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
@@ -94,6 +97,11 @@ def classify_command(
                 console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
                               + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
                               highlight=False)
+            for m in p.strategies_not_found:
+                console.print(f"  not a {m['kind']}: {m['date']} {m['label']}: {m['reason']} ({compact(m['rule'])})",
+                              highlight=False)
+            for e in p.not_counted:
+                console.print(f"  not counted (evidence: none-yet): {e['date']} {e['label']}", highlight=False)
 
 
 def _sources(event: dict[str, Any]) -> str:
