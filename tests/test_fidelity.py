@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -255,3 +257,15 @@ def test_ibid_pages_and_added_names_are_marked_as_inferred(kg: Store) -> None:
     inferred = {r["w"].value.rpartition("/")[2]: r["inferred"].value for r in works}
     assert inferred["montgomery-2006"].startswith("author Evan Braden:")
     assert "Winter 1997/1998" in inferred["buszynski-1997"]
+
+
+def test_works_shows_what_was_inferred(cli) -> None:  # type: ignore[no-untyped-def]
+    works = {w["key"]: w for w in json.loads(cli("works", "-f", "json").out)}
+    assert works["montgomery-2006"]["inferred"] == [
+        "author Evan Braden: The chapter gives the author's initials only (E. B. Montgomery); the given names "
+        "come from outside the chapter."]
+    assert works["granieri-2002"]["inferred"][0].startswith("note 70: The note says only 'Ibid.'")
+    assert works["herz-1950"]["inferred"] == []
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(cli("works", "-f", "csv").out))}
+    assert rows["montgomery-2006"]["inferred"].startswith("author Evan Braden: ")
+    assert rows["herz-1950"]["inferred"] == ""
