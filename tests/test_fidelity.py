@@ -12,6 +12,7 @@ import pytest
 
 from cooperative_security.catalogue import list_cases
 from cooperative_security.check import run_checks
+from cooperative_security.classify import classify
 from cooperative_security.errors import InputError
 from cooperative_security.fidelity import fidelity_report
 from cooperative_security.ingest import ingest_paths
@@ -269,3 +270,24 @@ def test_works_shows_what_was_inferred(cli) -> None:  # type: ignore[no-untyped-
     rows = {r["key"]: r for r in csv.DictReader(io.StringIO(cli("works", "-f", "csv").out))}
     assert rows["montgomery-2006"]["inferred"].startswith("author Evan Braden: ")
     assert rows["herz-1950"]["inferred"] == ""
+
+
+def test_classifications_beyond_the_sources_are_named_or_the_gap_is_said(probe: Store) -> None:
+    report = fidelity_report(probe, ["us-europe-japan"])
+    [case] = report.cases
+    try:
+        import cooperative_security.classify.voice  # noqa: F401
+    except ImportError:
+        assert report.voice_gap and "classify.voice" in report.voice_gap
+        assert case.beyond_sources is None
+        return
+    assert report.voice_gap is None
+    # Jervis and the chapter say "pluralistic security community"; neither says mature or embedded trust,
+    # so any period the classifier calls mature or embedded is named with that dimension unsupported
+    periods = classify(probe, ["us-europe-japan"])
+    claimed = [p for p in periods if p.stage == "mature" or p.trust == "embedded-trust"]
+    flagged = {(b["from"], b["to"]): b["unsupported"] for b in case.beyond_sources or []}
+    for p in claimed:
+        dims = flagged[(p.from_, p.to)]
+        assert ("stage" in dims) == (p.stage == "mature") and ("trust" in dims) == (p.trust == "embedded-trust")
+    assert all("position" not in dims for dims in flagged.values() if dims)
