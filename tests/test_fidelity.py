@@ -291,3 +291,19 @@ def test_classifications_beyond_the_sources_are_named_or_the_gap_is_said(probe: 
         dims = flagged[(p.from_, p.to)]
         assert ("stage" in dims) == (p.stage == "mature") and ("trust" in dims) == (p.trust == "embedded-trust")
     assert all("position" not in dims for dims in flagged.values() if dims)
+
+
+def test_every_position_is_listed_once_with_its_voice(cli) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    from cooperative_security.resources import data_dir
+
+    records = yaml.safe_load((data_dir() / "citations.yaml").read_text(encoding="utf-8"))["positions"]
+    rows = json.loads(cli("query", "works/positions", "-f", "json").out)
+    assert len(rows) == len({r["position"] for r in rows}) == len(records)
+    readings = sum(1 for p in records if p.get("according_to") not in (None, p["subject"]))
+    assert sum(r["voice"] == "reading" for r in rows) == readings
+    # regression: three records of the chapter agreeing with Collins 2007, about three concepts, were
+    # merged into one position carrying three claims
+    collins = [r for r in rows if r["holder"] == "Keating and Wheeler 2013" and r["target"] == "Collins 2007"]
+    assert len(collins) == 3 and len({r["about"] for r in collins}) == 3
