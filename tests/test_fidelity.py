@@ -21,7 +21,8 @@ from cooperative_security.store import Store, open_store
 
 OWN_CHECKS = ("A work replying to a work published after it",
               "Event outside the chapter cited to the chapter, or not documented",
-              "Evidence that does not say what it shows")
+              "Evidence that does not say what it shows",
+              "A section given for a work other than the chapter")
 
 SMALL_CASE = """\
 id: fidelity-probe
@@ -307,3 +308,16 @@ def test_every_position_is_listed_once_with_its_voice(cli) -> None:  # type: ign
     # merged into one position carrying three claims
     collins = [r for r in rows if r["holder"] == "Keating and Wheeler 2013" and r["target"] == "Collins 2007"]
     assert len(collins) == 3 and len({r["about"] for r in collins}) == 3
+
+
+def test_a_section_is_refused_for_a_work_other_than_the_chapter(  # type: ignore[no-untyped-def]
+        cli, resources_copy: Path) -> None:
+    case = resources_copy / "data" / "cases" / "us-ussr.yaml"
+    text = case.read_text(encoding="utf-8")
+    old = '      - {work: osgood-1962, pages: unverified, footnote: 56, kind: documents,\n'
+    assert old in text
+    case.write_text(text.replace(old, '      - {work: osgood-1962, section: "Building Trust in World Politics", '
+                                      'footnote: 56, kind: documents,\n'), encoding="utf-8")
+    rows = [r for r in check_json(cli) if r["check"] == "A section given for a work other than the chapter"]
+    assert [r["term"] for r in rows] == ["https://w3id.org/coopsec/id/event/us-ussr/osgood-grit-proposal"]
+    assert "osgood-1962 by the chapter's section" in rows[0]["problem"]
