@@ -155,9 +155,9 @@ def _beyond_sources(store: Store, report: FidelityReport) -> str | None:
         for period, voice in zip(periods, voices, strict=True):
             if period.position is None:
                 continue
-            # a dimension the classifier leaves open ("none": no trust level established) claims nothing
+            # a dimension the classifier leaves open ("none" trust, an "undetermined" position) claims nothing
             unsupported = {dim: verdict for dim, verdict in voice.dimensions.items()
-                           if verdict != "agree" and getattr(period, dim, None) not in (None, "none")}
+                           if verdict != "agree" and getattr(period, dim, None) not in (None, "none", "undetermined")}
             if unsupported:
                 case.beyond_sources.append({
                     "from": period.from_, "to": period.to, "position": period.position, "stage": period.stage,

@@ -291,7 +291,13 @@ def test_classifications_beyond_the_sources_are_named_or_the_gap_is_said(probe: 
     for p in claimed:
         dims = flagged[(p.from_, p.to)]
         assert ("stage" in dims) == (p.stage == "mature") and ("trust" in dims) == (p.trust == "embedded-trust")
-    assert all("position" not in dims for dims in flagged.values() if dims)
+    # and a security community is what both say: that position is never flagged
+    for p in periods:
+        if p.position == "security-community" and (p.from_, p.to) in flagged:
+            assert "position" not in flagged[(p.from_, p.to)]
+    # an open answer claims nothing
+    assert all(b["position"] != "undetermined" or "position" not in b["unsupported"]
+               for b in case.beyond_sources or [])
 
 
 def test_every_position_is_listed_once_with_its_voice(cli) -> None:  # type: ignore[no-untyped-def]
