@@ -81,9 +81,15 @@ def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
     """List the works of the bibliography and the footnotes that cite them."""
     with knowledge_graph(store) as kg:
         items = list_works(kg)
+    def cell(key: str, value: object) -> str:
+        if key == "inferred":  # in the table a mark per inference; JSON and CSV carry the full text
+            return "; ".join(v.split(":")[0] for v in value) if fmt is Format.table else " | ".join(value)  # type: ignore[attr-defined]
+        return "; ".join(str(v) for v in value) if isinstance(value, list) else "" if value is None else str(value)
+
     emit(fmt, [w.to_json() for w in items],
-         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes")],
-         title=f"{len(items)} works")
+         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes"),
+          ("inferred", "inferred")],
+         title=f"{len(items)} works", cell=cell)
 
 
 def register(app: typer.Typer) -> None:
