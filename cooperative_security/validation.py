@@ -412,23 +412,30 @@ def render_text(report: ValidationReport) -> str:
             zip(row, widths, strict=True))) for row in table]
         lines.append("")
     dis = report.disagreements()
-    lines.append(f"Disagreements ({len(dis)}):")
+    groups: dict[tuple[str, str, str], list[Reading]] = {}
     for r in dis:
-        x = r.explanation or {}
-        works = ", ".join(f"{s.work} {s.pages or s.section or ''}".strip() for s in r.sources)
-        lines.append(f"- {r.case} {r.period} [{r.dimension} at {r.at} {r.date}]: expected {r.expected} "
-                     f"({works}), classifier {r.inferred}"
-                     + (f"; the classifier sides with the dissent of {', '.join(r.sides_with)}" if r.sides_with else ""))
+        groups.setdefault((r.case, r.period, r.date), []).append(r)
+    lines.append(f"Disagreements ({len(dis)}, at {len(groups)} dates):")
+    for (case, period, date), items in groups.items():
+        works = ", ".join(f"{s.work} {s.pages or s.section or ''}".strip() for s in items[0].sources)
+        when = items[0].at if items[0].at == "period" else f"{items[0].at} {date}"
+        lines.append(f"- {case}, expected period {period}, read at {when} ({works}):")
+        for r in items:
+            lines.append(f"    {r.dimension}: expected {r.expected}, classifier {r.inferred}"
+                         + (f" (the classifier sides with the dissent of {', '.join(r.sides_with)})"
+                            if r.sides_with else ""))
+        x = items[0].explanation or {}
         if x.get("period"):
-            lines.append(f"    classifier period {x['period']}: {x.get('position')}")
+            extra = ", ".join(v for v in (x.get("stage"), x.get("trust") and f"trust {x['trust']}") if v)
+            lines.append(f"    classifier period {x['period']}: {x.get('position')}" + (f" ({extra})" if extra else ""))
         if x.get("reason"):
             lines.append(f"    reason: {x['reason']}")
         for ev in x.get("evidence", []):
             lines.append(f"    because {ev}")
         for m in x.get("missing", []):
             lines.append(f"    missing: {m}")
-        if r.dimension == "strategy" and x.get("strategies") is not None:
-            lines.append(f"    strategies found in that period: {', '.join(x['strategies']) or 'none'}")
+        if any(r.dimension == "strategy" for r in items):
+            lines.append(f"    strategies found in that period: {', '.join(x.get('strategies') or []) or 'none'}")
     return "\n".join(lines) + "\n"
 
 
