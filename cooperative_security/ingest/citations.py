@@ -80,6 +80,8 @@ def parse_citations(path: Path) -> Batch:
         problems.append(Problem(src, f"footnotes missing from the sequence: {missing}"))
     for index, position in enumerate(data.get("positions") or [], 1):
         t += _position(position, index, batch, problems)
+    for index, inference in enumerate(data.get("inferences") or [], 1):
+        t += _inference(inference, index, batch, problems)
     if problems:
         raise InputError(problems)
     batch.add(BIBLIOGRAPHY_GRAPH, t)
@@ -114,7 +116,26 @@ def _citation(cite: Any, index: int, number: int, chapter: ox.NamedNode, batch: 
     ]
     if cite.get("pages") is not None:
         out.append(ox.Triple(node, cs("pages"), plain(str(cite["pages"]))))
+    if cite.get("inferred"):
+        out.append(ox.Triple(node, cs("inferred"), text(str(cite["inferred"]))))
     return out
+
+
+def _inference(inference: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
+    """What the bibliography adds to what the chapter prints: ``{work, field, value, note}``."""
+    line = line_of(inference)
+    record = f"inference {index}"
+    if not isinstance(inference, dict) or not is_slug(inference.get("work")) or not inference.get("field") \
+            or not inference.get("note"):
+        problems.append(Problem(batch.source, "an inference is {work: KEY, field: author|editor|year|..., "
+                                              "value: ..., note: what was added and from where}",
+                                line=line, field="inferences", record=record))
+        return []
+    batch.references.append(("work", inference["work"], Problem(
+        batch.source, f"unknown work {inference['work']!r}", line=line, field="work", record=record)))
+    value = f" {inference['value']}" if inference.get("value") else ""
+    return [ox.Triple(instance("work", inference["work"]), cs("inferred"),
+                      text(f"{inference['field']}{value}: {inference['note']}"))]
 
 
 def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
@@ -139,13 +160,25 @@ def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) 
                                                       field=field, record=record)))
     node = instance("position", f"{subject}-{relation.lower()}-{obj}")
     s_iri, o_iri = instance("work", subject), instance("work", obj)
+    according_to = position.get("according_to")
     out = [
-        ox.Triple(s_iri, ox.NamedNode(CITO + relation), o_iri),
         ox.Triple(node, RDF_TYPE, cs("ScholarlyPosition")),
         ox.Triple(node, cs("holder"), s_iri),
         ox.Triple(node, cs("relation"), ox.NamedNode(CITO + relation)),
         ox.Triple(node, cs("target"), o_iri),
     ]
+    if according_to is None or according_to == subject:
+        # the holder's own stance: it cites the target in this way
+        out.append(ox.Triple(s_iri, ox.NamedNode(CITO + relation), o_iri))
+    elif is_slug(according_to):
+        # another work's reading (usually the chapter's): no citation from holder to target is asserted
+        out.append(ox.Triple(node, cs("accordingTo"), instance("work", according_to)))
+        batch.references.append(("work", according_to, Problem(
+            batch.source, f"unknown work {according_to!r}", line=line, field="according_to", record=record)))
+    else:
+        problems.append(Problem(batch.source, f"according_to {according_to!r} must be the bibliography key of the "
+                                              "work whose reading this is", line=line, field="according_to",
+                                record=record))
     if position.get("about"):
         out.append(ox.Triple(node, cs("about"), cs(position["about"])))
         batch.references.append(("concept", position["about"], Problem(
