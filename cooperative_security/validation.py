@@ -284,6 +284,9 @@ class ValidationReport:
     def text(self) -> str:
         return render_text(self)
 
+    def markdown(self) -> str:
+        return render_markdown(self)
+
 
 METHOD = ("each expected period [from, to) is read at its midpoint and its last day (position, stage, trust); "
           "strategies once per period (kinds whose first move falls inside it); dates before the classifier's "
@@ -436,6 +439,36 @@ def render_text(report: ValidationReport) -> str:
             lines.append(f"    missing: {m}")
         if any(r.dimension == "strategy" for r in items):
             lines.append(f"    strategies found in that period: {', '.join(x.get('strategies') or []) or 'none'}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(report: ValidationReport) -> str:
+    """The figures and the table of disagreements, as Markdown for docs/guide/validation.md."""
+    lines: list[str] = []
+    for dim in DIMENSIONS:
+        a = report.agreement[dim]
+        kappa = f"Cohen's kappa {_kappa(a.kappa)}" + (" (linearly weighted)" if a.weighted else "")
+        if dim == "position":
+            kappa += f", unweighted {_kappa(report.position_unweighted.kappa)}"
+        lines += [f"**{dim.capitalize()} agreement: {_pct(a)}**, {kappa}.", ""]
+        table = a.table()
+        lines.append("| " + " | ".join(table[0]) + " |")
+        lines.append("| " + " | ".join("---" for _ in table[0]) + " |")
+        lines += ["| " + " | ".join(row) + " |" for row in table[1:]]
+        lines.append("")
+    lines += ["| case | expected period | read at | dimension | expected (source) | classifier | "
+              "classifier period and what it says is missing |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in report.disagreements():
+        x = r.explanation or {}
+        works = ", ".join(s.work for s in r.sources)
+        when = r.at if r.at == "period" else f"{r.at} {r.date}"
+        missing = "; ".join(x.get("missing") or []) or x.get("reason") or ""
+        found = x.get("period") or "none"
+        if r.dimension == "strategy":
+            missing = "strategies found: " + (", ".join(x.get("strategies") or []) or "none")
+        dissent = f" (sides with {', '.join(r.sides_with)})" if r.sides_with else ""
+        lines.append(f"| {r.case} | {r.period} | {when} | {r.dimension} | {r.expected} ({works}) | "
+                     f"{r.inferred}{dissent} | {found}: {missing.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

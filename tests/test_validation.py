@@ -161,7 +161,9 @@ def test_the_validation_cases_load_into_the_bundled_knowledge_graph(loaded: Any)
 def runs() -> dict[str, Any]:
     code_json, out_json = _run("validate", "--format", "json")
     code_text, out_text = _run("validate")
-    return {"code_json": code_json, "json": out_json, "code_text": code_text, "text": out_text}
+    code_md, out_md = _run("validate", "--format", "markdown")
+    assert code_md == 0
+    return {"code_json": code_json, "json": out_json, "code_text": code_text, "text": out_text, "markdown": out_md}
 
 
 def _independent_readings(store: Any, cases: list[str]) -> dict[str, list[tuple[str, str]]]:
@@ -228,8 +230,10 @@ def test_text_and_json_agree(runs: dict[str, Any]) -> None:
         assert (int(match[1]), int(match[2])) == (figures["agreed"], figures["total"]), dim
         if figures["kappa"] is not None:
             assert f"kappa {figures['kappa']:.2f}" in text.split(f"{dim.capitalize()} agreement:")[1].split("\n")[0]
+        assert f"{dim.capitalize()} agreement: {figures['agreed']} of {figures['total']}" in runs["markdown"]
     match = re.search(r"^Disagreements \((\d+),", text, re.MULTILINE)
     assert match and int(match[1]) == len(report["disagreements"])
+    assert runs["markdown"].count("\n| ") - 1 >= len(report["disagreements"])
     for item in report["disagreements"]:
         assert f"{item['dimension']}: expected {item['expected']}, classifier {item['inferred']}" in text
 

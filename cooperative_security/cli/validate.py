@@ -19,6 +19,7 @@ from .common import knowledge_graph
 class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
+    markdown = "markdown"
 
 
 def validate_command(
@@ -55,11 +56,14 @@ def validate_command(
         return
     with knowledge_graph(store or "memory:") as kg:
         report = validate(kg, validation_set)
+    if fmt is ValidateFormat.markdown:
+        sys.stdout.write(report.markdown())
+        return
     _write(fmt, report.text(), report.to_dict())
 
 
 def _write(fmt: ValidateFormat, text: str, data: object) -> None:
-    if fmt is ValidateFormat.json:
+    if fmt is not ValidateFormat.text:  # the dyad report has text and JSON only
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
     else:
         sys.stdout.write(text)
