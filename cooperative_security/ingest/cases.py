@@ -18,7 +18,7 @@ CASE_KEYS = {
 }
 EVENT_KEYS = {
     "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
-    "characterised_as", "outcome", "in_chapter", "date_flag",
+    "characterised_as", "outcome", "in_chapter", "date_flag", "costly", "public",
 }
 LEVELS = {"elite": "EliteLevel", "societal": "SocietalLevel"}
 OUTCOMES = {"reciprocated", "pocketed", "exploited", "unknown"}
@@ -231,6 +231,14 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
             c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record, event)
         else:
             c.add(iri, cs("outcome"), plain(outcome))
+    for flag in ("costly", "public"):  # what a leap of trust needs to be told apart from a small move
+        value = event.get(flag)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            c.problem(f"`{flag}` must be true or false, not {value!r}", line, flag, record, event)
+        else:
+            c.add(iri, cs(flag), ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean")))
     for ch in event.get("characterised_as") or []:
         _characterisation(c, iri, ch, line, record)
 
