@@ -294,16 +294,28 @@ METHOD = ("each expected period [from, to) is read at its midpoint and its last 
           "embedded-trust as societal")
 
 
+def _on_or_before(event: dict[str, Any], at: dt.date) -> bool:
+    try:
+        return parse_date(event["date"]).earliest <= at if event.get("date") else True
+    except ValueError:
+        return True
+
+
 def _explain(period: Period | None, at: dt.date) -> dict[str, Any]:
+    """The classifier's reasons for the period in effect at ``at``, citing only events on or before it."""
     if period is None:
         return {"period": None, "position": None, "reason": "no assessment covers this date (before the "
                 "case's first dated event, or no events)", "evidence": [], "missing": []}
+    missing = []
+    for m in period.missing:
+        events = [e for e in m["evidence"] if _on_or_before(e, at)]
+        missing.append(m["condition"] + (" [" + "; ".join(f"{e['date']} {e['label']}" for e in events) + "]"
+                                         if events else ""))
     return {
         "period": f"{period.from_ or '?'} - {period.to or 'open'}", "position": period.position,
         "stage": period.stage, "trust": period.trust, "reason": period.reason,
-        "evidence": [f"{e['date']} {e['label']}" for e in period.evidence],
-        "missing": [m["condition"] + (" [" + "; ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
-                                      if m["evidence"] else "") for m in period.missing],
+        "evidence": [f"{e['date']} {e['label']}" for e in period.evidence if _on_or_before(e, at)],
+        "missing": missing,
         "strategies": [f"{s['kind']} {'/'.join(d or '?' for d in s['dates'])}" for s in period.strategies],
     }
 
