@@ -220,6 +220,25 @@ def test_validate_exits_zero_and_its_figures_are_the_classifiers(runs: dict[str,
         assert item["sources"], item
 
 
+def test_agreement_over_time_counts_every_day(runs: dict[str, Any], loaded: Any) -> None:
+    store, cases = loaded
+    periods = classify(store, cases)
+    agreed = total = 0
+    for e in load_expected():
+        day = e.start
+        while day < e.stop:  # day by day, without the validation module's interval arithmetic
+            iso = day.isoformat()
+            hits = [p for p in periods if p.relationship == e.case and p.start and p.start <= iso
+                    and (p.end is None or iso < p.end)]
+            inferred = (hits[-1].position if hits else None) or "undetermined"
+            agreed += inferred == e.position
+            total += 1
+            day += dt.timedelta(days=1)
+    over = json.loads(runs["json"])["position_over_time"]
+    assert (over["agreed_days"], over["total_days"]) == (agreed, total)
+    assert f"{100 * agreed / total:.0f}% of the {total} days" in runs["text"]
+
+
 def test_text_and_json_agree(runs: dict[str, Any]) -> None:
     report = json.loads(runs["json"])
     text = runs["text"]
