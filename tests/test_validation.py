@@ -301,3 +301,21 @@ def test_dyads_calls_validate_dyads_with_the_store_and_data_dir(monkeypatch: pyt
     code, out = _run("validate", "--dyads", "--format", "json", "--store", "oxigraph:/nowhere")
     assert code == 0 and json.loads(out) == {"agreed": 3, "total": 4}
     assert calls[-1] == {"store": "oxigraph:/nowhere", "data_dir": None}
+
+
+def test_a_bad_case_file_is_refused_with_its_file_and_line(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    copy = tmp_path / "set"
+    shutil.copytree(VALIDATION, copy)
+    case = copy / "cases" / "iran-iraq.yaml"
+    lines = case.read_text().split("\n")
+    where = next(i for i, line in enumerate(lines) if line.strip() == "type: Abrogation")
+    lines[where] = lines[where].replace("Abrogation", "Abrogated")
+    case.write_text("\n".join(lines))
+    code = main(["validate", "--set", str(copy)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert f"{case}:{where + 1}" in err and "unknown event type 'Abrogated'" in err
+    assert "internal error" not in err
