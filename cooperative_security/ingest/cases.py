@@ -223,7 +223,9 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
             actor = c.registry[slug]
             if d and ((actor.earliest and d.latest < actor.earliest) or (actor.latest and d.earliest > actor.latest)):
                 c.problem(f"date {d.text} is outside the lifetime of {slug} "
-                          f"({actor.earliest or '?'} to {actor.latest or 'today'})", line, "date", record, event)
+                          f"({actor.earliest or '?'} to {actor.latest or 'today'}) as a polity with external "
+                          "relations (from/to in the actors file; membership of the state system does not limit it)",
+                          line, "date", record, event)
     _fidelity(c, iri, event, line, record)
     outcome = event.get("outcome")
     if outcome is not None:
