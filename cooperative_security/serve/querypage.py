@@ -22,7 +22,7 @@ function cell(term) {
   const td = document.createElement('td');
   if (!term) { return td; }
   // Only http(s) IRIs become links: a javascript: or data: IRI in a result is shown as text.
-  if (term.type === 'uri' && /^https?:\/\//i.test(term.value)) {
+  if (term.type === 'uri' && /^https?:\\/\\//i.test(term.value)) {
     const a = document.createElement('a');
     const local = term.value.replace('https://w3id.org/coopsec/ontology#', '/ontology/')
                             .replace('https://w3id.org/coopsec/id/', '/id/');
