@@ -108,15 +108,18 @@ def _select(store: ox.Store, name: str, resource: ox.NamedNode,
     from ..store.sparql_text import with_values
 
     skip, keep = window
-    result = store.query(with_values(load_query(name).text, {"resource": resource}))
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
     rows: list[dict[str, Any]] = []
-    for index, solution in enumerate(result):  # type: ignore[arg-type]
-        if index < skip:
-            continue
-        if len(rows) == keep:
-            return rows, True
-        rows.append({n: solution[n] for n in names})
+    index = 0
+    for one in name.split("+"):  # several queries, paged as if their rows were one list
+        result = store.query(with_values(load_query(one).text, {"resource": resource}))
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        for solution in result:  # type: ignore[union-attr]
+            index += 1
+            if index <= skip:
+                continue
+            if len(rows) == keep:
+                return rows, True
+            rows.append({n: solution[n] for n in names})
     return rows, False
 
 
@@ -132,7 +135,7 @@ def _not_found(iri: str) -> Representation:
 
 def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> Representation:
     out, more_out = _select(store, "serve/outgoing", resource, window)
-    inc, more_in = _select(store, "serve/incoming", resource, window)
+    inc, more_in = _select(store, "serve/incoming+serve/incoming-via-blank", resource, window)
     if not out and not inc:
         return _not_found(resource.value)
     out.sort(key=lambda r: _sort_key(r["property"], r["value"], r["innerProperty"]))

@@ -152,9 +152,16 @@ class WorkerPool:
             self.close()
             raise OSError(f"cannot start the query workers over {self.path}")
 
-    def _add(self, attempts: int = 3) -> None:
+    def _replace_later(self) -> None:
         with self._lock:
-            self._starting += 1
+            self._starting += 1  # counted before the thread runs: a request arriving now waits for it
+        threading.Thread(target=self._add, kwargs={"counted": True}, name="coopsec-worker-start",
+                         daemon=True).start()
+
+    def _add(self, attempts: int = 3, counted: bool = False) -> None:
+        if not counted:
+            with self._lock:
+                self._starting += 1
         try:
             self._start(attempts)
         finally:
@@ -184,7 +191,7 @@ class WorkerPool:
         with self._lock:
             self._all.discard(worker)
         if replace and not self._closed:
-            threading.Thread(target=self._add, name="coopsec-worker-start", daemon=True).start()
+            self._replace_later()
 
     def refresh(self) -> None:
         """The store changed (an update): workers opened before now see an old state, so replace them."""
@@ -206,7 +213,7 @@ class WorkerPool:
             try:
                 worker = Worker(self.path, self.limits.memory, self.generation)
             except (OSError, WorkerGone, TimeoutError, ValueError) as exc:
-                threading.Thread(target=self._add, daemon=True).start()
+                self._replace_later()
                 raise HttpError(503, f"could not start a query worker ({exc}); retry later") from None
             with self._lock:
                 self._all.add(worker)

@@ -1,10 +1,11 @@
 """A query worker: a child process that opens the store read-only and answers one request at a time.
 
 Forked by :class:`~cooperative_security.serve.pool.WorkerPool` (from a fork server that has imported
-this module, and so pyoxigraph and the page builders, once). Before it opens the store it
-caps its own address space (``RLIMIT_AS``), so a query that asks for more memory fails here, in
-this process, and never in the server. Before each request it caps its CPU time (``RLIMIT_CPU``) a
-little above the time limit, a second line behind the server, which kills it at the time limit.
+this module, and so pyoxigraph and the page builders, once). Before it opens the store it caps its
+own address space (``RLIMIT_AS``: what it maps already plus ``--query-memory``), so a query that asks
+for more memory fails here, in this process, and never in the server. Before each request it caps
+its CPU time (``RLIMIT_CPU``) a little above the time limit, a second line behind the server, which
+kills it at the time limit.
 
 On its pipe, a request is one JSON message; an answer is two messages, a JSON header (status,
 content_type or message) and the body.
@@ -35,6 +36,14 @@ def _limit_cpu(seconds: float) -> None:
     if hard != resource.RLIM_INFINITY:
         soft = min(soft, hard)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _address_space() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -71,7 +80,10 @@ def serve_pipe(connection: Any, path: str, memory: int) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
     if memory > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        # the cap is on top of what the worker already maps (the interpreter, pyoxigraph, the store's
+        # caches: about 400 MB of address space, most of it never touched), so it is what a query may add
+        cap = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
     try:
         store = ox.Store.read_only(path)
