@@ -267,3 +267,10 @@ def test_the_command_serves_until_sigterm_and_stops_cleanly() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_service_federation_is_on(server: RunningServer) -> None:
+    """Issue 13, item 4: without --allow-service, SERVICE reaches no host, loopback included."""
+    status, _, body = get_query(server, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                                "application/sparql-results+json")
+    assert status == 403 and b"federation is off" in body and b"--allow-service" in body
