@@ -44,7 +44,7 @@ class Claim:
 
 def _slug_part(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
-    latin = "".join(c for c in folded if not unicodedata.combining(c))
+    latin = unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
     return re.sub(r"[^\w]+", "-", latin.lower(), flags=re.UNICODE).replace("_", "-").strip("-")
 
 
