@@ -22,7 +22,7 @@ from ..queries import load_query
 from ..store import Store
 from ..store.embedded import graph_size
 from .actors import ACTORS_GRAPH, Registry, parse_actors, registry_from_rows
-from .base import Batch, load_yaml
+from .base import Batch, forget_parsed, load_yaml
 from .bibtex import parse_bibtex
 from .cases import parse_case
 from .citations import parse_citations
@@ -380,8 +380,11 @@ def ingest_paths(
     No graph another file wrote is replaced unless named in ``replace`` (see :func:`name_graphs`).
     """
     paths = list(paths)
-    files = expand_paths(paths)
-    batches = parse_all(store, files, progress)
+    try:
+        files = expand_paths(paths)
+        batches = parse_all(store, files, progress)
+    finally:
+        forget_parsed()
     own_graphs(batches)
     name_graphs(store, batches, roots(paths), replace)
     from .validate import shacl_problems
