@@ -10,7 +10,21 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
 from .actors import Registry
-from .base import Batch, FuzzyDate, LocatedDict, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import (
+    MAX_EVENTS,
+    Batch,
+    FuzzyDate,
+    LocatedDict,
+    cs,
+    date_literal,
+    is_slug,
+    limit,
+    line_of,
+    load_yaml,
+    parse_date,
+    plain,
+    text,
+)
 from .sources import source_reference
 
 CASE_KEYS = {
@@ -125,6 +139,11 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if not isinstance(events, list):
         c.problem("expected a list of events", line_of(data), "events", case_id)
         events = []
+    cap = limit("COOPSEC_MAX_EVENTS", MAX_EVENTS)
+    if len(events) > cap:  # before any event is read: the cap bounds the work, not only the result
+        raise InputError(Problem(c.src, f"{len(events):,} events, more than the {cap:,} a case may have; split the "
+                                        "case, or raise the cap with COOPSEC_MAX_EVENTS", line=line_of(events),
+                                 field="events", record=case_id))
     seen: set[str] = set()
     for event in events:
         _event(c, case, case_id, event, seen)

@@ -21,7 +21,8 @@ examples.addEventListener('change', () => {
 function cell(term) {
   const td = document.createElement('td');
   if (!term) { return td; }
-  if (term.type === 'uri') {
+  // Only http(s) IRIs become links: a javascript: or data: IRI in a result is shown as text.
+  if (term.type === 'uri' && /^https?:\\/\\//i.test(term.value)) {
     const a = document.createElement('a');
     const local = term.value.replace('https://w3id.org/coopsec/ontology#', '/ontology/')
                             .replace('https://w3id.org/coopsec/id/', '/id/');
