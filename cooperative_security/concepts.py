@@ -76,7 +76,26 @@ def resolve(store: Store, text: str) -> str:
             continue
         if any(c.iri == iri for c in list_concepts(store)):
             return iri
-    raise UsageError(f"no concept called {text!r}; `coopsec concepts` lists them all")
+    raise UsageError(f"no concept called {text!r}{suggest(text, concept_names(store))}; "
+                     "`coopsec concepts` lists them all")
+
+
+def concept_names(store: Store) -> list[str]:
+    """Every label and alternative label of the typology."""
+    return [name for c in list_concepts(store) for name in (c.label, *c.alt_labels) if name]
+
+
+def suggest(text: str, names: list[str]) -> str:
+    """``; did you mean 'x' or 'y'?`` for a mistyped term, or nothing when nothing is close."""
+    import difflib
+
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(" ".join(text.lower().split()), list(lowered), n=3, cutoff=0.6)
+    if not close:
+        close = [n for n in lowered if text.lower() in n][:3]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(lowered[c]) for c in close) + "?)"
 
 
 @dataclass

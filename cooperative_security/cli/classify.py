@@ -55,6 +55,10 @@ def classify_command(
     explain: Annotated[bool, typer.Option("--explain", help="Add the reasons: evidence and what is missing.")] = False,
 ) -> None:
     """Place each relationship on Buzan's spectrum, period by period, with the rules and evidence."""
+    flags = [c for c in cases or [] if c.lower() in {"true", "false", "yes", "no", "on", "off"}]
+    if flags:
+        raise UsageError(f"{flags[0]!r} is not a case: --explain is a flag and takes no value (write `--explain`, "
+                         "or leave it out)")
     with knowledge_graph(store) as kg:
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
