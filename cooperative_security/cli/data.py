@@ -49,6 +49,13 @@ def ingest(
             return
         for graph, count in sorted(report.graphs.items()):
             console.print(f"{graph}: {count} triples", highlight=False)
+        from ..ingest.keys import key_changes
+
+        changes = key_changes(paths)
+        if changes:
+            console.print(f"{len(changes)} work key(s) made readable (cite the works by the new key):", highlight=False)
+            for change in changes:
+                console.print(f"  {change}", highlight=False, soft_wrap=True)
         console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"
                       + (" (in memory: use --store oxigraph:DIR to keep them)" if store.startswith("memory") else ""),
                       highlight=False)
