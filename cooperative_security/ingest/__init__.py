@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import reproducible
 from ..errors import InputError, Problem, UsageError
 from ..namespaces import DCTERMS, GRAPH, PROV, RDF_TYPE, XSD, graph, instance
 from ..queries import load_query
@@ -222,7 +223,7 @@ def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int])
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
-                  ox.Literal(dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                  ox.Literal(reproducible.now().isoformat(timespec="seconds"),
                              datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
     log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
