@@ -34,11 +34,17 @@ def _version() -> str:
 
 __version__ = _version()
 
-_API = ("open", "close", "classify", "classify_long", "query", "concepts", "cases", "dyads", "info")
+_API = ("open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "dyads", "info")
 
 
 def __getattr__(name: str) -> Any:
     # The notebook API loads on first use, so that `coopsec --version` does not import pandas.
+    # (`classify` and `concepts` are also submodules: once imported they are callable modules that call the
+    # API, see _callable.py.)
+    if name in ("classify", "concepts"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     if name in _API:
         from . import api
 

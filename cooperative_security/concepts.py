@@ -145,3 +145,8 @@ def concept_path(store: Store, start: str, end: str) -> list[tuple[str, str, str
         src, dst = edge["forward"]
         steps.append((src, edge["relation"], dst))
     return steps
+
+
+from ._callable import make_callable  # noqa: E402 - `cs.concepts()` in a notebook calls api.concepts
+
+make_callable(__name__, "concepts")
