@@ -122,7 +122,7 @@ def _dates(column: pd.Series) -> pd.Series:
     return pd.Series(days, index=column.index)
 
 
-def _actors(store: Store) -> dict[str, dict[str, Any]]:
+def actor_codes(store: Store) -> dict[str, dict[str, Any]]:
     """ISO code or slug -> the actor's slug, ISO 3166-1 alpha-3 code and COW number."""
     from .queries import load_query
 
@@ -158,7 +158,7 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     kg = _store(store)
     names = [cases] if isinstance(cases, str) else list(cases) if cases else None
     periods = run(kg, names, at)
-    actors = _actors(kg)
+    actors = actor_codes(kg)
     rows = []
     counter: dict[str, int] = {}
     for p in periods:
@@ -283,7 +283,7 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
 
     kg = _store(store)
     items = list_cases(kg)
-    actors = _actors(kg)
+    actors = actor_codes(kg)
 
     def shown(slugs: list[str]) -> str:
         # Actors as everywhere else: the ISO code where the actor has one, else its id.

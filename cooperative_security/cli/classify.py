@@ -13,7 +13,7 @@ import typer
 from ..classify import Period, classify, inferred_triples
 from ..classify.timeline import draw_timeline
 from ..errors import UsageError
-from ..namespaces import PREFIXES, compact
+from ..namespaces import ID, PREFIXES, compact
 from .common import Format, StoreOption, console, emit, knowledge_graph
 
 
@@ -62,6 +62,8 @@ def classify_command(
     with knowledge_graph(store) as kg:
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
+    if cases:
+        triples = [t for t in triples if _about(t, cases)]
     if fmt is ClassifyFormat.turtle:
         prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
         sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
@@ -98,6 +100,15 @@ def classify_command(
                 console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
                               + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
                               highlight=False)
+
+
+def _about(triple: ox.Triple, cases: list[str]) -> bool:
+    """Whether an inferred triple belongs to one of the cases (its assessments and strategy readings), or to
+    the run that made it."""
+    subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
+    if subject.startswith(ID + "run/"):
+        return True
+    return any(subject.startswith(f"{ID}{kind}/{case}/") for case in cases for kind in ("assessment", "event"))
 
 
 def _sources(event: dict[str, Any]) -> str:
