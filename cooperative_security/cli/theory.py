@@ -86,8 +86,8 @@ def describe_cmd(
     for s in c.sources:
         where = (f"pp. {s.pages}" if "-" in s.pages else f"p. {s.pages}") if s.pages else f"section “{s.section}”"
         console.print(f"  {s.citation or compact(s.work)}, {where}", highlight=False)
-    for title, groups in (("relations (this concept -> other)", d.outgoing),
-                          ("relations in (other -> this concept)", d.incoming)):
+    for title, groups in (("relations", d.outgoing),
+                          ("relations other concepts draw to this one (read from this one)", d.incoming)):
         if groups:
             console.print(f"\n[bold]{title}[/bold]")
             for relation, others in sorted(groups.items()):
@@ -153,12 +153,12 @@ def path(
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The chain of relations that links two concepts (networkx over the concept graph)."""
+    """The chain of typology relations that links two concepts (stage of, precondition of, mechanism for,
+    opposed to, proposed by...), each hop in plain words."""
     with knowledge_graph(store) as kg:
         steps = concept_path(kg, start, end)
-    records = [{"from": a, "relation": r, "to": b} for a, r, b in steps]
-    emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")],
-         cell=lambda _k, v: compact(str(v)))
+    records = steps
+    emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")])
 
 
 def register(app: typer.Typer) -> None:
