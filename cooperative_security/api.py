@@ -118,7 +118,8 @@ def _dates(column: pd.Series) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    days = np.array([v if isinstance(v, str) and v else "NaT" for v in column.tolist()], dtype="datetime64[D]").astype("datetime64[s]")
+    values = [v if isinstance(v, str) and v else "NaT" for v in column.tolist()]
+    days = np.array(values, dtype="datetime64[D]").astype("datetime64[s]")
     return pd.Series(days, index=column.index)
 
 

@@ -26,7 +26,8 @@ def pinned_epoch() -> int | None:
     except ValueError:
         from .errors import UsageError
 
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} must be a whole number of seconds since 1970-01-01 UTC") from None
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} must be a whole number of seconds since "
+                         "1970-01-01 UTC") from None
 
 
 def now() -> dt.datetime:

@@ -81,7 +81,8 @@ def _suggest(store: Store, param: Parameter, text: str) -> str:
 
         names += [w.key for w in list_works(store)]
     close = difflib.get_close_matches(text.lower(), names, n=3, cutoff=0.6)
-    hint = {"case": "`coopsec cases` lists", "work": "`coopsec works` lists", "concept": "`coopsec concepts` lists"}.get(
+    hint = {"case": "`coopsec cases` lists", "work": "`coopsec works` lists",
+            "concept": "`coopsec concepts` lists"}.get(
         param.name, "`coopsec concepts`, `coopsec cases` and `coopsec works` list")
     return (f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else "") + f"; {hint} them"
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import bibtexparser
 import yaml
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 

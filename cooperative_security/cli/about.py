@@ -8,7 +8,6 @@ import platform
 import shutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
-
 from pathlib import Path
 from typing import Annotated
 

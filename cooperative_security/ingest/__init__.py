@@ -7,7 +7,6 @@ one transaction, so a bad record leaves the store exactly as it was.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import traceback
 from collections.abc import Callable, Iterable

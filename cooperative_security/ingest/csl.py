@@ -101,7 +101,8 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         if not item.get("title"):
             problems.append(Problem(src, "missing title", record=record, field="title"))
         authors, editors = _people(item.get("author")), _people(item.get("editor"))
-        key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors, _year(item),
+        key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors,
+                       _year(item),
                        str(item.get("title") or ""), chosen if isinstance(chosen, str) else None)
         kind = KINDS[ctype]
         if kind == "book" and editors and not authors:
