@@ -31,6 +31,9 @@ def test_the_wheel_contains_ontology_data_and_queries(wheel: Path) -> None:
     assert base + "data/cases/france-germany.yaml" in names
     assert base + "queries/checks/class-without-label-violation.rq" in names
     assert "cooperative_security/py.typed" in names
+    assert {"cooperative_security/layouts/case.yaml", "cooperative_security/layouts/actors.yaml",
+            "cooperative_security/layouts/events.csv"} <= names, "coopsec schema needs its layouts"
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     modules = [n for n in names if n.startswith(base + "ontology/modules/")]
     assert len(modules) >= 6
 
