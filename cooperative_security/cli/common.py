@@ -20,7 +20,7 @@ from ..store import Store
 
 StoreOption = Annotated[
     str,
-    typer.Option("--store", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
+    typer.Option("--store", metavar="SPEC", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
         "sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)."),
 ]
 
