@@ -15,7 +15,7 @@ from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
 from ..errors import UsageError
-from ..namespaces import PREFIXES, compact
+from ..namespaces import ID, PREFIXES, compact
 from .common import Format, StoreOption, console, emit, err_console, knowledge_graph
 
 
@@ -81,11 +81,17 @@ def classify_command(
     The sources column says whether the case's cited characterisations agree with each period, disagree,
     or are silent (no cited source makes the inference).
     """
+    flags = [c for c in cases or [] if c.lower() in {"true", "false", "yes", "no", "on", "off"}]
+    if flags:
+        raise UsageError(f"{flags[0]!r} is not a case: --explain is a flag and takes no value (write `--explain`, "
+                         "or leave it out)")
     with knowledge_graph(store) as kg:
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
         checks = _sensitivity(kg, cases, periods) if check else None
+    if cases:
+        triples = [t for t in triples if _about(t, cases)]
     if fmt is ClassifyFormat.turtle:
         prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
         sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
@@ -168,6 +174,15 @@ def _voice_text(voice: Voice) -> str:
     cited = sorted({f"{r.citation or compact(r.work)} {r.pages or r.section or ''}".strip()
                     + (f" ({'not ' if r.negated else ''}{r.concept})") for rs in readings.values() for r in rs})
     return f"{voice.verdict}: " + "; ".join(cited)
+
+
+def _about(triple: ox.Triple, cases: list[str]) -> bool:
+    """Whether an inferred triple belongs to one of the cases (its assessments and strategy readings), or to
+    the run that made it."""
+    subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
+    if subject.startswith(ID + "run/"):
+        return True
+    return any(subject.startswith(f"{ID}{kind}/{case}/") for case in cases for kind in ("assessment", "event"))
 
 
 def _sources(event: dict[str, Any]) -> str:

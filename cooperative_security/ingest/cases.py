@@ -77,7 +77,8 @@ class _Case:
     def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
         actor = self.registry.get(slug) if isinstance(slug, str) else None
         if actor is None:
-            self.problem(f"unknown actor {slug!r}: add it to data/actors.yaml (or an actors file you ingest)",
+            self.problem(f"unknown actor {slug!r}: declare it in an actors file and ingest that first "
+                         "(`coopsec schema actors` shows the layout)",
                          line, field, record, where)
             return None
         return actor.iri
@@ -206,7 +207,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     else:
         c.add(iri, RDF_TYPE, cs(etype))
         c.batch.references.append(("event-type", etype, Problem(
-            c.src, f"unknown event type {etype!r}: use a subclass of cs:Event from ontology/modules/events.ttl",
+            c.src, f"unknown event type {etype!r}: use one of the types `coopsec types` lists",
             line=event.line_of_key("type") if isinstance(event, LocatedDict) else line, field="type",
             record=record)))
     d = c.date(event.get("date"), line, "date", record, event)
