@@ -23,7 +23,7 @@ app = typer.Typer(
 theory.register(app)
 data.register(app)
 # Commands that arrive with their own issues register themselves here when their module exists.
-for _name in ("classify", "publish", "web", "dyads"):
+for _name in ("classify", "publish", "web", "dyads", "docs"):
     try:
         _module = importlib.import_module(f"{__package__}.{_name}")
     except ModuleNotFoundError as _exc:
