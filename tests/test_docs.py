@@ -130,3 +130,25 @@ def test_a_broken_link_fails_the_strict_build_naming_the_page(tmp_path: Path) ->
     with pytest.raises(UsageError, match="no-such-page.md"):
         build_docs(tmp_path / "out", tmp_path / "mkdocs.yml")
     # the page joined the navigation on its own (the hook), which is how the link was checked at all
+
+
+def test_the_readme_is_short_and_its_links_and_commands_hold() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    lines = readme.splitlines()
+    assert 150 <= len(lines) <= 200, len(lines)
+    for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme):
+        if "://" not in target:
+            assert (ROOT / target).is_file(), f"README links to {target}, which does not exist"
+    # The two commands: install and the main job; the tests, as .ci/run runs them.
+    assert "pip install -e . && coopsec classify" in readme
+    assert 'pip install -e ".[test]" && python -m pytest -q' in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert '-e ".[test]"' in ci and "pytest -q" in ci
+    # Every command the README shows exists.
+    from cooperative_security.docs.reference import cli_reference
+
+    known = set(re.findall(r"^## `coopsec ([a-z-]+)`", cli_reference(), re.M))
+    used = set(re.findall(r"^\s*coopsec ([a-z][a-z-]+)", readme, re.M)) | set(re.findall(r"`coopsec ([a-z][a-z-]+)", readme))
+    assert used and used <= known, used - known

@@ -27,7 +27,7 @@ SECTIONS = {
 }
 #: the order pages take inside a section when they exist (others follow, alphabetically)
 PREFERRED = [
-    "guide/index.md", "guide/concepts.md", "guide/case-files.md", "guide/event-types.md", "guide/actors.md",
+    "guide/index.md", "guide/concepts.md", "modelling.md", "guide/event-types.md", "guide/actors.md",
     "guide/ingest.md", "guide/classification.md", "guide/explanations.md", "guide/robustness.md",
     "guide/validation.md", "guide/fidelity.md", "guide/dyad-years.md", "guide/datasets.md",
     "guide/field-data.md", "guide/linked-data.md", "guide/server.md", "guide/site.md", "guide/cli.md",
