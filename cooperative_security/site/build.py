@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +207,9 @@ def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
     picture = site.out / "case" / f"{case.id}-timeline.png"
     picture.parent.mkdir(parents=True, exist_ok=True)
     draw_timeline(case.id, periods, case.events, picture)
-    site.report.figures.append(picture)
+    vector = picture.with_suffix(".svg")
+    draw_timeline(case.id, periods, case.events, vector)
+    site.report.figures += [picture, vector]
     period_rows = []
     for p in periods:
         why = "<br>".join(f"{esc(e['date'])} {site.a(e['event'], e['label'])} ({_event_sources(site, e['sources'])})"
@@ -223,12 +226,24 @@ def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
                    esc(e.level or ""), esc(e.label), _event_sources(site, e.sources)] for e in case.events]
     body = (f"<h1>{esc(case.label or case.id)}</h1><p class=\"iri\">{esc(case.iri)}</p>"
             f"<p>Members: {esc(', '.join(case.members))}</p>"
-            f'<figure><img src="{esc(case.id)}-timeline.png" alt="{esc(case.id)}: position on Buzan\'s spectrum over '
-            'time"></figure><h2>Periods and positions</h2>'
+            + _inline_timeline(vector, case.id) + '<h2>Periods and positions</h2>'
             + table(["from", "to", "position", "subtype / stage / trust", "because", "missing for the next position",
                      "strategies", "rules"], period_rows, "not classified")
             + "<h2>Events</h2>" + table(["date", "type", "level", "event", "sources"], event_rows))
     site.write(f"case/{case.id}.html", case.label or case.id, body)
+
+
+def _inline_timeline(svg: Path, case_id: str) -> str:
+    """The timeline drawn inline: hovering an event mark shows its date, type and label, clicking it goes to
+    its row below; the PNG and SVG files are linked for papers."""
+    text = svg.read_text(encoding="utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img" style="width:100%;height:auto"',
+                  text, count=1)
+    return (f'<figure class="timeline" id="timeline">{text}<figcaption>{esc(case_id)}: position on Buzan\'s '
+            'spectrum, stage, trust, events and strategies over time. Hover an event for what it was; click it for '
+            f'its sources. For papers: <a href="{esc(case_id)}-timeline.png">PNG</a>, '
+            f'<a href="{esc(case_id)}-timeline.svg">SVG</a>.</figcaption></figure>')
 
 
 def _works_index(site: Site) -> None:
