@@ -95,8 +95,10 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
     try:
-        return CoopsecHTTPServer((config.host, config.port), QueryService(raw, config.limits, config.writable),
-                                 config.site_dir)
+        httpd = CoopsecHTTPServer((config.host, config.port), QueryService(raw, config.limits, config.writable),
+                                  config.site_dir)
+        httpd.kg = store  # type: ignore[attr-defined]  # the library's view of the store (the /map pages)
+        return httpd
     except OSError as exc:
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from exc
 

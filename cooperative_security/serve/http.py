@@ -80,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
             elif path in ("/map", "/citations") or path.startswith("/vendor/"):  # interactive pictures (site/)
                 from ..site.interactive import served_page, vendor_file
                 found = vendor_file(path[len("/vendor/"):]) if path.startswith("/vendor/") else (served_page(
-                    self.server.service.store, "concepts" if path == "/map" else "citations").encode(),
+                    self.server.kg, "concepts" if path == "/map" else "citations").encode(),  # type: ignore[attr-defined]
                     "text/html; charset=utf-8")
                 if found is None:
                     raise HttpError(404, f"no file {path}")

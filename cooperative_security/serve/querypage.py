@@ -44,7 +44,8 @@ function relink(root) {
   root.querySelectorAll('a.iri').forEach(a => {
     const iri = a.getAttribute('href') || '';
     const own = OWN.find(([ns]) => iri.startsWith(ns));
-    if (own) { a.setAttribute('href', own[1] + iri.slice(own[0].length)); a.title = iri; return; }
+    if (own) { a.setAttribute('href', own[1] + iri.slice(own[0].length)); a.title = iri; a.target = '_self'; return; }
+    a.rel = 'noopener noreferrer';
     if (!/^https?:\\/\\//i.test(iri)) {
       const span = document.createElement('span');
       span.className = 'iri-text';
@@ -59,9 +60,10 @@ function watch(tab) {
   yasr.on('drawn', () => {
     relink(yasr.rootEl);
     const results = yasr.results;
-    if (results && results.getBindings) {
-      const rows = results.getBindings ? (results.getBindings() || []).length : 0;
-      status.textContent = rows + ' rows';
+    if (results && results.getError && results.getError()) {
+      status.textContent = 'the query failed: see the message below';
+    } else if (results && results.getBindings && results.getBindings()) {
+      status.textContent = results.getBindings().length + ' rows';
     }
   });
   tab.on('queryResponse', () => { status.textContent = ''; });

@@ -210,7 +210,7 @@ def citation_data(store: Store, href: Callable[[str], str | None]) -> dict[str, 
 
 _MAP_CSS = """
 body { max-width: none; margin: 1rem 1.5rem; }
-#app { display: grid; grid-template-columns: 19rem 1fr; gap: .8rem; height: calc(100vh - 7.5rem); min-height: 32rem; }
+#app { display: grid; grid-template-columns: 19rem 1fr; gap: .8rem; height: calc(100vh - 10rem); min-height: 30rem; }
 #side { overflow-y: auto; font-size: .9rem; border-right: 1px solid #ddd; padding-right: .6rem; }
 #cy { border: 1px solid #ccc; border-radius: 4px; background: #fcfcfc; }
 #side h2 { font-size: 1rem; margin: .8rem 0 .3rem; } #side label { display: block; cursor: pointer; }
