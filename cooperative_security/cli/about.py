@@ -87,11 +87,13 @@ def types(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
                 "label": r["label"].value,  # type: ignore[union-attr]
                 "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
                 "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
+                "polarity": r["polarity"].value if r["polarity"] is not None else "",  # type: ignore[union-attr]
                 "counted by": (r["rules"].value if r["rules"] is not None else "")  # type: ignore[union-attr]
                 or "no rule: it documents the case"}
                for r in rows]
     emit(fmt, records, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
-                        ("counted by", "counted by the rules")], title=f"{len(records)} event types")
+                        ("polarity", "polarity"), ("counted by", "counted by the rules")],
+         title=f"{len(records)} event types")
 
 
 def register(app: typer.Typer) -> None:
