@@ -116,6 +116,8 @@ class WorkRecord:
     title: str | None
     citation: str | None
     cited_in: list[int]
+    #: what the knowledge base adds to what the chapter prints (given names, a year, an "Ibid." page)
+    inferred: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -134,10 +136,14 @@ def list_works(store: Store) -> list[WorkRecord]:
     cited: dict[str, list[int]] = defaultdict(list)
     for r in store.select(load_query("works/cited-in")):
         cited[_v(r["work"])].append(int(_v(r["number"])))
+    inferred: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("works/inferred")):
+        note = _v(r["footnote"])
+        inferred[_v(r["work"])].append((f"note {note}: " if note else "") + _v(r["inferred"]))
     works: dict[str, WorkRecord] = {}
     for r in store.select(load_query("works/list")):
         iri = _v(r["work"])
         if iri not in works:
             works[iri] = WorkRecord(_v(r["key"]), iri, authors.get(iri, []), _v(r["year"]), _v(r["title"]),
-                                    _v(r["citation"]), sorted(set(cited[iri])))
+                                    _v(r["citation"]), sorted(set(cited[iri])), inferred.get(iri, []))
     return list(works.values())

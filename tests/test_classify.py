@@ -172,7 +172,7 @@ def test_json_has_the_issue_keys(store: Store) -> None:
     data = in_effect(store, "asean", "2012").to_json()
     assert set(data) == {"relationship", "members", "from", "to", "position", "subtype", "stage", "trust",
                          "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
-                         "strategies_not_found"}
+                         "strategies_not_found", "not_counted"}
     assert {"event", "date", "label", "sources"} <= set(data["evidence"][0])
     assert all({"condition", "rule"} <= set(m) for m in data["missing"])
     leap = in_effect(store, "france-germany", "1950-05-09").to_json()["strategies"][0]

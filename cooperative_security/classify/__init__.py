@@ -69,3 +69,8 @@ def to_dataframe(periods: Sequence[Period]) -> pd.DataFrame:
 __all__ = [
     "Period", "classify", "to_dataframe", "inferred_triples", "known_cases", "INFERRED_GRAPH",
 ]
+
+
+from .._callable import make_callable  # noqa: E402 - `cs.classify(...)` in a notebook calls api.classify
+
+make_callable(__name__, "classify")

@@ -40,6 +40,7 @@ class Period:
     rules: list[str] = field(default_factory=list)
     security_dilemma_sensibility: list[dict[str, Any]] = field(default_factory=list)
     strategies_not_found: list[dict[str, Any]] = field(default_factory=list)
+    not_counted: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
     start: str | None = None  # ISO date of the first checkpoint
     end: str | None = None  # ISO date of the next change (exclusive)
@@ -58,6 +59,7 @@ class Period:
             "strategies": self.strategies, "evidence": self.evidence, "missing": self.missing, "rules": self.rules,
             "security_dilemma_sensibility": self.security_dilemma_sensibility,
             "strategies_not_found": self.strategies_not_found,
+            "not_counted": self.not_counted,
         }
         if self.reason:
             data["reason"] = self.reason
@@ -107,6 +109,9 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         assessments[_v(r["case"])].append(row)
     strategies = _strategies(store, events)
     statuses = {_v(r["f"]): _v(r["status"]) for r in store.select(load_query("classify/read-statuses"))}
+    ignored: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("classify/read-not-counted")):
+        ignored[_v(r["case"])].append(_v(r["event"]))
     misses: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in store.select(load_query("classify/read-misses")):
         misses[_v(r["case"])].append({"kind": _v(r["kind"]), "rule": _v(r["rule"]), "event": _v(r["event"])})
@@ -133,7 +138,7 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         for i, run in enumerate(runs):
             nxt = runs[i + 1][0] if i + 1 < len(runs) else None
             periods.append(_period(case, run, nxt, findings, used, rules, events, strategies, sensibility,
-                                   statuses, misses, upto))
+                                   statuses, misses, upto, ignored.get(case.iri, [])))
     return periods
 
 
@@ -141,7 +146,7 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
             findings: dict[str, dict[tuple[str, str], list[str]]], used: dict[str, set[str]],
             rules: dict[str, Any], events: dict[str, Event], strategies: dict[str, list[dict[str, Any]]],
             sensibility: dict[str, list[str]], statuses: dict[str, str],
-            misses: dict[str, list[dict[str, Any]]], upto: str | None) -> Period:
+            misses: dict[str, list[dict[str, Any]]], upto: str | None, ignored: list[str]) -> Period:
     first = run[0]
     start, end = first["date"], nxt["date"] if nxt else None
     # The checkpoint that explains the period: its last, or its last on or before the day asked about.
@@ -188,6 +193,9 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         missing=missing, rules=sorted(set().union(*(used[p["a"]] for p in run))),
         security_dilemma_sensibility=sds, start=start, end=end,
         strategies_not_found=_misses(misses.get(case.iri, []), events, rules, start, end, upto),
+        not_counted=[_event_json(events.get(e), e) for e in sorted(ignored, key=lambda e: (_date(events, e), e))
+                     if start <= _date(events, e) and (end is None or _date(events, e) < end)
+                     and (upto is None or _date(events, e) <= upto)],
     )
 
 

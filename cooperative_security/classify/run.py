@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from .. import reproducible
 from ..errors import UsageError
 from ..ingest.base import FuzzyDate, parse_date
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
@@ -38,11 +37,11 @@ def requested_day(text: str) -> FuzzyDate:
 
 def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
     """Write the request (run activity, requested dates) and run every rule query; returns the run IRI."""
-    run = instance("run", uuid.uuid4().hex)
+    run = instance("run", reproducible.run_id())
     triples = [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
-                  ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
+                  ox.Literal(reproducible.now().isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
     for text in at or []:
         node = ox.BlankNode()

@@ -15,7 +15,7 @@ from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
 from ..errors import UsageError
-from ..namespaces import PREFIXES, compact
+from ..namespaces import ID, PREFIXES, compact
 from .common import Format, StoreOption, console, emit, err_console, knowledge_graph
 
 
@@ -59,6 +59,8 @@ def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain:
             m["condition"] + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
                               if m["evidence"] else "") for m in period.missing)
         row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
+        row["not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
+                                     for m in period.strategies_not_found)
     return row
 
 
@@ -79,11 +81,17 @@ def classify_command(
     The sources column says whether the case's cited characterisations agree with each period, disagree,
     or are silent (no cited source makes the inference).
     """
+    flags = [c for c in cases or [] if c.lower() in {"true", "false", "yes", "no", "on", "off"}]
+    if flags:
+        raise UsageError(f"{flags[0]!r} is not a case: --explain is a flag and takes no value (write `--explain`, "
+                         "or leave it out)")
     with knowledge_graph(store) as kg:
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
         checks = _sensitivity(kg, cases, periods) if check else None
+    if cases:
+        triples = [t for t in triples if _about(t, cases)]
     if fmt is ClassifyFormat.turtle:
         prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
         sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
@@ -99,7 +107,8 @@ def classify_command(
     if fmt is ClassifyFormat.csv:
         columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
         if explain:
-            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility")]
+            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
+                        ("not_found", "strategies_not_found")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
@@ -129,6 +138,11 @@ def classify_command(
                 console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
                               + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
                               highlight=False)
+            for m in p.strategies_not_found:
+                console.print(f"  not a {m['kind']}: {m['date']} {m['label']}: {m['reason']} ({compact(m['rule'])})",
+                              highlight=False)
+            for e in p.not_counted:
+                console.print(f"  not counted (evidence: none-yet): {e['date']} {e['label']}", highlight=False)
 
 
 def _sensitivity(kg: Any, cases: list[str] | None, periods: list[Period]) -> list[PeriodSensitivity]:
@@ -160,6 +174,15 @@ def _voice_text(voice: Voice) -> str:
     cited = sorted({f"{r.citation or compact(r.work)} {r.pages or r.section or ''}".strip()
                     + (f" ({'not ' if r.negated else ''}{r.concept})") for rs in readings.values() for r in rs})
     return f"{voice.verdict}: " + "; ".join(cited)
+
+
+def _about(triple: ox.Triple, cases: list[str]) -> bool:
+    """Whether an inferred triple belongs to one of the cases (its assessments and strategy readings), or to
+    the run that made it."""
+    subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else ""
+    if subject.startswith(ID + "run/"):
+        return True
+    return any(subject.startswith(f"{ID}{kind}/{case}/") for case in cases for kind in ("assessment", "event"))
 
 
 def _sources(event: dict[str, Any]) -> str:

@@ -10,7 +10,21 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
 from .actors import Registry
-from .base import Batch, FuzzyDate, LocatedDict, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import (
+    MAX_EVENTS,
+    Batch,
+    FuzzyDate,
+    LocatedDict,
+    cs,
+    date_literal,
+    is_slug,
+    limit,
+    line_of,
+    load_yaml,
+    parse_date,
+    plain,
+    text,
+)
 from .sources import source_reference
 
 CASE_KEYS = {
@@ -63,7 +77,8 @@ class _Case:
     def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
         actor = self.registry.get(slug) if isinstance(slug, str) else None
         if actor is None:
-            self.problem(f"unknown actor {slug!r}: add it to data/actors.yaml (or an actors file you ingest)",
+            self.problem(f"unknown actor {slug!r}: declare it in an actors file and ingest that first "
+                         "(`coopsec schema actors` shows the layout)",
                          line, field, record, where)
             return None
         return actor.iri
@@ -125,6 +140,11 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if not isinstance(events, list):
         c.problem("expected a list of events", line_of(data), "events", case_id)
         events = []
+    cap = limit("COOPSEC_MAX_EVENTS", MAX_EVENTS)
+    if len(events) > cap:  # before any event is read: the cap bounds the work, not only the result
+        raise InputError(Problem(c.src, f"{len(events):,} events, more than the {cap:,} a case may have; split the "
+                                        "case, or raise the cap with COOPSEC_MAX_EVENTS", line=line_of(events),
+                                 field="events", record=case_id))
     seen: set[str] = set()
     for event in events:
         _event(c, case, case_id, event, seen)
@@ -187,7 +207,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     else:
         c.add(iri, RDF_TYPE, cs(etype))
         c.batch.references.append(("event-type", etype, Problem(
-            c.src, f"unknown event type {etype!r}: use a subclass of cs:Event from ontology/modules/events.ttl",
+            c.src, f"unknown event type {etype!r}: use one of the types `coopsec types` lists",
             line=event.line_of_key("type") if isinstance(event, LocatedDict) else line, field="type",
             record=record)))
     d = c.date(event.get("date"), line, "date", record, event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +80,11 @@ def parse_citations(path: Path) -> Batch:
     if seen and seen != expected:
         missing = sorted(expected - seen)
         problems.append(Problem(src, f"footnotes missing from the sequence: {missing}"))
-    for index, position in enumerate(data.get("positions") or [], 1):
-        t += _position(position, index, batch, problems)
+    positions = data.get("positions") or []
+    # two records on the same pair and relation (about different concepts) must stay two positions
+    pairs = Counter(_pair(p) for p in positions)
+    for index, position in enumerate(positions, 1):
+        t += _position(position, index, batch, problems, pairs[_pair(position)] > 1)
     for index, inference in enumerate(data.get("inferences") or [], 1):
         t += _inference(inference, index, batch, problems)
     if problems:
@@ -138,7 +143,16 @@ def _inference(inference: Any, index: int, batch: Batch, problems: list[Problem]
                       text(f"{inference['field']}{value}: {inference['note']}"))]
 
 
-def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
+def _pair(position: Any) -> tuple[Any, ...]:
+    return tuple(position.get(k) for k in ("subject", "relation", "object")) if isinstance(position, dict) else ()
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def _position(position: Any, index: int, batch: Batch, problems: list[Problem], shared: bool = False
+              ) -> list[ox.Triple]:
     line = line_of(position)
     record = f"position {index}"
     if not isinstance(position, dict):
@@ -158,7 +172,10 @@ def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) 
     for key, field in ((subject, "subject"), (obj, "object")):
         batch.references.append(("work", key, Problem(batch.source, f"unknown work {key!r}", line=line,
                                                       field=field, record=record)))
-    node = instance("position", f"{subject}-{relation.lower()}-{obj}")
+    slug = f"{subject}-{relation.lower()}-{obj}"
+    if shared and isinstance(position.get("about"), str):
+        slug += f"-{_kebab(position['about'])}"
+    node = instance("position", slug)
     s_iri, o_iri = instance("work", subject), instance("work", obj)
     according_to = position.get("according_to")
     out = [
