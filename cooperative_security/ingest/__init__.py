@@ -7,7 +7,6 @@ one transaction, so a bad record leaves the store exactly as it was.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import traceback
 from collections.abc import Callable, Collection, Iterable
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import reproducible
 from ..errors import InputError, Problem, UsageError
 from ..namespaces import DCTERMS, GRAPH, PROV, RDF_TYPE, XSD, graph, instance
 from ..queries import load_query
@@ -229,7 +229,7 @@ def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
-                  ox.Literal(dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+                  ox.Literal(reproducible.now().isoformat(timespec="microseconds"),
                              datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
     log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), ox.Literal(src)) for g, src in (sources or {}).items()

@@ -104,8 +104,10 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     except OSError as exc:
         raise UsageError(f"cannot start the query workers over {store.spec}: {exc}") from exc
     try:
-        return CoopsecHTTPServer((config.host, config.port), service, config.site_dir,
-                                 Access.for_host(config.host, config.allow_host, config.token))
+        httpd = CoopsecHTTPServer((config.host, config.port), service, config.site_dir,
+                                  Access.for_host(config.host, config.allow_host, config.token))
+        httpd.kg = store  # type: ignore[attr-defined]  # the library's view of the store (the /map pages)
+        return httpd
     except OSError as exc:
         service.close()
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from exc
