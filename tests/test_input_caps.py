@@ -86,7 +86,7 @@ def test_a_nul_character_accepted_in_a_csv_label(tmp_path: Path) -> None:
         with pytest.raises(InputError) as caught:
             ingest_paths(store, [events])
         problem = caught.value.problems[0]
-        assert problem.line == 2 and "U+0000" in problem.message and "column 47" in problem.message
+        assert problem.line == 2 and "U+0000" in problem.message and "column 48" in problem.message
         assert store.count() == 0
     finally:
         store.close()
