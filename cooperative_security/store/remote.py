@@ -270,22 +270,26 @@ class RemoteStore:
                     raise EndpointUnavailable(endpoint, attempts, problem.cause) from exc
                 self._sleep(self.limits.backoff * 2 ** (attempts - 1))
 
-    def _wrapper(self, url: str, text: str) -> SPARQLWrapper:
+    def _wrapper(self, url: str, text: str, kind: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(url)
         sw.setMethod(POST)
         # setTimeout() truncates to int, and int(0.5) == 0 would mean no time-out at all
         sw.timeout = self.limits.timeout  # type: ignore[assignment]
         sw.setQuery(text)
+        # SPARQLWrapper guesses the kind from the text, and a comment holding the word "asking" or an
+        # apostrophe can fool it into sending an update as an ASK query: we know what we send.
+        sw.queryType = kind
         return sw
 
-    def _query(self, query: Query | str, bindings: Bindings | None, fmt: str, parse: Callable[[bytes], T]) -> T:
+    def _query(self, query: Query | str, bindings: Bindings | None, fmt: str, parse: Callable[[bytes], T],
+               kind: str) -> T:
         """Send a query and parse its answer; a malformed answer counts as a failed attempt."""
         text = with_values(query.text if isinstance(query, Query) else query, bindings or {})
         name = f"query {query.name}" if isinstance(query, Query) else "a query"
 
         def call() -> T:
             deadline = time.monotonic() + self.limits.deadline
-            sw = self._wrapper(self.query_url, text)
+            sw = self._wrapper(self.query_url, text, kind)
             sw.setReturnFormat(fmt)
             return parse(read_bounded(sw.query().response, self.query_url, self.limits, deadline))
 
@@ -301,7 +305,7 @@ class RemoteStore:
             names = [v.value for v in results.variables]
             return [{n: sol[n] for n in names} for sol in results]
 
-        return self._query(query, bindings, JSON, parse)
+        return self._query(query, bindings, JSON, parse, "SELECT")
 
     def ask(self, query: Query | str, bindings: Bindings | None = None) -> bool:
         def parse(body: bytes) -> bool:
@@ -310,13 +314,13 @@ class RemoteStore:
                 raise ValueError("expected the answer of an ASK query, got solutions")
             return bool(result)
 
-        return self._query(query, bindings, JSON, parse)
+        return self._query(query, bindings, JSON, parse, "ASK")
 
     def construct(self, query: Query | str, bindings: Bindings | None = None) -> list[ox.Triple]:
         def parse(body: bytes) -> list[ox.Triple]:
             return [q.triple for q in ox.parse(body, ox.RdfFormat.TURTLE)]
 
-        return self._query(query, bindings, TURTLE, parse)
+        return self._query(query, bindings, TURTLE, parse, "CONSTRUCT")
 
     def update(self, update: Query | str) -> None:
         if not self.update_url:
@@ -330,7 +334,7 @@ class RemoteStore:
 
         def call() -> None:
             deadline = time.monotonic() + self.limits.deadline
-            sw = self._wrapper(url, text)
+            sw = self._wrapper(url, text, "INSERT")
             read_bounded(sw.query().response, url, self.limits, deadline)
 
         self._attempt(url, name, call, safe=False)
