@@ -202,7 +202,7 @@ def test_values_from_the_graph_are_escaped_in_html() -> None:
 def test_the_query_page_offers_the_example_queries(server: RunningServer) -> None:
     status, headers, body = fetch(server.url, headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b'<textarea id="query"' in body and b"concepts/list" in body and b"read-only" in body
+    assert b'id="yasgui"' in body and b"concepts/list" in body and b"read-only" in body
 
 
 def test_site_files_are_served_and_nothing_outside(tmp_path) -> None:  # type: ignore[no-untyped-def]
