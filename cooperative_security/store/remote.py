@@ -143,6 +143,9 @@ def read_bounded(response: object, endpoint: str, limits: Limits, deadline: floa
                 raise _late(endpoint, limits, size) from None
             raise
         if not chunk:
+            missing = getattr(response, "length", None)  # what Content-Length promised and never came
+            if isinstance(missing, int) and missing > 0:
+                raise http.client.IncompleteRead(b"".join(chunks), missing)
             return b"".join(chunks)
         size += len(chunk)
         if size > limits.max_response:
