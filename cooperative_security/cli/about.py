@@ -9,7 +9,7 @@ import shutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,13 +83,19 @@ def types(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
 
     with knowledge_graph(store) as kg:
         rows = kg.select(load_query("concepts/event-types"))
-    records = [{"type": r["type"].value.rpartition("#")[2],  # type: ignore[union-attr]
-                "label": r["label"].value,  # type: ignore[union-attr]
-                "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
-                "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
-                "counted by": (r["rules"].value if r["rules"] is not None else "")  # type: ignore[union-attr]
-                or "no rule: it documents the case"}
-               for r in rows]
+    by_type: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        record = by_type.setdefault(r["type"].value, {  # type: ignore[union-attr]
+            "type": r["type"].value.rpartition("#")[2],  # type: ignore[union-attr]
+            "label": r["label"].value,  # type: ignore[union-attr]
+            "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
+            "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
+            "rules": []})
+        if r["ruleLabel"] is not None and r["ruleLabel"].value not in record["rules"]:  # type: ignore[union-attr]
+            record["rules"].append(r["ruleLabel"].value)  # type: ignore[union-attr]
+    records = [{**{k: v for k, v in rec.items() if k != "rules"},
+                "counted by": "; ".join(sorted(rec["rules"])) or "no rule: it documents the case"}
+               for rec in sorted(by_type.values(), key=lambda rec: rec["type"])]
     emit(fmt, records, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
                         ("counted by", "counted by the rules")], title=f"{len(records)} event types")
 
