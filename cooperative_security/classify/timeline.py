@@ -217,6 +217,8 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
 def _titles(svg: Path, titles: dict[str, str]) -> None:
     """Give each event mark of an SVG a tooltip (<title>), found by the id matplotlib wrote for it."""
     text = svg.read_text(encoding="utf-8")
+    # matplotlib opens every link in a new window; a mark's link goes to its row on the same page
+    text = re.sub(r'(<a xlink:href="#[^"]*") target="_blank"', r"\1", text)
     for gid, title in titles.items():
         text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="event-mark"><title>{escape(title)}</title>', 1)
     svg.write_text(text, encoding="utf-8")
