@@ -305,7 +305,7 @@ cy.on('tap', 'node[!compound]', ev => {
   const node = ev.target;
   if (KIND === 'concepts' && node.data('href')) { window.location.href = node.data('href'); return; }
   cy.elements().removeClass('faded');
-  cy.elements().not(node.closedNeighborhood()).addClass('faded');
+  cy.elements().not(node.closedNeighborhood()).not('[?compound]').addClass('faded');
   show(node);
 });
 cy.on('tap', ev => { if (ev.target === cy) { cy.elements().removeClass('faded'); } });
@@ -323,7 +323,7 @@ function runSearch() {
   status.textContent = found.length + (found.length === 1 ? ' match' : ' matches');
   if (!found.length) { return; }
   found.addClass('match');
-  cy.elements().not(found.closedNeighborhood()).addClass('faded');
+  cy.elements().not(found.closedNeighborhood()).not('[?compound]').addClass('faded');
   cy.animate({fit: {eles: found.closedNeighborhood(), padding: 60}, duration: 300});
   found.slice(0, 30).forEach(n => {
     const li = document.createElement('li');
