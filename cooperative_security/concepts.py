@@ -76,7 +76,26 @@ def resolve(store: Store, text: str) -> str:
             continue
         if any(c.iri == iri for c in list_concepts(store)):
             return iri
-    raise UsageError(f"no concept called {text!r}; `coopsec concepts` lists them all")
+    raise UsageError(f"no concept called {text!r}{suggest(text, concept_names(store))}; "
+                     "`coopsec concepts` lists them all")
+
+
+def concept_names(store: Store) -> list[str]:
+    """Every label and alternative label of the typology."""
+    return [name for c in list_concepts(store) for name in (c.label, *c.alt_labels) if name]
+
+
+def suggest(text: str, names: list[str]) -> str:
+    """``; did you mean 'x' or 'y'?`` for a mistyped term, or nothing when nothing is close."""
+    import difflib
+
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(" ".join(text.lower().split()), list(lowered), n=3, cutoff=0.6)
+    if not close:
+        close = [n for n in lowered if text.lower() in n][:3]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(lowered[c]) for c in close) + "?)"
 
 
 @dataclass
@@ -86,14 +105,60 @@ class Description:
     incoming: dict[str, list[tuple[str, str]]]
 
 
+#: how a relation reads backwards, from its object to its subject (symmetric relations read the same)
+INVERSE = {
+    "stage of": "has the stage",
+    "next stage": "previous stage",
+    "previous stage": "next stage",
+    "next position": "previous position",
+    "previous position": "next position",
+    "part of": "has the part",
+    "precondition of": "has the precondition",
+    "condition for": "needs the condition",
+    "mechanism for": "comes about through",
+    "opposed to": "opposed to",
+    "alternative to": "alternative to",
+    "limitation of": "is limited by",
+    "motor of": "is driven by",
+    "cost of": "has the cost",
+    "formulation of": "is formulated by",
+    "proposed by": "proposed",
+    "a kind of": "has the kind",
+    "disjoint with": "disjoint with",
+    "same as": "same as",
+    "see also": "see also",
+}
+#: plain words for the OWL and RDFS names a relation may carry
+PLAIN = {
+    "subClassOf": "a kind of",
+    "disjointWith": "disjoint with",
+    "equivalentClass": "same as",
+    "seeAlso": "see also",
+    "isDefinedBy": "defined by",
+    "source": "source",
+}
+
+
+def plain_relation(label: str, inbound: bool = False) -> str:
+    """A relation's label in plain words, read from the subject (``inbound``: read back from the object)."""
+    words = PLAIN.get(label, label)
+    if not inbound:
+        return words
+    return INVERSE.get(words, f"is the object of “{words}” for")
+
+
 def describe(store: Store, text: str) -> Description:
+    """A concept, with its relations in plain words: ``outgoing`` read from the concept (``next stage``),
+    ``incoming`` read back towards it (``previous stage``), so both say what the other concept is to it."""
     iri = resolve(store, text)
     concept = next(c for c in list_concepts(store) if c.iri == iri)
     out: dict[str, list[tuple[str, str]]] = defaultdict(list)
     inc: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in store.select(load_query("concepts/relations"), {"concept": ox.NamedNode(iri)}):
-        target = out if _v(r["direction"]) == "out" else inc
-        target[_v(r["propertyLabel"])].append((_v(r["other"]), _v(r["otherLabel"]) or compact(_v(r["other"]))))
+        inbound = _v(r["direction"]) != "out"
+        target = inc if inbound else out
+        target[plain_relation(_v(r["propertyLabel"]), inbound)].append(
+            (_v(r["other"]), _v(r["otherLabel"]) or compact(_v(r["other"]))))
     return Description(concept, dict(out), dict(inc))
 
 
@@ -106,23 +171,61 @@ def concept_graph(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
-def concept_path(store: Store, start: str, end: str) -> list[tuple[str, str, str]]:
-    """The shortest chain of relations linking two concepts, whatever the direction of each link.
+def typology_graph(store: Store) -> nx.MultiDiGraph:
+    """The typology's relations (stage of, precondition of, mechanism for, opposed to, proposed by...): the
+    graph `coopsec path` walks. Class axioms (subclass, disjointness) are not in it."""
+    graph = nx.MultiDiGraph()
+    for c in list_concepts(store):
+        graph.add_node(c.iri, label=c.label)
+    for r in store.select(load_query("concepts/typology-graph")):
+        target = _v(r["target"])
+        if target not in graph.nodes:
+            graph.add_node(target, label=_v(r["targetName"]))
+        graph.add_edge(_v(r["source"]), target, relation=_v(r["propertyLabel"]))
+    return graph
 
-    Returns ``(from, relation, to)`` steps, written the way each relation points.
+
+def concept_path(store: Store, start: str, end: str) -> list[dict[str, str]]:
+    """The shortest chain of typology relations linking two concepts, each hop in plain words and read in
+    the direction of travel: ``{"from", "relation", "to"}`` (labels, with ``from_iri`` and ``to_iri``), e.g.
+    GRIT "alternative to" leap of trust or, walked backwards, security community "has the stage" ....
+
+    Only the typology's relations are walked (never ``disjointWith`` or subclass edges), so every hop says
+    something the sources say. Concepts they do not connect give a clear error.
     """
     a, b = resolve(store, start), resolve(store, end)
-    graph = concept_graph(store)
+    if a == b:
+        raise UsageError(f"{start!r} and {end!r} are the same concept")
+    graph = typology_graph(store)
     undirected = nx.Graph()
+    undirected.add_nodes_from(graph.nodes)
     for u, v, data in graph.edges(data=True):
-        undirected.add_edge(u, v, relation=data["relation"], forward=(u, v))
+        # Where two concepts are linked both ways, keep one link: the first relation, read from u.
+        if not undirected.has_edge(u, v):
+            # A hop through a person (proposed by ... proposed) links two ideas by their author only: it is
+            # taken when the concepts themselves are not linked in fewer than four hops.
+            weight = 4 if data["relation"] == "proposed by" else 1
+            undirected.add_edge(u, v, relation=data["relation"], forward=(u, v), weight=weight)
     try:
-        nodes = nx.shortest_path(undirected, a, b)
+        nodes = nx.shortest_path(undirected, a, b, weight="weight")
     except nx.NetworkXNoPath:
-        raise UsageError(f"no chain of relations links {compact(a)} and {compact(b)}") from None
+        raise UsageError(f"the typology draws no chain of relations between {_name(graph, a)} and "
+                         f"{_name(graph, b)}; `coopsec describe` shows each one's relations") from None
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
         edge = undirected.edges[u, v]
-        src, dst = edge["forward"]
-        steps.append((src, edge["relation"], dst))
+        forward = edge["forward"] == (u, v)
+        steps.append({"from": _name(graph, u), "relation": plain_relation(edge["relation"], inbound=not forward),
+                      "to": _name(graph, v), "from_iri": u, "to_iri": v})
     return steps
+
+
+def _name(graph: nx.MultiDiGraph, iri: str) -> str:
+    label = graph.nodes[iri].get("label") if iri in graph.nodes else None
+    if label:
+        return str(label)
+    return iri.rpartition("/")[2].rpartition("#")[2]
+
+from ._callable import make_callable  # noqa: E402 - `cs.concepts()` in a notebook calls api.concepts
+
+make_callable(__name__, "concepts")

@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import EnvironmentProblem
+
+
+class ResourcesMissing(EnvironmentProblem, FileNotFoundError):
+    """The ontology, data and queries cannot be found (exit 2, with what to do)."""
+
 _PACKAGE = Path(__file__).resolve().parent
 _INSTALLED = _PACKAGE / "_resources"
 _CHECKOUT = _PACKAGE.parent
@@ -16,17 +22,23 @@ def resource_root() -> Path:
     ``COOPSEC_RESOURCES`` points elsewhere (a working copy of the ontology, say); otherwise the
     copy inside the installed wheel, otherwise the checkout this package sits in.
     """
+    return resource_origin()[0]
+
+
+def resource_origin() -> tuple[Path, str]:
+    """The resource folder in use and why it is that one (what `coopsec info` prints)."""
     override = os.environ.get("COOPSEC_RESOURCES")
     if override:
         root = Path(override)
         if not (root / "ontology").is_dir():
-            raise FileNotFoundError(f"COOPSEC_RESOURCES={override} holds no ontology/ folder")
-        return root
+            raise ResourcesMissing(f"COOPSEC_RESOURCES={override} holds no ontology/ folder: point it at a folder "
+                                   "holding ontology/, data/ and queries/ (a checkout), or unset it")
+        return root, "COOPSEC_RESOURCES"
     if (_INSTALLED / "ontology").is_dir():
-        return _INSTALLED
+        return _INSTALLED, "installed copy (pip install .): edits to a checkout do not reach it"
     if (_CHECKOUT / "ontology").is_dir():
-        return _CHECKOUT
-    raise FileNotFoundError(
+        return _CHECKOUT, "checkout (pip install -e . or run from the source tree): edits take effect at once"
+    raise ResourcesMissing(
         "coopsec cannot find its bundled ontology/, data/ and queries/ folders; "
         "reinstall the package with `pip install .` from a checkout"
     )

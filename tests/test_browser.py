@@ -263,3 +263,23 @@ def test_the_served_site_shows_a_concept_page_with_its_pictures(server: RunningS
     assert len(images) == 2
     for image in images:  # loaded and drawn: a broken image has no natural width
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) > 1000
+
+
+def test_the_query_page_makes_javascript_iris_in_results_clickable(server: RunningServer, browser) -> None:  # type: ignore[no-untyped-def]
+    """Item 8 of issue 13: only http(s) IRIs in a result become links; javascript: and data: IRIs are text."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url)
+    textarea = browser.find_element(By.ID, "query")
+    textarea.clear()
+    textarea.send_keys('SELECT ?x WHERE { VALUES ?x { <javascript:alert(document.domain)> '
+                       '<data:text/html,hi> <https://w3id.org/coopsec/ontology#SecurityDilemma> } }')
+    browser.find_element(By.ID, "run").click()
+    WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.ID, "results-table")))
+    table = browser.find_element(By.ID, "results-table")
+    cells = [td.text for td in table.find_elements(By.CSS_SELECTOR, "tbody td")]
+    assert "javascript:alert(document.domain)" in cells and "data:text/html,hi" in cells
+    hrefs = [a.get_attribute("href") for a in table.find_elements(By.TAG_NAME, "a")]
+    assert hrefs == [server.url + "ontology/SecurityDilemma"]

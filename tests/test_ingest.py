@@ -186,10 +186,11 @@ def test_bibtex_and_csl_json_of_the_same_work_give_the_same_triples(tmp_path: Pa
 
 
 def test_csl_json_items_are_checked(tmp_path: Path) -> None:
-    csl = write(tmp_path, "z.json", '[{"id": "Bad Key", "type": "book", "title": "x"}]')
+    csl = write(tmp_path, "z.json", '[{"type": "book", "title": "x"}, {"id": "ok", "type": "poem", "title": "y"}]')
     with pytest.raises(InputError) as info:
         parse_csl(csl)
-    assert "item 1" in str(info.value) and "kebab-case" in str(info.value)
+    assert "item 1" in str(info.value) and "needs an id (or a citation-key)" in str(info.value)
+    assert "item 2" in str(info.value) and "unsupported type 'poem'" in str(info.value)
 
 
 def test_rdf_files_load_into_a_graph_named_after_the_file(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

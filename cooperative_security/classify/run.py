@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from .. import reproducible
 from ..errors import UsageError
 from ..ingest.base import FuzzyDate, parse_date
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
@@ -38,17 +37,17 @@ def requested_day(text: str) -> FuzzyDate:
 
 def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
     """Write the request (run activity, requested dates) and run every rule query; returns the run IRI."""
-    run = instance("run", uuid.uuid4().hex)
-    date_type = ox.NamedNode(XSD + "date")
+    run = instance("run", reproducible.run_id())
     triples = [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
-                  ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
+                  ox.Literal(reproducible.now().isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
     for text in at or []:
         node = ox.BlankNode()
         last = requested_day(text).latest.isoformat()
-        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(last, datatype=date_type)))
+        # A plain ISO string: the rules compare days as strings, never as xsd:date values (strict SPARQL 1.1).
+        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(last)))
         triples.append(ox.Triple(node, cs("requestedText"), ox.Literal(text)))
     store.replace_graphs({REQUEST_GRAPH: triples})
     for query in rule_queries():

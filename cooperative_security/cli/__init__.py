@@ -5,12 +5,13 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import Annotated
 
 import click
 import typer
 
 from ..errors import CoopsecError
-from . import data, theory
+from . import common, data, theory
 
 app = typer.Typer(
     name="coopsec",
@@ -20,10 +21,29 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"coopsec {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """A knowledge graph of cooperative-security scholarship, and an explainable classifier of relationships
+    between states on Buzan's spectrum."""
+
+
 theory.register(app)
 data.register(app)
 # Commands that arrive with their own issues register themselves here when their module exists.
-for _name in ("classify", "publish", "web", "dyads", "docs"):
+for _name in ("classify", "publish", "web", "dyads", "validate", "about", "docs"):
     try:
         _module = importlib.import_module(f"{__package__}.{_name}")
     except ModuleNotFoundError as _exc:
@@ -33,20 +53,74 @@ for _name in ("classify", "publish", "web", "dyads", "docs"):
     _module.register(app)
 
 
+def _classes(name: str) -> tuple[type[BaseException], ...]:
+    """Click's exception NAME, and typer's own copy of it: typer 0.12 and later may bundle a click of its own
+    (``typer._click``), whose exceptions ``except click.ClickException`` does not catch."""
+    found: list[type[BaseException]] = [getattr(click.exceptions, name)]
+    for module in ("typer._click.exceptions", "typer.exceptions"):
+        try:
+            cls = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type) and cls not in found:
+            found.append(cls)
+    return tuple(found)
+
+
+_EXIT = _classes("Exit")
+_ABORT = _classes("Abort")
+_USAGE = _classes("UsageError")
+_NO_ARGS = _classes("NoArgsIsHelpError") if hasattr(click.exceptions, "NoArgsIsHelpError") else ()
+_CLICK = _classes("ClickException")
+
+
+def _usage_error(exc: BaseException, argv: list[str]) -> int:
+    """A usage error as a usage error: one line saying what is wrong, then the command's usage; exit 2."""
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)  # type: ignore[union-attr]
+    message = " ".join(message.split())
+    command, usage = _usage(getattr(exc, "ctx", None), argv)
+    print(f"{command}: error: {message}", file=sys.stderr)
+    if usage:
+        print(f"{usage}  (more: {command} --help)", file=sys.stderr)
+    return 2
+
+
+def _usage(ctx: object, argv: list[str]) -> tuple[str, str]:
+    """The command's name and its one-line usage, from the error's context or else from the command line."""
+    try:
+        if ctx is None:
+            group = typer.main.get_command(app)
+            root = group.make_context("coopsec", [], resilient_parsing=True)
+            name = next((a for a in argv if not a.startswith("-")), None)
+            sub = group.get_command(root, name) if name else None  # type: ignore[attr-defined]
+            ctx = sub.make_context(name, [], parent=root, resilient_parsing=True) if sub is not None else root
+        return ctx.command_path, " ".join(ctx.get_usage().split())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - the usage line is a courtesy; the error line has been said
+        return "coopsec", ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 findings or rejected input, 2 usage or
     environment problem)."""
+    common.adapt_typer_help()
     try:
         result = app(args=argv, prog_name="coopsec", standalone_mode=False)
         return result if isinstance(result, int) else 0
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except _EXIT as exc:
+        return exc.exit_code  # type: ignore[union-attr]
+    except _ABORT:
         print("coopsec: interrupted", file=sys.stderr)
         return 130
-    except click.ClickException as exc:
-        exc.show()
+    except _NO_ARGS as exc:
+        # A bare `coopsec` (or a group without its command): the help, as a usage error.
+        print(exc.format_message(), file=sys.stderr)  # type: ignore[union-attr]
         return 2
+    except _USAGE as exc:
+        return _usage_error(exc, list(sys.argv[1:] if argv is None else argv))
+    except _CLICK as exc:
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)  # type: ignore[union-attr]
+        print(f"coopsec: error: {message}", file=sys.stderr)
+        return getattr(exc, "exit_code", 1) or 1
     except CoopsecError as exc:
         print(f"coopsec: error: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -20,7 +20,7 @@ from ..store import Store
 
 StoreOption = Annotated[
     str,
-    typer.Option("--store", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
+    typer.Option("--store", metavar="SPEC", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
         "sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)."),
 ]
 
@@ -35,6 +35,31 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def adapt_typer_help() -> None:
+    """Show flags as flags in ``--help``: typer 0.2x prints a type beside every option (``--explain <bool>``,
+    ``cases... <list[str]>``), which reads as if a flag took a value. A flag shows no type; a list shows its
+    element type; an option with a metavar shows the metavar. Older typers lack the hook and are left alone."""
+    core = getattr(typer, "core", None)
+    for name in ("TyperOption", "TyperArgument"):
+        cls = getattr(core, name, None)
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "_coopsec", False):
+            continue
+
+        def display(self: Any, ctx: Any, _original: Callable[..., Any] = original) -> str | None:
+            if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
+                return None
+            if isinstance(getattr(self, "metavar", None), str):
+                return str(self.metavar)
+            text = _original(self, ctx)
+            if isinstance(text, str) and text.startswith("<list[") and text.endswith("]>"):
+                return "<" + text[len("<list["):-len("]>")] + ">..."
+            return text
+
+        display._coopsec = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display  # type: ignore[union-attr]
 
 
 def notice_recovery(store: Store) -> None:
@@ -81,12 +106,41 @@ def emit(
             writer.writerow([show(key, record.get(key)) for key, _ in columns])
         sys.stdout.write(buffer.getvalue())
         return
+    rows = [[" ".join(show(key, record.get(key)).split()) for key, _ in columns] for record in records]
+    headers = [header for _, header in columns]
+    if not console.is_terminal:
+        sys.stdout.write(plain_table(headers, rows, title))
+        return
+    # On a terminal: wrap at word boundaries, never inside a word. Each column is at least as wide as its
+    # longest word; when the words alone are wider than the terminal, the table is drawn wider (the terminal
+    # wraps whole lines) rather than breaking them.
+    longest = [max([len(w) for w in header.split()] + [len(w) for row in rows for w in row[i].split()] + [1])
+               for i, header in enumerate(headers)]
+    needed = sum(longest) + 3 * len(headers) + 1
     table = Table(title=title, show_lines=False, expand=False)
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
-    for record in records:
-        table.add_row(*[show(key, record.get(key)) for key, _ in columns])
-    console.print(table)
+    for header, width in zip(headers, longest, strict=True):
+        table.add_column(header, overflow="fold", min_width=width)
+    for row in rows:
+        table.add_row(*row)
+    if needed > console.width:
+        Console(file=console.file, width=needed, force_terminal=True).print(table)
+    else:
+        console.print(table)
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None) -> str:
+    """Rows as plain text in aligned columns, one line per row, nothing wrapped or broken: for pipes, files
+    and `grep`. (CSV, with --format csv, is for programs.)"""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    out = [f"{title}\n"] if title else []
+    out.append(line(headers))
+    out.append(line(["-" * w for w in widths]))
+    out.extend(line(r) for r in rows)
+    return "".join(out)
 
 
 def _plain(value: Any) -> str:

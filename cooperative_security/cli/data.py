@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..catalogue import list_cases, list_works
+from ..errors import UsageError
 from ..ingest import ingest_paths
 from ..kb import has_theory, load_bundled, open_knowledge_graph
 from ..store import open_store
@@ -31,6 +32,10 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: case YAML, event CSV, BibTeX, "
                                                      "CSL-JSON, RDF.")],
     store: StoreOption = "memory:",
+    replace: Annotated[list[str] | None, typer.Option("--replace", help="A graph IRI this ingest may replace "
+                                                      "although another file (or coopsec itself) wrote it, or "
+                                                      "that a TriG/N-Quads file names in coopsec's namespace; "
+                                                      "repeat for more.")] = None,
 ) -> None:
     """Validate files and load them into the store, each into its own named graph: all or nothing."""
     if store.startswith("memory"):
@@ -43,12 +48,19 @@ def ingest(
                 load_bundled(kg)
     try:
         with err_console.status("reading...") as status:
-            report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"))
+            report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"), replace=replace or ())
         if report.already:
             console.print(f"ingest {report.ingest_id} is already in {store}, whole: nothing to write", highlight=False)
             return
         for graph, count in sorted(report.graphs.items()):
             console.print(f"{graph}: {count} triples", highlight=False)
+        from ..ingest.keys import key_changes
+
+        changes = key_changes(paths)
+        if changes:
+            console.print(f"{len(changes)} work key(s) made readable (cite the works by the new key):", highlight=False)
+            for change in changes:
+                console.print(f"  {change}", highlight=False, soft_wrap=True)
         console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"
                       + (" (in memory: use --store oxigraph:DIR to keep them)" if store.startswith("memory") else ""),
                       highlight=False)
@@ -56,23 +68,70 @@ def ingest(
         kg.close()
 
 
-def cases(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
-    """List the cases with their members and events."""
+def remove(
+    source: Annotated[Path, typer.Argument(help="A file given to `coopsec ingest` before (it need not exist "
+                                                "any more).")],
+    store: Annotated[str, typer.Option("--store", help="oxigraph:DIR or sparql:QUERY_URL,UPDATE_URL: the store "
+                                                       "to remove it from.")],
+) -> None:
+    """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
+    from ..ingest.remove import remove_source
+
+    if store.startswith("memory"):
+        raise UsageError("an in-memory store holds only the bundled data: give --store oxigraph:DIR")
+    kg = open_store(store)
+    try:
+        notice_recovery(kg)
+        removal = remove_source(kg, source)
+    finally:
+        kg.close()
+    for g, count in sorted(removal.graphs.items()):
+        console.print(f"removed {g}: {count} triples", highlight=False)
+    console.print(f"removed {len(removal.graphs)} graph(s) from {removal.source}"
+                  + (f" and {len(removal.records)} ingest record(s)" if removal.records else ""), highlight=False)
+
+
+def cases(
+    case: Annotated[str | None, typer.Argument(help="One case id (default: every case).", metavar="CASE")] = None,
+    store: StoreOption = "memory:",
+    fmt: FormatOption = Format.table,
+) -> None:
+    """List the cases (or one case) with their members and events."""
+    from ..api import actor_codes
+
     with knowledge_graph(store) as kg:
         items = list_cases(kg)
+        actors = actor_codes(kg)
+    if case is not None:
+        chosen = [c for c in items if c.id == case]
+        if not chosen:
+            import difflib
+
+            close = difflib.get_close_matches(case, [c.id for c in items], n=3)
+            raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                             + f"; cases: {', '.join(c.id for c in items)}")
+        items = chosen
+
+    def shown(slugs: list[str]) -> str:
+        # Actors as members are shown everywhere: the ISO code where the actor has one, else its id.
+        return ", ".join(actors.get(s, {}).get("iso3") or s for s in slugs)
+
     if fmt is Format.table:
-        for case in items:
+        for c in items:
             emit(fmt, [{"date": e.date, "type": e.type_label or e.type, "level": e.level, "label": e.label,
+                        "actors": shown(e.actors) + (f" -> {shown(e.towards)}" if e.towards else ""),
                         "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
-                       for e in case.events],
-                 [("date", "date"), ("type", "type"), ("level", "level"), ("label", "event"), ("sources", "sources")],
-                 title=f"{case.id}: {case.label} ({', '.join(case.members)})")
+                       for e in c.events],
+                 [("date", "date"), ("type", "type"), ("level", "level"), ("label", "event"), ("actors", "actors"),
+                  ("sources", "sources")],
+                 title=f"{c.id}: {c.label} ({', '.join(c.members)})")
         return
     if fmt is Format.csv:
         rows = [{"case": c.id, "members": c.members, "event": e.id, "date": e.date, "date_precision": e.date_precision,
-                 "type": e.type_label, "level": e.level, "label": e.label} for c in items for e in c.events]
+                 "type": e.type_label, "level": e.level, "label": e.label, "actors": shown(e.actors).replace(", ", ";"),
+                 "towards": shown(e.towards).replace(", ", ";")} for c in items for e in c.events]
         emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
-                                          "label")])
+                                          "label", "actors", "towards")])
         return
     emit(fmt, [c.to_json() for c in items], [])
 
@@ -81,13 +140,20 @@ def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
     """List the works of the bibliography and the footnotes that cite them."""
     with knowledge_graph(store) as kg:
         items = list_works(kg)
+    def cell(key: str, value: object) -> str:
+        if key == "inferred":  # in the table a mark per inference; JSON and CSV carry the full text
+            return "; ".join(v.split(":")[0] for v in value) if fmt is Format.table else " | ".join(value)  # type: ignore[attr-defined]
+        return "; ".join(str(v) for v in value) if isinstance(value, list) else "" if value is None else str(value)
+
     emit(fmt, [w.to_json() for w in items],
-         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes")],
-         title=f"{len(items)} works")
+         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes"),
+          ("inferred", "inferred")],
+         title=f"{len(items)} works", cell=cell)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(ingest)
+    app.command()(remove)
     app.command()(cases)
     app.command()(works)

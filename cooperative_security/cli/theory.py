@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated
 
 import typer
@@ -10,7 +11,8 @@ from ..check import run_checks
 from ..concepts import concept_path, describe, list_concepts
 from ..errors import UsageError
 from ..namespaces import compact
-from ..queries import list_queries, load_query
+from ..queries import Query, list_queries, load_query
+from ..terms import bind as bind_terms
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph
 
 
@@ -18,8 +20,17 @@ def check(
     store: StoreOption = "memory:",
     no_reasoner: Annotated[bool, typer.Option("--no-reasoner", help="Skip HermiT (no Java needed).")] = False,
     fmt: FormatOption = Format.table,
+    fidelity: Annotated[bool, typer.Option(
+        "--fidelity", help="Instead of the checks, report per case how far the events rest on documenting "
+                           "sources, the characterisations by source, and classifications beyond them.")] = False,
 ) -> None:
     """Check the ontology (HermiT) and the data (integrity queries, SHACL). Exit 1 on findings."""
+    if fidelity:
+        from .fidelity import print_fidelity
+
+        with knowledge_graph(store) as kg:
+            print_fidelity(kg, fmt)
+        return
     with knowledge_graph(store) as kg:
         report = run_checks(kg, reasoner=not no_reasoner)
     if fmt is Format.json or fmt is Format.csv:
@@ -84,8 +95,8 @@ def describe_cmd(
     for s in c.sources:
         where = (f"pp. {s.pages}" if "-" in s.pages else f"p. {s.pages}") if s.pages else f"section “{s.section}”"
         console.print(f"  {s.citation or compact(s.work)}, {where}", highlight=False)
-    for title, groups in (("relations (this concept -> other)", d.outgoing),
-                          ("relations in (other -> this concept)", d.incoming)):
+    for title, groups in (("relations", d.outgoing),
+                          ("relations other concepts draw to this one (read from this one)", d.incoming)):
         if groups:
             console.print(f"\n[bold]{title}[/bold]")
             for relation, others in sorted(groups.items()):
@@ -93,20 +104,38 @@ def describe_cmd(
                 console.print(f"  {relation}: {names}", highlight=False)
 
 
+#: query folders that serve the code (checks, rules, export, the server...), listed only with --all
+INTERNAL_FOLDERS = ("checks", "classify", "ingest", "export", "serve", "site", "terms", "dyads")
+
+
+def is_internal(q: Query) -> bool:
+    return q.name.split("/", 1)[0] in INTERNAL_FOLDERS or q.title.startswith("Read:")
+
+
 def query(
-    name: Annotated[str | None, typer.Argument(help="Query name, e.g. concepts/subtypes.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="A parameter as name=value.")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the queries and their parameters.")] = False,
+    name: Annotated[str | None, typer.Argument(help="Query name, e.g. concepts/subtypes.", metavar="NAME")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", metavar="NAME=VALUE",
+        help="A parameter: a label, an id, a CURIE or an IRI (case=asean, concept=\"security regime\", "
+             "concept=cs:SecurityRegime, work=herz-1950).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the scholar's questions and their parameters.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="With --list: the internal queries too (checks, rules, "
+                                                     "export, server).")] = False,
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """Run a named query from queries/ with bound parameters."""
+    """Run a named query from the bundled queries, with its parameters bound (never pasted into the text)."""
     if list_ or name is None:
         rows = [{"name": q.name, "title": q.title,
-                 "parameters": ", ".join(f"{p.name} ({p.kind})" for p in q.parameters)}
-                for q in list_queries() if not q.name.startswith(("checks/", "ingest/", "classify/"))]
+                 "parameters": ", ".join(f"{p.name} ({p.doc or p.kind})" for p in q.parameters)}
+                for q in list_queries() if all_ or not is_internal(q)]
         emit(fmt, rows, [("name", "query"), ("title", "answers"), ("parameters", "parameters")])
         return
+    known = [q.name for q in list_queries()]
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        raise UsageError(f"no query named {name!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                         + "; `coopsec query --list` lists them")
     q = load_query(name)
     values: dict[str, str] = {}
     for item in param or []:
@@ -114,8 +143,12 @@ def query(
         if not sep:
             raise UsageError(f"--param {item!r} must be name=value")
         values[key.strip()] = value
-    bindings = q.bind(values)
+    # Names first (a usage error before the knowledge graph loads); values once the store can resolve them.
+    q.bind({k: ("https://w3id.org/coopsec/placeholder" if p.kind == "iri" else v) for k, v in values.items()
+            for p in q.parameters if p.name == k} | {k: v for k, v in values.items()
+                                                       if k not in {p.name for p in q.parameters}})
     with knowledge_graph(store) as kg:
+        bindings = bind_terms(kg, q, values)
         rows = kg.select(q, bindings)
     columns = list(rows[0].keys()) if rows else []
     records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in rows]
@@ -129,12 +162,12 @@ def path(
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """The chain of relations that links two concepts (networkx over the concept graph)."""
+    """The chain of typology relations that links two concepts (stage of, precondition of, mechanism for,
+    opposed to, proposed by...), each hop in plain words."""
     with knowledge_graph(store) as kg:
         steps = concept_path(kg, start, end)
-    records = [{"from": a, "relation": r, "to": b} for a, r, b in steps]
-    emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")],
-         cell=lambda _k, v: compact(str(v)))
+    records = steps
+    emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")])
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+import pyoxigraph as ox
+
 from ..errors import UsageError
+from ..ontology import ONTOLOGY_GRAPH
 from ..store import Store
 from .base import VOID_GRAPH, Stamp, Writer, collect_quads, exported_graphs, graph_iri, jsonld_context
 from .formats import WRITERS
@@ -39,11 +42,20 @@ def export_dataset(store: Store, fmt: str, out: BinaryIO, graph: str | None = No
     if graph is not None and graph_iri(graph) == VOID_GRAPH:
         quads = void_quads(store, exported_graphs(store), endpoint)
     elif graph is not None:
-        quads = collect_quads(store, exported_graphs(store, graph))
+        quads = self_contained(store, collect_quads(store, exported_graphs(store, graph)))
     else:
         graphs = exported_graphs(store)
         quads = collect_quads(store, graphs) + void_quads(store, graphs, endpoint)
     return writer.write(quads, out, stamp)
+
+
+def self_contained(store: Store, quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``--graph ontology`` as one merged ontology, without the ``owl:imports`` of its modules (whose axioms it
+    holds already): Protégé and owlready2 open the file offline instead of fetching module IRIs that do not
+    resolve. A whole export keeps the graph as the store holds it (its VoID counts say so)."""
+    if not any(q.graph_name == ONTOLOGY_GRAPH for q in quads):
+        return quads
+    return [q for q in quads if q.graph_name != ONTOLOGY_GRAPH] + merged_ontology(store)
 
 
 __all__ = [

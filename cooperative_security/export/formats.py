@@ -84,13 +84,42 @@ class JsonLdWriter(Writer):
 
         triples = self.merged(quads)
         g = rdflib.Graph()
-        g.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")
+        for t in triples:  # built term by term, so that blank nodes keep their canonical labels
+            g.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
         text = g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
         document = json.loads(text)
         if isinstance(document, dict) and "@context" not in document:
             document = {"@context": jsonld_context(), **document}
-        out.write(json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8") + b"\n")
+        document = _stable(document)
+        out.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
         return len(triples)
+
+
+def _stable(value: object, key: str = "") -> object:
+    """The JSON-LD document in one order whatever rdflib's: nodes and values sorted (an ``@list`` keeps its
+    order, which is the list's)."""
+    if isinstance(value, dict):
+        return {k: _stable(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_stable(v) for v in value]
+        if key in ("@list", "@context"):
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _rdflib_term(term: object) -> object:
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"an RDF-star triple term cannot be written as JSON-LD: {term}")
 
 
 WRITERS: dict[str, Writer] = {

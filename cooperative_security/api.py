@@ -1,0 +1,345 @@
+"""The Python API for notebooks: ``import cooperative_security as cs``.
+
+A thin layer over the library's public functions (:mod:`cooperative_security.classify`,
+:mod:`cooperative_security.catalogue`, :mod:`cooperative_security.concepts`), giving pandas DataFrames::
+
+    import cooperative_security as cs
+
+    kg = cs.open()                      # the bundled knowledge graph, in memory
+    cs.classify(["korea"])              # one row per relationship and period
+    cs.classify_long(["korea"])         # members, evidence, what is missing, strategies: one row each
+    cs.query("cases/timeline", case="asean")
+    cs.concepts(), cs.cases(), cs.cases("asean")
+
+Every function works on the store :func:`open` gave last (or on ``store=``). Opening the same on-disk store
+twice in one process (re-running a notebook cell) gives back the store already open instead of failing on
+the lock the kernel itself holds; :func:`close` lets it go.
+"""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UsageError
+from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+_OPEN: dict[str, Store] = {}
+_CURRENT: list[Store] = []
+
+
+def _key(spec: str) -> str:
+    if spec.startswith("oxigraph:"):
+        return "oxigraph:" + str(Path(spec.removeprefix("oxigraph:")).expanduser().resolve())
+    if spec.startswith("memory"):
+        return "memory:"
+    return spec
+
+
+def _alive(store: Store) -> bool:
+    """False once the store was closed (by :func:`close` or by hand: an embedded store drops its handle)."""
+    from .store.embedded import EmbeddedStore
+
+    return hasattr(store, "_store") if isinstance(store, EmbeddedStore) else True
+
+
+def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - cs.open reads naturally
+    """Open a knowledge graph and make it the one the other functions use.
+
+    ``spec`` is ``memory:`` (the bundled ontology and data, loaded in memory: the default), ``oxigraph:DIR``
+    (an on-disk store made by ``coopsec init``) or ``sparql:QUERY_URL[,UPDATE_URL]``. The same spec opened
+    again in this process gives back the same store (``fresh=True`` closes it and opens it anew).
+    """
+    from .kb import open_knowledge_graph
+
+    key = _key(spec)
+    known = _OPEN.get(key)
+    if known is not None and (fresh or not _alive(known)):
+        _forget(known)
+        known = None
+    if known is None:
+        known = open_knowledge_graph(spec)
+        _OPEN[key] = known
+    _CURRENT[:] = [known]
+    return known
+
+
+def close(store: Store | None = None) -> None:
+    """Close ``store`` (or every store this module opened), releasing an on-disk store's lock."""
+    targets = [store] if store is not None else list(_OPEN.values())
+    for s in targets:
+        _forget(s)
+
+
+def _forget(store: Store) -> None:
+    for key, s in list(_OPEN.items()):
+        if s is store:
+            del _OPEN[key]
+    if _CURRENT and _CURRENT[0] is store:
+        _CURRENT.clear()
+    try:
+        store.close()
+    except Exception:  # noqa: BLE001 - closing twice, or a store that is gone, is not the caller's problem
+        pass
+
+
+atexit.register(close)
+
+
+def _store(store: Store | None) -> Store:
+    if store is not None:
+        return store
+    if not _CURRENT:
+        open()
+    return _CURRENT[0]
+
+
+# -- classification --------------------------------------------------------------------------------------
+
+_PRECISION = {1: "year", 2: "month", 3: "day"}
+
+
+def _date(text: str | None) -> tuple[str | None, str | None]:
+    """``1976-02`` -> (``1976-02-01``, ``month``): the first day, and how much of the date is known."""
+    if not text:
+        return None, None
+    parts = text.split("-")
+    first = "-".join([parts[0].zfill(4), *(parts[1:] + ["01", "01"])[:2]])
+    return first, _PRECISION.get(len(parts), "day")
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    """ISO days as pandas dates in seconds (pandas' default nanoseconds stop at 1677; cases reach back further)."""
+    import numpy as np
+    import pandas as pd
+
+    values = [v if isinstance(v, str) and v else "NaT" for v in column.tolist()]
+    days = np.array(values, dtype="datetime64[D]").astype("datetime64[s]")
+    return pd.Series(days, index=column.index)
+
+
+def actor_codes(store: Store) -> dict[str, dict[str, Any]]:
+    """ISO code or slug -> the actor's slug, ISO 3166-1 alpha-3 code and COW number."""
+    from .queries import load_query
+
+    found: dict[str, dict[str, Any]] = {}
+    for r in store.select(load_query("dyads/state-cow-codes")):
+        slug = r["slug"].value  # type: ignore[union-attr]
+        iso = r["iso3"].value if r["iso3"] is not None else None  # type: ignore[union-attr]
+        record = {"slug": slug, "iso3": iso, "cow": int(r["cow"].value)}  # type: ignore[union-attr]
+        found[slug] = record
+        if iso:
+            found[iso] = record
+    return found
+
+
+def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
+             store: Store | None = None) -> pd.DataFrame:
+    """Place each relationship (or those named) on Buzan's spectrum, period by period.
+
+    One row per relationship and period: ``relationship``, ``period`` (1, 2, ... in time order), ``start`` and
+    ``end`` (pandas dates: the first day of what the sources give) with ``start_precision`` and
+    ``end_precision`` (``year``, ``month`` or ``day``), ``position``, ``subtype``, ``stage``, ``trust``,
+    ``members_iso`` and ``members_cow`` (``;``-separated), ``iso_a``/``iso_b`` and ``cow_a``/``cow_b`` for
+    two-member relationships, the counts of evidence, missing conditions and strategies, the ``rules`` that
+    fired and, for an unclassifiable period, the ``reason``. The lists behind the counts are in
+    :func:`classify_long`.
+
+    >>> cs.classify("korea")[["period", "start", "start_precision", "position"]]  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    from .classify import classify as run
+
+    kg = _store(store)
+    names = [cases] if isinstance(cases, str) else list(cases) if cases else None
+    periods = run(kg, names, at)
+    actors = actor_codes(kg)
+    rows = []
+    counter: dict[str, int] = {}
+    for p in periods:
+        counter[p.relationship] = counter.get(p.relationship, 0) + 1
+        start, start_precision = _date(p.from_)
+        end, end_precision = _date(p.to)
+        found = [actors.get(m, {}) for m in p.members]
+        iso = [a.get("iso3") or m for a, m in zip(found, p.members, strict=True)]
+        cow = [a.get("cow") for a in found]
+        pair = len(p.members) == 2
+        rows.append({
+            "relationship": p.relationship, "period": counter[p.relationship],
+            "start": start, "start_precision": start_precision, "end": end, "end_precision": end_precision,
+            "position": p.position, "subtype": p.subtype, "stage": p.stage, "trust": p.trust,
+            "members_iso": ";".join(iso), "members_cow": ";".join("" if c is None else str(c) for c in cow),
+            "iso_a": iso[0] if pair else None, "iso_b": iso[1] if pair else None,
+            "cow_a": cow[0] if pair else None, "cow_b": cow[1] if pair else None,
+            "n_evidence": len(p.evidence), "n_missing": len(p.missing), "n_strategies": len(p.strategies),
+            "rules": ";".join(r.rstrip("/").rpartition("/")[2] for r in p.rules), "reason": p.reason,
+        })
+    frame = pd.DataFrame(rows, columns=[
+        "relationship", "period", "start", "start_precision", "end", "end_precision", "position", "subtype",
+        "stage", "trust", "members_iso", "members_cow", "iso_a", "iso_b", "cow_a", "cow_b", "n_evidence",
+        "n_missing", "n_strategies", "rules", "reason"])
+    for column in ("start", "end"):
+        frame[column] = _dates(frame[column])
+    for column in ("cow_a", "cow_b"):
+        frame[column] = frame[column].astype("Int64")
+    for column in ("start_precision", "end_precision", "position"):
+        frame[column] = frame[column].astype("category")
+    return frame
+
+
+def classify_long(cases: Sequence[str] | str | None = None, at: str | None = None, *,
+                  store: Store | None = None) -> pd.DataFrame:
+    """What :func:`classify` counts, one row each: ``relationship``, ``period``, ``item`` (``member``,
+    ``evidence``, ``missing``, ``strategy``, ``sensibility``), ``date``, ``label``, ``detail`` and ``sources``."""
+    import pandas as pd
+
+    from .classify import classify as run
+
+    names = [cases] if isinstance(cases, str) else list(cases) if cases else None
+    periods = run(_store(store), names, at)
+    rows: list[dict[str, Any]] = []
+    counter: dict[str, int] = {}
+
+    def sources(event: dict[str, Any]) -> str:
+        return "; ".join(f"{s.get('citation') or s.get('work')}"
+                         + (f" {s['pages']}" if s.get("pages") else "") for s in event.get("sources", []))
+
+    for p in periods:
+        counter[p.relationship] = counter.get(p.relationship, 0) + 1
+        base = {"relationship": p.relationship, "period": counter[p.relationship]}
+        rows += [{**base, "item": "member", "label": m} for m in p.members]
+        rows += [{**base, "item": "evidence", "date": e.get("date"), "label": e.get("label"),
+                  "detail": ";".join(e.get("rules", [])), "sources": sources(e)} for e in p.evidence]
+        rows += [{**base, "item": "missing", "label": m.get("condition"), "detail": m.get("rule")} for m in p.missing]
+        rows += [{**base, "item": "strategy", "date": "/".join(d or "?" for d in s.get("dates", [])),
+                  "label": s.get("kind"), "detail": s.get("outcome")} for s in p.strategies]
+        rows += [{**base, "item": "sensibility", "date": e.get("date"), "label": e.get("label"),
+                  "sources": sources(e)} for e in p.security_dilemma_sensibility]
+    return pd.DataFrame(rows, columns=["relationship", "period", "item", "date", "label", "detail", "sources"])
+
+
+# -- queries, concepts, cases -----------------------------------------------------------------------------
+
+def query(name: str, *, store: Store | None = None, **params: str) -> pd.DataFrame:
+    """Run a named query (``coopsec query --list`` lists them) with its parameters bound, as a DataFrame.
+
+    Parameters are given as labels, ids, CURIEs or IRIs: ``cs.query("cases/timeline", case="asean")``,
+    ``cs.query("concepts/subtypes", concept="security regime")``. IRIs come back as full strings.
+    """
+    import pandas as pd
+
+    from . import queries as named
+    from .queries import load_query
+    from .terms import bind
+
+    if name not in {q.name for q in named.list_queries()}:
+        raise UsageError(f"no query named {name!r}; cs.list_queries() or `coopsec query --list` lists them")
+    q = load_query(name)
+    kg = _store(store)
+    rows = kg.select(q, bind(kg, q, {k: str(v) for k, v in params.items()}))
+    return pd.DataFrame([{k: (None if v is None else v.value) for k, v in row.items()} for row in rows])
+
+
+def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `coopsec query --list --all`
+    """The named queries: ``name``, ``title`` and ``parameters`` (the internal ones with ``all=True``)."""
+    import pandas as pd
+
+    from . import queries as named
+    from .cli.theory import is_internal
+
+    return pd.DataFrame([{"name": q.name, "title": q.title, "parameters": ", ".join(p.name for p in q.parameters)}
+                         for q in named.list_queries() if all or not is_internal(q)])
+
+
+def concepts(*, store: Store | None = None) -> pd.DataFrame:
+    """Every concept of the typology: ``iri``, ``label``, ``definition``, ``alt_labels`` and ``broader`` (``;``-
+    separated) and ``sources`` (citations with pages or section, ``;``-separated)."""
+    import pandas as pd
+
+    from .concepts import list_concepts
+
+    rows = []
+    for c in list_concepts(_store(store)):
+        rows.append({"iri": c.iri, "label": c.label, "definition": c.definition, "alt_labels": ";".join(c.alt_labels),
+                     "broader": ";".join(c.broader),
+                     "sources": "; ".join(f"{s.citation or s.work}" + (f", {s.pages}" if s.pages else
+                                                                       f", section {s.section}" if s.section else "")
+                                          for s in c.sources)})
+    return pd.DataFrame(rows, columns=["iri", "label", "definition", "alt_labels", "broader", "sources"])
+
+
+def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFrame:
+    """The events of every case (or of one): one row per event, with ``case``, ``members_iso``, ``event``,
+    ``date`` (a pandas date, the first day) and ``date_precision``, ``type``, ``level``, ``label``,
+    ``actors``, ``towards`` and ``sources``."""
+    import pandas as pd
+
+    from .catalogue import list_cases
+
+    kg = _store(store)
+    items = list_cases(kg)
+    actors = actor_codes(kg)
+
+    def shown(slugs: list[str]) -> str:
+        # Actors as everywhere else: the ISO code where the actor has one, else its id.
+        return ";".join(actors.get(s, {}).get("iso3") or s for s in slugs)
+
+    if case is not None:
+        wanted = [c for c in items if c.id == case]
+        if not wanted:
+            import difflib
+
+            close = difflib.get_close_matches(case, [c.id for c in items], n=3)
+            raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                             + f"; cases: {', '.join(c.id for c in items)}")
+        items = wanted
+    rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members), "event": e.id,
+             "date": _date(e.date)[0], "date_precision": _date(e.date)[1], "type": e.type_label or e.type,
+             "level": e.level, "label": e.label, "outcome": e.outcome, "actors": shown(e.actors),
+             "towards": shown(e.towards),
+             "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
+            for c in items for e in c.events]
+    frame = pd.DataFrame(rows, columns=["case", "case_label", "members_iso", "event", "date", "date_precision",
+                                        "type", "level", "label", "outcome", "actors", "towards", "sources"])
+    frame["date"] = _dates(frame["date"])
+    return frame
+
+
+def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
+    ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
+    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: the shared data folder)."""
+    from .datasets.dyads import DataFiles, build, dataframe, new_store
+    from .datasets.dyads import classify as classify_dyads
+
+    if data_dir is None:
+        from .cli.dyads import DEFAULT_DATA
+
+        data_dir = DEFAULT_DATA
+    if first > last:
+        raise UsageError(f"first year {first} is after last year {last}")
+    store = new_store()
+    try:
+        build(store, DataFiles(Path(data_dir)), first, last)
+        classify_dyads(store, first, last)
+        return dataframe(store)
+    finally:
+        store.close()
+
+
+def info() -> dict[str, str]:
+    """The version and the copy of the ontology, data and queries in use (``coopsec info``)."""
+    from . import __version__
+    from .resources import resource_origin
+
+    root, why = resource_origin()
+    return {"version": __version__, "resources": str(root), "resources_from": why}
+
+
+__all__ = ["open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "dyads", "info"]

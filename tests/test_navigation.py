@@ -1,0 +1,48 @@
+"""Concept navigation: path walks the typology's relations in plain words, describe reads inbound relations
+back towards the concept, and unknown or unconnected terms say so."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_path_walks_typology_relations_in_plain_words_never_disjointness(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("path", "GRIT", "security community", "--format", "json")
+    assert result.code == 0, result.err
+    steps = json.loads(result.out)
+    relations = [s["relation"] for s in steps]
+    assert not {"disjoint with", "disjointWith", "subClassOf", "a kind of", "has the kind"} & set(relations)
+    assert all(" " in r or r in {"proposed"} for r in relations), relations  # words, not property names
+    for a, b in zip(steps, steps[1:], strict=False):
+        assert a["to"] == b["from"], "each hop starts where the last one ended"
+    assert steps[-1]["relation"] == "stage of" and steps[-1]["to"] == "security community"
+
+
+def test_a_hop_walked_backwards_reads_backwards(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("path", "security community", "mature security community", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out) == [{
+        "from": "security community", "relation": "has the stage", "to": "mature security community",
+        "from_iri": "https://w3id.org/coopsec/ontology#SecurityCommunity",
+        "to_iri": "https://w3id.org/coopsec/ontology#MatureSecurityCommunity"}]
+
+
+def test_unconnected_and_unknown_terms_are_clear_errors(cli) -> None:  # type: ignore[no-untyped-def]
+    unconnected = cli("path", "GRIT", "dyad-year")
+    assert unconnected.code == 2
+    assert "no chain of relations between GRIT and dyad-year" in unconnected.err
+    assert "internal error" not in unconnected.err
+    unknown = cli("path", "GRIT", "securty comunity")
+    assert unknown.code == 2 and "did you mean 'security community'" in unknown.err
+
+
+def test_describe_reads_inbound_relations_towards_the_concept(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("describe", "embedded trust", "--format", "json")
+    data = json.loads(result.out)
+    # contingent cooperation --next stage--> embedded trust: from embedded trust, it is the previous stage
+    assert [o["label"] for o in data["relations_in"]["previous stage"]] == ["contingent cooperation"]
+    assert "next stage" not in data["relations_in"]
+    assert "disjoint with" in data["relations_out"] and "disjointWith" not in data["relations_out"]
+    assert "a kind of" in data["relations_out"]
+    table = cli("describe", "embedded trust").out
+    assert "disjointWith" not in table and "seeAlso" not in table and "subClassOf" not in table
