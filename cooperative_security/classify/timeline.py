@@ -130,6 +130,7 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
     pos_ax.set_ylim(min(labels) - 0.5, 3.5)
     pos_ax.set_title(f"{case}: position on Buzan's spectrum, trust, events and strategies", fontsize=12, pad=46)
     handles = [Patch(color=c, alpha=0.8, label=n.replace("-", " ")) for n, c in _POSITION_COLOURS.items()]
+    handles += [Patch(color="#999999", alpha=0.8, label=name.replace("-", " ")) for name in unknown]
     if fragile_seen:
         handles.append(Patch(facecolor="#ffffff", edgecolor="#555", hatch="///", linestyle="--",
                              label="fragile: changes under other readings"))
