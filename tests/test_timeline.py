@@ -55,7 +55,7 @@ def test_fragile_periods_are_drawn_differently_once_the_data_says_so(france_germ
     out = tmp_path / "fragile.svg"
     draw_timeline("france-germany", marked, events, out)
     svg = out.read_text(encoding="utf-8")
-    assert "fragile: changes under other readings" in svg and "robust" in svg
+    assert "fragile (hatched)" in svg and "robust (solid)" in svg
     assert "<pattern" in svg  # the fragile bands are hatched
     png = tmp_path / "fragile.png"
     draw_timeline("france-germany", marked, events, png)

@@ -133,9 +133,9 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
     handles += [Patch(color="#999999", alpha=0.8, label=name.replace("-", " ")) for name in unknown]
     if fragile_seen:
         handles.append(Patch(facecolor="#ffffff", edgecolor="#555", hatch="///", linestyle="--",
-                             label="fragile: changes under other readings"))
+                             label="fragile (hatched)"))
     if robust_seen:
-        handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", label="robust"))
+        handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", label="robust (solid)"))
     pos_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
     pos_ax.grid(axis="x", color="#eee")
 
