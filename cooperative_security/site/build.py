@@ -156,7 +156,8 @@ def _index(site: Site) -> None:
             'subclass links, coloured arrows the other relations; node colour is the ontology module '
             '(<a href="figures/concept-map.svg">SVG, zoomable</a>).</figcaption></figure>'
             '<h2>Citation network</h2><p><a href="citation-network.html"><strong>Explore the interactive '
-            'citation network</strong></a>: click a work to see where the chapter cites it.</p><figure><a href="figures/citation-network.svg"><img '
+            'citation network</strong></a>: click a work to see where the chapter cites it.</p>'
+            '<figure><a href="figures/citation-network.svg"><img '
             'src="figures/citation-network.png" alt="Works and who builds on or disputes whom"></a><figcaption>'
             'Works linked by the chapter\'s citations (grey) and by scholarly positions (coloured, CiTO) '
             '(<a href="figures/citation-network.svg">SVG</a>).</figcaption></figure>')
