@@ -108,12 +108,31 @@ def lineage(code: int, succession: dict[int, int]) -> int:
     return code
 
 
+def _lineage_pair(a: int, b: int, succession: dict[int, int]) -> tuple[int, int]:
+    la, lb = lineage(a, succession), lineage(b, succession)
+    return min(la, lb), max(la, lb)
+
+
 def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, succession: dict[int, int] | None = None,
-               progress: Callable[[str, int, int, int], None] | None = None) -> Iterator[str]:
+               progress: Callable[[str, int, int, int], None] | None = None,
+               only: set[tuple[int, int]] | None = None) -> Iterator[str]:
     """The N-Triples of the dyad-year graph: the universe (each dyad with its lineage: the dyad of the
-    predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals."""
+    predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals.
+
+    ``only`` keeps the dyads whose lineage is one of those pairs' lineages (the rules read nothing
+    outside a dyad's lineage, so their positions are the same as in a full run)."""
     start = first - lookback + 1
     succession = succession or {}
+    wanted = {_lineage_pair(min(a, b), max(a, b), succession) for a, b in only} if only else None
+    kept: dict[tuple[int, int], bool] = {}
+
+    def keep(a: int, b: int) -> bool:
+        if wanted is None:
+            return True
+        pair = (min(a, b), max(a, b))
+        if pair not in kept:
+            kept[pair] = _lineage_pair(*pair, succession) in wanted
+        return kept[pair]
 
     def report(name: str) -> Callable[[int, int, int], None] | None:
         return (lambda rows, done, total: progress(name, rows, done, total)) if progress else None
@@ -130,6 +149,8 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     year_p, dyad_p, c1, c2, lin = p("year"), p("dyad"), p("ccode1"), p("ccode2"), p("lineage")
     m1, m2 = p("majorPower1"), p("majorPower2")
     for a, b, y in dyadyears.read(files.dyad_years, start, last, report("dyad-years")):
+        if not keep(a, b):
+            continue
         d = node("dyad", f"{a}-{b}")
         dy = _dyad_year(a, b, y)
         universe.add((a, b, y))
@@ -142,10 +163,10 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
                 yield f"{dy} {m2} {TRUE} .\n"
         if (a, b) not in seen:
             seen.add((a, b))
-            la, lb = lineage(a, succession), lineage(b, succession)
+            la, lb = _lineage_pair(a, b, succession)
             yield f"{d} {c1} {integer(a)} .\n"
             yield f"{d} {c2} {integer(b)} .\n"
-            yield f"{d} {lin} {node('dyad', f'{min(la, lb)}-{max(la, lb)}')} .\n"
+            yield f"{d} {lin} {node('dyad', f'{la}-{lb}')} .\n"
     contiguity: dict[tuple[int, int, int], int] = {}
     for a, b, kind, s, e in relevance.read_contiguity(files.contiguity, report("contiguity")):
         for y in range(max(s, start), min(e, last) + 1):
@@ -162,6 +183,8 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
     for r in mid.read(files.mid, report("disputes")):
+        if not keep(r.ccode1, r.ccode2):
+            continue
         key = (min(r.ccode1, r.ccode2), max(r.ccode1, r.ccode2), r.year)
         hostility[key] = max(hostility.get(key, 0), r.hostlev)
         disputes.add((*key, r.dispnum))
@@ -172,14 +195,14 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
         if start <= y <= last:
             yield triple(_dyad_year(a, b, y), p("dispute"), integer(n))
     for _, a, b, y in wars.read(files.wars, report("wars")):
-        if a < b and start <= y <= last:
+        if a < b and start <= y <= last and keep(a, b):
             yield triple(_dyad_year(a, b, y), p("war"), TRUE)
     for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
-        if a < b and start <= y <= last:
+        if a < b and start <= y <= last and keep(a, b):
             for prop in held:
                 yield triple(_dyad_year(a, b, y), p(prop), TRUE)
     for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
-        if n is not None and start <= y <= last:
+        if n is not None and start <= y <= last and keep(a, b):
             yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
 
 
@@ -197,15 +220,16 @@ def new_store() -> EmbeddedStore:
 
 
 def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
-          progress: Callable[[str, int, int, int], None] | None = None) -> int:
+          progress: Callable[[str, int, int, int], None] | None = None,
+          only: set[tuple[int, int]] | None = None) -> int:
     """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
     the triples written."""
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}")
     files.check()
     lookback = max_window(store)
-    return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress), None,
-                           target=DYADS_GRAPH)
+    return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress, only),
+                           None, target=DYADS_GRAPH)
 
 
 def rule_queries() -> list:  # type: ignore[type-arg]
