@@ -89,3 +89,51 @@ def test_directed_frame_has_both_directions() -> None:
     back = directed[(directed.ccode1 == 20) & (directed.ccode2 == 2)].iloc[0]
     assert forward.position == back.position and forward.cowmaj1 == back.cowmaj2 == 1
     assert undirected.no_data.dtype == bool
+
+
+def test_cli_dyads_directed_merges_with_a_directed_frame(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    out = tmp_path / "directed.csv"
+    result = cli("dyads", "--from", "1990", "--to", "1990", "--data-dir", str(HERE / "layout"), "--directed",
+                 "-o", str(out))
+    assert result.code == 0, result.err
+    frame = pd.read_csv(out)
+    theirs = pd.DataFrame({"ccode1": [20, 2], "ccode2": [2, 20], "year": [1990, 1990], "trade": [1.0, 2.0]})
+    merged = theirs.merge(frame, on=["ccode1", "ccode2", "year"], how="left", validate="one_to_one")
+    assert merged.position.notna().all() and set(merged.cowmaj1) == {0, 1}
+    assert frame.no_data.dtype == bool
+
+
+def test_cli_dyads_without_data_folder_says_where(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("COOPSEC_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = cli("dyads", "-o", str(tmp_path / "x.csv"))
+    assert result.code != 0
+    assert "--data-dir" in result.err and "COOPSEC_DATA" in result.err and "Traceback" not in result.err
+
+
+def test_cli_datasets_lists_citation_checksum_and_source(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = cli("datasets", "--format", "json")
+    assert result.code == 0, result.err
+    rows = {r["name"]: r for r in json.loads(result.out)}
+    assert {"mid", "atop", "igo", "contiguity", "major-powers", "distance", "wars", "dyad-years"} <= set(rows)
+    assert rows["contiguity"]["file"] == "cow/direct-contiguity.csv" and len(rows["contiguity"]["sha256"]) == 64
+    assert rows["mid"]["obtain"].startswith("http")
+    bib = cli("datasets", "--bibtex")
+    assert "@article{lemke-reed-2001" not in bib.out  # only the data sets' own citations ...
+    assert "@article{stinnett-etal-2002" in bib.out and "@article{gibler-etal-2016" in bib.out
+
+
+def test_cli_datasets_check_reports_missing_and_other_releases(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    (tmp_path / "cow").mkdir()
+    shutil.copy(HERE / "major-powers.csv", tmp_path / "cow" / "major-powers.csv")
+    shutil.copy(HERE / "contiguity-slice.csv", tmp_path / "cow" / "direct-contiguity.csv")
+    result = cli("datasets", "check", str(tmp_path), "--format", "csv")
+    assert result.code == 1
+    assert "major-powers" in result.out and ",ok," in result.out
+    assert "contiguity" in result.out and "other-release" in result.out and "missing" in result.out
