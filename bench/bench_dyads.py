@@ -33,20 +33,31 @@ from cooperative_security.queries import load_query
 SQL = Path(__file__).with_name("dyads-duckdb.sql")
 
 
-def thresholds(store: dyads.EmbeddedStore) -> dict[str, int]:
-    th: dict[str, dict[str, int]] = {}
+def thresholds(store: dyads.EmbeddedStore) -> dict[str, object]:
+    """The rules' numbers, as DuckDB parameters (the same numbers the SPARQL rules read)."""
+    th: dict[str, dict[str, float]] = {}
     for row in store.select(load_query("dyads/read-thresholds")):
-        th[row["rule"].value.rpartition("/")[2]] = {  # type: ignore[union-attr]
-            k: int(v.value) for k, v in row.items() if k != "rule" and v is not None}
-    c, p, r, n = (th["dyad-conflict-formation"], th["dyad-security-community"], th["dyad-security-regime"],
-                  th["dyad-no-data"])
-    return {"cwindow": c["window"], "chost": c["hostility"], "pwindow": p["window"], "phost": p["hostility"],
-            "pigos": p["igos"], "rigos": r["igos"], "cfrom": n["from"], "cto": n["to"]}
+        th.setdefault(row["rule"].value, {})[row["property"].value] = float(row["value"].value)  # type: ignore[union-attr]
+    n, i, w, s, r = (th["dyad-no-data"], th["dyad-no-security-interdependence"], th["dyad-war"],
+                     th["dyad-sustained-force"], th["dyad-rivalry"])
+    g, c = th["dyad-security-regime"], th["dyad-security-community"]
+    succession = dyads.successions(store)
+    return {"maxcont": int(i["maximumContiguityType"]), "maxkm": i["maximumDistanceKm"], "hwindow": int(i["windowYears"]),
+            "wwindow": int(w["windowYears"]), "smin": int(s["minimumHostility"]), "swindow": int(s["windowYears"]),
+            "syears": int(s["minimumYears"]), "rwindow": int(r["windowYears"]), "rmin": int(r["minimumDisputes"]),
+            "rallied": int(r["minimumDisputesAllied"]), "rlapse": int(r["lapseYears"]), "rigos": int(g["minimumSharedIgos"]),
+            "cwindow": int(c["windowYears"]), "cmin": int(c["minimumHostility"]), "cpact": int(c["pactYears"]),
+            "cigos": int(c["minimumSharedIgos"]), "cfrom": int(n["coverageFrom"]), "cto": int(n["coverageTo"]),
+            "successors": list(succession), "predecessors": list(succession.values())}
 
 
-def duckdb_run(files: dyads.DataFiles, first: int, last: int, th: dict[str, int]):  # type: ignore[no-untyped-def]
+def duckdb_run(files: dyads.DataFiles, first: int, last: int, th: dict[str, object]):  # type: ignore[no-untyped-def]
+    """The same rules as one DuckDB query from the same CSVs; a pandas frame, one row per dyad-year."""
+    lookback = max(int(v) for k, v in th.items() if k in ("hwindow", "wwindow", "swindow", "rwindow", "cwindow"))
     params = {"universe": str(files.dyad_years), "mid": str(files.mid), "war": str(files.wars),
-              "atop": str(files.atop), "igo": str(files.igo), "first": first, "last": last, **th}
+              "atop": str(files.atop), "igo": str(files.igo), "contiguity": str(files.contiguity),
+              "majors": str(files.majors), "distance": str(files.distance), "start": first - lookback + 1,
+              "first": first, "last": last, **th}
     return duckdb.connect().execute(SQL.read_text(), params).df()
 
 

@@ -137,3 +137,22 @@ def test_cli_datasets_check_reports_missing_and_other_releases(cli, tmp_path: Pa
     assert result.code == 1
     assert "major-powers" in result.out and ",ok," in result.out
     assert "contiguity" in result.out and "other-release" in result.out and "missing" in result.out
+
+
+def test_duckdb_formulation_gives_the_same_positions(frame) -> None:  # type: ignore[no-untyped-def]
+    """The SPARQL rules and their DuckDB formulation (bench/dyads-duckdb.sql, the speed baseline) agree
+    dyad-year by dyad-year on the slices."""
+    pytest.importorskip("duckdb")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_dyads", Path(__file__).parent.parent / "bench" / "bench_dyads.py")
+    bench = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(bench)  # type: ignore[union-attr]
+    store = new_store()
+    lower = bench.duckdb_run(DataFiles(HERE / "layout"), 1950, 2010, bench.thresholds(store))
+    lower = lower.set_index(["ccode1", "ccode2", "year"]).sort_index()
+    ours = frame.sort_index()
+    assert len(lower) == len(ours)
+    assert (ours.position.fillna("no-data").value_counts().to_dict()
+            == lower.position.fillna("no-data").value_counts().to_dict())
+    assert (ours.position.fillna("no-data") == lower.position.fillna("no-data")).all()
