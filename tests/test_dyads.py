@@ -156,3 +156,45 @@ def test_duckdb_formulation_gives_the_same_positions(frame) -> None:  # type: ig
     assert (ours.position.fillna("no-data").value_counts().to_dict()
             == lower.position.fillna("no-data").value_counts().to_dict())
     assert (ours.position.fillna("no-data") == lower.position.fillna("no-data")).all()
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "dyad-years.md"
+
+
+def documented_agreement() -> tuple[int, int, float]:
+    """The figures docs/guide/dyad-years.md reports (and the README quotes)."""
+    import re
+
+    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9.]+)", GUIDE.read_text())
+    assert match, f"{GUIDE} no longer states the validation figures"
+    return int(match.group(1)), int(match.group(2)), float(match.group(3))
+
+
+@pytest.mark.skipif(not (SHARED / "cow" / "direct-contiguity.csv").is_file(), reason="needs ../shared/data")
+def test_validation_agreement_is_at_least_the_documented_figure() -> None:
+    from cooperative_security.analysis.dyad_validation import validate_dyads
+
+    agreed, total, kappa = documented_agreement()
+    result = validate_dyads(data_dir=SHARED)
+    assert result.agreement.total == total
+    assert result.agreement.agreed >= agreed, result.text()
+    assert result.agreement.kappa is not None and result.agreement.kappa >= kappa - 0.005, result.text()
+    report = result.to_dict()
+    assert set(report["per_position"]) == {"conflict-formation", "security-regime", "security-community"}
+    for d in report["disagreements"]:
+        assert d["classifier"] and d["source"]  # both explanations
+    text = result.text()
+    assert "confusion matrix" in text and "kappa" in text
+
+
+def test_validation_set_cites_work_and_page_for_every_row() -> None:
+    from cooperative_security.analysis.dyad_validation import read_periods, validation_file
+
+    periods = read_periods(validation_file())
+    assert len(periods) >= 40
+    assert {p.expected for p in periods} == {"conflict-formation", "security-regime", "security-community"}
+    thompson = {"thompson-2001", "thompson-dreyer-2012", "thompson-etal-2021"}
+    assert not {p.work for p in periods} & thompson  # kept aside as the independent check
+    for p in periods:
+        assert p.work and p.pages and (p.pages != "unverified" or p.paraphrase)
