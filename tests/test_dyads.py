@@ -198,3 +198,22 @@ def test_validation_set_cites_work_and_page_for_every_row() -> None:
     assert not {p.work for p in periods} & thompson  # kept aside as the independent check
     for p in periods:
         assert p.work and p.pages and (p.pages != "unverified" or p.paraphrase)
+
+
+def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One pipeline: the curated cases come from the store the user ingested into, their own included."""
+    import json
+
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    case = tmp_path / "my-indonesia-malaysia.yaml"
+    source = (Path(__file__).parent.parent / "data" / "cases" / "indonesia-malaysia.yaml").read_text()
+    case.write_text(source.replace("id: indonesia-malaysia", "id: my-indonesia-malaysia", 1))
+    ingested = cli("ingest", str(case), "--store", store)
+    assert ingested.code == 0, ingested.err
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--store", store, "--case", "my-indonesia-malaysia",
+                 "--all", "--format", "json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert rows and {r["case"] for r in rows} == {"my-indonesia-malaysia"}
+    assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)

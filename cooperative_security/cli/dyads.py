@@ -16,7 +16,7 @@ from ..datasets.dyads import FIRST_YEAR, LAST_YEAR, DataFiles, build, classify, 
 from ..datasets.ingest import DATASETS, ingest_dataset
 from ..errors import UsageError
 from ..ingest import field_datasets
-from ..kb import has_theory, load_bundled, open_knowledge_graph
+from ..kb import has_theory, load_bundled
 from ..store import open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console
 
@@ -56,8 +56,11 @@ def ingest_dataset_command(
                                                 "cow/states.csv beside the file's folder).")] = None,
 ) -> None:
     """Stream one data set file into the graph events/DATASET: all or nothing."""
-    kg = open_knowledge_graph(store) if store.startswith("memory") else open_store(store)
-    if not store.startswith("memory") and not has_theory(kg):
+    kg = open_store(store)
+    if not kg.writable:
+        kg.close()
+        raise UsageError(f"{store}: the store is read only; ingest-dataset needs a writable store")
+    if kg.ephemeral or not has_theory(kg):
         load_bundled(kg)
     try:
         with _bar() as bar:
@@ -108,11 +111,17 @@ def dyads_command(
 
 def compare_command(
     data_dir: DataDirOption = None,
+    store: Annotated[str, typer.Option("--store", help="The knowledge graph whose curated cases are compared: "
+                                       "memory: (the bundled cases) or a store holding your own (oxigraph:DIR, "
+                                       "sparql:URL).")] = "memory:",
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeatable); default: every "
+                                                   "case between states.")] = None,
     fmt: FormatOption = Format.table,
     all_years: Annotated[bool, typer.Option("--all", help="List agreements too, not only disagreements.")] = False,
 ) -> None:
     """Curated cases against dyad-years, year by year: the disagreements, with both explanations."""
-    rows = compare_cases(DataFiles(resolve_data_dir(data_dir)))
+    files = DataFiles(resolve_data_dir(data_dir))
+    rows = compare_cases(files, tuple(case) if case else None, store)
     shown = rows if all_years else [r for r in rows if not r["agree"]]
     emit(fmt, shown, [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
                       ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
