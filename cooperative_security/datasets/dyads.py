@@ -289,8 +289,10 @@ def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-
     for column, g, prop, kind in INDICATORS:
         values = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-indicator", {"graph": g, "indicator": cs(prop)})),
                              dtype={"value": str} if kind == "text" else None)
-        grouped = values.groupby("dy", sort=False)["value"]
-        series = (grouped.agg(lambda v: ";".join(sorted(v))) if kind == "text" else grouped.max()).rename(column)
+        if kind == "text":
+            series = values.sort_values("value").groupby("dy", sort=False)["value"].agg(";".join).rename(column)
+        else:
+            series = values.groupby("dy", sort=False)["value"].max().rename(column)
         frame = frame.join(series, on="dy")
         if kind == "flag":
             frame[column] = frame[column].notna().astype("int8")
