@@ -319,6 +319,20 @@ class EmbeddedStore:
         except OSError:
             pass  # naming the owner is a courtesy; the lock itself is RocksDB's
 
+    # capabilities (store/__init__.py: Capabilities, BulkLoading)
+    writable = True
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.path is None
+
+    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+        self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        if self.raw.contains_named_graph(graph):
+            self.raw.remove_graph(graph)
+
     @property
     def raw(self) -> ox.Store:
         """The pyoxigraph store, for bulk work that needs it directly (after any recovery is done)."""

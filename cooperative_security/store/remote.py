@@ -405,6 +405,13 @@ class RemoteStore:
             rows = self.select(load_query("export/store-graph-names-scan"))
         return sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
 
+    # capabilities (store/__init__.py: Capabilities); no bulk loading: triples go through the Graph Store Protocol
+    ephemeral = False
+
+    @property
+    def writable(self) -> bool:
+        return self.update_url is not None
+
     def count(self, graph: ox.NamedNode | None = None) -> int:
         if graph is None:
             row = self.select(load_query("export/store-count-all"))[0]
