@@ -105,3 +105,11 @@ def test_a_100_mb_literal_in_an_rdf_file_names_the_file(tmp_path: Path, monkeypa
     nul.write_text('<urn:s> <urn:p> "a\\u0000b" .\n')
     with pytest.raises(InputError, match="nul.nt: .*U\\+0000"):
         parse_rdf(nul)
+
+
+def test_a_list_as_a_mapping_key_is_a_located_error(tmp_path: Path) -> None:
+    # found by the case fuzzer: YAML allows complex keys, which Python cannot hash
+    path = tmp_path / "complex-key.yaml"
+    path.write_text("id: x\n? [a, b]\n: c\n")
+    with pytest.raises(InputError, match=r"complex-key.yaml:2: .*a key must be a plain word or number"):
+        load_yaml(path)

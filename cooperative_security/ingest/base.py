@@ -119,6 +119,10 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     value.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool | type(None)) or isinstance(key, list | dict):
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word or number, not a list or mapping", key_node.start_mark
+            )
         if key in value:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
