@@ -63,7 +63,7 @@ COUNT = """
 import sys
 from cooperative_security.store import open_store
 store = open_store("oxigraph:" + sys.argv[1])
-print("triples:", store.count())
+print("triples:", store.count(), "writable:", store.writable)
 store.close()
 """
 
@@ -87,7 +87,7 @@ def test_a_full_disk_gives_internal_error(tiny_disk: Path, tmp_path: Path) -> No
     except OSError:
         pass
     again = _python(COUNT, str(store))
-    assert again.returncode == 0 and "triples: 0" in again.stdout, again.stderr
+    assert again.returncode == 0 and "triples: 0 writable: True" in again.stdout, again.stderr
     assert not [p.name for p in store.iterdir() if p.name.startswith("bulk-")], leftovers
 
 
@@ -106,7 +106,8 @@ def test_a_read_only_store_directory_cannot_be_opened_even_by_read_only_commands
         pytest.skip(f"cannot bind-mount here: {mounted.stderr.decode().strip()}")
     try:
         read = _python(COUNT, str(view))
-        assert read.returncode == 0 and int(read.stdout.split("triples:")[1]) > 1000, read.stderr
+        assert read.returncode == 0 and int(read.stdout.split()[1]) > 1000, read.stderr
+        assert "writable: False" in read.stdout  # the capability says so, for commands that check first
         note = tmp_path / "note.ttl"
         note.write_text('<urn:s> <urn:p> "x" .\n')
         write = _python(INGEST, str(view), str(note))

@@ -35,7 +35,8 @@ def ingest(
     replace: Annotated[list[str] | None, typer.Option("--replace", help="A graph IRI this ingest may replace "
                                                       "although another file (or coopsec itself) wrote it, or "
                                                       "that a TriG/N-Quads file names in coopsec's namespace; "
-                                                      "repeat for more.")] = None,
+                                                      "repeat for more; IRI* for all graphs with that prefix "
+                                                      "(restoring a whole export).")] = None,
 ) -> None:
     """Validate files and load them into the store, each into its own named graph: all or nothing."""
     if store.startswith("memory"):

@@ -354,7 +354,7 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
             if g in own:
                 named[g.value] = src
                 continue
-            if g.value in replace:
+            if _named(g.value, replace):
                 continue
             if batch.kind == "rdf" and g.value.startswith(PROJECT_NAMESPACE):
                 problems.append(Problem(batch.source, f"names the graph <{g.value}>, in coopsec's own namespace "
@@ -369,6 +369,11 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
             named[g.value] = src
     if problems:
         raise InputError(problems)
+
+
+def _named(name: str, replace: Collection[str]) -> bool:
+    """Whether ``--replace`` names a graph: its IRI, or a prefix ending in ``*`` (``.../graph/*``: all)."""
+    return any(name == r or (r.endswith("*") and name.startswith(r[:-1])) for r in replace)
 
 
 def ingest_paths(

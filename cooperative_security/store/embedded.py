@@ -320,7 +320,10 @@ class EmbeddedStore:
             pass  # naming the owner is a courtesy; the lock itself is RocksDB's
 
     # capabilities (store/__init__.py: Capabilities, BulkLoading)
-    writable = True
+    @property
+    def writable(self) -> bool:
+        """False when the store's folder could only be opened read-only (see ``read_only_reason``)."""
+        return self.read_only_reason is None
 
     @property
     def ephemeral(self) -> bool:
