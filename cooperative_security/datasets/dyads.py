@@ -36,6 +36,8 @@ INFERRED_GRAPH = graph("dyads-inferred")
 REQUEST_GRAPH = graph("dyads-request")
 RULES_GRAPH = graph("rules")
 FIRST_YEAR, LAST_YEAR = 1816, 2010
+#: the longest window the rules' offsets (VALUES ?k in queries/classify/dyads/) allow
+MAX_WINDOW = 50
 _RULE_FILE = re.compile(r"^rule-\d\d-")
 
 
@@ -228,26 +230,33 @@ def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last:
         raise UsageError(f"--from {first} is after --to {last}")
     files.check()
     lookback = max_window(store)
+    if lookback > MAX_WINDOW:
+        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run over "
+                         f"the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} years")
     return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress, only),
                            None, target=DYADS_GRAPH)
 
 
 def rule_queries() -> list:  # type: ignore[type-arg]
-    return [q for q in list_queries("classify/dyads") if _RULE_FILE.match(q.name.rpartition("/")[2])]
+    from ..classify.run import numbered_queries
+
+    return numbered_queries("classify/dyads", _RULE_FILE)
 
 
 def classify(store: EmbeddedStore, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
-    """Write the request (run, span of years) and run the dyad-year rules; returns the run IRI."""
+    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
+    curated rules (classify/run.py); returns the run IRI."""
+    from ..classify.run import run_rule_set
+
     run = instance("run", uuid.uuid4().hex)
-    store.replace_graphs({REQUEST_GRAPH: [
+    integer_type = ox.NamedNode(XSD + "integer")
+    run_rule_set(store, rule_queries(), REQUEST_GRAPH, [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
                   ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
-        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer"))),
-        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=ox.NamedNode(XSD + "integer"))),
-    ]})
-    for query in rule_queries():
-        store.update(query)
+        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=integer_type)),
+        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=integer_type)),
+    ])
     return run
 
 
