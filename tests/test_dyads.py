@@ -166,7 +166,7 @@ def documented_agreement() -> tuple[int, int, float]:
     """The figures docs/guide/dyad-years.md reports (and the README quotes)."""
     import re
 
-    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9.]+)", GUIDE.read_text())
+    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9]+\.[0-9]+)", GUIDE.read_text())
     assert match, f"{GUIDE} no longer states the validation figures"
     return int(match.group(1)), int(match.group(2)), float(match.group(3))
 
