@@ -29,7 +29,7 @@ from ..resources import data_dir
 from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import with_values
 from . import atop, dyadyears, igo, mid, relevance, wars
-from .ntriples import TRUE, bulk_load_lines, integer, node, p, triple, xsd_decimal
+from .ntriples import TRUE, XSD_DECIMAL, bulk_load_lines, integer, node, p, triple
 
 DYADS_GRAPH = graph("dyads")
 INFERRED_GRAPH = graph("dyads-inferred")
@@ -181,7 +181,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     km_p = p("minimumDistance")
     for a, b, y, km in relevance.read_distance(files.distance, report("distance")):
         if start <= y <= last and (min(a, b), max(a, b), y) in universe:
-            yield triple(_dyad_year(min(a, b), max(a, b), y), km_p, xsd_decimal(round(km, 1)))
+            yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
     for r in mid.read(files.mid, report("disputes")):
