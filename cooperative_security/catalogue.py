@@ -102,9 +102,22 @@ def list_cases(store: Store) -> list[Case]:
     for r in store.select(load_query("cases/event-sources")):
         event = events.get(_v(r["event"]))
         if event is not None:
-            event.sources.append(SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
-                                           _v(r["record"]), _v(r["kind"]), _v(r["inferred"])))
+            _add_source(event, SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
+                                         _v(r["record"]), _v(r["kind"]), _v(r["inferred"])))
     return sorted(cases.values(), key=lambda c: c.id)
+
+
+def _add_source(event: Event, ref: SourceRef) -> None:
+    """One reference per work and place: the same page cited from two notes (one of them a bare "Ibid.")
+    is one source, documenting if either entry documents, and inferred only if every entry infers it."""
+    for known in event.sources:
+        if (known.work, known.pages, known.section, known.record) == (ref.work, ref.pages, ref.section, ref.record):
+            if ref.kind == "documents":
+                known.kind = "documents"
+            if ref.inferred is None:
+                known.inferred = None
+            return
+    event.sources.append(ref)
 
 
 @dataclass

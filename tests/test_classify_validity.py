@@ -19,6 +19,7 @@ from cooperative_security.classify import Period, classify
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.store import Store
+from cooperative_security.validation import load_validation
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "validation" / "cases"
@@ -30,7 +31,7 @@ def store() -> Iterator[Store]:
     """The bundled knowledge base, plus the validation cases when the folder is there."""
     kg = open_knowledge_graph("memory:")
     if VALIDATION.is_dir() and any(VALIDATION.glob("*.yaml")):
-        ingest_paths(kg, [VALIDATION])
+        load_validation(kg, VALIDATION.parent)
     yield kg
     kg.close()
 

@@ -73,6 +73,10 @@ yasgui.on('tabAdd', (_y, id) => { const tab = yasgui.getTab(id); if (tab) { watc
 """
 
 
+# Shown when JavaScript is off: how to send a query without the page (a fixed example, not built from input).
+_CURL_EXAMPLE = "curl http://HOST/sparql --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 10'"
+
+
 def query_page(writable: bool, timeout: float, max_results: int, site: bool) -> str:
     examples = [{"name": q.name, "title": q.title, "text": q.text}
                 for q in list_queries() if not q.parameters and not q.name.startswith(("classify/", "ingest/"))
@@ -90,7 +94,7 @@ own page: <a href="/ontology">/ontology</a>, <code>/id/...</code>.</p>
 <p><label for="examples">Example queries (from <code>queries/</code>):</label>
 <select id="examples">{options}</select> <span id="status" class="muted"></span></p>
 <noscript><p class="error">This page needs JavaScript (YASGUI). Without it, send queries to /sparql, e.g.
-<code>curl http://HOST/sparql --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10'</code>.</p></noscript>
+<code>{esc(_CURL_EXAMPLE)}</code>.</p></noscript>
 <div id="yasgui"></div>
 <script type="application/json" id="example-data">{data}</script>
 <script type="application/json" id="prefix-data">{prefixes}</script>
