@@ -320,13 +320,16 @@ class EmbeddedStore:
             pass  # naming the owner is a courtesy; the lock itself is RocksDB's
 
     # capabilities (store/__init__.py: Capabilities, BulkLoading)
-    writable = True
+    @property
+    def writable(self) -> bool:
+        return self.read_only_reason is None
 
     @property
     def ephemeral(self) -> bool:
         return self.path is None
 
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+        self._writable()
         self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
