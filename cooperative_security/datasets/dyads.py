@@ -293,6 +293,8 @@ def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-
     import pandas as pd
 
     frame = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-dyad-years")))
+    keys = frame["dy"].str.extract(r"/dyad-year/(\d+)-(\d+)-(\d+)$").astype("int64")
+    frame["ccode1"], frame["ccode2"], frame["year"] = keys[0], keys[1], keys[2]
     rules = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-rule-positions")), dtype=str)
     frame = frame.merge(rules, on="rule", how="left")
     for column, g, prop, kind in INDICATORS:
