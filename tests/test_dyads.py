@@ -237,3 +237,10 @@ def test_bad_rows_of_the_relevance_files_are_located(tmp_path: Path, name: str, 
     with pytest.raises(InputError) as info:
         list(reader(path))
     assert f"{path}{where}" in str(info.value)
+
+
+def test_validate_dyads_without_data_says_where_to_get_it(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("COOPSEC_DATA", raising=False)
+    result = cli("validate", "--dyads")
+    assert result.code != 0
+    assert "--data-dir" in result.err and "coopsec datasets" in result.err and "Traceback" not in result.err
