@@ -1,12 +1,16 @@
-"""Every non-directed dyad-year of the state system on Buzan's spectrum, by the rules of ``queries/dyads/``.
+"""Every dyad-year of the state system on Buzan's spectrum, by the rules of ``queries/classify/dyads/``.
 
-1. :func:`build` streams the field's files (``DataFiles``) into a fresh in-memory store, one lean node per
-   dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its indicators as literals, in the graph
-   ``.../graph/dyads``; the rules (``data/rules.ttl``) go into ``.../graph/rules``.
+1. :func:`build` streams the field's files (``DataFiles``: the dyad-year universe, contiguity, major
+   powers, minimum distance, disputes, wars, ATOP alliances, shared IGOs) into a fresh in-memory store,
+   one lean node per non-directed dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its
+   indicators as literals, and each dyad with its lineage (the dyad of the predecessor states that
+   ``data/rules.ttl`` names), in the graph ``.../graph/dyads``; the rules go into ``.../graph/rules``.
 2. :func:`classify` writes the request (the run and the span of years) and runs
-   ``queries/classify/dyads/rule-NN-*.rq`` in order; they write ``.../graph/dyads-inferred`` with provenance.
+   ``queries/classify/dyads/rule-NN-*.rq`` in order with the curated rules' runner (``classify/run.py``);
+   they write ``.../graph/dyads-inferred``: why each dyad-year is interdependent, its conflict signals,
+   and the one rule that decided it.
 3. :func:`dataframe` reads the result back (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph,
-   merged by key in pandas); :func:`write_table` writes CSV or Parquet (pandas and pyarrow).
+   merged by key in pandas), non-directed or ``directed``; :func:`write_table` writes CSV or Parquet.
 """
 
 from __future__ import annotations
