@@ -166,7 +166,7 @@ def documented_agreement() -> tuple[int, int, float]:
     """The figures docs/guide/dyad-years.md reports (and the README quotes)."""
     import re
 
-    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9.]+)", GUIDE.read_text())
+    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9]+\.[0-9]+)", GUIDE.read_text())
     assert match, f"{GUIDE} no longer states the validation figures"
     return int(match.group(1)), int(match.group(2)), float(match.group(3))
 
@@ -217,3 +217,30 @@ def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path)
     rows = json.loads(result.out)
     assert rows and {r["case"] for r in rows} == {"my-indonesia-malaysia"}
     assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)
+
+
+@pytest.mark.parametrize(("name", "text", "where"), [
+    ("direct-contiguity.csv", "ccode1,ccode2,conttype,stdate,enddate\n2,20,1,1920-01-01,2016-12-01\n2,31,9,1973-07-01,2016-12-01\n",
+     ":3: field 'conttype'"),
+    ("direct-contiguity.csv", "ccode1,ccode2,conttype,stdate,enddate\n2,20,1,1920-01-01,1910-12-01\n", ":2: field 'enddate'"),
+    ("minimum-distance-dyad-years.csv", "ccode1,ccode2,year,mindist\n2,20,1990,0.0\n2,41,1990,far\n", ":3: field 'mindist'"),
+    ("major-powers.csv", "ccode,styear,endyear\n2,1898,2016\n200,x,2016\n", ":3: field 'styear'"),
+])
+def test_bad_rows_of_the_relevance_files_are_located(tmp_path: Path, name: str, text: str, where: str) -> None:
+    from cooperative_security.datasets import relevance
+    from cooperative_security.errors import InputError
+
+    path = tmp_path / name
+    path.write_text(text)
+    reader = {"direct-contiguity.csv": relevance.read_contiguity, "major-powers.csv": relevance.read_majors,
+              "minimum-distance-dyad-years.csv": relevance.read_distance}[name]
+    with pytest.raises(InputError) as info:
+        list(reader(path))
+    assert f"{path}{where}" in str(info.value)
+
+
+def test_validate_dyads_without_data_says_where_to_get_it(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("COOPSEC_DATA", raising=False)
+    result = cli("validate", "--dyads")
+    assert result.code != 0
+    assert "--data-dir" in result.err and "coopsec datasets" in result.err and "Traceback" not in result.err

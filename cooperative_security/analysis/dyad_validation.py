@@ -128,7 +128,7 @@ class DyadValidation:
         for d in self.disagreements():
             lines += [f"- {d['names']} ({d['dyad']}) {d['years']}: expected {d['expected']}, inferred {d['inferred']}",
                       f"    classifier: {d['classifier']}", f"    source: {d['source']}"]
-        return "\n".join(lines)
+        return "\n".join(lines) + "\n"
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

@@ -27,6 +27,23 @@ def rule_queries() -> list[Query]:
     return queries
 
 
+def numbered_queries(folder: str, pattern: re.Pattern[str] = _RULE_FILE) -> list[Query]:
+    """The update queries of ``queries/FOLDER`` whose file names match ``pattern``, in the order their
+    numbers give (``classify/dyads`` uses ``rule-NN-``)."""
+    queries = [q for q in list_queries(folder) if pattern.match(q.name.rpartition("/")[2])]
+    if not queries:
+        raise FileNotFoundError(f"no rule queries found in queries/{folder}/")
+    return queries
+
+
+def run_rule_set(store: Store, queries: list[Query], request_graph: ox.NamedNode, request: list[ox.Triple]) -> None:
+    """Write the request graph, then run the rule queries in order: the one runner of the curated rules
+    and the dyad-year rules."""
+    store.replace_graphs({request_graph: request})
+    for query in queries:
+        store.update(query)
+
+
 def requested_day(text: str) -> FuzzyDate:
     """``--at 1955`` names all of 1955; the checkpoint is its last day (see :func:`parse_date`)."""
     try:

@@ -1,12 +1,16 @@
-"""Every non-directed dyad-year of the state system on Buzan's spectrum, by the rules of ``queries/dyads/``.
+"""Every dyad-year of the state system on Buzan's spectrum, by the rules of ``queries/classify/dyads/``.
 
-1. :func:`build` streams the field's files (``DataFiles``) into a fresh in-memory store, one lean node per
-   dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its indicators as literals, in the graph
-   ``.../graph/dyads``; the rules (``data/rules.ttl``) go into ``.../graph/rules``.
+1. :func:`build` streams the field's files (``DataFiles``: the dyad-year universe, contiguity, major
+   powers, minimum distance, disputes, wars, ATOP alliances, shared IGOs) into a fresh in-memory store,
+   one lean node per non-directed dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its
+   indicators as literals, and each dyad with its lineage (the dyad of the predecessor states that
+   ``data/rules.ttl`` names), in the graph ``.../graph/dyads``; the rules go into ``.../graph/rules``.
 2. :func:`classify` writes the request (the run and the span of years) and runs
-   ``queries/classify/dyads/rule-NN-*.rq`` in order; they write ``.../graph/dyads-inferred`` with provenance.
+   ``queries/classify/dyads/rule-NN-*.rq`` in order with the curated rules' runner (``classify/run.py``);
+   they write ``.../graph/dyads-inferred``: why each dyad-year is interdependent, its conflict signals,
+   and the one rule that decided it.
 3. :func:`dataframe` reads the result back (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph,
-   merged by key in pandas); :func:`write_table` writes CSV or Parquet (pandas and pyarrow).
+   merged by key in pandas), non-directed or ``directed``; :func:`write_table` writes CSV or Parquet.
 """
 
 from __future__ import annotations
@@ -29,13 +33,15 @@ from ..resources import data_dir
 from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import with_values
 from . import atop, dyadyears, igo, mid, relevance, wars
-from .ntriples import TRUE, bulk_load_lines, integer, node, p, triple, xsd_decimal
+from .ntriples import TRUE, XSD_DECIMAL, bulk_load_lines, integer, node, p, triple
 
 DYADS_GRAPH = graph("dyads")
 INFERRED_GRAPH = graph("dyads-inferred")
 REQUEST_GRAPH = graph("dyads-request")
 RULES_GRAPH = graph("rules")
 FIRST_YEAR, LAST_YEAR = 1816, 2010
+#: the longest window the rules' offsets (VALUES ?k in queries/classify/dyads/) allow
+MAX_WINDOW = 50
 _RULE_FILE = re.compile(r"^rule-\d\d-")
 
 
@@ -179,7 +185,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     km_p = p("minimumDistance")
     for a, b, y, km in relevance.read_distance(files.distance, report("distance")):
         if start <= y <= last and (min(a, b), max(a, b), y) in universe:
-            yield triple(_dyad_year(min(a, b), max(a, b), y), km_p, xsd_decimal(round(km, 1)))
+            yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
     for r in mid.read(files.mid, report("disputes")):
@@ -228,26 +234,33 @@ def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last:
         raise UsageError(f"--from {first} is after --to {last}")
     files.check()
     lookback = max_window(store)
+    if lookback > MAX_WINDOW:
+        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run over "
+                         f"the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} years")
     return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress, only),
                            None, target=DYADS_GRAPH)
 
 
 def rule_queries() -> list:  # type: ignore[type-arg]
-    return [q for q in list_queries("classify/dyads") if _RULE_FILE.match(q.name.rpartition("/")[2])]
+    from ..classify.run import numbered_queries
+
+    return numbered_queries("classify/dyads", _RULE_FILE)
 
 
 def classify(store: EmbeddedStore, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
-    """Write the request (run, span of years) and run the dyad-year rules; returns the run IRI."""
+    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
+    curated rules (classify/run.py); returns the run IRI."""
+    from ..classify.run import run_rule_set
+
     run = instance("run", uuid.uuid4().hex)
-    store.replace_graphs({REQUEST_GRAPH: [
+    integer_type = ox.NamedNode(XSD + "integer")
+    run_rule_set(store, rule_queries(), REQUEST_GRAPH, [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
                   ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
-        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=ox.NamedNode(XSD + "integer"))),
-        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=ox.NamedNode(XSD + "integer"))),
-    ]})
-    for query in rule_queries():
-        store.update(query)
+        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=integer_type)),
+        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=integer_type)),
+    ])
     return run
 
 
@@ -284,6 +297,8 @@ def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-
     import pandas as pd
 
     frame = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-dyad-years")))
+    keys = frame["dy"].str.extract(r"/dyad-year/(\d+)-(\d+)-(\d+)$").astype("int64")
+    frame["ccode1"], frame["ccode2"], frame["year"] = keys[0], keys[1], keys[2]
     rules = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-rule-positions")), dtype=str)
     frame = frame.merge(rules, on="rule", how="left")
     for column, g, prop, kind in INDICATORS:

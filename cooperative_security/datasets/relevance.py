@@ -11,6 +11,7 @@ Each reader checks its rows and reports a bad one by file, line and column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,8 +56,12 @@ def read_majors(path: Path, progress: Progress | None = None) -> Iterator[tuple[
         yield code, first, last  # type: ignore[misc]
 
 
-def read_distance(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, int, int, float]]:
-    """(ccode1, ccode2, year, km) per non-directed dyad-year with a distance (rows with NA are skipped)."""
+_DECIMAL = re.compile(r"[0-9]{1,5}(\.[0-9]+)?\Z")
+
+
+def read_distance(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, int, int, str]]:
+    """(ccode1, ccode2, year, km as an xsd:decimal lexical form) per non-directed dyad-year with a distance
+    (rows with NA are skipped); the publisher's text is kept when it already is a plain decimal."""
     stream = CsvStream(path, DISTANCE, progress=progress)
     for line, (a, b, y, km) in stream.records(DISTANCE):
         if km in ("", "NA"):
@@ -68,7 +73,7 @@ def read_distance(path: Path, progress: Progress | None = None) -> Iterator[tupl
         if not 0 <= value < 50_000:
             raise stream.problem(f"{km} km is not a distance between two states on Earth", line, "mindist")
         yield (integer_text(stream, a, line, "ccode1"), integer_text(stream, b, line, "ccode2"),
-               integer_text(stream, y, line, "year"), value)
+               integer_text(stream, y, line, "year"), km if _DECIMAL.match(km) else f"{value:.1f}")
 
 
 __all__ = ["read_contiguity", "read_majors", "read_distance", "decimal"]

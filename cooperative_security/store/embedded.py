@@ -330,6 +330,7 @@ class EmbeddedStore:
         return self.path is None
 
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+        self._writable()
         self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
