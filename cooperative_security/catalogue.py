@@ -20,6 +20,11 @@ class SourceRef:
     citation: str | None
     pages: str | None
     section: str | None
+    record: str | None = None
+    #: "documents" (a record of the event itself) or "mentions" (only refers to it)
+    kind: str | None = None
+    #: what was added to what the source prints (a page resolved from "Ibid.", ...)
+    inferred: str | None = None
 
 
 @dataclass
@@ -37,6 +42,12 @@ class Event:
     actors: list[str] = field(default_factory=list)
     towards: list[str] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
+    #: "none-yet" when no source documents the event yet (kept as context, not as evidence)
+    evidence_status: str | None = None
+    #: False when the chapter does not mention the event
+    in_chapter: bool | None = None
+    #: "outside" or "inferred" when the date (at its precision) is not the chapter's or its sources'
+    date_flag: str | None = None
 
 
 @dataclass
@@ -80,6 +91,8 @@ def list_cases(store: Store) -> list[Case]:
         event = Event(_v(r["slug"]), iri, _v(r["date"]), _v(r["precision"]), _v(r["earliest"]), _v(r["type"]),
                       _v(r["typeLabel"]), level.rpartition("#")[2].removesuffix("Level").lower() if level else None,
                       _v(r["label"]), _v(r["outcome"]))
+        event.evidence_status, event.date_flag = _v(r["evidenceStatus"]), _v(r["dateFlag"])
+        event.in_chapter = None if r["inChapter"] is None else r["inChapter"].value == "true"
         events[iri] = event
         case.events.append(event)
     for r in store.select(load_query("cases/event-actors")):
@@ -89,8 +102,22 @@ def list_cases(store: Store) -> list[Case]:
     for r in store.select(load_query("cases/event-sources")):
         event = events.get(_v(r["event"]))
         if event is not None:
-            event.sources.append(SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"])))
+            _add_source(event, SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
+                                         _v(r["record"]), _v(r["kind"]), _v(r["inferred"])))
     return sorted(cases.values(), key=lambda c: c.id)
+
+
+def _add_source(event: Event, ref: SourceRef) -> None:
+    """One reference per work and place: the same page cited from two notes (one of them a bare "Ibid.")
+    is one source, documenting if either entry documents, and inferred only if every entry infers it."""
+    for known in event.sources:
+        if (known.work, known.pages, known.section, known.record) == (ref.work, ref.pages, ref.section, ref.record):
+            if ref.kind == "documents":
+                known.kind = "documents"
+            if ref.inferred is None:
+                known.inferred = None
+            return
+    event.sources.append(ref)
 
 
 @dataclass
@@ -102,6 +129,8 @@ class WorkRecord:
     title: str | None
     citation: str | None
     cited_in: list[int]
+    #: what the knowledge base adds to what the chapter prints (given names, a year, an "Ibid." page)
+    inferred: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,10 +149,14 @@ def list_works(store: Store) -> list[WorkRecord]:
     cited: dict[str, list[int]] = defaultdict(list)
     for r in store.select(load_query("works/cited-in")):
         cited[_v(r["work"])].append(int(_v(r["number"])))
+    inferred: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("works/inferred")):
+        note = _v(r["footnote"])
+        inferred[_v(r["work"])].append((f"note {note}: " if note else "") + _v(r["inferred"]))
     works: dict[str, WorkRecord] = {}
     for r in store.select(load_query("works/list")):
         iri = _v(r["work"])
         if iri not in works:
             works[iri] = WorkRecord(_v(r["key"]), iri, authors.get(iri, []), _v(r["year"]), _v(r["title"]),
-                                    _v(r["citation"]), sorted(set(cited[iri])))
+                                    _v(r["citation"]), sorted(set(cited[iri])), inferred.get(iri, []))
     return list(works.values())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from .ingest.validate import validate_triples
-from .namespaces import compact
+from .namespaces import GRAPH, compact, graph
 from .ontology import ONTOLOGY_GRAPH, reason
 from .queries import list_queries
 from .store import Store
@@ -32,8 +35,47 @@ class CheckReport:
         return not self.findings
 
 
+#: where ``coopsec init`` records a checksum of each bundled graph, for ``coopsec check`` to compare
+CHECKSUMS_GRAPH = graph("checksums")
+_CHECKSUM = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
+
+
+def graph_checksum(store: Store, name: ox.NamedNode) -> str:
+    """SHA-256 of a graph's triples in N-Triples, sorted: the same content gives the same sum."""
+    digest = hashlib.sha256()
+    for line in sorted(str(q.triple) for q in store.quads(name)):
+        digest.update(line.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def record_checksums(store: Store) -> None:
+    """After loading the bundled data: a checksum per graph (ingest records and checksums aside)."""
+    names = [g for g in store.graph_names() if not g.startswith((GRAPH + "ingest/", CHECKSUMS_GRAPH.value))]
+    store.replace_graphs({CHECKSUMS_GRAPH: [ox.Triple(ox.NamedNode(g), _CHECKSUM,
+                                                      ox.Literal(graph_checksum(store, ox.NamedNode(g))))
+                                            for g in names]})
+
+
+def bundled_findings(store: Store) -> list[Finding]:
+    """Bundled graphs missing, or changed since ``init``, by their recorded checksums."""
+    recorded = {q.subject.value: q.object.value for q in store.quads(CHECKSUMS_GRAPH) if q.predicate == _CHECKSUM}
+    present = set(store.graph_names())
+    findings = []
+    for name, checksum in sorted(recorded.items()):
+        if name not in present:
+            findings.append(Finding("bundled data", name, "is missing: something removed it since `coopsec init` "
+                                                          "(restore it with `coopsec init` on a fresh store)"))
+        elif graph_checksum(store, ox.NamedNode(name)) != checksum:
+            findings.append(Finding("bundled data", name, "has changed since `coopsec init` (its checksum differs): "
+                                                          "an ingest with --replace, or an update, rewrote it"))
+    return findings
+
+
 def run_checks(store: Store, reasoner: bool = True, shacl: bool = True) -> CheckReport:
     report = CheckReport()
+    report.checks_run.append("bundled graphs against their checksums from init")
+    report.findings.extend(bundled_findings(store))
     ontology = [q.triple for q in store.quads(ONTOLOGY_GRAPH)]
     if not ontology:
         report.findings.append(Finding("ontology", ONTOLOGY_GRAPH.value, "is empty: nothing to check"))

@@ -45,6 +45,9 @@ def load_bundled(store: Store, progress: Callable[[str], None] | None = None) ->
     files = expand_paths(bundled_data_files())
     batches = parse_all(store, files, progress)
     write_batches(store, batches, ingest_id(files), [p.name for _, p in files])
+    from .check import record_checksums
+
+    record_checksums(store)  # for `coopsec check` to tell when a bundled graph goes missing or changes
 
 
 def has_theory(store: Store) -> bool:
@@ -54,7 +57,7 @@ def has_theory(store: Store) -> bool:
 def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] | None = None) -> Store:
     """``memory:`` loads the bundled knowledge graph afresh; other stores must be initialised."""
     store = open_store(spec)
-    if spec.startswith("memory"):
+    if store.ephemeral:  # type: ignore[attr-defined]
         load_bundled(store, progress)
     elif not has_theory(store):
         store.close()

@@ -105,7 +105,7 @@ def reference() -> Iterator[Store]:
 
 
 # Virtuoso 7.2 (Debian) is opt-in: it starts in seconds, but lists no graphs for GRAPH ?g {} and refuses
-# blank nodes in INSERT DATA, so it does not pass yet (README, "Publishing")
+# blank nodes in INSERT DATA, so it does not pass yet (docs/operations/remote.md, "Virtuoso in CI")
 VIRTUOSO_WANTED = os.environ.get("COOPSEC_TEST_VIRTUOSO") == "1"
 BACKENDS = ["embedded", "oxigraph-server",
             pytest.param("virtuoso", marks=pytest.mark.skipif(

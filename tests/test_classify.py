@@ -128,7 +128,10 @@ def test_asean_2012_robust_regime_not_community(store: Store) -> None:
 def test_us_ussr_1963_grit_with_the_disputed_reading(store: Store) -> None:
     grit = [s for p in periods_at(store, "us-ussr", "1963") for s in p.strategies if s["kind"] == "grit"]
     assert grit, "no GRIT found in 1963"
-    assert len(grit[0]["dates"]) >= 2
+    # The American University speech carries `evidence: none-yet` (no documenting source at hand), so it
+    # is left out of the golden judgments: the GRIT rests on the tension reduction that White and
+    # Etzioni read as GRIT.
+    assert grit[0]["dates"] == ["1963"]
     assert grit[0]["disputed"] is True
     disputing = {w.rpartition("/")[2] for r in grit[0]["readings"] for w in r["disputed_by"]}
     assert {"white-1995", "tetlock-1994"} <= disputing
@@ -168,7 +171,8 @@ def test_periods_are_maximal_runs_and_chain(store: Store) -> None:
 def test_json_has_the_issue_keys(store: Store) -> None:
     data = in_effect(store, "asean", "2012").to_json()
     assert set(data) == {"relationship", "members", "from", "to", "position", "subtype", "stage", "trust",
-                         "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility"}
+                         "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
+                         "strategies_not_found", "not_counted"}
     assert {"event", "date", "label", "sources"} <= set(data["evidence"][0])
     assert all({"condition", "rule"} <= set(m) for m in data["missing"])
     leap = in_effect(store, "france-germany", "1950-05-09").to_json()["strategies"][0]
@@ -286,7 +290,7 @@ def test_cli_turtle_is_the_inferred_graph(cli) -> None:  # type: ignore[no-untyp
 def test_cli_table_and_explain(cli) -> None:  # type: ignore[no-untyped-def]
     r = cli("classify", "asean", "--at", "2012", "--explain")
     assert r.code == 0, r.err
-    assert "asean 1993 - open: security-regime" in r.out
+    assert "asean 2011 - open: security-regime" in r.out
     assert "missing: military contingency planning" in r.out
     assert "Singapore" in r.out and "Preah Vihear" in r.out
 

@@ -182,8 +182,9 @@ def test_the_grit_reading_of_1963_is_recorded_as_disputed(cli) -> None:  # type:
 def test_timeline_of_a_case_in_date_order(cli) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(cli("query", "cases/timeline", "-p", "case=https://w3id.org/coopsec/id/case/india-pakistan",
                           "-f", "json").out)
-    assert [r["date"][:4] for r in rows] == ["1999", "1999", "1999"]
-    assert rows[-1]["typeLabel"] == "war" and rows[0]["source"] == "Keating and Wheeler 2013"  # first alphabetically
+    assert [r["date"][:4] for r in rows] == ["1998", "1999", "1999", "1999"]
+    assert rows[-1]["typeLabel"] == "war" and rows[0]["typeLabel"] == "arms build-up"
+    assert rows[1]["source"] == "Keating and Wheeler 2013"  # the first source alphabetically
 
 
 def test_a_work_described_twice_is_listed_once_with_its_authors_not_its_editors(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

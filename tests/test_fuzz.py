@@ -184,7 +184,7 @@ CASE_KEYS = ["id", "label", "kind", "members", "from", "to", "events", "sources"
              "type", "by", "towards", "level", "evidence", "work", "pages", "section", "footnote", "concept",
              "actor", "outcome", "negated", "disputed_by", "note", "description"]
 ACTOR_KEYS = ["states", "people", "organisations", "societies", "id", "name", "from", "to", "iso3", "cow",
-              "cow_abb", "state", "states", "role", "note", "cow_from"]
+              "cow_abb", "state", "states", "role", "note", "status", "system"]
 CITATION_KEYS = ["chapter", "footnotes", "footnote", "section", "claim", "note", "concepts", "cites", "work",
                  "pages", "function", "positions", "subject", "relation", "object", "about", "evidence"]
 CSL_KEYS = ["id", "type", "title", "author", "editor", "family", "given", "literal", "non-dropping-particle",

@@ -83,7 +83,7 @@ def test_a_concept_page_has_its_definition_sources_and_relations(site: Path) -> 
 
 def test_a_case_page_has_periods_positions_reasons_and_sourced_events(site: Path) -> None:
     page = (site / "case" / "france-germany.html").read_text(encoding="utf-8")
-    assert 'src="france-germany-timeline.png"' in page
+    assert 'href="france-germany-timeline.png"' in page and '<g id="event-elysee-treaty" class="event-mark"><title>' in page
     assert "security-community" in page and "Periods and positions" in page
     assert "../work/" in page  # events and evidence link to their sources
 

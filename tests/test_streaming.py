@@ -1,7 +1,7 @@
 """Big N-Triples and Turtle files stream from disk into the embedded store, all or nothing.
 
 The threshold is lowered (``COOPSEC_STREAM_AFTER``) so small files take the streaming path; the
-memory figures for big files are in the README (Reliability, "What streams").
+memory figures for big files are in docs/operations/reliability.md ("What streams").
 """
 
 from __future__ import annotations

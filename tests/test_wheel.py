@@ -30,6 +30,7 @@ def test_the_wheel_contains_ontology_data_and_queries(wheel: Path) -> None:
     assert base + "data/bibliography.bib" in names
     assert base + "data/cases/france-germany.yaml" in names
     assert base + "queries/checks/class-without-label-violation.rq" in names
+    assert base + "validation/expected.yaml" in names and base + "validation/cases/us-uk-rapprochement.yaml" in names
     assert "cooperative_security/py.typed" in names
     assert {"cooperative_security/layouts/case.yaml", "cooperative_security/layouts/actors.yaml",
             "cooperative_security/layouts/events.csv"} <= names, "coopsec schema needs its layouts"

@@ -46,7 +46,7 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
     day = requested_day(at) if at else None
     span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
     run_rules(store, [at] if at else None)
-    periods = build_periods(store)
+    periods = build_periods(store, span[1] if span else None)
     if cases:
         periods = [p for p in periods if p.relationship in cases]
     if span:

@@ -13,6 +13,7 @@ from ..store import Store
 
 # What "the next position up" needs, by the cs:forPosition of the rules.
 _NEXT_UP = {
+    "undetermined": {"SecurityRegime", "ConflictFormation"},
     "conflict-formation": {"SecurityRegime"},
     "security-regime": {"SecurityCommunity", "AscendantSecurityCommunity", "MatureSecurityCommunity"},
     ("security-community", "nascent"): {"AscendantSecurityCommunity", "MatureSecurityCommunity"},
@@ -38,6 +39,8 @@ class Period:
     missing: list[dict[str, Any]] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     security_dilemma_sensibility: list[dict[str, Any]] = field(default_factory=list)
+    strategies_not_found: list[dict[str, Any]] = field(default_factory=list)
+    not_counted: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None
     start: str | None = None  # ISO date of the first checkpoint
     end: str | None = None  # ISO date of the next change (exclusive)
@@ -55,6 +58,8 @@ class Period:
             "position": self.position, "subtype": self.subtype, "stage": self.stage, "trust": self.trust,
             "strategies": self.strategies, "evidence": self.evidence, "missing": self.missing, "rules": self.rules,
             "security_dilemma_sensibility": self.security_dilemma_sensibility,
+            "strategies_not_found": self.strategies_not_found,
+            "not_counted": self.not_counted,
         }
         if self.reason:
             data["reason"] = self.reason
@@ -73,8 +78,12 @@ def _event_json(event: Event | None, iri: str) -> dict[str, Any]:
                         for s in event.sources]}
 
 
-def build_periods(store: Store) -> list[Period]:
-    """Read the inferred graph (after :func:`run_rules`) into periods, one list for every case."""
+def build_periods(store: Store, upto: str | None = None) -> list[Period]:
+    """Read the inferred graph (after :func:`run_rules`) into periods, one list for every case.
+
+    Each period is explained by its last checkpoint, or, with ``upto`` (an ISO day), by its last
+    checkpoint on or before that day, so that an explanation never cites a later event.
+    """
     cases = list_cases(store)
     events: dict[str, Event] = {e.iri: e for c in cases for e in c.events}
     rules = {_v(r["rule"]): r for r in store.select(load_query("classify/read-rules"))}
@@ -99,6 +108,13 @@ def build_periods(store: Store) -> list[Period]:
         seen[a] = row
         assessments[_v(r["case"])].append(row)
     strategies = _strategies(store, events)
+    statuses = {_v(r["f"]): _v(r["status"]) for r in store.select(load_query("classify/read-statuses"))}
+    ignored: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("classify/read-not-counted")):
+        ignored[_v(r["case"])].append(_v(r["event"]))
+    misses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in store.select(load_query("classify/read-misses")):
+        misses[_v(r["case"])].append({"kind": _v(r["kind"]), "rule": _v(r["rule"]), "event": _v(r["event"])})
     sensibility: dict[str, list[str]] = defaultdict(list)
     for r in store.select(load_query("classify/read-sensibility")):
         sensibility[_v(r["case"])].append(_v(r["event"]))
@@ -121,16 +137,20 @@ def build_periods(store: Store) -> list[Period]:
                 runs.append([point])
         for i, run in enumerate(runs):
             nxt = runs[i + 1][0] if i + 1 < len(runs) else None
-            periods.append(_period(case, run, nxt, findings, used, rules, events, strategies, sensibility))
+            periods.append(_period(case, run, nxt, findings, used, rules, events, strategies, sensibility,
+                                   statuses, misses, upto, ignored.get(case.iri, [])))
     return periods
 
 
 def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
             findings: dict[str, dict[tuple[str, str], list[str]]], used: dict[str, set[str]],
             rules: dict[str, Any], events: dict[str, Event], strategies: dict[str, list[dict[str, Any]]],
-            sensibility: dict[str, list[str]]) -> Period:
-    first, last = run[0], run[-1]
+            sensibility: dict[str, list[str]], statuses: dict[str, str],
+            misses: dict[str, list[dict[str, Any]]], upto: str | None, ignored: list[str]) -> Period:
+    first = run[0]
     start, end = first["date"], nxt["date"] if nxt else None
+    # The checkpoint that explains the period: its last, or its last on or before the day asked about.
+    last = ([p for p in run if upto is None or p["date"] <= upto] or run[:1])[-1]
     found = findings[last["a"]]
     evidence: dict[str, dict[str, Any]] = {}
     for (kind, rule), evs in sorted(found.items()):
@@ -140,19 +160,31 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
             item = evidence.setdefault(iri, {**_event_json(events.get(iri), iri), "rules": []})
             item["rules"].append(rule)
     wanted = _NEXT_UP.get((first["position"], first["stage"]), _NEXT_UP.get(first["position"], set()))
+    has_regime = first["position"] in {"security-regime", "security-community"}
     missing = []
     for (kind, rule), evs in sorted(found.items()):
         info = rules.get(rule)
-        target = _v(info["forPosition"]) if info else None
-        if kind != "obstacle" or info is None or not target or target.removeprefix(CS) not in wanted:
+        if kind != "obstacle" or info is None:
+            continue
+        target = (_v(info["forPosition"]) or "").removeprefix(CS)
+        status = statuses.get(f"{last['a']}/{_v(info['slug'])}") if info["slug"] is not None else None
+        if status is not None:  # one of Jervis's conditions: reported beside a regime, never blocking
+            if not has_regime:
+                continue
+        elif not (rule.endswith("/one-stage-at-a-time") or (target and target in wanted)):
             continue
         blocking = sorted(set(evs), key=lambda e: (_date(events, e), e))
-        missing.append({"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
-                        "evidence": [_event_json(events.get(e), e) for e in blocking]})
-    in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)]
+        item = {"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
+                "evidence": [_event_json(events.get(e), e) for e in blocking]}
+        if status is not None:
+            item["status"] = status
+        missing.append(item)
+    in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)
+                 and (upto is None or s["_start"] <= upto)]
     shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: (_date(events, e), e))
     sds = [_event_json(events.get(e), e) for e in shown
-           if start <= _date(events, e) and (end is None or _date(events, e) < end)]
+           if start <= _date(events, e) and (end is None or _date(events, e) < end)
+           and (upto is None or _date(events, e) <= upto)]
     return Period(
         relationship=case.id, members=case.members, from_=first["text"], to=nxt["text"] if nxt else None,
         position=first["position"], subtype=first["subtype"], stage=first["stage"], trust=first["trust"],
@@ -160,7 +192,25 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         evidence=sorted(evidence.values(), key=lambda e: (e["date"] or "", e["event"])),
         missing=missing, rules=sorted(set().union(*(used[p["a"]] for p in run))),
         security_dilemma_sensibility=sds, start=start, end=end,
+        strategies_not_found=_misses(misses.get(case.iri, []), events, rules, start, end, upto),
+        not_counted=[_event_json(events.get(e), e) for e in sorted(ignored, key=lambda e: (_date(events, e), e))
+                     if start <= _date(events, e) and (end is None or _date(events, e) < end)
+                     and (upto is None or _date(events, e) <= upto)],
     )
+
+
+def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[str, Any], start: str,
+            end: str | None, upto: str | None) -> list[dict[str, Any]]:
+    """Why a strategy was not found, for the candidate moves dated in the period (and not after ``upto``)."""
+    out = []
+    for m in items:
+        day = _date(events, m["event"])
+        if day < start or (end is not None and day >= end) or (upto is not None and day > upto):
+            continue
+        info = rules.get(m["rule"])
+        out.append({"kind": m["kind"], "rule": m["rule"], "reason": _v(info["whenMissing"]) if info else None,
+                    **_event_json(events.get(m["event"]), m["event"])})
+    return sorted(out, key=lambda x: (x["date"] or "", x["event"], x["kind"], x["rule"]))
 
 
 def _date(events: dict[str, Event], iri: str) -> str:
@@ -185,6 +235,7 @@ def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[s
             "pages": _v(r["pages"]), "section": _v(r["section"]), "disputed_by": []})
         if r["disputedBy"] is not None and _v(r["disputedBy"]) not in reading["disputed_by"]:
             reading["disputed_by"].append(_v(r["disputedBy"]))
+            reading["disputed_by"].sort()  # rows arrive in any order
     by_case: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s, use in uses.items():
         moves = sorted(use.pop("_moves"), key=lambda e: (_date(events, e), e))

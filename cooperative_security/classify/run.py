@@ -38,7 +38,6 @@ def requested_day(text: str) -> FuzzyDate:
 def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
     """Write the request (run activity, requested dates) and run every rule query; returns the run IRI."""
     run = instance("run", reproducible.run_id())
-    date_type = ox.NamedNode(XSD + "date")
     triples = [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
@@ -47,7 +46,8 @@ def run_rules(store: Store, at: list[str] | None = None) -> ox.NamedNode:
     for text in at or []:
         node = ox.BlankNode()
         last = requested_day(text).latest.isoformat()
-        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(last, datatype=date_type)))
+        # A plain ISO string: the rules compare days as strings, never as xsd:date values (strict SPARQL 1.1).
+        triples.append(ox.Triple(node, cs("requestedDate"), ox.Literal(last)))
         triples.append(ox.Triple(node, cs("requestedText"), ox.Literal(text)))
     store.replace_graphs({REQUEST_GRAPH: triples})
     for query in rule_queries():

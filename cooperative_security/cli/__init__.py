@@ -43,7 +43,7 @@ def _root(
 theory.register(app)
 data.register(app)
 # Commands that arrive with their own issues register themselves here when their module exists.
-for _name in ("classify", "publish", "web", "dyads", "about"):
+for _name in ("classify", "publish", "web", "dyads", "validate", "about", "docs"):
     try:
         _module = importlib.import_module(f"{__package__}.{_name}")
     except ModuleNotFoundError as _exc:

@@ -83,21 +83,24 @@ def types(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
 
     with knowledge_graph(store) as kg:
         rows = kg.select(load_query("concepts/event-types"))
-    by_type: dict[str, dict[str, Any]] = {}
+    records: dict[str, dict[str, str]] = {}
+    counted: dict[str, list[str]] = {}
     for r in rows:
-        record = by_type.setdefault(r["type"].value, {  # type: ignore[union-attr]
-            "type": r["type"].value.rpartition("#")[2],  # type: ignore[union-attr]
-            "label": r["label"].value,  # type: ignore[union-attr]
+        name = r["type"].value.rpartition("#")[2]  # type: ignore[union-attr]
+        records.setdefault(name, {
+            "type": name, "label": r["label"].value,  # type: ignore[union-attr]
             "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
             "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
-            "rules": []})
-        if r["ruleLabel"] is not None and r["ruleLabel"].value not in record["rules"]:  # type: ignore[union-attr]
-            record["rules"].append(r["ruleLabel"].value)  # type: ignore[union-attr]
-    records = [{**{k: v for k, v in rec.items() if k != "rules"},
-                "counted by": "; ".join(sorted(rec["rules"])) or "no rule: it documents the case"}
-               for rec in sorted(by_type.values(), key=lambda rec: rec["type"])]
-    emit(fmt, records, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
-                        ("counted by", "counted by the rules")], title=f"{len(records)} event types")
+            "polarity": r["polarity"].value if r["polarity"] is not None else "",  # type: ignore[union-attr]
+        })
+        if r["ruleLabel"] is not None:
+            counted.setdefault(name, []).append(r["ruleLabel"].value)  # type: ignore[union-attr]
+    for name, record in records.items():
+        record["counted by"] = "; ".join(sorted(set(counted.get(name, [])))) or "no rule: it documents the case"
+    table = list(records.values())
+    emit(fmt, table, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
+                        ("polarity", "polarity"), ("counted by", "counted by the rules")],
+         title=f"{len(table)} event types")
 
 
 def register(app: typer.Typer) -> None:

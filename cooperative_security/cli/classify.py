@@ -11,10 +11,12 @@ import pyoxigraph as ox
 import typer
 
 from ..classify import Period, classify, inferred_triples
+from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
+from ..classify.voice import Voice, source_voice
 from ..errors import UsageError
 from ..namespaces import ID, PREFIXES, compact
-from .common import Format, StoreOption, console, emit, knowledge_graph
+from .common import Format, StoreOption, console, emit, err_console, knowledge_graph
 
 
 class ClassifyFormat(StrEnum):
@@ -25,7 +27,8 @@ class ClassifyFormat(StrEnum):
 
 
 _COLUMNS = [("relationship", "relationship"), ("from", "from"), ("to", "to"), ("position", "position"),
-            ("subtype", "subtype"), ("stage", "stage"), ("trust", "trust"), ("strategies", "strategies")]
+            ("subtype", "subtype"), ("stage", "stage"), ("trust", "trust"), ("strategies", "strategies"),
+            ("sources", "sources")]
 
 
 def _strategy_cell(strategies: list[dict[str, Any]]) -> str:
@@ -33,16 +36,31 @@ def _strategy_cell(strategies: list[dict[str, Any]]) -> str:
                      f"{', disputed' if s.get('disputed') else ''})" for s in strategies)
 
 
-def _row(period: Period, explain: bool) -> dict[str, Any]:
+def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> dict[str, Any]:
+    """The JSON record of a period: the classifier's, the sources' voice, and the robustness when checked."""
+    data = {**period.to_json(), "sources": voice.to_json()}
+    if check is not None:
+        found = check.to_json()
+        data["robustness"] = found["robustness"]
+        data["sensitivity"] = {k: found[k] for k in ("removals", "retypings", "runs")}
+    return data
+
+
+def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool) -> dict[str, Any]:
     data = period.to_json()
     row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
-           f"unclassifiable: {period.reason}"}
+           f"unclassifiable: {period.reason}", "sources": voice.cell() if period.position else ""}
+    if check is not None:
+        row["robustness"] = check.verdict
+        row["deciding"] = check.deciding()
     if explain:
         row["why"] = "; ".join(sorted({f"{e['date']} {e['label']}" for e in period.evidence}))
         row["missing"] = "; ".join(
             m["condition"] + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
                               if m["evidence"] else "") for m in period.missing)
         row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
+        row["not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
+                                     for m in period.strategies_not_found)
     return row
 
 
@@ -53,8 +71,16 @@ def classify_command(
     store: StoreOption = "memory:",
     fmt: Annotated[ClassifyFormat, typer.Option("--format", "-f", help="Output format.")] = ClassifyFormat.table,
     explain: Annotated[bool, typer.Option("--explain", help="Add the reasons: evidence and what is missing.")] = False,
+    check: Annotated[bool, typer.Option(
+        "--sensitivity", help="Also check each period: does removing one event, or typing one event as a plausible "
+        "alternative, change its position, stage or trust? (robust or fragile; one classifier run per change)",
+    )] = False,
 ) -> None:
-    """Place each relationship on Buzan's spectrum, period by period, with the rules and evidence."""
+    """Place each relationship on Buzan's spectrum, period by period, with the rules and evidence.
+
+    The sources column says whether the case's cited characterisations agree with each period, disagree,
+    or are silent (no cited source makes the inference).
+    """
     flags = [c for c in cases or [] if c.lower() in {"true", "false", "yes", "no", "on", "off"}]
     if flags:
         raise UsageError(f"{flags[0]!r} is not a case: --explain is a flag and takes no value (write `--explain`, "
@@ -62,29 +88,41 @@ def classify_command(
     with knowledge_graph(store) as kg:
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
+        voices = source_voice(kg, periods)
+        checks = _sensitivity(kg, cases, periods) if check else None
     if cases:
         triples = [t for t in triples if _about(t, cases)]
     if fmt is ClassifyFormat.turtle:
         prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
         sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
         return
+    matched = [_matching(p, checks) for p in periods]
     if fmt is ClassifyFormat.json:
-        emit(Format.json, [p.to_json() for p in periods], [])
+        emit(Format.json, [_record(p, v, c) for p, v, c in zip(periods, voices, matched, strict=True)], [])
         return
     columns = list(_COLUMNS)
-    rows = [_row(p, explain) for p in periods]
+    if check:
+        columns += [("robustness", "robustness"), ("deciding", "deciding changes")]
+    rows = [_row(p, v, c, explain) for p, v, c in zip(periods, voices, matched, strict=True)]
     if fmt is ClassifyFormat.csv:
         columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
         if explain:
-            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility")]
+            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
+                        ("not_found", "strategies_not_found")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
-        for p in periods:
+        for p, voice, checked in zip(periods, voices, matched, strict=True):
             console.print(f"\n[bold]{p.relationship} {p.from_ or ''} - {p.to or 'open'}: "
                           f"{p.position or 'unclassifiable'}[/bold]", highlight=False)
             if p.reason:
                 console.print(f"  {p.reason}", highlight=False)
+            if p.position:
+                console.print(f"  sources: {_voice_text(voice)}", highlight=False)
+            if checked is not None:
+                console.print(f"  {checked.verdict}" + (": " + "; ".join(checked.deciding()) if checked.deciding()
+                                                        else ": no single removal or retyping changes it"),
+                              highlight=False)
             for e in p.evidence:
                 rules = ", ".join(compact(r) for r in e.get("rules", []))
                 console.print(f"  because {e['date']} {e['label']} ({rules}; {_sources(e)})", highlight=False)
@@ -100,6 +138,42 @@ def classify_command(
                 console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
                               + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
                               highlight=False)
+            for m in p.strategies_not_found:
+                console.print(f"  not a {m['kind']}: {m['date']} {m['label']}: {m['reason']} ({compact(m['rule'])})",
+                              highlight=False)
+            for e in p.not_counted:
+                console.print(f"  not counted (evidence: none-yet): {e['date']} {e['label']}", highlight=False)
+
+
+def _sensitivity(kg: Any, cases: list[str] | None, periods: list[Period]) -> list[PeriodSensitivity]:
+    """The robustness check of the cases shown, with a progress line on a terminal."""
+    shown = sorted({p.relationship for p in periods if p.position is not None})
+    if not shown:
+        return []
+    if not err_console.is_terminal:
+        return sensitivity(kg, shown)
+    with err_console.status("checking robustness...") as status:
+        return sensitivity(kg, shown, progress=lambda done, total, what: status.update(
+            f"robustness: run {done}/{total}: {what}"))
+
+
+def _matching(period: Period, checks: list[PeriodSensitivity] | None) -> PeriodSensitivity | None:
+    """The checked period in effect on the period's first day (periods are matched by date, not identity)."""
+    if checks is None or period.position is None or period.start is None:
+        return None
+    for found in checks:
+        if found.period.relationship == period.relationship and found.period.covers(period.start):
+            return found
+    return None
+
+
+def _voice_text(voice: Voice) -> str:
+    if voice.verdict == "silent":
+        return "silent: no cited source makes this inference"
+    readings = voice.disagree if voice.verdict == "disagree" else {"position": voice.agree.get("position", [])}
+    cited = sorted({f"{r.citation or compact(r.work)} {r.pages or r.section or ''}".strip()
+                    + (f" ({'not ' if r.negated else ''}{r.concept})") for rs in readings.values() for r in rs})
+    return f"{voice.verdict}: " + "; ".join(cited)
 
 
 def _about(triple: ox.Triple, cases: list[str]) -> bool:
@@ -130,6 +204,9 @@ def timeline(
     case: Annotated[str, typer.Argument(help="A case id.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also draw it: FILE.png or FILE.svg.")] = None,
     store: StoreOption = "memory:",
+    robustness: Annotated[bool, typer.Option("--robustness", help="Also say which periods are robust or fragile "
+                                             "(the sensitivity analysis: slow, it reclassifies the case once per "
+                                             "event variant); fragile periods are drawn hatched.")] = False,
 ) -> None:
     """The relationship's path along the spectrum over time, as text (and as a picture with -o)."""
     if output is not None and output.suffix.lower() not in {".png", ".svg"}:
@@ -139,8 +216,17 @@ def timeline(
     with knowledge_graph(store) as kg:
         periods = classify(kg, [case])
         events = next(c for c in list_cases(kg) if c.id == case).events
+        if robustness:
+            from ..classify.sensitivity import key, sensitivity
+
+            verdicts = {key(r.period): r.verdict for r in sensitivity(kg, [case])}
+            for p in periods:
+                if key(p) in verdicts:
+                    p.robust = verdicts[key(p)] == "robust"  # type: ignore[attr-defined]  # read by the drawing
     for p in periods:
         label = p.position or f"unclassifiable ({p.reason})"
+        if getattr(p, "robust", None) is not None:
+            label += ", robust" if p.robust else ", fragile"  # type: ignore[attr-defined]
         extra = ", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x)
         console.print(f"{p.from_ or '?':>10} - {p.to or 'open':<10} {label}" + (f" ({extra})" if extra else ""),
                       highlight=False)

@@ -32,6 +32,10 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders: case YAML, event CSV, BibTeX, "
                                                      "CSL-JSON, RDF.")],
     store: StoreOption = "memory:",
+    replace: Annotated[list[str] | None, typer.Option("--replace", help="A graph IRI this ingest may replace "
+                                                      "although another file (or coopsec itself) wrote it, or "
+                                                      "that a TriG/N-Quads file names in coopsec's namespace; "
+                                                      "repeat for more.")] = None,
 ) -> None:
     """Validate files and load them into the store, each into its own named graph: all or nothing."""
     if store.startswith("memory"):
@@ -44,7 +48,7 @@ def ingest(
                 load_bundled(kg)
     try:
         with err_console.status("reading...") as status:
-            report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"))
+            report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"), replace=replace or ())
         if report.already:
             console.print(f"ingest {report.ingest_id} is already in {store}, whole: nothing to write", highlight=False)
             return
@@ -62,6 +66,29 @@ def ingest(
                       highlight=False)
     finally:
         kg.close()
+
+
+def remove(
+    source: Annotated[Path, typer.Argument(help="A file given to `coopsec ingest` before (it need not exist "
+                                                "any more).")],
+    store: Annotated[str, typer.Option("--store", help="oxigraph:DIR or sparql:QUERY_URL,UPDATE_URL: the store "
+                                                       "to remove it from.")],
+) -> None:
+    """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
+    from ..ingest.remove import remove_source
+
+    if store.startswith("memory"):
+        raise UsageError("an in-memory store holds only the bundled data: give --store oxigraph:DIR")
+    kg = open_store(store)
+    try:
+        notice_recovery(kg)
+        removal = remove_source(kg, source)
+    finally:
+        kg.close()
+    for g, count in sorted(removal.graphs.items()):
+        console.print(f"removed {g}: {count} triples", highlight=False)
+    console.print(f"removed {len(removal.graphs)} graph(s) from {removal.source}"
+                  + (f" and {len(removal.records)} ingest record(s)" if removal.records else ""), highlight=False)
 
 
 def cases(
@@ -113,13 +140,20 @@ def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
     """List the works of the bibliography and the footnotes that cite them."""
     with knowledge_graph(store) as kg:
         items = list_works(kg)
+    def cell(key: str, value: object) -> str:
+        if key == "inferred":  # in the table a mark per inference; JSON and CSV carry the full text
+            return "; ".join(v.split(":")[0] for v in value) if fmt is Format.table else " | ".join(value)  # type: ignore[attr-defined]
+        return "; ".join(str(v) for v in value) if isinstance(value, list) else "" if value is None else str(value)
+
     emit(fmt, [w.to_json() for w in items],
-         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes")],
-         title=f"{len(items)} works")
+         [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes"),
+          ("inferred", "inferred")],
+         title=f"{len(items)} works", cell=cell)
 
 
 def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(ingest)
+    app.command()(remove)
     app.command()(cases)
     app.command()(works)

@@ -20,8 +20,17 @@ def check(
     store: StoreOption = "memory:",
     no_reasoner: Annotated[bool, typer.Option("--no-reasoner", help="Skip HermiT (no Java needed).")] = False,
     fmt: FormatOption = Format.table,
+    fidelity: Annotated[bool, typer.Option(
+        "--fidelity", help="Instead of the checks, report per case how far the events rest on documenting "
+                           "sources, the characterisations by source, and classifications beyond them.")] = False,
 ) -> None:
     """Check the ontology (HermiT) and the data (integrity queries, SHACL). Exit 1 on findings."""
+    if fidelity:
+        from .fidelity import print_fidelity
+
+        with knowledge_graph(store) as kg:
+            print_fidelity(kg, fmt)
+        return
     with knowledge_graph(store) as kg:
         report = run_checks(kg, reasoner=not no_reasoner)
     if fmt is Format.json or fmt is Format.csv:

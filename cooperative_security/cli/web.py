@@ -28,6 +28,25 @@ def serve(
                                                                    "503.")] = 4,
     site: Annotated[Path | None, typer.Option("--site", help="Also serve a folder built by `coopsec site` at "
                                                              "/site/.")] = None,
+    query_memory: Annotated[int, typer.Option("--query-memory", help="Megabytes of memory one query may use "
+                                                                     "(its worker's address space); more is "
+                                                                     "answered 503.")] = 1024,
+    max_answer: Annotated[int, typer.Option("--max-answer", help="Largest answer in bytes; more is answered "
+                                                                 "422.")] = 64 * 1024 * 1024,
+    max_depth: Annotated[int, typer.Option("--max-depth", help="Deepest nesting of brackets and braces in a "
+                                                               "query; deeper is answered 400.")] = 100,
+    request_timeout: Annotated[float, typer.Option("--request-timeout", help="Seconds a client has to send its "
+                                                                             "whole request (line, headers, "
+                                                                             "body).")] = 10.0,
+    max_connections: Annotated[int, typer.Option("--max-connections", help="Connections open at once; more are "
+                                                                           "answered 503.")] = 64,
+    allow_service: Annotated[list[str] | None, typer.Option("--allow-service", help="A host that SERVICE (and, "
+                                                            "with --writable, LOAD) may reach; repeat for more. "
+                                                            "None by default: federation is off.")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="A Host name, besides this "
+                                                         "machine's, under which updates are accepted.")] = None,
+    token_file: Annotated[Path | None, typer.Option("--token-file", help="With --writable: a file holding a "
+                                                    "secret; updates need 'Authorization: Bearer SECRET'.")] = None,
 ) -> None:
     """A SPARQL 1.1 endpoint with a query page, and dereferenceable IRIs (/id/..., /ontology)."""
     from ..serve import Limits, ServerConfig, prepare_store, serve_until_signal
@@ -35,9 +54,25 @@ def serve(
 
     if timeout <= 0 or max_results < 1 or max_body < 1 or max_running < 1:
         raise UsageError("--timeout, --max-results, --max-body and --max-running must be positive")
+    if query_memory < 256 or max_answer < 1 or max_depth < 1 or request_timeout <= 0 or max_connections < 1:
+        raise UsageError("--max-answer, --max-depth, --request-timeout and --max-connections must be positive, "
+                         "and --query-memory at least 256 (megabytes)")
+    token = None
+    if token_file is not None:
+        if not writable:
+            raise UsageError("--token-file guards updates: it needs --writable")
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"--token-file {token_file}: cannot read it ({exc})") from exc
+        if len(token) < 16:
+            raise UsageError(f"--token-file {token_file}: the token must have at least 16 characters "
+                             "(e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe())' > FILE`)")
     config = ServerConfig(host=host or "127.0.0.1", port=port, writable=writable,
-                          limits=Limits(timeout, max_results, max_body, max_running), site_dir=site,
-                          allow_remote=host is not None)
+                          limits=Limits(timeout, max_results, max_body, max_running, query_memory * 1024 * 1024,
+                                        max_answer, max_depth, request_timeout, max_connections),
+                          site_dir=site, allow_remote=host is not None, allow_service=tuple(allow_service or ()),
+                          allow_host=tuple(allow_host or ()), token=token)
     if not is_loopback(config.host):
         err_console.print(f"warning: listening on {config.host}: other machines can reach this endpoint"
                           + (" and change the store (--writable)" if writable else ""), highlight=False)

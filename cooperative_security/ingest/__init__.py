@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +22,13 @@ from ..queries import load_query
 from ..store import Store
 from ..store.embedded import graph_size
 from .actors import ACTORS_GRAPH, Registry, parse_actors, registry_from_rows
-from .base import Batch, load_yaml
+from .base import Batch, forget_parsed, load_yaml
 from .bibtex import parse_bibtex
 from .cases import parse_case
 from .citations import parse_citations
 from .csl import parse_csl
 from .events_csv import parse_event_csv
+from .naming import PROJECT_NAMESPACE, claims, path_hash, per_file_names, rename_graphs, roots, source_name
 from .rdf import bulk_load_file, parse_rdf, rdf_format, stream_batch, streamable
 from .works import BIBLIOGRAPHY_GRAPH, slugify
 
@@ -205,26 +206,34 @@ def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, int | N
     """Whether this exact ingest (same files, same bytes) is in the store, whole and unchanged since.
 
     The ingest record is written in the same transaction as its graphs, so its presence means they
-    were written; the counts (from the batch, or as the record gives them for streamed files) check
-    that nothing replaced them since.
+    were written. Each graph must still be this ingest's: its latest ingest record (by time) must be
+    this one, which a later ingest of other content into the same graph is not (triple counts alone
+    cannot tell two files of the same size apart). The counts then check that no update changed them.
     """
     record = graph(f"ingest/{ident}")
     if record.value not in store.graph_names():
+        return False
+    owners = claims(store)
+    if any(g.value not in owners or owners[g.value].ident != ident for g in graphs):
         return False
     recorded = {q.subject: int(q.object.value) for q in store.quads(record)
                 if q.predicate == VOID_TRIPLES and isinstance(q.object, ox.Literal)}
     return all(store.count(g) == (n if n is not None else recorded.get(g, -1)) for g, n in graphs.items())
 
 
-def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int]) -> list[ox.Triple]:
-    """What an ingest says about itself: when, from which files, which graphs with how many triples."""
+def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
+                  sources: dict[ox.NamedNode, str] | None = None) -> list[ox.Triple]:
+    """What an ingest says about itself: when, from which files, which graphs with how many triples,
+    and each graph's source file (the resolved path, so that another file of the same name is told apart)."""
     record = instance("ingest", ident)
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
-                  ox.Literal(reproducible.now().isoformat(timespec="seconds"),
+                  ox.Literal(reproducible.now().isoformat(timespec="microseconds"),
                              datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
+    log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), ox.Literal(src)) for g, src in (sources or {}).items()
+            if g in counts]
     log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
     log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in counts]
     log += [ox.Triple(g, VOID_TRIPLES, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
@@ -237,7 +246,10 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     """Write all graphs of all batches, and the ingest record, as one all-or-nothing step."""
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     streams: dict[ox.NamedNode, list[Path]] = {}
+    sources: dict[ox.NamedNode, str] = {}
     for batch in batches:
+        for g in [*batch.graphs, *batch.streams]:
+            sources.setdefault(g, str(Path(batch.source).resolve()))
         for g, triples in batch.graphs.items():
             graphs.setdefault(g, []).extend(triples)
         for g, paths in batch.streams.items():
@@ -251,18 +263,19 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     record_graph = graph(f"ingest/{ident}")
     existing = set(store.graph_names())
     if streams and not any(g.value in existing for g in [*graphs, *streams, record_graph]):
-        return _write_streaming(store, graphs, streams, ident, names)
+        return _write_streaming(store, graphs, streams, ident, names, sources)
     for g, paths in streams.items():  # replacing graphs: one update, with the triples in memory
         for path in paths:
             graphs.setdefault(g, []).extend(parse_rdf(path, g).graphs.get(g, []))
-    record = ingest_record(ident, names, {g: len(ts) for g, ts in graphs.items()})
+    record = ingest_record(ident, names, {g: len(ts) for g, ts in graphs.items()}, sources)
     graphs[record_graph] = record
     store.replace_graphs(graphs)
     return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
 
 
 def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
-                     streams: dict[ox.NamedNode, list[Path]], ident: str, names: list[str]) -> IngestReport:
+                     streams: dict[ox.NamedNode, list[Path]], ident: str, names: list[str],
+                     sources: dict[ox.NamedNode, str]) -> IngestReport:
     """New graphs, some bulk-loaded straight from their files: published whole, or not at all."""
     record_graph = graph(f"ingest/{ident}")
     counts = {g: len(ts) for g, ts in graphs.items()}
@@ -275,7 +288,7 @@ def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
             for path in paths:
                 bulk_load_file(raw, path, g)
             counts[g] = graph_size(raw, g)  # still hidden from the Store methods
-        record = ingest_record(ident, names, counts)
+        record = ingest_record(ident, names, counts, sources)
         raw.extend(ox.Quad(t.subject, t.predicate, t.object, record_graph) for t in record)
     counts[record_graph] = len(record)
     return IngestReport(ident, names, {g.value: n for g, n in counts.items()})
@@ -297,13 +310,83 @@ def own_graphs(batches: list[Batch]) -> None:
                 batch.graphs.setdefault(own, []).extend(batch.graphs.pop(shared))
 
 
+def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path],
+                replace: Collection[str] = ()) -> None:
+    """Name each file's own graphs by its path (see :mod:`.naming`), and refuse to replace others' graphs.
+
+    A graph that already exists and that another source wrote (or that no ingest wrote: the ontology,
+    the shapes, the rules) is replaced only when named in ``replace`` (``--replace GRAPH``); so is a
+    graph a TriG or N-Quads file names in the project's namespace.
+    """
+    existing = set(store.graph_names())
+    owners = claims(store)
+    named: dict[str, str] = {}  # graph -> source, for this batch's own collisions
+    problems: list[Problem] = []
+
+    def taken(name: str, src: str) -> bool:
+        if name in named and named[name] != src:
+            return True
+        if name in existing:
+            owner = owners.get(name)
+            return owner is None or owner.source != src
+        return False
+
+    for batch in batches:
+        src_path = Path(batch.source).resolve()
+        src = str(src_path)
+        root = file_roots.get(src_path, src_path.parent)
+        own: set[ox.NamedNode] = set()
+        for g in [*batch.graphs, *batch.streams]:
+            family_rest = per_file_names(g)
+            if family_rest is None or "/graph-" in family_rest[1] or g in own:
+                continue
+            new = graph(f"{family_rest[0]}/{source_name(src_path, root)}")
+            if taken(new.value, src):
+                new = graph(f"{new.value.removeprefix(GRAPH)}-{path_hash(src_path)}")
+            mapping = rename_graphs({**batch.graphs, **batch.streams}, g, new)
+            for old, renamed in mapping.items():
+                if old in batch.graphs:
+                    batch.graphs[renamed] = batch.graphs.pop(old)
+                if old in batch.streams:
+                    batch.streams[renamed] = batch.streams.pop(old)
+                own.add(renamed)
+        for g in [*batch.graphs, *batch.streams]:
+            if g in own:
+                named[g.value] = src
+                continue
+            if g.value in replace:
+                continue
+            if batch.kind == "rdf" and g.value.startswith(PROJECT_NAMESPACE):
+                problems.append(Problem(batch.source, f"names the graph <{g.value}>, in coopsec's own namespace "
+                                                      f"({PROJECT_NAMESPACE}); ingesting it would replace what "
+                                                      "coopsec keeps there. Rename the graph in the file, or, to "
+                                                      f"replace it on purpose, add --replace {g.value}"))
+            elif taken(g.value, src):
+                owner = owners.get(g.value)
+                who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
+                problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; "
+                                                      f"to replace it on purpose, add --replace {g.value}"))
+            named[g.value] = src
+    if problems:
+        raise InputError(problems)
+
+
 def ingest_paths(
-    store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None
+    store: Store, paths: Iterable[Path], progress: Callable[[str], None] | None = None,
+    replace: Collection[str] = (),
 ) -> IngestReport:
-    """Ingest files and folders into the store: all of them, or (on any problem) none."""
-    files = expand_paths(paths)
-    batches = parse_all(store, files, progress)
+    """Ingest files and folders into the store: all of them, or (on any problem) none.
+
+    No graph another file wrote is replaced unless named in ``replace`` (see :func:`name_graphs`).
+    """
+    paths = list(paths)
+    try:
+        files = expand_paths(paths)
+        batches = parse_all(store, files, progress)
+    finally:
+        forget_parsed()
     own_graphs(batches)
+    name_graphs(store, batches, roots(paths), replace)
     from .validate import shacl_problems
 
     problems = shacl_problems(store, [b for b in batches if b.shacl])
@@ -312,4 +395,4 @@ def ingest_paths(
     return write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
 
 
-__all__ = ["IngestReport", "ingest_paths", "expand_paths", "parse_all", "write_batches"]
+__all__ = ["IngestReport", "ingest_paths", "expand_paths", "name_graphs", "parse_all", "write_batches"]

@@ -1,4 +1,11 @@
-"""``data/actors.yaml``: states, organisations, people and societies, with their dates."""
+"""``data/actors.yaml``: states, organisations, people and societies, with their dates.
+
+An actor's ``from``/``to`` is its lifetime as a polity with external relations: events outside it are
+refused. A state's standing over time (``status``: sovereign state, dominion, protectorate, colony,
+pre-unification state, federal member) and its spells of Correlates of War system membership
+(``system``) are attributes within that lifetime, so a dominion such as Canada before 1920 or a
+pre-unification state is an actor before (or without) joining the state system.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import RDF_TYPE, RDFS, graph, instance
-from .base import Batch, cs, integer, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import Batch, FuzzyDate, cs, integer, is_slug, line_of, load_yaml, parse_date, plain, text
 
 ACTORS_GRAPH = graph("actors")
 
@@ -24,6 +31,18 @@ SECTIONS = {
 }
 
 
+#: the standings a polity can have over time (``status`` of a state)
+STATUSES = ("sovereign-state", "dominion", "protectorate", "colony", "pre-unification-state", "federal-member")
+
+#: keys an actor entry may have (status and system: states only)
+ACTOR_KEYS = {"id", "name", "from", "to", "iso3", "cow", "cow_abb", "status", "system", "role", "note", "state",
+              "states"}
+_RENAMED = {"cow_from": "system: [[FROM, TO]] (the spells of Correlates of War membership)",
+            "spells": "system: [[FROM, TO], ...] (the spells of Correlates of War membership)"}
+
+Spell = tuple[dt.date | None, dt.date | None]
+
+
 @dataclass(frozen=True)
 class Actor:
     slug: str
@@ -32,6 +51,8 @@ class Actor:
     earliest: dt.date | None
     latest: dt.date | None
     iso3: str | None = None
+    system: tuple[Spell, ...] = ()
+    statuses: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
 
 
 Registry = dict[str, Actor]
@@ -88,8 +109,11 @@ def _actor(
     triples = [ox.Triple(iri, RDF_TYPE, cs(cls)), ox.Triple(iri, cs("slug"), plain(slug))]
     if entry.get("name"):
         triples.append(ox.Triple(iri, ox.NamedNode(RDFS + "label"), text(entry["name"])))
+    for key in sorted(set(entry) - ACTOR_KEYS):
+        hint = f"write {_RENAMED[key]}" if key in _RENAMED else f"allowed: {sorted(ACTOR_KEYS)}"
+        problems.append(Problem(src, f"unknown key {key!r}; {hint}", line=line, field=key, record=slug))
     dates: dict[str, Any] = {}
-    for key in ("from", "to", "cow_from"):
+    for key in ("from", "to"):
         if entry.get(key) is not None:
             try:
                 dates[key] = parse_date(entry[key])
@@ -99,6 +123,20 @@ def _actor(
         triples.append(ox.Triple(iri, cs("startDate"), dates["from"].literal()))
     if "to" in dates:
         triples.append(ox.Triple(iri, cs("endDate"), dates["to"].literal()))
+    lifetime = (dates["from"].earliest if "from" in dates else None, dates["to"].latest if "to" in dates else None)
+    if lifetime[0] and lifetime[1] and lifetime[1] < lifetime[0]:
+        problems.append(Problem(src, f"to {entry['to']} is before from {entry['from']}", line=line, field="to",
+                                record=slug))
+    if kind != "state":
+        for key in ("status", "system"):
+            if entry.get(key) is not None:
+                problems.append(Problem(src, f"{key} is for states (polities with external relations) only",
+                                        line=line, field=key, record=slug))
+    statuses = _statuses(entry.get("status"), iri, lifetime, triples, problems, src, line, slug)
+    system = _system(entry.get("system"), iri, lifetime, triples, problems, src, line, slug)
+    if system and entry.get("cow") is None:
+        problems.append(Problem(src, "system membership needs the Correlates of War number (cow:)", line=line,
+                                field="cow", record=slug))
     if kind == "state":
         for key, prop in (("iso3", "iso3"), ("cow_abb", "cowAbbreviation")):
             if entry.get(key):
@@ -118,11 +156,117 @@ def _actor(
         slug,
         iri,
         kind,
-        dates["from"].earliest if "from" in dates else None,
-        dates["to"].latest if "to" in dates else None,
+        lifetime[0],
+        lifetime[1],
         entry.get("iso3"),
+        system,
+        statuses,
     )
     return actor, triples, problems
+
+
+def _spell_dates(values: Any, problems: list[Problem], src: str, line: int | None, field: str,
+                 record: str) -> tuple[FuzzyDate | None, FuzzyDate | None, bool]:
+    """``(from, to)`` of a spell; the flag is False when a date is not one."""
+    out: list[FuzzyDate | None] = []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        try:
+            out.append(parse_date(value))
+        except ValueError as exc:
+            problems.append(Problem(src, str(exc), line=line, field=field, record=record))
+            return None, None, False
+    return out[0], out[1], True
+
+
+def _within(spell: tuple[FuzzyDate | None, FuzzyDate | None], lifetime: Spell, what: str, problems: list[Problem],
+            src: str, line: int | None, field: str, record: str) -> bool:
+    start, end = spell
+    if start and end and end.latest < start.earliest:
+        problems.append(Problem(src, f"{what} ends ({end.text}) before it begins ({start.text})", line=line,
+                                field=field, record=record))
+        return False
+    first, last = lifetime
+    # at the precision known: a spell given as a year may start on the actor's first day
+    if (start and first and start.latest < first) or (end and last and end.earliest > last) or (
+            start and last and start.earliest > last):
+        problems.append(Problem(src, f"{what} ({start.text if start else '?'} to {end.text if end else 'today'}) "
+                                f"lies outside the actor's lifetime ({first or '?'} to {last or 'today'}): "
+                                "widen from/to, the lifetime as a polity with external relations",
+                                line=line, field=field, record=record))
+        return False
+    return True
+
+
+def _spell_node(iri: ox.NamedNode, prop: str, start: FuzzyDate | None, end: FuzzyDate | None,
+                triples: list[ox.Triple], name: str | None = None) -> ox.NamedNode | ox.BlankNode:
+    """A dated spell of the actor; ``name`` gives it the IRI the Correlates of War data set gives it too."""
+    node: ox.NamedNode | ox.BlankNode = instance("state", name) if name else ox.BlankNode()
+    triples.append(ox.Triple(iri, cs(prop), node))
+    if start:
+        triples.append(ox.Triple(node, cs("startDate"), start.literal()))
+    if end:
+        triples.append(ox.Triple(node, cs("endDate"), end.literal()))
+    return node
+
+
+def _statuses(value: Any, iri: ox.NamedNode, lifetime: Spell, triples: list[ox.Triple], problems: list[Problem],
+              src: str, line: int | None, slug: str) -> tuple[tuple[str, dt.date | None, dt.date | None], ...]:
+    """``status: dominion`` (the whole lifetime) or ``status: [{status, from, to}, ...]``."""
+    if value is None:
+        return ()
+    entries = [{"status": value}] if isinstance(value, str) else value
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problems.append(Problem(src, "status is one of " + ", ".join(STATUSES) + ", or a list of "
+                                "{status, from, to}", line=line, field="status", record=slug))
+        return ()
+    out: list[tuple[str, dt.date | None, dt.date | None]] = []
+    for item in entries:
+        where = line_of(item, line)
+        name = item.get("status")
+        extra = sorted(set(item) - {"status", "from", "to"})
+        if extra:
+            problems.append(Problem(src, f"unknown key(s) {extra} in a status; write {{status, from, to}}",
+                                    line=where, field="status", record=slug))
+        if name not in STATUSES:
+            problems.append(Problem(src, f"status {name!r} must be one of {', '.join(STATUSES)}", line=where,
+                                    field="status", record=slug))
+            continue
+        start, end, ok = _spell_dates((item.get("from"), item.get("to")), problems, src, where, "status", slug)
+        if not ok or not _within((start, end), lifetime, f"the {name} status", problems, src, where, "status", slug):
+            continue
+        if out and start and out[-1][2] and start.earliest <= out[-1][2]:
+            problems.append(Problem(src, f"the {name} status begins before the previous one ends", line=where,
+                                    field="status", record=slug))
+            continue
+        node = _spell_node(iri, "polityStatus", start, end, triples, f"{slug}/status/{len(out) + 1}")
+        triples.append(ox.Triple(node, cs("standing"), plain(name)))
+        out.append((name, start.earliest if start else None, end.latest if end else None))
+    return tuple(out)
+
+
+def _system(value: Any, iri: ox.NamedNode, lifetime: Spell, triples: list[ox.Triple], problems: list[Problem],
+            src: str, line: int | None, slug: str) -> tuple[Spell, ...]:
+    """``system: [[FROM, TO], ...]``: the spells of Correlates of War system membership."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(s, list) and len(s) == 2 for s in value):
+        problems.append(Problem(src, "system is a list of [FROM, TO] spells of Correlates of War membership, e.g. "
+                                "[[1920, null]]", line=line, field="system", record=slug))
+        return ()
+    out: list[Spell] = []
+    for pair in value:
+        start, end, ok = _spell_dates(pair, problems, src, line, "system", slug)
+        if not ok or not _within((start, end), lifetime, "a spell of system membership", problems, src, line,
+                                 "system", slug):
+            continue
+        node = _spell_node(iri, "systemMembership", start, end, triples, f"{slug}/spell/{start.earliest.year}"
+                           if start else None)
+        triples.append(ox.Triple(node, RDF_TYPE, cs("SystemMembership")))
+        out.append((start.earliest if start else None, end.latest if end else None))
+    return tuple(out)
 
 
 def registry_from_rows(rows: list[dict[str, Any]]) -> Registry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,62 @@ class LocatedList(list):  # type: ignore[type-arg]
     line: int = 0
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+#: the largest YAML or CSV file read (cases, actors, citations, events): a case of 50,000 events
+#: takes about 20 MB; ``COOPSEC_MAX_YAML_BYTES`` changes it
+MAX_YAML_BYTES = 64 * 1024 * 1024
+
+#: the most events a case file may list; ``COOPSEC_MAX_EVENTS`` changes it
+MAX_EVENTS = 100_000
+
+#: the longest text value accepted in curated data or an RDF file parsed in memory (characters);
+#: ``COOPSEC_MAX_LITERAL`` changes it
+MAX_LITERAL = 1_000_000
+
+
+def limit(name: str, default: int) -> int:
+    """A cap, from the environment variable ``name`` when set (a positive whole number)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InputError(Problem(name, f"the environment variable {name}={value!r} must be a positive whole number"))
+    return number
+
+
+def check_size(path: Path, cap: int, variable: str, what: str) -> None:
+    """Refuse a file over ``cap`` bytes before reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # reading it reports the problem
+    if size > cap:
+        raise InputError(Problem(str(path), f"the file has {size:,} bytes, more than the {cap:,} coopsec reads "
+                                            f"for {what}; split it, or raise the cap with {variable}=BYTES"))
+
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster when built in
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is an alias (*name). Aliases are refused: nine nested ones make a
+        # 500-byte file expand to a billion values when anything walks or prints it (an alias bomb).
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "this value is used again through a YAML alias (*name); aliases are refused in "
+                            "coopsec data: write the value out in full",
+                node.start_mark)
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > self.max_literal:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a value of {len(node.value):,} characters, more than the {self.max_literal:,} coopsec "
+                            "accepts (COOPSEC_MAX_LITERAL changes the cap)", node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    max_literal = MAX_LITERAL
 
 
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
@@ -97,7 +152,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(Problem(str(path), f"cannot read the file: {exc.strerror or exc}")) from exc
     try:
-        return raw.decode("utf-8-sig")
+        decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
@@ -108,13 +163,63 @@ def read_text(path: Path) -> str:
                 line=line,
             )
         ) from exc
+    bad = control_character(decoded)
+    if bad is not None:
+        line, column, char = bad
+        raise InputError(Problem(str(path), f"a control character U+{ord(char):04X} at column {column}: XML (and "
+                                            "so the RDF/XML export) cannot hold it; delete it from the file",
+                                 line=line))
+    return decoded
+
+
+#: characters XML 1.0 forbids (C0 controls other than tab and line breaks, U+FFFE, U+FFFF): a label
+#: holding one would make the RDF/XML export not well-formed
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character(value: str) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first character XML cannot hold, or None."""
+    match = _CONTROL.search(value)
+    if match is None:
+        return None
+    start = match.start()
+    line_start = value.rfind("\n", 0, start) + 1
+    return value.count("\n", 0, start) + 1, start - line_start + 1, match.group()
+
+
+_PARSED: dict[tuple[str, int, int], Any] = {}
 
 
 def load_yaml(path: Path) -> Any:
-    """Parse YAML with line numbers on every mapping and list; syntax errors are located."""
-    text = read_text(path)
+    """Parse YAML with line numbers on every mapping and list; syntax errors are located.
+
+    The file is parsed once per ingest however often it is asked for (telling what a file holds reads
+    it too): :func:`forget_parsed` drops the parsed files.
+    """
+    check_size(path, limit("COOPSEC_MAX_YAML_BYTES", MAX_YAML_BYTES), "COOPSEC_MAX_YAML_BYTES", "a YAML file")
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in _PARSED:
+        return _PARSED[key]
+    data = _load_yaml(path)
+    if key is not None:
+        _PARSED[key] = data
+    return data
+
+
+def forget_parsed() -> None:
+    _PARSED.clear()
+
+
+def _load_yaml(path: Path) -> Any:
+    text = read_text(path)
+    loader = _Loader(text)
+    loader.max_literal = limit("COOPSEC_MAX_LITERAL", MAX_LITERAL)
+    try:
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -123,6 +228,8 @@ def load_yaml(path: Path) -> Any:
         raise InputError(Problem(str(path), f"not valid YAML: {exc}")) from exc
     except RecursionError as exc:
         raise InputError(Problem(str(path), "YAML nested too deeply to read")) from exc
+    finally:
+        loader.dispose()
 
 
 def line_of(obj: Any, default: int | None = None) -> int | None:

@@ -10,7 +10,21 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
 from .actors import Registry
-from .base import Batch, FuzzyDate, LocatedDict, cs, date_literal, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import (
+    MAX_EVENTS,
+    Batch,
+    FuzzyDate,
+    LocatedDict,
+    cs,
+    date_literal,
+    is_slug,
+    limit,
+    line_of,
+    load_yaml,
+    parse_date,
+    plain,
+    text,
+)
 from .sources import source_reference
 
 CASE_KEYS = {
@@ -18,11 +32,13 @@ CASE_KEYS = {
 }
 EVENT_KEYS = {
     "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
-    "characterised_as", "outcome",
+    "characterised_as", "outcome", "in_chapter", "date_flag", "costly", "public",
 }
 LEVELS = {"elite": "EliteLevel", "societal": "SocietalLevel"}
 OUTCOMES = {"reciprocated", "pocketed", "exploited", "unknown"}
 KINDS = {"dyad": "Dyad", "group": "Group"}
+DATE_FLAGS = {"outside", "inferred"}
+NONE_YET = "none-yet"
 
 
 def case_graph(case_id: str) -> ox.NamedNode:
@@ -124,6 +140,11 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if not isinstance(events, list):
         c.problem("expected a list of events", line_of(data), "events", case_id)
         events = []
+    cap = limit("COOPSEC_MAX_EVENTS", MAX_EVENTS)
+    if len(events) > cap:  # before any event is read: the cap bounds the work, not only the result
+        raise InputError(Problem(c.src, f"{len(events):,} events, more than the {cap:,} a case may have; split the "
+                                        "case, or raise the cap with COOPSEC_MAX_EVENTS", line=line_of(events),
+                                 field="events", record=case_id))
     seen: set[str] = set()
     for event in events:
         _event(c, case, case_id, event, seen)
@@ -222,18 +243,51 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
             actor = c.registry[slug]
             if d and ((actor.earliest and d.latest < actor.earliest) or (actor.latest and d.earliest > actor.latest)):
                 c.problem(f"date {d.text} is outside the lifetime of {slug} "
-                          f"({actor.earliest or '?'} to {actor.latest or 'today'})", line, "date", record, event)
-    if not event.get("evidence"):
-        c.problem("every event needs evidence: a list of {work, pages|section}", line, "evidence", record, event)
-    c.sources(iri, "evidence", event.get("evidence"), line, "evidence", record)
+                          f"({actor.earliest or '?'} to {actor.latest or 'today'}) as a polity with external "
+                          "relations (from/to in the actors file; membership of the state system does not limit it)",
+                          line, "date", record, event)
+    _fidelity(c, iri, event, line, record)
     outcome = event.get("outcome")
     if outcome is not None:
         if outcome not in OUTCOMES:
             c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record, event)
         else:
             c.add(iri, cs("outcome"), plain(outcome))
+    for flag in ("costly", "public"):  # what a leap of trust needs to be told apart from a small move
+        value = event.get(flag)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            c.problem(f"`{flag}` must be true or false, not {value!r}", line, flag, record, event)
+        else:
+            c.add(iri, cs(flag), ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean")))
     for ch in event.get("characterised_as") or []:
         _characterisation(c, iri, ch, line, record)
+
+
+def _fidelity(c: _Case, iri: ox.NamedNode, event: Any, line: int | None, record: str) -> None:
+    """Evidence (or ``evidence: none-yet``), whether the chapter mentions the event, where its date comes from."""
+    evidence = event.get("evidence")
+    if evidence == NONE_YET:
+        c.add(iri, cs("evidenceStatus"), plain(NONE_YET))
+    elif not evidence:
+        c.problem("every event needs evidence: a list of {work, pages|section|record, kind}, or `evidence: none-yet` "
+                  "for an event no source documents yet", line, "evidence", record, event)
+    else:
+        c.sources(iri, "evidence", evidence, line, "evidence", record)
+    in_chapter = event.get("in_chapter")
+    if in_chapter is not None:
+        if isinstance(in_chapter, bool):
+            c.add(iri, cs("inChapter"), ox.Literal(str(in_chapter).lower(), datatype=ox.NamedNode(XSD + "boolean")))
+        else:
+            c.problem(f"in_chapter {in_chapter!r} must be true or false", line, "in_chapter", record, event)
+    flag = event.get("date_flag")
+    if flag is not None:
+        if flag in DATE_FLAGS:
+            c.add(iri, cs("dateFlag"), plain(flag))
+        else:
+            c.problem(f"date_flag {flag!r} must be `outside` (a date from outside the chapter) or `inferred`",
+                      line, "date_flag", record, event)
 
 
 def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:
@@ -243,7 +297,7 @@ def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None
         c.problem("a characterisation is {concept: OntologyClass, work: KEY, pages|section: ...}",
                   cline, "characterised_as", record)
         return
-    extra = {k: v for k, v in ch.items() if k not in {"concept", "disputed_by", "negated", "note"}}
+    extra = {k: v for k, v in ch.items() if k not in {"concept", "disputed_by", "negated"}}
     node, triples, problems = source_reference(extra, c.batch, record, "characterised_as", cline)
     c.problems.extend(problems)
     c.add(subject, cs("characterisation"), node)
@@ -251,8 +305,6 @@ def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None
     c.add(node, cs("concept"), cs(ch["concept"]))
     if ch.get("negated"):
         c.add(node, cs("negated"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
-    if ch.get("note"):
-        c.add(node, cs("note"), text(ch["note"]))
     c.batch.references.append(("concept", ch["concept"], Problem(
         c.src, f"unknown concept {ch['concept']!r}: use a class of the ontology", line=cline,
         field="characterised_as.concept", record=record)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +80,13 @@ def parse_citations(path: Path) -> Batch:
     if seen and seen != expected:
         missing = sorted(expected - seen)
         problems.append(Problem(src, f"footnotes missing from the sequence: {missing}"))
-    for index, position in enumerate(data.get("positions") or [], 1):
-        t += _position(position, index, batch, problems)
+    positions = data.get("positions") or []
+    # two records on the same pair and relation (about different concepts) must stay two positions
+    pairs = Counter(_pair(p) for p in positions)
+    for index, position in enumerate(positions, 1):
+        t += _position(position, index, batch, problems, pairs[_pair(position)] > 1)
+    for index, inference in enumerate(data.get("inferences") or [], 1):
+        t += _inference(inference, index, batch, problems)
     if problems:
         raise InputError(problems)
     batch.add(BIBLIOGRAPHY_GRAPH, t)
@@ -114,10 +121,38 @@ def _citation(cite: Any, index: int, number: int, chapter: ox.NamedNode, batch: 
     ]
     if cite.get("pages") is not None:
         out.append(ox.Triple(node, cs("pages"), plain(str(cite["pages"]))))
+    if cite.get("inferred"):
+        out.append(ox.Triple(node, cs("inferred"), text(str(cite["inferred"]))))
     return out
 
 
-def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
+def _inference(inference: Any, index: int, batch: Batch, problems: list[Problem]) -> list[ox.Triple]:
+    """What the bibliography adds to what the chapter prints: ``{work, field, value, note}``."""
+    line = line_of(inference)
+    record = f"inference {index}"
+    if not isinstance(inference, dict) or not is_slug(inference.get("work")) or not inference.get("field") \
+            or not inference.get("note"):
+        problems.append(Problem(batch.source, "an inference is {work: KEY, field: author|editor|year|..., "
+                                              "value: ..., note: what was added and from where}",
+                                line=line, field="inferences", record=record))
+        return []
+    batch.references.append(("work", inference["work"], Problem(
+        batch.source, f"unknown work {inference['work']!r}", line=line, field="work", record=record)))
+    value = f" {inference['value']}" if inference.get("value") else ""
+    return [ox.Triple(instance("work", inference["work"]), cs("inferred"),
+                      text(f"{inference['field']}{value}: {inference['note']}"))]
+
+
+def _pair(position: Any) -> tuple[Any, ...]:
+    return tuple(position.get(k) for k in ("subject", "relation", "object")) if isinstance(position, dict) else ()
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
+def _position(position: Any, index: int, batch: Batch, problems: list[Problem], shared: bool = False
+              ) -> list[ox.Triple]:
     line = line_of(position)
     record = f"position {index}"
     if not isinstance(position, dict):
@@ -137,15 +172,30 @@ def _position(position: Any, index: int, batch: Batch, problems: list[Problem]) 
     for key, field in ((subject, "subject"), (obj, "object")):
         batch.references.append(("work", key, Problem(batch.source, f"unknown work {key!r}", line=line,
                                                       field=field, record=record)))
-    node = instance("position", f"{subject}-{relation.lower()}-{obj}")
+    slug = f"{subject}-{relation.lower()}-{obj}"
+    if shared and isinstance(position.get("about"), str):
+        slug += f"-{_kebab(position['about'])}"
+    node = instance("position", slug)
     s_iri, o_iri = instance("work", subject), instance("work", obj)
+    according_to = position.get("according_to")
     out = [
-        ox.Triple(s_iri, ox.NamedNode(CITO + relation), o_iri),
         ox.Triple(node, RDF_TYPE, cs("ScholarlyPosition")),
         ox.Triple(node, cs("holder"), s_iri),
         ox.Triple(node, cs("relation"), ox.NamedNode(CITO + relation)),
         ox.Triple(node, cs("target"), o_iri),
     ]
+    if according_to is None or according_to == subject:
+        # the holder's own stance: it cites the target in this way
+        out.append(ox.Triple(s_iri, ox.NamedNode(CITO + relation), o_iri))
+    elif is_slug(according_to):
+        # another work's reading (usually the chapter's): no citation from holder to target is asserted
+        out.append(ox.Triple(node, cs("accordingTo"), instance("work", according_to)))
+        batch.references.append(("work", according_to, Problem(
+            batch.source, f"unknown work {according_to!r}", line=line, field="according_to", record=record)))
+    else:
+        problems.append(Problem(batch.source, f"according_to {according_to!r} must be the bibliography key of the "
+                                              "work whose reading this is", line=line, field="according_to",
+                                record=record))
     if position.get("about"):
         out.append(ox.Triple(node, cs("about"), cs(position["about"])))
         batch.references.append(("concept", position["about"], Problem(

@@ -1,4 +1,10 @@
-"""A reference to a work with its pages or section: ``{work, pages, section, footnote}``."""
+"""A reference to a work: ``{work, pages | section | record, footnote, kind, note, inferred}``.
+
+``pages`` are the pages of a work (``unverified`` when they could not be checked offline: then say in
+``note`` what the work is cited for); ``section`` is for the chapter, whose pre-print has no pages;
+``record`` names the record of a data set (a war or dispute number). ``kind`` says whether the work
+documents the event or only mentions it; ``inferred`` says what was added to what the source prints.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,11 @@ import pyoxigraph as ox
 
 from ..errors import Problem
 from ..namespaces import instance
-from .base import Batch, cs, integer, is_slug, line_of, plain
+from .base import Batch, cs, integer, is_slug, line_of, plain, text
 
-_KEYS = {"work", "pages", "section", "footnote"}
+_KEYS = {"work", "pages", "section", "record", "footnote", "kind", "note", "inferred"}
+KINDS = ("documents", "mentions")
+UNVERIFIED = "unverified"
 
 
 def source_reference(
@@ -33,14 +41,28 @@ def source_reference(
         problems.append(Problem(batch.source, f"work {key!r} is not a bibliography key like booth-wheeler-2008",
                                 line=line, field=f"{field}.work", record=where))
         return node, [], problems
-    if entry.get("pages") is None and entry.get("section") is None:
-        problems.append(Problem(batch.source, "a source needs pages (for a work) or a section (for the chapter)",
-                                line=line, field=field, record=where))
+    if all(entry.get(k) is None for k in ("pages", "section", "record")):
+        problems.append(Problem(batch.source, "a source needs pages (for a work; `pages: unverified` with a `note` "
+                                              "if they cannot be checked), a section (for the chapter) or a record "
+                                              "(for a data set)", line=line, field=field, record=where))
+    if str(entry.get("pages")) == UNVERIFIED and not entry.get("note"):
+        problems.append(Problem(batch.source, "`pages: unverified` needs a `note` saying what the work is cited for",
+                                line=line, field=f"{field}.note", record=where))
     triples = [ox.Triple(node, cs("work"), instance("work", key))]
-    if entry.get("pages") is not None:
-        triples.append(ox.Triple(node, cs("pages"), plain(str(entry["pages"]))))
-    if entry.get("section") is not None:
-        triples.append(ox.Triple(node, cs("section"), plain(str(entry["section"]))))
+    for name, prop in (("pages", "pages"), ("section", "section"), ("record", "record")):
+        if entry.get(name) is not None:
+            triples.append(ox.Triple(node, cs(prop), plain(str(entry[name]))))
+    kind = entry.get("kind")
+    if kind is not None:
+        if kind in KINDS:
+            triples.append(ox.Triple(node, cs("evidenceKind"), plain(kind)))
+        else:
+            problems.append(Problem(batch.source, f"kind {kind!r} must be `documents` (the work is a record of the "
+                                                  "event) or `mentions` (it only refers to it)",
+                                    line=line, field=f"{field}.kind", record=where))
+    for name in ("note", "inferred"):
+        if entry.get(name):
+            triples.append(ox.Triple(node, cs(name), text(str(entry[name]))))
     if entry.get("footnote") is not None:
         try:
             triples.append(ox.Triple(node, cs("footnote"), integer(int(entry["footnote"]))))

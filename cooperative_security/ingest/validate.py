@@ -59,10 +59,39 @@ def validate_triples(triples: list[ox.Triple], source: str, root: Path | None = 
     return sorted(problems, key=str)
 
 
+#: named resources validated together: pyshacl's memory grows with the graph it is given, so a case
+#: of 100,000 events is validated a slice at a time (the shapes look at one resource and its blank nodes)
+CHUNK = 2_000
+
+
+def chunks(triples: list[ox.Triple], size: int = CHUNK) -> list[list[ox.Triple]]:
+    """The triples in slices of ``size`` named subjects, each with the blank nodes it reaches."""
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+    named = [s for s in by_subject if not isinstance(s, ox.BlankNode)]
+    if len(named) <= size:
+        return [triples]
+    slices: list[list[ox.Triple]] = []
+    for start in range(0, len(named), size):
+        part: list[ox.Triple] = []
+        todo = list(named[start:start + size])
+        seen: set[object] = set(todo)
+        while todo:
+            for t in by_subject.get(todo.pop(), []):
+                part.append(t)
+                if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                    seen.add(t.object)
+                    todo.append(t.object)
+        slices.append(part)
+    return slices
+
+
 def shacl_problems(store: Store, batches: list[Batch]) -> list[Problem]:
     del store  # the shapes look at the batch alone: references were checked against the store before
     problems: list[Problem] = []
     for batch in batches:
         triples = [t for ts in batch.graphs.values() for t in ts]
-        problems += validate_triples(triples, batch.source)
+        for part in chunks(triples):
+            problems += validate_triples(part, batch.source)
     return problems

@@ -18,8 +18,9 @@ from types import FrameType, TracebackType
 
 from ..errors import UsageError
 from ..store import Store
-from .engine import HttpError, Limits, QueryService
-from .http import CoopsecHTTPServer, is_loopback
+from .engine import Limits, QueryService
+from .http import Access, CoopsecHTTPServer, is_loopback
+from .httperror import HttpError
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class ServerConfig:
     site_dir: Path | None = None
     allow_remote: bool = False  # binding a non-loopback address needs this (the CLI sets it for an explicit --host)
     classify: bool = True  # run the classifier at start, so the inferred graph is there
+    allow_service: tuple[str, ...] = ()  # hosts SERVICE and LOAD may reach (--allow-service); none by default
+    allow_host: tuple[str, ...] = ()  # Host names, besides loopback and --host, that may send updates
+    token: str | None = None  # updates need "Authorization: Bearer TOKEN" (--token-file)
 
 
 def prepare_store(spec: str = "memory:", classify: bool = True) -> Store:
@@ -94,11 +98,22 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
+    path = getattr(store, "path", None)
     try:
-        return CoopsecHTTPServer((config.host, config.port), QueryService(raw, config.limits, config.writable),
-                                 config.site_dir)
+        service = QueryService(raw, config.limits, config.writable, path, config.allow_service)
     except OSError as exc:
+        raise UsageError(f"cannot start the query workers over {store.spec}: {exc}") from exc
+    try:
+        httpd = CoopsecHTTPServer((config.host, config.port), service, config.site_dir,
+                                  Access.for_host(config.host, config.allow_host, config.token))
+        httpd.kg = store  # type: ignore[attr-defined]  # the library's view of the store (the /map pages)
+        return httpd
+    except OSError as exc:
+        service.close()
         raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from exc
+    except BaseException:
+        service.close()
+        raise
 
 
 def start_server(config: ServerConfig | None = None, store: Store | None = None,

@@ -1,34 +1,41 @@
 """Run SPARQL requests against the store under the server's limits.
 
-Each query runs in its own worker thread; the request waits for it at most ``timeout`` seconds.
-pyoxigraph cannot cancel a running query: after the deadline the request answers 503 and the worker
-stops at the next result row it reads, but a query that computes everything before its first row
-(an ORDER BY or a COUNT over a cross product) runs on until it ends. ``max_running`` bounds how
-many such workers can exist at once, so runaway queries cannot pile up.
+Queries, and the IRI pages, run in a pool of worker processes (:mod:`.pool`) that open the store
+read-only under memory and CPU caps and are killed at the time limit, so no query can take the server
+down or hold a core after its answer. Before a worker sees it, the text is checked (:mod:`.guard`):
+nesting deeper than ``max_depth`` is refused with a 400, SERVICE and LOAD with a 403 unless their host
+is on ``--allow-service``. Updates (``--writable`` only) run in the server's process, which holds the
+store read-write; after each one the workers are replaced, so they see it.
 """
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from .guard import MAX_DEPTH, check_sparql
+from .httperror import HttpError
 from .negotiate import choose
+from .pool import WorkerLimits, WorkerPool
 from .results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
     Body,
-    Cancelled,
-    TooManyResults,
     boolean_body,
     solutions_body,
     triples_body,
 )
 
 T = TypeVar("T")
+
+MIB = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -39,114 +46,156 @@ class Limits:
     max_results: int = 10_000
     max_body: int = 1_000_000
     max_running: int = 4
-
-
-class HttpError(Exception):
-    """An answer other than 200, with the message a person reads."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
+    query_memory: int = 1024 * MIB  # address space of one query worker (RLIMIT_AS)
+    max_answer: int = 64 * MIB  # bytes of one answer
+    max_depth: int = MAX_DEPTH  # nesting of brackets and braces in a query
+    request_timeout: float = 10.0  # seconds a client has to send its request line, headers and body
+    max_connections: int = 64  # connections open at once; more are answered 503
+    page_size: int = 500  # rows of an IRI page's tables, per page
 
 
 SOLUTION_OFFERS = list(SOLUTION_FORMATS)
 GRAPH_OFFERS = list(GRAPH_FORMATS)
 
 
-class QueryService:
-    """The SPARQL side of the server: one pyoxigraph store, limits, and the writable switch."""
+def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Sequence[str],
+              named_graphs: Sequence[str], max_results: int) -> Body:
+    """Answer a query in this process (a worker's): the body, or :class:`HttpError`."""
+    options: dict[str, object] = {}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = store.query(text, **options)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise HttpError(400, f"the query is not valid SPARQL: {exc}") from None
+    never = threading.Event()
+    if isinstance(result, ox.QueryBoolean):
+        return boolean_body(result, _media(accept, SOLUTION_OFFERS, "an ASK query"))
+    if isinstance(result, ox.QuerySolutions):
+        return solutions_body(result, _media(accept, SOLUTION_OFFERS, "a SELECT query"), max_results, never)
+    return triples_body(result, _media(accept, GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query"), max_results, never)
 
-    def __init__(self, store: ox.Store, limits: Limits, writable: bool = False) -> None:
-        self.store = store
+
+def _media(accept: str | None, offers: list[str], what: str) -> str:
+    media = choose(accept, offers)
+    if media is None:
+        raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({accept}); "
+                             f"available: {', '.join(offers)}")
+    return media
+
+
+class QueryService:
+    """The SPARQL side of the server: the store, its query workers, limits, and the writable switch.
+
+    ``path`` is the store's folder; for an in-memory store (``None``) a copy is written to a temporary
+    folder for the workers to open, and, on a writable server, takes the updates.
+    """
+
+    def __init__(self, store: ox.Store, limits: Limits, writable: bool = False, path: str | Path | None = None,
+                 allow_service: Collection[str] = ()) -> None:
         self.limits = limits
         self.writable = writable
-        self._slots = threading.BoundedSemaphore(limits.max_running)
+        self.allow_service = tuple(allow_service)
+        self._temporary: Path | None = None
+        if path is None:
+            self._temporary = Path(tempfile.mkdtemp(prefix="coopsec-serve-"))
+            copy = ox.Store(str(self._temporary))
+            copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            copy.flush()
+            if writable:
+                store = copy
+            else:
+                del copy
+            path = self._temporary
+        self.store = store
+        self.path = str(path)
+        try:
+            self.pool = WorkerPool(self.path, limits.max_running,
+                                   WorkerLimits(limits.timeout, limits.query_memory, limits.max_answer))
+        except BaseException:
+            self._drop_temporary()
+            raise
+        self._update_lock = threading.Lock()
 
     def query(self, text: str, accept: str | None, default_graphs: Sequence[str] = (),
               named_graphs: Sequence[str] = ()) -> Body:
         """Answer a query; raises :class:`HttpError` for every failure."""
-        options: dict[str, object] = {}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-
-        def work(cancel: threading.Event) -> Body:
+        check_sparql(text, self.allow_service, self.limits.max_depth)
+        for g in (*default_graphs, *named_graphs):
             try:
-                result = self.store.query(text, **options)  # type: ignore[arg-type]
-            except SyntaxError as exc:
-                raise HttpError(400, f"the query is not valid SPARQL: {exc}") from None
-            if isinstance(result, ox.QueryBoolean):
-                media = self._media(accept, SOLUTION_OFFERS, "an ASK query")
-                return boolean_body(result, media)
-            if isinstance(result, ox.QuerySolutions):
-                media = self._media(accept, SOLUTION_OFFERS, "a SELECT query")
-                return solutions_body(result, media, self.limits.max_results, cancel)
-            media = self._media(accept, GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query")
-            return triples_body(result, media, self.limits.max_results, cancel)
+                ox.NamedNode(g)
+            except ValueError:
+                raise HttpError(400, f"{g!r} is not an IRI (default-graph-uri, named-graph-uri)") from None
+        header, body = self.pool.run({"kind": "query", "text": text, "accept": accept,
+                                      "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
+                                      "max_results": self.limits.max_results}, wait=min(1.0, self.limits.timeout))
+        return Body(self._content_type(header), body)
 
-        return self._run(work, "query")
+    def describe(self, iri: str, accept: str | None, format_parameter: str | None, page: int) -> tuple[int, str, bytes]:
+        """An IRI's page (HTML, Turtle...), built by a worker under the same limits as a query."""
+        header, body = self.pool.run({"kind": "describe", "iri": iri, "accept": accept, "format": format_parameter,
+                                      "page": page, "page_size": self.limits.page_size},
+                                     wait=min(1.0, self.limits.timeout))
+        if "content_type" not in header:
+            raise HttpError(int(header.get("status", 500)), str(header.get("message", "the page failed")))
+        return int(header["status"]), str(header["content_type"]), body
+
+    @staticmethod
+    def _content_type(header: dict[str, Any]) -> str:
+        if header.get("status") != 200 or "content_type" not in header:
+            raise HttpError(int(header.get("status", 500)), str(header.get("message", "the query failed")))
+        return str(header["content_type"])
 
     def update(self, text: str) -> None:
         if not self.writable:
             raise HttpError(403, "this endpoint is read-only: updates are refused "
                                  "(start the server with `coopsec serve --writable` to allow them)")
+        check_sparql(text, self.allow_service, self.limits.max_depth, what="update")
 
-        def work(cancel: threading.Event) -> None:
+        def work() -> None:
             try:
-                self.store.update(text)
+                with self._update_lock:
+                    self.store.update(text)
             except SyntaxError as exc:
                 raise HttpError(400, f"the update is not valid SPARQL: {exc}") from None
+            self.pool.refresh()
 
-        self._run(work, "update")
+        self._run_update(work)
 
-    @staticmethod
-    def _media(accept: str | None, offers: list[str], what: str) -> str:
-        media = choose(accept, offers)
-        if media is None:
-            raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({accept}); "
-                                 f"available: {', '.join(offers)}")
-        return media
-
-    def _run(self, work: Callable[[threading.Event], T], what: str) -> T:
-        if not self._slots.acquire(timeout=min(1.0, self.limits.timeout)):
-            raise HttpError(503, f"the server is busy: {self.limits.max_running} queries are running "
-                                 "(the server's --max-running); retry later")
-        cancel = threading.Event()
-        outcome: dict[str, object] = {}
+    def _run_update(self, work: Callable[[], None]) -> None:
+        outcome: dict[str, BaseException] = {}
 
         def target() -> None:
             try:
-                outcome["value"] = work(cancel)
+                work()
             except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
-                # Drop the traceback here: its frames hold pyoxigraph results, which must die on this thread.
                 outcome["error"] = exc.with_traceback(None)
-                exc.__context__ = exc.__cause__ = None
-            finally:
-                self._slots.release()
 
-        worker = threading.Thread(target=target, name=f"coopsec-{what}", daemon=True)
+        worker = threading.Thread(target=target, name="coopsec-update", daemon=True)
         worker.start()
         worker.join(self.limits.timeout)
         if worker.is_alive():
-            cancel.set()
-            if what == "update":
-                raise HttpError(503, f"the update took longer than {self.limits.timeout:g} s (the server's "
-                                     "--timeout); it may still complete: check the store before retrying")
-            raise HttpError(503, f"the query took longer than {self.limits.timeout:g} s (the server's --timeout); "
-                                 "narrow it or add a LIMIT")
+            raise HttpError(503, f"the update took longer than {self.limits.timeout:g} s (the server's "
+                                 "--timeout); it may still complete: check the store before retrying")
         error = outcome.get("error")
         if isinstance(error, HttpError):
             raise error
-        if isinstance(error, TooManyResults):
-            raise HttpError(422, str(error))
-        if isinstance(error, Cancelled):
-            raise HttpError(503, "the query was cancelled")
         if isinstance(error, OSError):
             raise HttpError(500, f"the store failed: {error}")
-        if isinstance(error, BaseException):
+        if error is not None:
             raise HttpError(500, f"{type(error).__name__}: {error}")
-        return outcome.get("value")  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self.pool.close()
+        if self._temporary is not None:
+            self.store = None  # type: ignore[assignment] - drops the read-write copy, if any
+            self._drop_temporary()
+
+    def _drop_temporary(self) -> None:
+        if self._temporary is not None:
+            shutil.rmtree(self._temporary, ignore_errors=True)
+            self._temporary = None

@@ -3,21 +3,49 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import mimetypes
+import re
 import socket
+import threading
+import time
+from collections.abc import Collection
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .engine import HttpError, QueryService
-from .linked import describe, iri_for_path
+from .engine import QueryService
+from .httperror import HttpError
+from .linked import iri_for_path
 from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
+_LENGTH = re.compile(r"[0-9]{1,18}")
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may change the store of a ``--writable`` server.
+
+    An update needs a ``Host`` header naming one of ``hosts`` (so a DNS-rebound name is refused), an
+    ``Origin`` that is absent or the server's own (so another site's page cannot post one), and, when
+    ``token`` is set (``--token-file``), ``Authorization: Bearer TOKEN``.
+    """
+
+    hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)
+    token: str | None = None
+
+    @classmethod
+    def for_host(cls, host: str, extra: Collection[str] = (), token: str | None = None) -> Access:
+        return cls(frozenset({*LOOPBACK_NAMES, host.lower().strip("[]"), *(h.lower().strip("[]") for h in extra)}),
+                   token)
 
 
 def is_loopback(host: str) -> bool:
@@ -30,21 +58,114 @@ def is_loopback(host: str) -> bool:
 
 
 class CoopsecHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``max_connections`` of them, each with a deadline to send its request.
+
+    A watchdog thread shuts the socket of a client that has not sent its whole request (line, headers
+    and body) within ``request_timeout`` seconds, however slowly it drips; connections beyond the cap
+    get a 503 at once and are closed, not queued.
+    """
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], service: QueryService, site_dir: Path | None) -> None:
+    def __init__(self, address: tuple[str, int], service: QueryService, site_dir: Path | None,
+                 access: Access | None = None) -> None:
         self.service = service
         self.site_dir = site_dir.resolve() if site_dir else None
+        self.access = access or Access.for_host(address[0])
+        self._open = 0
+        self._open_lock = threading.Lock()
+        self._deadlines: dict[socket.socket, float] = {}
+        self._stopping = threading.Event()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
+        self._watchdog = threading.Thread(target=self._watch, name="coopsec-deadlines", daemon=True)
+        self._watchdog.start()
+
+    # --- connection cap ------------------------------------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            refuse = self._open >= self.service.limits.max_connections
+            if not refuse:
+                self._open += 1
+        if refuse:
+            message = (f"the server has {self.service.limits.max_connections} connections open (the server's "
+                       "--max-connections); retry later\n").encode()
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+                                + str(len(message)).encode() + b"\r\n\r\n" + message)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._closed_one()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        with self._open_lock:
+            self._open -= 1
+
+    @property
+    def open_connections(self) -> int:
+        return self._open
+
+    # --- request deadlines ---------------------------------------------------------------------
+
+    def watch(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._deadlines[connection] = time.monotonic() + self.service.limits.request_timeout
+
+    def unwatch(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._deadlines.pop(connection, None)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.1):
+            now = time.monotonic()
+            with self._open_lock:
+                late = [c for c, deadline in self._deadlines.items() if deadline < now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def server_close(self) -> None:
+        self._stopping.set()
+        super().server_close()
+        self.service.close()
 
 
 class Handler(BaseHTTPRequestHandler):
     server: CoopsecHTTPServer
     server_version = "coopsec"
-    timeout = 60  # seconds a client may take to send its request
+
+    def setup(self) -> None:
+        self.timeout = self.server.service.limits.request_timeout  # each read and write; the watchdog bounds the whole
+        super().setup()
+
+    def handle_one_request(self) -> None:
+        self.server.watch(self.connection)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.unwatch(self.connection)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         if getattr(self.server, "verbose", False):
@@ -65,6 +186,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)
         path = unquote(url.path)
+        if method == "GET":
+            self.server.unwatch(self.connection)  # the whole request is in: the query's own limit applies now
         try:
             if path == "/sparql":
                 self._sparql(method, params, head)
@@ -77,6 +200,14 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, "text/html; charset=utf-8", html.encode(), head)
             elif path == "/site" or path.startswith("/site/"):
                 self._static(path[len("/site"):], head)
+            elif path in ("/map", "/citations") or path.startswith("/vendor/"):  # interactive pictures (site/)
+                from ..site.interactive import served_page, vendor_file
+                found = vendor_file(path[len("/vendor/"):]) if path.startswith("/vendor/") else (served_page(
+                    self.server.kg, "concepts" if path == "/map" else "citations").encode(),  # type: ignore[attr-defined]
+                    "text/html; charset=utf-8")
+                if found is None:
+                    raise HttpError(404, f"no file {path}")
+                self._send(200, found[1], found[0], head)
             else:
                 self._resource(path, params, head)
         except HttpError as exc:
@@ -104,6 +235,7 @@ class Handler(BaseHTTPRequestHandler):
             for key, values in params.items():
                 form.setdefault(key, values)
             if "update" in form:
+                self._authorise_update()
                 service.update(self._one(form, "update"))
                 self._send(204, None, b"", head)
                 return
@@ -112,6 +244,7 @@ class Handler(BaseHTTPRequestHandler):
         elif content_type == "application/sparql-query":
             text, graphs = self._text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
+            self._authorise_update()
             service.update(self._text(raw))
             self._send(204, None, b"", head)
             return
@@ -135,22 +268,67 @@ class Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             raise HttpError(400, "the request body is not UTF-8") from None
 
+    def _authorise_update(self) -> None:
+        """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
+        if not self.server.service.writable:
+            return  # refused as read-only, with its own message
+        access = self.server.access
+        port = int(self.server.server_address[1])
+        host_header = self.headers.get("Host") or ""
+        host, host_port = _host_and_port(host_header, port)
+        if host not in access.hosts or host_port != port:
+            raise HttpError(403, f"updates are refused for Host {host_header or '(none)'}: this server answers "
+                                 f"updates for {', '.join(sorted(access.hosts))} on port {port} (a foreign Host "
+                                 "is how DNS rebinding reaches a local server); add a name with --allow-host")
+        origin = self.headers.get("Origin")
+        if origin is not None:
+            parts = urlsplit(origin)
+            default = 443 if parts.scheme == "https" else 80
+            try:
+                origin_port = parts.port or default
+            except ValueError:
+                origin_port = -1
+            if parts.scheme != "http" or (parts.hostname or "").lower() not in access.hosts or origin_port != port:
+                raise HttpError(403, f"updates are refused from Origin {origin}: only pages of this server, or "
+                                     "clients that send no Origin, may change the store (cross-site request "
+                                     "forgery)")
+        if access.token is not None:
+            given = self.headers.get("Authorization") or ""
+            scheme, _, value = given.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), access.token.encode()):
+                raise HttpError(401, "updates need the header Authorization: Bearer TOKEN, with the token in "
+                                     "the server's --token-file")
+
     def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding"):
-            raise HttpError(411, "send the body with a Content-Length (chunked transfer is not supported)")
-        length_text = self.headers.get("Content-Length")
-        if length_text is None:
-            raise HttpError(411, "a POST needs a Content-Length header")
         try:
-            length = int(length_text)
-        except ValueError:
-            raise HttpError(400, f"bad Content-Length {length_text!r}") from None
+            return self._read_body()
+        finally:
+            self.server.unwatch(self.connection)  # the whole request is in: the query's own limit applies now
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            raise HttpError(411, "send the body with a Content-Length (chunked transfer is not supported)")
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
+            self.close_connection = True
+            raise HttpError(411, "a POST needs a Content-Length header")
+        if len(set(lengths)) != 1 or not _LENGTH.fullmatch(lengths[0].strip()):
+            self.close_connection = True  # where this body ends is unknown: the connection cannot be reused
+            raise HttpError(400, f"bad Content-Length {', '.join(lengths)!s}: it must be one whole number of "
+                                 "bytes, 0 or more")
+        length = int(lengths[0])
         limit = self.server.service.limits.max_body
         if length > limit:
             self._drain(length)
             raise HttpError(413, f"the request body has {length} bytes; this server takes at most {limit} "
                                  "(the server's --max-body)")
-        return self.rfile.read(length)
+        data = self.rfile.read(length)
+        if len(data) < length:
+            self.close_connection = True
+            raise HttpError(400, f"the body ended after {len(data)} of its {length} bytes (or took longer than "
+                                 f"the server's --request-timeout of {self.server.service.limits.request_timeout:g} s)")
+        return data
 
     def _drain(self, length: int) -> None:
         self.close_connection = True
@@ -177,8 +355,12 @@ class Handler(BaseHTTPRequestHandler):
             ox.NamedNode(iri)
         except ValueError:
             raise HttpError(404, f"{iri!r} is not an IRI") from None
-        rep = describe(self.server.service.store, iri, self.headers.get("Accept"), params.get("format", [None])[0])
-        self._send(rep.status, rep.content_type, rep.data, head, vary=True)
+        page_text = params.get("page", ["1"])[0]
+        if not page_text.isdigit() or not 1 <= int(page_text) <= 1_000_000:
+            raise HttpError(400, f"page={page_text}: give a page number from 1")
+        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"),
+                                                                  params.get("format", [None])[0], int(page_text))
+        self._send(status, content_type, data, head, vary=True)
 
     def _static(self, rest: str, head: bool) -> None:
         root = self.server.site_dir
@@ -214,4 +396,14 @@ class Handler(BaseHTTPRequestHandler):
                 pass
 
 
-__all__ = ["CoopsecHTTPServer", "Handler", "is_loopback"]
+def _host_and_port(header: str, default_port: int) -> tuple[str, int]:
+    """``[::1]:8000`` -> ('::1', 8000); a missing port is the server's own; a malformed one is -1."""
+    parts = urlsplit("//" + header.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return "", -1
+    return (parts.hostname or "").lower(), port if port is not None else default_port
+
+
+__all__ = ["Access", "CoopsecHTTPServer", "Handler", "is_loopback"]

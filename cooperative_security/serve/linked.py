@@ -77,17 +77,24 @@ def _node_html(term: Any, label: Any = None) -> str:
     return esc(_v(term))
 
 
-def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: str | None = None) -> Representation:
-    """The resource in the representation the client prefers; 404 if the graph knows nothing of it."""
+def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: str | None = None,
+             page_number: int = 1, page_size: int = 500) -> Representation:
+    """The resource in the representation the client prefers; 404 if the graph knows nothing of it.
+
+    Each table (and the triples of a Turtle or JSON-LD answer) holds at most ``page_size`` rows;
+    ``page_number`` (from 1) picks which. The rows are read in the store's order and never all at once,
+    so a term with 300,000 incoming links costs one page.
+    """
     resource = ox.NamedNode(iri)
     wanted = FORMAT_PARAMETER.get((format_parameter or "").lower())
     media = wanted or choose(accept, OFFERS)
     if media is None:
         return Representation(406, "text/plain; charset=utf-8",
                               f"available representations: {', '.join(OFFERS)}\n".encode())
+    window = ((page_number - 1) * page_size, page_size)
     if media == "text/html":
-        return _html(store, resource)
-    rows = _select(store, "serve/describe", resource)
+        return _html(store, resource, window)
+    rows, _ = _select(store, "serve/describe", resource, window)
     if not rows:
         return _not_found(iri)
     triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
@@ -95,12 +102,29 @@ def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: st
     return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
 
 
-def _select(store: ox.Store, name: str, resource: ox.NamedNode) -> list[dict[str, Any]]:
+def _select(store: ox.Store, name: str, resource: ox.NamedNode,
+            window: tuple[int, int]) -> tuple[list[dict[str, Any]], bool]:
+    """The rows of one page (``window``: rows to skip, rows to keep), and whether more follow."""
     from ..store.sparql_text import with_values
 
-    result = store.query(with_values(load_query(name).text, {"resource": resource}))
-    names = [v.value for v in result.variables]  # type: ignore[union-attr]
-    return [{n: s[n] for n in names} for s in result]  # type: ignore[union-attr]
+    skip, keep = window
+    rows: list[dict[str, Any]] = []
+    index = 0
+    for one in name.split("+"):  # several queries, paged as if their rows were one list
+        result = store.query(with_values(load_query(one).text, {"resource": resource}))
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        for solution in result:  # type: ignore[union-attr]
+            index += 1
+            if index <= skip:
+                continue
+            if len(rows) == keep:
+                return rows, True
+            rows.append({n: solution[n] for n in names})
+    return rows, False
+
+
+def _sort_key(*terms: Any) -> tuple[str, ...]:
+    return tuple("" if t is None else str(t) for t in terms)
 
 
 def _not_found(iri: str) -> Representation:
@@ -109,11 +133,13 @@ def _not_found(iri: str) -> Representation:
     return Representation(404, "text/html; charset=utf-8", body.encode())
 
 
-def _html(store: ox.Store, resource: ox.NamedNode) -> Representation:
-    out = _select(store, "serve/outgoing", resource)
-    inc = _select(store, "serve/incoming", resource)
+def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> Representation:
+    out, more_out = _select(store, "serve/outgoing", resource, window)
+    inc, more_in = _select(store, "serve/incoming+serve/incoming-via-blank", resource, window)
     if not out and not inc:
         return _not_found(resource.value)
+    out.sort(key=lambda r: _sort_key(r["property"], r["value"], r["innerProperty"]))
+    inc.sort(key=lambda r: _sort_key(r["via"], r["property"], r["subject"]))
     label = next((_v(r["value"]) for r in out if _v(r["property"]) in _LABELS), None) or compact(resource.value)
     definition = next((_v(r["value"]) for r in out if _v(r["property"]) == _DEFINITION), None)
     rows: list[list[str]] = []
@@ -151,6 +177,14 @@ def _html(store: ox.Store, resource: ox.NamedNode) -> Representation:
             + f"<p>Also as {formats}</p>{anchors}<h2>What it says</h2>"
             + table(["property", "value", "graph"], rows)
             + "<h2>What points here</h2>" + table(["from", "by"], incoming))
+    number = window[0] // window[1] + 1
+    pager = ""
+    if number > 1 or more_out or more_in:
+        pager = (f'<p class="pager">page {number}'
+                 + (" · " + link(f"{here}?page={number - 1}", "previous") if number > 1 else "")
+                 + (" · " + link(f"{here}?page={number + 1}", "next") if more_out or more_in else "")
+                 + f" ({window[1]} rows a page)</p>")
+    body += pager
     nav = '<a href="/">query</a><a href="/ontology">ontology</a>'
     return Representation(200, "text/html; charset=utf-8", page(label, body, nav).encode())
 

@@ -1,115 +1,102 @@
-"""The query page for people: a form, example queries, and results drawn as a table by a small script."""
+"""The query page for people: YASGUI (vendored from npm, served at ``/vendor/``: it works offline) with
+the project's prefixes, and the named queries of ``queries/`` as examples.
+
+Results are YASR's paged table; an IRI of the project links to its page on this server, another
+http(s) IRI to itself, and any other IRI (``javascript:``, ``file:``...) is shown as text, never a link."""
 
 from __future__ import annotations
 
 import json
 
+from ..namespaces import PREFIXES
 from ..queries import list_queries
 from ..site.html import esc, page
 
+_CSS = """
+body { max-width: 90rem; } #yasgui { margin-top: .6rem; } .yasgui .autocompleteWrapper { display: none !important; }
+#examples { max-width: 60rem; } .yasr .dataTable a.iri { word-break: break-all; }
+"""
+
 _SCRIPT = """
-const form = document.getElementById('query-form');
-const examples = document.getElementById('examples');
-const textarea = document.getElementById('query');
-const out = document.getElementById('results');
-const status = document.getElementById('status');
 const EXAMPLES = JSON.parse(document.getElementById('example-data').textContent);
-examples.addEventListener('change', () => {
-  const found = EXAMPLES.find(e => e.name === examples.value);
-  if (found) { textarea.value = found.text; }
+const PREFIXES = JSON.parse(document.getElementById('prefix-data').textContent);
+const ENDPOINT = new URL('/sparql', window.location.href).href;
+const OWN = [['https://w3id.org/coopsec/ontology#', '/ontology/'], ['https://w3id.org/coopsec/id/', '/id/']];
+const yasgui = new Yasgui(document.getElementById('yasgui'), {
+  requestConfig: {endpoint: ENDPOINT, method: 'POST'},
+  copyEndpointOnNewTab: true,
+  persistenceId: null,
+  endpointCatalogueOptions: {getData: () => [{endpoint: ENDPOINT}]},
+  yasr: {prefixes: PREFIXES, defaultPlugin: 'table', pluginOrder: ['table', 'response']},
 });
-function cell(term) {
-  const td = document.createElement('td');
-  if (!term) { return td; }
-  if (term.type === 'uri') {
-    const a = document.createElement('a');
-    const local = term.value.replace('https://w3id.org/coopsec/ontology#', '/ontology/')
-                            .replace('https://w3id.org/coopsec/id/', '/id/');
-    a.href = local.startsWith('/') ? local : term.value;
-    a.textContent = term.value;
-    td.appendChild(a);
-  } else {
-    td.textContent = term.value;
-  }
-  return td;
+window.coopsecYasgui = yasgui;
+function currentTab() { return yasgui.getTab(); }
+function setExample(name) {
+  const found = EXAMPLES.find(e => e.name === name);
+  if (found) { currentTab().setQuery(found.text); }
 }
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  out.replaceChildren();
-  status.textContent = 'running...';
-  status.className = '';
-  const started = performance.now();
-  let response;
-  try {
-    response = await fetch('/sparql', {
-      method: 'POST',
-      headers: {'Content-Type': 'application/sparql-query',
-                'Accept': 'application/sparql-results+json, text/turtle;q=0.9'},
-      body: textarea.value,
-    });
-  } catch (error) {
-    status.textContent = 'the server did not answer: ' + error;
-    status.className = 'error';
-    return;
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    status.textContent = response.status + ' ' + response.statusText + ': ' + text;
-    status.className = 'error';
-    return;
-  }
-  const seconds = ((performance.now() - started) / 1000).toFixed(2);
-  const type = response.headers.get('Content-Type') || '';
-  if (!type.includes('json')) {
-    const pre = document.createElement('pre');
-    pre.textContent = text;
-    out.appendChild(pre);
-    status.textContent = 'graph in ' + seconds + ' s';
-    return;
-  }
-  const data = JSON.parse(text);
-  if ('boolean' in data) {
-    status.textContent = 'answer: ' + data.boolean;
-    return;
-  }
-  const table = document.createElement('table');
-  table.id = 'results-table';
-  const head = table.createTHead().insertRow();
-  for (const name of data.head.vars) {
-    const th = document.createElement('th');
-    th.textContent = name;
-    head.appendChild(th);
-  }
-  const body = table.createTBody();
-  for (const row of data.results.bindings) {
-    const tr = body.insertRow();
-    for (const name of data.head.vars) { tr.appendChild(cell(row[name])); }
-  }
-  out.appendChild(table);
-  status.textContent = data.results.bindings.length + ' rows in ' + seconds + ' s';
-});
+const select = document.getElementById('examples');
+select.addEventListener('change', () => setExample(select.value));
+setExample(select.value);
+// Links in the results: the project's IRIs open their page here, other http(s) IRIs open themselves, and
+// anything else is text (YASR links every IRI; DOMPurify already drops javascript:, this drops the rest).
+function relink(root) {
+  root.querySelectorAll('a.iri').forEach(a => {
+    const iri = a.getAttribute('href') || '';
+    const own = OWN.find(([ns]) => iri.startsWith(ns));
+    if (own) { a.setAttribute('href', own[1] + iri.slice(own[0].length)); a.title = iri; a.target = '_self'; return; }
+    a.rel = 'noopener noreferrer';
+    if (!/^https?:\\/\\//i.test(iri)) {
+      const span = document.createElement('span');
+      span.className = 'iri-text';
+      span.textContent = a.textContent;
+      a.replaceWith(span);
+    }
+  });
+}
+function watch(tab) {
+  const yasr = tab.getYasr();
+  const status = document.getElementById('status');
+  yasr.on('drawn', () => {
+    relink(yasr.rootEl);
+    const results = yasr.results;
+    if (results && results.getError && results.getError()) {
+      status.textContent = 'the query failed: see the message below';
+    } else if (results && results.getBindings && results.getBindings()) {
+      status.textContent = results.getBindings().length + ' rows';
+    }
+  });
+  tab.on('queryResponse', () => { status.textContent = ''; });
+}
+watch(currentTab());
+yasgui.on('tabAdd', (_y, id) => { const tab = yasgui.getTab(id); if (tab) { watch(tab); } });
 """
 
 
 def query_page(writable: bool, timeout: float, max_results: int, site: bool) -> str:
     examples = [{"name": q.name, "title": q.title, "text": q.text}
-                for q in list_queries("concepts") if not q.parameters]
+                for q in list_queries() if not q.parameters and not q.name.startswith(("classify/", "ingest/"))
+                and "INSERT" not in q.text.upper().split("WHERE")[0] and "DELETE" not in q.text.upper()]
     first = next((e for e in examples if e["name"] == "concepts/list"), examples[0] if examples else None)
     options = "".join(f'<option value="{esc(e["name"])}"{" selected" if e is first else ""}>'
-                      f'{esc(e["title"])} ({esc(e["name"])})</option>' for e in examples)
+                      f'{esc(e["name"])}: {esc(e["title"])}</option>' for e in examples)
     data = json.dumps(examples).replace("</", "<\\/")
+    prefixes = json.dumps(dict(PREFIXES)).replace("</", "<\\/")
     mode = "writable: updates are accepted" if writable else "read-only"
     body = f"""<h1>coopsec SPARQL endpoint</h1>
 <p class="muted">SPARQL 1.1 Protocol at <code>/sparql</code> ({esc(mode)}; time limit {timeout:g} s; at most
-{max_results} results). The default graph is the union of all named graphs.</p>
-<form id="query-form">
-<label for="examples">Example queries:</label>
-<select id="examples">{options}</select>
-<textarea id="query" name="query" rows="16" spellcheck="false">{esc(first["text"] if first else "")}</textarea>
-<p><button id="run" type="submit">Run query</button> <span id="status"></span></p>
-</form>
-<div id="results"></div>
+{max_results} results). The default graph is the union of all named graphs. Every IRI of the project has its
+own page: <a href="/ontology">/ontology</a>, <code>/id/...</code>.</p>
+<p><label for="examples">Example queries (from <code>queries/</code>):</label>
+<select id="examples">{options}</select> <span id="status" class="muted"></span></p>
+<noscript><p class="error">This page needs JavaScript (YASGUI). Without it, send queries to /sparql, e.g.
+<code>curl http://HOST/sparql --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 10'</code>.</p></noscript>
+<div id="yasgui"></div>
 <script type="application/json" id="example-data">{data}</script>
+<script type="application/json" id="prefix-data">{prefixes}</script>
+<script src="/vendor/yasgui.min.js"></script>
 <script>{_SCRIPT}</script>"""
-    nav = '<a href="/">query</a><a href="/ontology">ontology</a>' + ('<a href="/site/">site</a>' if site else "")
-    return page("coopsec SPARQL endpoint", body, nav)
+    nav = ('<a href="/">query</a><a href="/ontology">ontology</a><a href="/map">concept map</a>'
+           '<a href="/citations">citation network</a>' + ('<a href="/site/">site</a>' if site else ""))
+    head = f'<link rel="stylesheet" href="/vendor/yasgui.min.css"><style>{_CSS}</style>'
+    return page("coopsec SPARQL endpoint", body, nav, head=head)

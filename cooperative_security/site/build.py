@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from ..queries import load_query
 from ..store import Store
 from .figures import concept_modules, draw_citation_network, draw_concept_map
 from .html import STYLE, esc, link, page, table
+from .interactive import citation_data, concept_map_data, interactive_page, vendor_file, vendor_names
 
 
 @dataclass
@@ -80,11 +82,21 @@ class Site:
     def write(self, rel: str, title: str, body: str) -> None:
         depth = rel.count("/")
         up = "../" * depth
-        nav = (f'<a href="{up}index.html">index</a><a href="{up}ontology.html">ontology</a>'
-               f'<a href="{up}cases.html">cases</a><a href="{up}works.html">works</a>')
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(page(title, body, nav, css=f"{up}style.css"), encoding="utf-8")
+        path.write_text(page(title, body, self.nav(up), css=f"{up}style.css"), encoding="utf-8")
+        self.report.pages.append(path)
+
+    @staticmethod
+    def nav(up: str) -> str:
+        return (f'<a href="{up}index.html">index</a><a href="{up}ontology.html">ontology</a>'
+                f'<a href="{up}concept-map.html">concept map</a><a href="{up}citation-network.html">citation '
+                f'network</a><a href="{up}cases.html">cases</a><a href="{up}works.html">works</a>')
+
+    def write_raw(self, rel: str, html: str) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
         self.report.pages.append(path)
 
     def sources(self, concept: Concept) -> str:
@@ -100,11 +112,22 @@ def build_site(store: Store, out: Path) -> SiteReport:
     periods = classify(store)
     site = Site(store, out)
     (out / "style.css").write_text(STYLE, encoding="utf-8")
-    for name, draw in (("concept-map", draw_concept_map), ("citation-network", draw_citation_network)):
-        for suffix in (".svg", ".png"):
+    map_data = concept_map_data(store, site.href)  # laid out once: the interactive map and the pictures
+    for suffix in (".svg", ".png"):
+        for name, draw in (("concept-map", lambda st, path: draw_concept_map(st, path, map_data)),
+                           ("citation-network", draw_citation_network)):
             path = out / "figures" / (name + suffix)
             draw(store, path)
             site.report.figures.append(path)
+    (out / "vendor").mkdir(exist_ok=True)
+    for name in vendor_names():
+        found = vendor_file(name)
+        if found:
+            (out / "vendor" / name).write_bytes(found[0])
+    site.write_raw("concept-map.html", interactive_page("concepts", map_data, "vendor/",
+                                                        site.nav(""), "style.css"))
+    site.write_raw("citation-network.html", interactive_page("citations", citation_data(store, site.href),
+                                                             "vendor/", site.nav(""), "style.css"))
     _index(site)
     _ontology(site)
     for concept in site.concepts.values():
@@ -128,11 +151,15 @@ def _index(site: Site) -> None:
             '<li><a href="ontology.html">The ontology</a>: every concept with its definition and sources</li>'
             '<li><a href="cases.html">Cases</a>: relationships between states on Buzan\'s spectrum</li>'
             '<li><a href="works.html">Works</a>: what each work is cited for</li></ul>'
-            '<h2>Concept map</h2><figure><a href="figures/concept-map.svg"><img src="figures/concept-map.png" '
+            '<h2>Concept map</h2><p><a href="concept-map.html"><strong>Explore the interactive concept map'
+            '</strong></a>: search, filter by module and relation, click a concept to open its page. Below, the '
+            'picture for papers.</p><figure><a href="figures/concept-map.svg"><img src="figures/concept-map.png" '
             'alt="The concepts of the typology and their relations"></a><figcaption>The typology: grey lines are '
             'subclass links, coloured arrows the other relations; node colour is the ontology module '
             '(<a href="figures/concept-map.svg">SVG, zoomable</a>).</figcaption></figure>'
-            '<h2>Citation network</h2><figure><a href="figures/citation-network.svg"><img '
+            '<h2>Citation network</h2><p><a href="citation-network.html"><strong>Explore the interactive '
+            'citation network</strong></a>: click a work to see where the chapter cites it.</p>'
+            '<figure><a href="figures/citation-network.svg"><img '
             'src="figures/citation-network.png" alt="Works and who builds on or disputes whom"></a><figcaption>'
             'Works linked by the chapter\'s citations (grey) and by scholarly positions (coloured, CiTO) '
             '(<a href="figures/citation-network.svg">SVG</a>).</figcaption></figure>')
@@ -183,7 +210,9 @@ def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
     picture = site.out / "case" / f"{case.id}-timeline.png"
     picture.parent.mkdir(parents=True, exist_ok=True)
     draw_timeline(case.id, periods, case.events, picture)
-    site.report.figures.append(picture)
+    vector = picture.with_suffix(".svg")
+    draw_timeline(case.id, periods, case.events, vector)
+    site.report.figures += [picture, vector]
     period_rows = []
     for p in periods:
         why = "<br>".join(f"{esc(e['date'])} {site.a(e['event'], e['label'])} ({_event_sources(site, e['sources'])})"
@@ -200,12 +229,24 @@ def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
                    esc(e.level or ""), esc(e.label), _event_sources(site, e.sources)] for e in case.events]
     body = (f"<h1>{esc(case.label or case.id)}</h1><p class=\"iri\">{esc(case.iri)}</p>"
             f"<p>Members: {esc(', '.join(case.members))}</p>"
-            f'<figure><img src="{esc(case.id)}-timeline.png" alt="{esc(case.id)}: position on Buzan\'s spectrum over '
-            'time"></figure><h2>Periods and positions</h2>'
+            + _inline_timeline(vector, case.id) + '<h2>Periods and positions</h2>'
             + table(["from", "to", "position", "subtype / stage / trust", "because", "missing for the next position",
                      "strategies", "rules"], period_rows, "not classified")
             + "<h2>Events</h2>" + table(["date", "type", "level", "event", "sources"], event_rows))
     site.write(f"case/{case.id}.html", case.label or case.id, body)
+
+
+def _inline_timeline(svg: Path, case_id: str) -> str:
+    """The timeline drawn inline: hovering an event mark shows its date, type and label, clicking it goes to
+    its row below; the PNG and SVG files are linked for papers."""
+    text = svg.read_text(encoding="utf-8")
+    text = text[text.index("<svg"):]
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img" style="width:100%;height:auto"',
+                  text, count=1)
+    return (f'<figure class="timeline" id="timeline">{text}<figcaption>{esc(case_id)}: position on Buzan\'s '
+            'spectrum, stage, trust, events and strategies over time. Hover an event for what it was; click it for '
+            f'its sources. For papers: <a href="{esc(case_id)}-timeline.png">PNG</a>, '
+            f'<a href="{esc(case_id)}-timeline.svg">SVG</a>.</figcaption></figure>')
 
 
 def _works_index(site: Site) -> None:

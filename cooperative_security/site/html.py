@@ -37,7 +37,7 @@ def page(title: str, body: str, nav: str = "", css: str | None = None, head: str
     style = f'<link rel="stylesheet" href="{esc(css)}">' if css else f"<style>{STYLE}</style>"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{esc(title)}</title>{style}{head}</head>\n<body>\n"
+            f"<title>{esc(title)}</title><link rel=\"icon\" href=\"data:,\">{style}{head}</head>\n<body>\n"
             f"<nav>{nav}</nav>\n{body}\n</body></html>\n")
 
 

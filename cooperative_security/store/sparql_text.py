@@ -52,3 +52,8 @@ def drop_some_update(graph: ox.NamedNode, limit: int) -> str:
     pattern = " ".join(("GRAPH", str(graph), "{ ?s ?p ?o }"))
     return " ".join(("DELETE {", pattern, "} WHERE { { SELECT ?s ?p ?o WHERE {", pattern, "} LIMIT",
                      str(int(limit)), "} }"))
+
+
+def drop_graphs_update(graphs: Iterable[ox.NamedNode]) -> str:
+    """``DROP SILENT GRAPH`` for each graph, as one atomic request (``coopsec remove``)."""
+    return " ;\n".join("DROP SILENT GRAPH " + str(g) for g in graphs)

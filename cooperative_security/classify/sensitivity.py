@@ -1,0 +1,251 @@
+"""How robust a classification is: which single event, removed or typed otherwise, changes a period.
+
+For each case the real classifier runs again on a copy of the case's data (an in-memory store of the
+case, the ontology, the rules, the actors and the works: other cases are left out) once per variant:
+
+- every event removed in turn (with everything said about it: type, sources, characterisations);
+- every event retyped to each plausible alternative of its type (``cs:plausibleAlternative`` in the
+  ontology, read both ways: a leadership visit that may be a unilateral initiative).
+
+Periods move when events change, so periods are compared by their own dates, not by identity: a period
+is ``fragile`` when a variant gives another position, stage or trust on the day it starts or on its
+last day (for an open period: today), and ``robust`` otherwise. A day the variant does not assess at
+all (the removed event was the one that opened the record) is not compared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..catalogue import Event, list_cases
+from ..errors import UsageError
+from ..ingest.cases import case_graph
+from ..namespaces import CS, GRAPH, RDF_TYPE
+from ..queries import load_query
+from ..store import Store, open_store
+from .periods import Period, build_periods
+from .run import INFERRED_GRAPH, REQUEST_GRAPH, run_rules
+
+#: The most classifier runs one call makes; more raises a UsageError naming the cases to check one by one.
+MAX_RUNS = 2000
+
+#: Graphs never copied into a variant: other cases, earlier results, ingest records.
+_CASE_PREFIX = GRAPH + "case/"
+_SKIPPED = (INFERRED_GRAPH.value, REQUEST_GRAPH.value, GRAPH + "ingest/")
+
+#: ``progress(done, total, what)`` after every run.
+Progress = Callable[[int, int, str], None]
+
+State = tuple[str | None, str | None, str | None]  # position, stage, trust
+_OPEN = "9999-12-31"  # the probe for "today" at the end of an open period
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One change to a case's data: an event removed, or typed as ``to_type`` instead of ``from_type``."""
+
+    kind: str  # "removed" | "retyped"
+    event: Event
+    from_type: str | None = None
+    to_type: str | None = None
+
+    def describe(self) -> str:
+        what = f"{self.event.date} {self.event.label or self.event.id}"
+        if self.kind == "removed":
+            return f"without {what}"
+        return f"{what} as {_local(self.to_type)} (not {_local(self.from_type)})"
+
+
+@dataclass
+class Change:
+    """A variant that changes a period, with what the period becomes on each day compared."""
+
+    variant: Variant
+    becomes: dict[str, dict[str, str | None]]  # "start" | "end" -> position, stage, trust
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"event": self.variant.event.iri, "date": self.variant.event.date,
+                                "label": self.variant.event.label, "becomes": self.becomes}
+        if self.variant.kind == "retyped":
+            data["from_type"] = _local(self.variant.from_type)
+            data["to_type"] = _local(self.variant.to_type)
+        return data
+
+
+@dataclass
+class PeriodSensitivity:
+    """One period of the full classification and the single changes that would alter it."""
+
+    period: Period
+    removals: list[Change] = field(default_factory=list)
+    retypings: list[Change] = field(default_factory=list)
+    runs: int = 0
+
+    @property
+    def verdict(self) -> str:
+        return "fragile" if self.removals or self.retypings else "robust"
+
+    def deciding(self) -> list[str]:
+        """The deciding changes in short words for a table: ``without EVENT: ...`` or ``EVENT as TYPE: ...``."""
+        out = []
+        for change in self.removals + self.retypings:
+            v = change.variant
+            what = f"without {v.event.id}" if v.kind == "removed" else f"{v.event.id} as {_local(v.to_type)}"
+            states = {where: _state_text(state) for where, state in change.becomes.items()}
+            if len(set(states.values())) == 1:
+                after = next(iter(states.values())) + ("" if len(states) == 2 else f" (at the {next(iter(states))})")
+            else:
+                after = ", ".join(f"{where}: {text}" for where, text in states.items())
+            out.append(f"{what}: {after}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.period
+        return {"relationship": p.relationship, "from": p.from_, "to": p.to, "position": p.position,
+                "stage": p.stage, "trust": p.trust, "robustness": self.verdict,
+                "removals": [c.to_json() for c in self.removals],
+                "retypings": [c.to_json() for c in self.retypings], "runs": self.runs}
+
+
+def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Progress | None = None,
+                max_runs: int = MAX_RUNS) -> list[PeriodSensitivity]:
+    """Check every period of every case (or of ``cases``) against single removals and retypings."""
+    alternatives: dict[str, list[str]] = defaultdict(list)
+    for r in store.select(load_query("classify/read-alternatives")):
+        alternatives[r["type"].value].append(r["alternative"].value)  # type: ignore[union-attr]
+    known = list_cases(store)
+    if cases:
+        unknown = sorted(set(cases) - {c.id for c in known})
+        if unknown:
+            raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(c.id for c in known)}")
+    chosen = [c for c in known if not cases or c.id in cases]
+    base = _base_graphs(store)
+    plans = []
+    for case in chosen:
+        own = _own_graphs(store, case.id)
+        plans.append((case, own, _variants(case.events, own, alternatives)))
+    total = sum(len(v) + 1 for _, _, v in plans)
+    if total > max_runs:
+        sizes = ", ".join(f"{c.id} {len(v) + 1}" for c, _, v in plans)
+        raise UsageError(f"the check needs {total} classifier runs, more than the limit of {max_runs} "
+                         f"({sizes}): name fewer cases")
+    done = 0
+    results: list[PeriodSensitivity] = []
+    for case, own, variants in plans:
+        variant_store = open_store("memory:")
+        try:
+            variant_store.replace_graphs({**base, **own})
+            reference = _classify(variant_store, case.id)
+            done += 1
+            if progress:
+                progress(done, total, f"{case.id}: as coded")
+            checks = [PeriodSensitivity(p, runs=len(variants) + 1) for p in reference if p.position is not None]
+            for variant in variants:
+                variant_store.replace_graphs(_apply(own, variant))
+                found = _classify(variant_store, case.id)
+                done += 1
+                if progress:
+                    progress(done, total, f"{case.id}: {variant.describe()}")
+                for check in checks:
+                    becomes = _compare(check.period, found)
+                    if becomes:
+                        (check.removals if variant.kind == "removed" else check.retypings).append(
+                            Change(variant, becomes))
+        finally:
+            variant_store.close()
+        results.extend(checks)
+    return results
+
+
+def _classify(store: Store, case_id: str) -> list[Period]:
+    run_rules(store)
+    return [p for p in build_periods(store) if p.relationship == case_id]
+
+
+def _base_graphs(store: Store) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """Everything a case's classification reads besides the case: ontology, rules, actors, works."""
+    graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for name in store.graph_names():
+        if name.startswith(_CASE_PREFIX) or name.startswith(_SKIPPED):
+            continue
+        node = ox.NamedNode(name)
+        graphs[node] = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]
+    return graphs
+
+
+def _own_graphs(store: Store, case_id: str) -> dict[ox.NamedNode, list[ox.Triple]]:
+    node = case_graph(case_id)
+    return {node: [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]}
+
+
+def _variants(events: list[Event], own: dict[ox.NamedNode, list[ox.Triple]],
+              alternatives: dict[str, list[str]]) -> list[Variant]:
+    asserted: dict[str, list[str]] = defaultdict(list)
+    for triples in own.values():
+        for t in triples:
+            if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+                asserted[t.subject.value].append(t.object.value)
+    out: list[Variant] = []
+    for event in sorted(events, key=lambda e: (e.earliest, e.id)):
+        out.append(Variant("removed", event))
+        for typ in sorted(asserted.get(event.iri, [])):
+            for alt in alternatives.get(typ, []):
+                if alt not in asserted[event.iri]:
+                    out.append(Variant("retyped", event, typ, alt))
+    return out
+
+
+def _apply(own: dict[ox.NamedNode, list[ox.Triple]], variant: Variant) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """The case's graphs with the variant applied (the originals are left as they are)."""
+    event = ox.NamedNode(variant.event.iri)
+    out: dict[ox.NamedNode, list[ox.Triple]] = {}
+    for g, triples in own.items():
+        if variant.kind == "removed":
+            out[g] = [t for t in triples if t.subject != event and t.object != event]
+        else:
+            old, new = ox.NamedNode(variant.from_type or ""), ox.NamedNode(variant.to_type or "")
+            out[g] = [ox.Triple(t.subject, t.predicate, new)
+                      if t.subject == event and t.predicate == RDF_TYPE and t.object == old else t for t in triples]
+    return out
+
+
+def _state_at(periods: list[Period], iso: str) -> State | None:
+    for p in periods:
+        if p.position is not None and p.covers(iso):
+            return p.position, p.stage, p.trust
+    return None
+
+
+def _probes(period: Period) -> dict[str, str]:
+    probes = {"start": period.start or _OPEN}
+    if period.end is None:
+        probes["end"] = _OPEN
+    else:
+        probes["end"] = (dt.date.fromisoformat(period.end) - dt.timedelta(days=1)).isoformat()
+    return probes
+
+
+def _compare(period: Period, found: list[Period]) -> dict[str, dict[str, str | None]]:
+    """What the changed run gives on the period's first and last day, where it differs from the period."""
+    mine: State = (period.position, period.stage, period.trust)
+    becomes: dict[str, dict[str, str | None]] = {}
+    for where, iso in _probes(period).items():
+        state = _state_at(found, iso)
+        if state is not None and state != mine:
+            becomes[where] = {"position": state[0], "stage": state[1], "trust": state[2]}
+    return becomes
+
+
+def _state_text(state: dict[str, str | None]) -> str:
+    extra = ", ".join(x for x in (state["stage"], state["trust"] and f"trust {state['trust']}") if x)
+    return f"{state['position']}" + (f" ({extra})" if extra else "")
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.removeprefix(CS) if iri else None

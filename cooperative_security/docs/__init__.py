@@ -1,0 +1,60 @@
+"""The documentation site: mkdocs with mkdocs-material, its reference pages generated from the sources
+(:mod:`cooperative_security.docs.reference`) by the hooks in :mod:`cooperative_security.docs.hooks`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ..errors import EnvironmentProblem, UsageError
+
+
+def find_config(start: Path | None = None) -> Path:
+    """The ``mkdocs.yml`` of the source tree: in ``start`` or a parent, else beside this package."""
+    candidates = []
+    here = (start or Path.cwd()).resolve()
+    candidates += [d / "mkdocs.yml" for d in (here, *here.parents)]
+    candidates.append(Path(__file__).resolve().parents[2] / "mkdocs.yml")
+    for path in candidates:
+        if path.is_file() and (path.parent / "docs").is_dir():
+            return path
+    raise UsageError("no mkdocs.yml with a docs/ folder here or above, nor beside the package: the "
+                     "documentation is built from a source checkout (git clone, then run coopsec docs there)")
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) -> list[Path]:
+    """Build the site into ``out``; with ``strict`` a warning (a broken link, a missing page) fails the
+    build with every warning in the message. Returns the HTML pages written."""
+    try:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import Abort, ConfigurationError
+    except ModuleNotFoundError as exc:
+        raise EnvironmentProblem(f"building the documentation needs mkdocs ({exc.name} is missing): "
+                                 "pip install -e \".[docs]\"") from None
+    config_file = config_file or find_config()
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    try:
+        config = load_config(str(config_file), site_dir=str(out.resolve()), strict=strict)
+        build(config)
+    except (Abort, ConfigurationError) as exc:
+        details = "\n  ".join(collect.messages)
+        raise UsageError(f"the documentation did not build ({exc})" + (f":\n  {details}" if details else "")) \
+            from None
+    finally:
+        logger.removeHandler(collect)
+    return sorted(out.rglob("*.html"))
+
+
+__all__ = ["build_docs", "find_config"]

@@ -1,0 +1,103 @@
+"""A query worker: a child process that opens the store read-only and answers one request at a time.
+
+Forked by :class:`~cooperative_security.serve.pool.WorkerPool` (from a fork server that has imported
+this module, and so pyoxigraph and the page builders, once). Before it opens the store it caps its
+own address space (``RLIMIT_AS``: what it maps already plus ``--query-memory``), so a query that asks
+for more memory fails here, in this process, and never in the server. Before each request it caps
+its CPU time (``RLIMIT_CPU``) a little above the time limit, a second line behind the server, which
+kills it at the time limit.
+
+On its pipe, a request is one JSON message; an answer is two messages, a JSON header (status,
+content_type or message) and the body.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+from typing import Any
+
+import pyoxigraph as ox
+
+from .engine import run_query
+from .httperror import HttpError
+from .linked import describe
+from .results import TooManyResults
+
+MAX_REQUEST = 64 * 1024 * 1024
+
+
+def _limit_cpu(seconds: float) -> None:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(spent + seconds) + 1
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _address_space() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """Run one request; every failure becomes a status and a message."""
+    try:
+        if request["kind"] == "describe":
+            rep = describe(store, request["iri"], request.get("accept"), request.get("format"),
+                           request.get("page", 1), request["page_size"])
+            return {"status": rep.status, "content_type": rep.content_type}, rep.data
+        body = run_query(store, request["text"], request.get("accept"), request.get("default_graphs", []),
+                         request.get("named_graphs", []), request["max_results"])
+        if len(body.data) > request["max_answer"]:
+            raise HttpError(422, f"the answer has {len(body.data)} bytes, more than the {request['max_answer']} "
+                                 "this server sends (the server's --max-answer); add a LIMIT or select fewer "
+                                 "or shorter values")
+        return {"status": 200, "content_type": body.content_type}, body.data
+    except HttpError as exc:
+        return {"status": exc.status, "message": exc.message}, b""
+    except TooManyResults as exc:
+        return {"status": 422, "message": str(exc)}, b""
+    except MemoryError:
+        return {"status": 503, "message": "the query needed more memory than this server gives one query "
+                                          "(the server's --query-memory); narrow it or add a LIMIT"}, b""
+    except SyntaxError as exc:
+        return {"status": 400, "message": f"the query is not valid SPARQL: {exc}"}, b""
+    except (OSError, ValueError, TypeError) as exc:
+        kind = "the store failed" if isinstance(exc, OSError) else "the query failed"
+        return {"status": 500 if isinstance(exc, OSError) else 400, "message": f"{kind}: {exc}"}, b""
+
+
+def serve_pipe(connection: Any, path: str, memory: int) -> None:
+    """The worker's life: cap its memory, open the store read-only, answer requests until the pipe closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
+    if memory > 0:
+        # the cap is on top of what the worker already maps (the interpreter, pyoxigraph, the store's
+        # caches: about 400 MB of address space, most of it never touched), so it is what a query may add
+        cap = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
+    try:
+        store = ox.Store.read_only(path)
+    except OSError as exc:
+        connection.send_bytes(json.dumps({"ready": False, "error": str(exc)}).encode())
+        return
+    connection.send_bytes(b'{"ready": true}')
+    while True:
+        try:
+            data = connection.recv_bytes(MAX_REQUEST)
+        except (EOFError, OSError):
+            return
+        request = json.loads(data)
+        _limit_cpu(float(request.get("cpu", 60)))
+        header, body = answer(store, request)
+        connection.send_bytes(json.dumps(header).encode())
+        connection.send_bytes(body)

@@ -1,0 +1,257 @@
+"""The classifier's conclusions come from evidence, do not depend on the date asked, and move one stage at a time.
+
+Property tests run the real rules on the bundled cases (and the validation cases, when present) at
+random dates; the rule tests write small case files and ingest them through the real ingest path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cooperative_security.classify import Period, classify
+from cooperative_security.ingest import ingest_paths
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.store import Store
+from cooperative_security.validation import load_validation
+
+ROOT = Path(__file__).resolve().parent.parent
+VALIDATION = ROOT / "validation" / "cases"
+RULE = "https://w3id.org/coopsec/id/rule/"
+
+
+@pytest.fixture(scope="module")
+def store() -> Iterator[Store]:
+    """The bundled knowledge base, plus the validation cases when the folder is there."""
+    kg = open_knowledge_graph("memory:")
+    if VALIDATION.is_dir() and any(VALIDATION.glob("*.yaml")):
+        load_validation(kg, VALIDATION.parent)
+    yield kg
+    kg.close()
+
+
+@pytest.fixture(scope="module")
+def full_run(store: Store) -> list[Period]:
+    return classify(store)
+
+
+def _covering(periods: list[Period], case: str, day: str) -> Period | None:
+    found = [p for p in periods if p.relationship == case and p.position is not None and p.covers(day)]
+    return found[-1] if found else None
+
+
+def _state(p: Period | None) -> tuple[str | None, ...] | None:
+    return None if p is None else (p.position, p.subtype, p.stage, p.trust)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dates(min_value=dt.date(1850, 1, 1), max_value=dt.date(2013, 12, 31)))
+def test_the_answer_for_a_date_does_not_depend_on_asking_for_it(store: Store, full_run: list[Period],
+                                                                 day: dt.date) -> None:
+    asked = classify(store, at=day.isoformat())
+    iso = day.isoformat()
+    for case in sorted({p.relationship for p in full_run}):
+        mine = [p for p in asked if p.relationship == case and p.position is not None]
+        expected = _covering(full_run, case, iso)
+        got = mine[-1] if mine else None
+        assert _state(got) == _state(expected), f"{case} at {iso}: asked {_state(got)}, full run {_state(expected)}"
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=1860, max_value=2013))
+def test_explanations_cite_nothing_after_the_date_asked(store: Store, year: int) -> None:
+    last_day = f"{year}-12-31"
+    for p in classify(store, at=str(year)):
+        cited = [e for e in p.evidence] + [e for m in p.missing for e in m["evidence"]]
+        cited += [e for s in p.strategies for e in s["evidence"]] + p.strategies_not_found
+        for e in cited:
+            assert (e["date"] or "") <= last_day or e["date"][:4] <= str(year), (
+                f"{p.relationship} at {year} cites {e['event']} of {e['date']}")
+
+
+def test_every_position_is_argued_from_evidence(full_run: list[Period]) -> None:
+    for p in full_run:
+        if p.position is None:
+            continue
+        if p.position == "undetermined":
+            rules = {m["rule"] for m in p.missing}
+            assert {RULE + "conflict-formation"} <= rules, f"{p.relationship} {p.from_}: {rules}"
+            assert rules & {RULE + "security-regime", RULE + "regime-conduct", RULE + "regime-sustained",
+                            RULE + "regime-ended", RULE + "regime-breaking-force"}
+        else:
+            assert p.evidence, f"{p.relationship} {p.from_}: {p.position} with no evidence"
+
+
+def test_conflict_formations_name_their_evidence(full_run: list[Period]) -> None:
+    konfrontasi = [p for p in full_run if p.relationship == "indonesia-malaysia" and p.position == "conflict-formation"]
+    assert konfrontasi
+    assert any(RULE + "conflict-formation" in e["rules"] for e in konfrontasi[0].evidence)
+    cited = {e["event"].rpartition("/")[2] for e in konfrontasi[0].evidence}
+    assert {"borneo-incursions-1963", "peninsula-landings-1964", "borneo-fighting-1965"} <= cited
+
+
+# --- small cases through the real ingest ------------------------------------------------------------
+
+EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
+
+
+def _case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad") -> list[Period]:
+    path = tmp_path / f"{case_id}.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        id: {case_id}
+        label: A test relationship
+        kind: dyad
+        members: {members}
+        from: 1950
+        to: 2000
+        events:
+        """) + textwrap.indent(textwrap.dedent(events), "  "), encoding="utf-8")
+    kg = open_knowledge_graph("memory:")
+    try:
+        ingest_paths(kg, [path])
+        return classify(kg, [case_id])
+    finally:
+        kg.close()
+
+
+def _event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", towards: str | None = None,
+           level: str = "elite", extra: str = "") -> str:
+    lines = [f"- id: {eid}", f"  date: {date}", f"  type: {etype}", f"  by: {by}"]
+    if towards:
+        lines.append(f"  towards: {towards}")
+    lines += [f"  level: {level}", f"  label: {eid}", f"  evidence: {EVIDENCE}"]
+    return "\n".join(lines) + ("\n" + textwrap.indent(extra, "  ") if extra else "") + "\n"
+
+
+def _at(periods: list[Period], day: str) -> Period:
+    found = [p for p in periods if p.covers(day)]
+    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
+    return found[-1]
+
+
+def test_a_declaration_alone_is_not_a_regime(tmp_path: Path) -> None:
+    periods = _case(tmp_path, _event("joint-declaration", "1960", "Declaration"))
+    assert [p.position for p in periods] == ["undetermined"]
+    rules = {m["rule"] for m in periods[0].missing}
+    assert RULE + "security-regime" in rules and RULE + "conflict-formation" in rules
+
+
+def test_a_treaty_needs_conduct_and_lapses_without_renewal(tmp_path: Path) -> None:
+    events = (_event("treaty", "1960-03-01", "TreatySigned")
+              + _event("consultation", "1961", "InstitutionalConsultation")
+              + _event("poll", "1995", "OpinionPoll", by="[french-public]", level="societal"))
+    periods = _case(tmp_path, events)
+    assert _at(periods, "1960-06-01").position == "undetermined"
+    missing = {m["rule"] for m in _at(periods, "1960-06-01").missing}
+    assert RULE + "regime-conduct" in missing
+    regime = _at(periods, "1970-01-01")
+    assert regime.position == "security-regime"
+    assert {"treaty", "consultation"} <= {e["event"].rpartition("/")[2] for e in regime.evidence}
+    # twenty years without renewal: the regime lapses on 1 January 1981 (rules.ttl, rule:regime-sustained)
+    lapsed = _at(periods, "1985-01-01")
+    assert lapsed.position == "undetermined"
+    assert RULE + "regime-sustained" in {m["rule"] for m in lapsed.missing}
+    assert _at(periods, "1980-12-31").position == "security-regime"
+
+
+def test_a_rejection_or_abrogation_is_never_cooperative_evidence(tmp_path: Path) -> None:
+    events = (_event("rejected", "1960", "TreatyRejected") + _event("abrogated", "1961", "Abrogation")
+              + _event("secession", "1962", "Secession"))
+    periods = _case(tmp_path, events)
+    assert all(p.position == "undetermined" for p in periods)
+    assert not any(p.evidence for p in periods)
+
+
+def test_an_abrogation_ends_the_regime(tmp_path: Path) -> None:
+    events = (_event("institution", "1960", "InstitutionFounded")
+              + _event("abrogation", "1970-06-01", "Abrogation", by="[gfr]", towards="[frn]"))
+    periods = _case(tmp_path, events)
+    assert _at(periods, "1965-01-01").position == "security-regime"
+    ended = _at(periods, "1971-01-01")
+    assert ended.position == "undetermined"
+    assert "abrogation" in {e["event"].rpartition("/")[2] for m in ended.missing for e in m["evidence"]}
+
+
+def test_force_makes_a_conflict_formation_for_its_window_only(tmp_path: Path) -> None:
+    periods = _case(tmp_path, _event("clash", "1965-04", "ArmedClash"))
+    war = _at(periods, "1966-01-01")
+    assert war.position == "conflict-formation"
+    assert war.evidence[0]["event"].endswith("/clash")
+    # the window of rule:conflict-formation is ten calendar years: from 1975 nothing decides
+    assert _at(periods, "1975-06-01").position == "undetermined"
+
+
+def test_one_poll_never_makes_a_mature_community(tmp_path: Path) -> None:
+    events = (_event("institution", "1950", "InstitutionFounded") + _event("visit", "1960", "LeadershipVisit")
+              + _event("visit-2", "1968", "LeadershipVisit")
+              + _event("poll", "1969", "OpinionPoll", by="[french-public]", level="societal"))
+    periods = _case(tmp_path, events)
+    p = _at(periods, "1969-12-31")
+    assert p.position == "security-community" and p.stage == "ascendant"
+    assert RULE + "societal-trust" in {m["rule"] for m in p.missing}
+
+
+def test_a_single_event_never_moves_two_stages(tmp_path: Path) -> None:
+    # Societal evidence of two kinds arrives in the year the regime is founded: the raw evidence would
+    # support more, but each stage waits for the one below it to have held in an earlier year.
+    events = (_event("institution", "1960-01-10", "InstitutionFounded")
+              + _event("visit", "1960-02-01", "LeadershipVisit")
+              + _event("flows", "1960-03-01", "TransactionFlow", by="[french-public]", level="societal")
+              + _event("exchanges", "1960-04-01", "ExchangeProgramme", by="[french-public]", level="societal")
+              + _event("poll", "1960-05-01", "OpinionPoll", by="[french-public]", level="societal",
+                       extra="characterised_as:\n  - {concept: UnthinkabilityOfWar, work: keating-wheeler-2013, "
+                             "section: \"Introduction\"}\n"))
+    periods = _case(tmp_path, events)
+    ranks = {"undetermined": -1, "conflict-formation": 0, "security-regime": 1}
+    stages = {"nascent": 2, "ascendant": 3, "mature": 4}
+
+    def rank(p: Period) -> int:
+        return stages[p.stage] if p.position == "security-community" else ranks[p.position]  # type: ignore[index]
+
+    sequence = [rank(p) for p in periods]
+    assert all(b - a <= 1 for a, b in zip(sequence, sequence[1:], strict=False)), sequence  # up one step at most
+    assert sequence[:4] == [1, 1, 2, 3] and 4 in sequence, sequence
+    assert _at(periods, "1960-12-31").position == "security-regime"
+    assert RULE + "one-stage-at-a-time" in {m["rule"] for m in _at(periods, "1960-12-31").missing}
+    assert _at(periods, "1963-12-31").stage == "mature"
+
+
+def test_a_leap_of_trust_after_an_agreement_and_under_mistrust(tmp_path: Path) -> None:
+    events = (_event("old-treaty", "1950", "TreatySigned")
+              + _event("clash", "1955", "ArmedClash", by="[gfr]", towards="[frn]")
+              + _event("bold-visit", "1958-02-20", "UnilateralConciliatoryInitiative", by="[frn]", towards="[gfr]",
+                       extra="costly: true\npublic: true\n")
+              + _event("quiet-offer", "1958-06-01", "UnilateralConciliatoryInitiative", by="[frn]", towards="[gfr]"))
+    periods = _case(tmp_path, events)
+    leaps = [s for p in periods for s in p.strategies if s["kind"] == "leap-of-trust"]
+    assert [s["evidence"][0]["event"].rpartition("/")[2] for s in leaps] == ["bold-visit"]
+    why = [m for p in periods for m in p.strategies_not_found if m["event"].endswith("/quiet-offer")]
+    assert any(m["rule"] == RULE + "leap-costly-public" for m in why)
+    assert all(m["reason"] for m in why)
+
+
+def test_no_leap_without_mistrust(tmp_path: Path) -> None:
+    events = _event("bold-visit", "1958-02-20", "UnilateralConciliatoryInitiative", by="[frn]", towards="[gfr]",
+                    extra="costly: true\npublic: true\n")
+    periods = _case(tmp_path, events)
+    assert not [s for p in periods for s in p.strategies]
+    assert [m["rule"] for p in periods for m in p.strategies_not_found] == [RULE + "leap-under-mistrust"]
+
+
+def test_grit_is_an_announced_series(tmp_path: Path) -> None:
+    announced = (_event("programme", "1962-06", "ConciliationProgrammeAnnounced", by="[frn]", towards="[gfr]")
+                 + _event("step-1", "1962-07", "UnilateralConciliatoryInitiative", by="[frn]", towards="[gfr]")
+                 + _event("step-2", "1963-02", "TensionReduction", by="[frn]", towards="[gfr]"))
+    grit = [s for p in _case(tmp_path, announced) for s in p.strategies if s["kind"] == "grit"]
+    assert len(grit) == 1 and len(grit[0]["dates"]) == 3
+    unannounced = (_event("step-1", "1962-07", "UnilateralConciliatoryInitiative", by="[frn]", towards="[gfr]")
+                   + _event("step-2", "1963-02", "TensionReduction", by="[frn]", towards="[gfr]"))
+    periods = _case(tmp_path, unannounced, case_id="unannounced")
+    assert not [s for p in periods for s in p.strategies if s["kind"] == "grit"]
+    assert RULE + "grit-announced" in {m["rule"] for p in periods for m in p.strategies_not_found}

@@ -1,0 +1,203 @@
+"""Portability: the whole classification on a second engine, Apache Jena ARQ in strict SPARQL 1.1 mode.
+
+The bundled knowledge graph and the request of one run are dumped as N-Quads; Jena's ``arq.update
+--strict`` runs every numbered update of ``queries/classify/`` in order over it and dumps the dataset
+as TriG. The inferred graph must be the same set of triples as pyoxigraph's, and the periods read
+back from it the same. A difference is reported as the periods that differ (case, date, position on
+each engine) and the triples only one engine wrote, grouped by property.
+
+Jena comes from Debian's ``libapache-jena-java`` (jars in /usr/share/java) or from an Apache
+distribution named by ``JENA_HOME`` (``$JENA_HOME/lib/*.jar``). Debian's jena-core relocates the
+XML Schema datatype classes it embeds to ``xerces.*`` but leaves their message resources under
+``org/apache/jena/ext/xerces``, so Jena fails to start; the harness copies those resources to where the
+classes look for them (a folder put first on the class path).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from cooperative_security.classify.periods import Period, build_periods
+from cooperative_security.classify.run import INFERRED_GRAPH, rule_queries, run_rules
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.store import Store, open_store
+
+DEBIAN_JARS = Path("/usr/share/java")
+# SLF4J bindings and bridges that clash with each other when the whole folder is on the class path
+_CLASHING = ("slf4j-log4j12", "slf4j-jcl", "slf4j-jdk14", "slf4j-simple", "slf4j-migrator", "log4j-over-slf4j",
+             "maven3-slf4j-provider", "jul-to-slf4j", "jcl-over-slf4j")
+_RELOCATED = "org/apache/jena/ext/xerces/"
+
+
+def _jars() -> list[Path]:
+    home = os.environ.get("JENA_HOME")
+    if home:
+        return sorted((Path(home) / "lib").glob("*.jar"))
+    if not (DEBIAN_JARS / "jena-arq.jar").is_file():
+        return []
+    # the unversioned names only (Debian links each to its versioned jar), without clashing logging bindings
+    return sorted(p for p in DEBIAN_JARS.glob("*.jar")
+                  if not any(ch.isdigit() for ch in p.stem.rpartition("-")[2][:1])
+                  and not p.stem.startswith(_CLASHING))
+
+
+def _skip_reason() -> str | None:
+    if shutil.which("java") is None:
+        return "java is not installed (install default-jre-headless and libapache-jena-java)"
+    if not _jars():
+        return "Apache Jena is not installed: no /usr/share/java/jena-arq.jar (libapache-jena-java) and no JENA_HOME"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+
+
+def _resource_fix(jars: list[Path], folder: Path) -> Path | None:
+    """Copy the XML Schema message resources of a relocated jena-core to where its classes look for them."""
+    core = next((j for j in jars if j.name.startswith("jena-core")), None)
+    if core is None:
+        return None
+    with zipfile.ZipFile(core) as zf:
+        names = zf.namelist()
+        if "xerces/impl/dv/SchemaDVFactory.class" not in names or "xerces/impl/msg/XMLSchemaMessages.properties" in names:
+            return None
+        for name in names:
+            if name.startswith(_RELOCATED) and not name.endswith("/"):
+                target = folder / "xerces" / name.removeprefix(_RELOCATED)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(zf.read(name))
+    return folder
+
+
+def run_jena(data: Path, updates: list[Path], work: Path) -> Path:
+    """``arq.update --strict`` over the N-Quads ``data`` with the ``updates`` in order; returns the TriG dump."""
+    jars = _jars()
+    fix = _resource_fix(jars, work / "jena-resources")
+    classpath = os.pathsep.join(([str(fix)] if fix else []) + [str(j) for j in jars])
+    out = work / "jena-dump.trig"
+    command = ["java", "-cp", classpath, "arq.update", "--strict", f"--data={data}"]
+    command += [f"--update={u}" for u in updates] + ["--dump"]
+    with out.open("wb") as sink:
+        done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, timeout=900, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"Jena failed (exit {done.returncode}):\n{done.stderr.decode(errors='replace')[-3000:]}")
+    return out
+
+
+Triple = tuple[Any, Any, Any]
+
+
+class Engines:
+    """What each engine inferred from the same input."""
+
+    def __init__(self, oxigraph: set[Triple], jena: set[Triple], ox_periods: list[Period],
+                 jena_periods: list[Period], data: Path, work: Path) -> None:
+        self.oxigraph, self.jena = oxigraph, jena
+        self.ox_periods, self.jena_periods = ox_periods, jena_periods
+        self.data, self.work = data, work
+
+
+def _periods_from(input_quads: list[ox.Quad], inferred: set[Triple]) -> list[Period]:
+    """Read the periods back from an inferred graph, as the command line does."""
+    store: Store = open_store("memory:")
+    try:
+        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for q in input_quads:
+            if isinstance(q.graph_name, ox.NamedNode):
+                graphs.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        graphs[INFERRED_GRAPH] = [ox.Triple(*t) for t in inferred]
+        store.replace_graphs(graphs)
+        return build_periods(store)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engines]:
+    work = tmp_path_factory.mktemp("jena")
+    kg = open_knowledge_graph("memory:")
+    try:
+        run_rules(kg)  # writes the request graph, then runs the rules on pyoxigraph
+        ours = {(q.subject, q.predicate, q.object) for q in kg.quads(INFERRED_GRAPH)}
+        ox_periods = build_periods(kg)
+        inputs = [q for q in kg.quads() if q.graph_name != INFERRED_GRAPH]
+    finally:
+        kg.close()
+    assert len(ours) > 1000 and len(inputs) > 5000, "the bundled data did not load or classify"
+    data = work / "input.nq"
+    data.write_bytes(ox.serialize(inputs, format=ox.RdfFormat.N_QUADS) or b"")
+    updates = [q.path for q in rule_queries()]
+    assert updates[0].name == "00-clear.rq" and len(updates) > 5
+    dump = run_jena(data, updates, work)
+    theirs = {(q.subject, q.predicate, q.object) for q in ox.parse(path=dump, format=ox.RdfFormat.TRIG)
+              if q.graph_name == INFERRED_GRAPH}
+    yield Engines(ours, theirs, ox_periods, _periods_from(inputs, theirs), data, work)
+
+
+def _key(p: Period) -> tuple[Any, ...]:
+    return (p.relationship, p.from_, p.to, p.position, p.subtype, p.stage, p.trust,
+            tuple(s["kind"] for s in p.strategies))
+
+
+def _show(periods: list[Period]) -> list[str]:
+    return [f"{p.relationship} {p.from_ or '?'} - {p.to or 'open'}: {p.position} {p.subtype or ''} "
+            f"{p.stage or ''} trust {p.trust} {[s['kind'] for s in p.strategies]}" for p in periods]
+
+
+def test_jena_reads_back_the_same_periods(engines: Engines) -> None:
+    ours = sorted(_key(p) for p in engines.ox_periods)
+    theirs = sorted(_key(p) for p in engines.jena_periods)
+    if ours != theirs:
+        only_ox = [p for p in engines.ox_periods if _key(p) not in set(theirs)]
+        only_jena = [p for p in engines.jena_periods if _key(p) not in set(ours)]
+        raise AssertionError("the periods differ between the engines\n  pyoxigraph only:\n    "
+                             + "\n    ".join(_show(only_ox)) + "\n  Jena (strict) only:\n    "
+                             + "\n    ".join(_show(only_jena)))
+
+
+def test_jena_writes_the_same_inferred_graph(engines: Engines) -> None:
+    only_ox, only_jena = engines.oxigraph - engines.jena, engines.jena - engines.oxigraph
+    if only_ox or only_jena:
+        def summary(triples: set[Triple]) -> str:
+            by_property = Counter(t[1].value.rpartition("#")[2] or t[1].value for t in triples)
+            examples = sorted(f"{s} {p} {o}" for s, p, o in triples)[:5]
+            return f"{len(triples)} triples {dict(by_property.most_common(8))}\n      " + "\n      ".join(examples)
+        raise AssertionError(f"the inferred graphs differ ({len(engines.oxigraph)} triples on pyoxigraph, "
+                             f"{len(engines.jena)} on Jena)\n  pyoxigraph only: {summary(only_ox)}\n"
+                             f"  Jena (strict) only: {summary(only_jena)}")
+    assert len(engines.jena) > 1000
+
+
+def test_the_harness_finds_agreement_where_there_is_some(engines: Engines) -> None:
+    """A control: the first rules (clear, event facts) are plain SPARQL 1.1 and give the same triples on both."""
+    first = [q for q in rule_queries() if q.path.name.startswith(("00-", "05-"))]
+    assert len(first) == 2, [q.path.name for q in first]
+    store: Store = open_store("memory:")
+    try:
+        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for q in ox.parse(path=engines.data, format=ox.RdfFormat.N_QUADS):
+            assert isinstance(q.graph_name, ox.NamedNode)
+            graphs.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        store.replace_graphs(graphs)
+        for query in first:
+            store.update(query)
+        ours = {(q.subject, q.predicate, q.object) for q in store.quads(INFERRED_GRAPH)}
+    finally:
+        store.close()
+    control = engines.work / "control"
+    control.mkdir()
+    dump = run_jena(engines.data, [q.path for q in first], control)
+    theirs = {(q.subject, q.predicate, q.object) for q in ox.parse(path=dump, format=ox.RdfFormat.TRIG)
+              if q.graph_name == INFERRED_GRAPH}
+    assert len(ours) > 300
+    assert ours == theirs, (len(ours - theirs), len(theirs - ours))
