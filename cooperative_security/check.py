@@ -41,9 +41,12 @@ _CHECKSUM = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
 
 
 def graph_checksum(store: Store, name: ox.NamedNode) -> str:
-    """SHA-256 of a graph's triples in N-Triples, sorted: the same content gives the same sum."""
+    """SHA-256 of a graph's triples in N-Triples, sorted, blank nodes canonical (RDFC-1.0): the same content gives
+    the same sum, whatever labels a load gave its blank nodes (so exports stay byte-identical too)."""
+    from .export.base import canonical
+
     digest = hashlib.sha256()
-    for line in sorted(str(q.triple) for q in store.quads(name)):
+    for line in sorted(str(q.triple) for q in canonical(store.quads(name))):
         digest.update(line.encode())
         digest.update(b"\n")
     return digest.hexdigest()

@@ -20,8 +20,8 @@ from ..store import Store
 
 StoreOption = Annotated[
     str,
-    typer.Option("--store", metavar="SPEC", help="memory: (bundled data in memory, the default), oxigraph:DIR (on disk) or "
-        "sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)."),
+    typer.Option("--store", metavar="SPEC", help="memory: (bundled data in memory, the default), oxigraph:DIR (on "
+        "disk) or sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)."),
 ]
 
 
