@@ -314,14 +314,13 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
 def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
-    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: the shared data folder)."""
+    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``)."""
     from .datasets.dyads import DataFiles, build, dataframe, new_store
     from .datasets.dyads import classify as classify_dyads
 
-    if data_dir is None:
-        from .cli.dyads import DEFAULT_DATA
+    from .cli.dyads import resolve_data_dir
 
-        data_dir = DEFAULT_DATA
+    data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
     if first > last:
         raise UsageError(f"first year {first} is after last year {last}")
     store = new_store()

@@ -57,7 +57,7 @@ def has_theory(store: Store) -> bool:
 def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] | None = None) -> Store:
     """``memory:`` loads the bundled knowledge graph afresh; other stores must be initialised."""
     store = open_store(spec)
-    if spec.startswith("memory"):
+    if store.ephemeral:  # type: ignore[attr-defined]
         load_bundled(store, progress)
     elif not has_theory(store):
         store.close()

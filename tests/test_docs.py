@@ -152,3 +152,21 @@ def test_the_readme_is_short_and_its_links_and_commands_hold() -> None:
     known = set(re.findall(r"^## `coopsec ([a-z-]+)`", cli_reference(), re.M))
     used = set(re.findall(r"^\s*coopsec ([a-z][a-z-]+)", readme, re.M)) | set(re.findall(r"`coopsec ([a-z][a-z-]+)", readme))
     assert used and used <= known, used - known
+
+
+def test_the_site_builds_strictly_without_the_pages_other_work_adds(tmp_path: Path) -> None:
+    from cooperative_security.docs.hooks import EXPECTED
+
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    removed = [rel for rel in EXPECTED if (tmp_path / "docs" / rel).exists()]
+    for rel in removed:
+        (tmp_path / "docs" / rel).unlink()
+    shutil.rmtree(tmp_path / "docs" / "notebooks", ignore_errors=True)
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "cooperative_security/docs/hooks.py", str(ROOT / "cooperative_security/docs/hooks.py")).replace(
+        "paths: [.]", f"paths: [{ROOT}]")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    pages = build_docs(tmp_path / "out", tmp_path / "mkdocs.yml")
+    names = {p.relative_to(tmp_path / "out").as_posix() for p in pages}
+    assert "guide/explanations.html" in names and "reference/rules.html" in names
+    assert not any(rel.replace(".md", ".html") in names for rel in removed)

@@ -71,3 +71,37 @@ def test_a_100_mb_literal_gives_internal_error_with_no_file_name(tmp_path: Path,
     message = str(caught.value)
     assert "long.yaml" in message and "5,000 characters" in message and caught.value.problems[0].line == 2
     assert "xxxx" not in message
+
+
+def test_a_nul_character_accepted_in_a_csv_label(tmp_path: Path) -> None:
+    """Item 14: a NUL in a label made the RDF/XML export not well-formed; now the CSV is refused, located."""
+    from cooperative_security.ingest import ingest_paths
+    from cooperative_security.store import open_store
+
+    events = tmp_path / "events.csv"
+    events.write_text("case,id,date,type,by,towards,level,label,work,pages,section\n"
+                      "korea,e1,1972,Declaration,rok,prk,elite,A label\x00 with NUL,herz-1950,1,\n")
+    store = open_store("memory:")
+    try:
+        with pytest.raises(InputError) as caught:
+            ingest_paths(store, [events])
+        problem = caught.value.problems[0]
+        assert problem.line == 2 and "U+0000" in problem.message and "column 48" in problem.message
+        assert store.count() == 0
+    finally:
+        store.close()
+
+
+def test_a_100_mb_literal_in_an_rdf_file_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperative_security.ingest.rdf import parse_rdf
+
+    monkeypatch.setenv("COOPSEC_MAX_LITERAL", "1000")
+    trig = tmp_path / "long.trig"
+    trig.write_text('<urn:g> { <urn:s> <urn:p> "' + "y" * 5000 + '" . }\n')
+    with pytest.raises(InputError, match=r"long.trig: the value of <urn:s> <urn:p> has 5,000 characters, more than "
+                                         r"the 1,000 .*COOPSEC_MAX_LITERAL"):
+        parse_rdf(trig)
+    nul = tmp_path / "nul.nt"
+    nul.write_text('<urn:s> <urn:p> "a\\u0000b" .\n')
+    with pytest.raises(InputError, match="nul.nt: .*U\\+0000"):
+        parse_rdf(nul)

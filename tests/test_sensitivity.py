@@ -35,7 +35,7 @@ def store() -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def checked(store: Store) -> dict[str, list[PeriodSensitivity]]:
     found: dict[str, list[PeriodSensitivity]] = {}
-    for item in sensitivity(store, ["india-pakistan", "france-germany", "korea"]):
+    for item in sensitivity(store, ["india-pakistan", "france-germany", "korea", "asean"]):
         found.setdefault(item.period.relationship, []).append(item)
     return found
 
@@ -88,6 +88,7 @@ def change_for(check: PeriodSensitivity, event_id: str, to_type: str | None) -> 
     ("india-pakistan", "lahore-declaration", None),
     ("france-germany", "elysee-treaty", None),
     ("korea", "red-cross-talks-accepted", "TensionReduction"),
+    ("asean", "asean-founded", None),  # the regime's founding agreement
 ])
 def test_each_reported_change_is_what_an_edited_case_file_gives(
     tmp_path: Path, checked: dict[str, list[PeriodSensitivity]], case_id: str, event_id: str, new_type: str | None,
@@ -122,6 +123,16 @@ def test_a_retyped_visit_changes_the_lahore_process(checked: dict[str, list[Peri
     for check in fragile:
         assert check.verdict == "fragile"
         assert any(text.startswith("lahore-bus-visit as LeadershipVisit: ") for text in check.deciding())
+
+
+def test_without_its_founding_agreement_the_asean_regime_is_gone(checked: dict[str, list[PeriodSensitivity]]) -> None:
+    """Remove the agreement a regime rests on: the first regime period of ASEAN no longer holds a regime."""
+    regimes = [c for c in checked["asean"] if c.period.position == "security-regime"]
+    assert regimes, "no ASEAN regime period to check"
+    first = min(regimes, key=lambda c: c.period.start or "")
+    becomes = change_for(first, "asean-founded", None)
+    assert becomes and becomes["start"]["position"] != "security-regime", becomes
+    assert first.verdict == "fragile" and any(t.startswith("without asean-founded: ") for t in first.deciding())
 
 
 def test_verdicts_follow_the_changes(checked: dict[str, list[PeriodSensitivity]]) -> None:
@@ -189,3 +200,10 @@ def test_cli_json_and_table_carry_the_verdict(cli) -> None:  # type: ignore[no-u
     assert "lahore-bus-visit as LeadershipVisit" in table.out
     plain = cli("classify", "india-pakistan", "--format", "json")
     assert all("robustness" not in p for p in json.loads(plain.out))
+
+
+def test_cli_matches_checked_periods_by_date_with_at(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("classify", "france-germany", "--at", "1970", "--sensitivity", "--format", "json")
+    assert result.code == 0, result.err
+    periods = json.loads(result.out)
+    assert periods and all(p["robustness"] in {"robust", "fragile"} for p in periods if p["position"])

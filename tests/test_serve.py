@@ -202,7 +202,14 @@ def test_values_from_the_graph_are_escaped_in_html() -> None:
 def test_the_query_page_offers_the_example_queries(server: RunningServer) -> None:
     status, headers, body = fetch(server.url, headers={"Accept": "text/html"})
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b'<textarea id="query"' in body and b"concepts/list" in body and b"read-only" in body
+    assert b'<div id="yasgui">' in body and b"concepts/list" in body and b"read-only" in body
+    # YASGUI and the pictures' script are served from the package, so the page works offline
+    for name, kind in (("yasgui.min.js", "text/javascript"), ("yasgui.min.css", "text/css"),
+                       ("cytoscape.min.js", "text/javascript"), ("yasgui.LICENSE", "text/plain")):
+        status, headers, data = fetch(server.url + "vendor/" + name)
+        assert status == 200 and headers["Content-Type"].startswith(kind) and len(data) > 1000
+    assert fetch(server.url + "vendor/../../etc/passwd")[0] == 404
+    assert fetch(server.url + "vendor/nothing.js")[0] == 404
 
 
 def test_site_files_are_served_and_nothing_outside(tmp_path) -> None:  # type: ignore[no-untyped-def]

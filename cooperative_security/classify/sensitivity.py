@@ -153,7 +153,7 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
                 if progress:
                     progress(done, total, f"{case.id}: {variant.describe()}")
                 for check in checks:
-                    becomes = _compare(check.period, found, variant)
+                    becomes = _compare(check.period, found)
                     if becomes:
                         (check.removals if variant.kind == "removed" else check.retypings).append(
                             Change(variant, becomes))
@@ -161,11 +161,6 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
             variant_store.close()
         results.extend(checks)
     return results
-
-
-def key(period: Period) -> tuple[str, str | None]:
-    """How a sensitivity result is matched to a period of the full run: relationship and start."""
-    return period.relationship, period.start
 
 
 def _classify(store: Store, case_id: str) -> list[Period]:
@@ -236,7 +231,8 @@ def _probes(period: Period) -> dict[str, str]:
     return probes
 
 
-def _compare(period: Period, found: list[Period], variant: Variant) -> dict[str, dict[str, str | None]]:
+def _compare(period: Period, found: list[Period]) -> dict[str, dict[str, str | None]]:
+    """What the changed run gives on the period's first and last day, where it differs from the period."""
     mine: State = (period.position, period.stage, period.trust)
     becomes: dict[str, dict[str, str | None]] = {}
     for where, iso in _probes(period).items():

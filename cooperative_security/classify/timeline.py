@@ -130,11 +130,12 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
     pos_ax.set_ylim(min(labels) - 0.5, 3.5)
     pos_ax.set_title(f"{case}: position on Buzan's spectrum, trust, events and strategies", fontsize=12, pad=46)
     handles = [Patch(color=c, alpha=0.8, label=n.replace("-", " ")) for n, c in _POSITION_COLOURS.items()]
+    handles += [Patch(color="#999999", alpha=0.8, label=name.replace("-", " ")) for name in unknown]
     if fragile_seen:
         handles.append(Patch(facecolor="#ffffff", edgecolor="#555", hatch="///", linestyle="--",
-                             label="fragile: changes under other readings"))
+                             label="fragile (hatched)"))
     if robust_seen:
-        handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", label="robust"))
+        handles.append(Patch(facecolor="#bbbbbb", edgecolor="white", label="robust (solid)"))
     pos_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
     pos_ax.grid(axis="x", color="#eee")
 
@@ -217,6 +218,8 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
 def _titles(svg: Path, titles: dict[str, str]) -> None:
     """Give each event mark of an SVG a tooltip (<title>), found by the id matplotlib wrote for it."""
     text = svg.read_text(encoding="utf-8")
+    # matplotlib opens every link in a new window; a mark's link goes to its row on the same page
+    text = re.sub(r'(<a xlink:href="#[^"]*") target="_blank"', r"\1", text)
     for gid, title in titles.items():
         text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="event-mark"><title>{escape(title)}</title>', 1)
     svg.write_text(text, encoding="utf-8")

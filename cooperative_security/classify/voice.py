@@ -20,12 +20,12 @@ else ``silent``: no cited source makes the inference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import list_cases
-from ..namespaces import CS
+from ..namespaces import CS, instance
 from ..queries import load_query
 from ..store import Store
 from .periods import Period
@@ -118,9 +118,10 @@ def _dimension(dimension: str, value: str, period: Period) -> dict[str, str]:
     return {}
 
 
-def readings(store: Store) -> dict[str, list[Reading]]:
-    """Every reading that speaks to the spectrum, by case slug."""
-    slugs = {c.iri: c.id for c in list_cases(store)}
+def readings(store: Store, cases: Iterable[str] | None = None) -> dict[str, list[Reading]]:
+    """Every reading that speaks to the spectrum, by case slug (of every case, or of ``cases``)."""
+    slugs = ({instance("case", c).value: c for c in cases} if cases is not None
+             else {c.iri: c.id for c in list_cases(store)})
     found: dict[tuple[Any, ...], Reading] = {}
     for r in store.select(load_query("classify/read-voice")):
         v = {k: (t.value if t is not None else None) for k, t in r.items()}
@@ -139,7 +140,7 @@ def readings(store: Store) -> dict[str, list[Reading]]:
 
 def source_voice(store: Store, periods: Sequence[Period]) -> list[Voice]:
     """The sources' voice on each period, in the order of ``periods``."""
-    by_case = readings(store)
+    by_case = readings(store, {p.relationship for p in periods})
     out = []
     for period in periods:
         voice = Voice("silent")

@@ -9,7 +9,7 @@ import shutil
 import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -83,17 +83,24 @@ def types(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
 
     with knowledge_graph(store) as kg:
         rows = kg.select(load_query("concepts/event-types"))
-    records = [{"type": r["type"].value.rpartition("#")[2],  # type: ignore[union-attr]
-                "label": r["label"].value,  # type: ignore[union-attr]
-                "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
-                "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
-                "polarity": r["polarity"].value if r["polarity"] is not None else "",  # type: ignore[union-attr]
-                "counted by": (r["rules"].value if r["rules"] is not None else "")  # type: ignore[union-attr]
-                or "no rule: it documents the case"}
-               for r in rows]
-    emit(fmt, records, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
+    records: dict[str, dict[str, str]] = {}
+    counted: dict[str, list[str]] = {}
+    for r in rows:
+        name = r["type"].value.rpartition("#")[2]  # type: ignore[union-attr]
+        records.setdefault(name, {
+            "type": name, "label": r["label"].value,  # type: ignore[union-attr]
+            "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
+            "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
+            "polarity": r["polarity"].value if r["polarity"] is not None else "",  # type: ignore[union-attr]
+        })
+        if r["ruleLabel"] is not None:
+            counted.setdefault(name, []).append(r["ruleLabel"].value)  # type: ignore[union-attr]
+    for name, record in records.items():
+        record["counted by"] = "; ".join(sorted(set(counted.get(name, [])))) or "no rule: it documents the case"
+    table = list(records.values())
+    emit(fmt, table, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
                         ("polarity", "polarity"), ("counted by", "counted by the rules")],
-         title=f"{len(records)} event types")
+         title=f"{len(table)} event types")
 
 
 def register(app: typer.Typer) -> None:

@@ -204,6 +204,9 @@ def timeline(
     case: Annotated[str, typer.Argument(help="A case id.")],
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also draw it: FILE.png or FILE.svg.")] = None,
     store: StoreOption = "memory:",
+    robustness: Annotated[bool, typer.Option("--robustness", help="Also say which periods are robust or fragile "
+                                             "(the sensitivity analysis: slow, it reclassifies the case once per "
+                                             "event variant); fragile periods are drawn hatched.")] = False,
 ) -> None:
     """The relationship's path along the spectrum over time, as text (and as a picture with -o)."""
     if output is not None and output.suffix.lower() not in {".png", ".svg"}:
@@ -213,8 +216,17 @@ def timeline(
     with knowledge_graph(store) as kg:
         periods = classify(kg, [case])
         events = next(c for c in list_cases(kg) if c.id == case).events
+        if robustness:
+            from ..classify.sensitivity import key, sensitivity
+
+            verdicts = {key(r.period): r.verdict for r in sensitivity(kg, [case])}
+            for p in periods:
+                if key(p) in verdicts:
+                    p.robust = verdicts[key(p)] == "robust"  # type: ignore[attr-defined]  # read by the drawing
     for p in periods:
         label = p.position or f"unclassifiable ({p.reason})"
+        if getattr(p, "robust", None) is not None:
+            label += ", robust" if p.robust else ", fragile"  # type: ignore[attr-defined]
         extra = ", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x)
         console.print(f"{p.from_ or '?':>10} - {p.to or 'open':<10} {label}" + (f" ({extra})" if extra else ""),
                       highlight=False)

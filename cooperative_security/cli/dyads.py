@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -13,11 +14,25 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..datasets.compare import compare_cases
 from ..datasets.dyads import FIRST_YEAR, LAST_YEAR, DataFiles, build, classify, new_store, write_rdf, write_table
 from ..datasets.ingest import DATASETS, ingest_dataset
-from ..kb import has_theory, load_bundled, open_knowledge_graph
+from ..errors import UsageError
+from ..ingest import field_datasets
+from ..kb import has_theory, load_bundled
 from ..store import open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console
 
-DEFAULT_DATA = Path("../shared/data")
+def resolve_data_dir(data_dir: Path | None) -> Path:
+    """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default."""
+    if data_dir is not None:
+        return data_dir
+    env = os.environ.get("COOPSEC_DATA")
+    if env:
+        return Path(env)
+    raise UsageError("give --data-dir DIR (the folder holding cow/, mid/ and atop/ as shipped) or set COOPSEC_DATA; "
+                     "`coopsec datasets` lists each file, where to obtain it and where to put it")
+
+
+DataDirOption = Annotated[Path | None, typer.Option(
+    "--data-dir", help="Folder holding cow/, mid/, atop/ as shipped (default: $COOPSEC_DATA; see `coopsec datasets`).")]
 
 
 class Dataset(StrEnum):
@@ -41,8 +56,11 @@ def ingest_dataset_command(
                                                 "cow/states.csv beside the file's folder).")] = None,
 ) -> None:
     """Stream one data set file into the graph events/DATASET: all or nothing."""
-    kg = open_knowledge_graph(store) if store.startswith("memory") else open_store(store)
-    if not store.startswith("memory") and not has_theory(kg):
+    kg = open_store(store)
+    if not kg.writable:
+        kg.close()
+        raise UsageError(f"{store}: the store is read only; ingest-dataset needs a writable store")
+    if kg.ephemeral or not has_theory(kg):
         load_bundled(kg)
     try:
         with _bar() as bar:
@@ -68,34 +86,42 @@ def dyads_command(
                                          "with --format rdf).")],
     first: Annotated[int, typer.Option("--from", help="First year.")] = FIRST_YEAR,
     last: Annotated[int, typer.Option("--to", help="Last year.")] = LAST_YEAR,
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="Folder holding cow/, mid/, atop/ as shipped.")]
-    = DEFAULT_DATA,
+    data_dir: DataDirOption = None,
     fmt: Annotated[OutFormat, typer.Option("--format", help="table (CSV/Parquet) or rdf (N-Quads/TriG).")]
     = OutFormat.table,
+    directed: Annotated[bool, typer.Option("--directed", help="Each dyad-year in both directions (ccode1, ccode2 "
+                                           "and ccode2, ccode1), to merge with a directed frame.")] = False,
 ) -> None:
-    """Classify every non-directed dyad-year on Buzan's spectrum, one row per dyad-year."""
+    """Classify every dyad-year on Buzan's spectrum: one row per non-directed dyad-year (ccode1 < ccode2), or
+    per directed dyad-year with --directed; columns in peacesciencer's names."""
     started = time.perf_counter()
+    files = DataFiles(resolve_data_dir(data_dir))
     store = new_store()
     with _bar() as bar:
         task = bar.add_task("reading", total=1, rows=0)
-        build(store, DataFiles(data_dir), first, last,
+        build(store, files, first, last,
               progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
                                                                   total=total, rows=rows))
     with err_console.status("classifying..."):
         classify(store, first, last)
-    count = write_rdf(store, output) if fmt is OutFormat.rdf else write_table(store, output)
+    count = write_rdf(store, output) if fmt is OutFormat.rdf else write_table(store, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
                   f"({first}-{last}) in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 def compare_command(
-    data_dir: Annotated[Path, typer.Option("--data-dir", help="Folder holding cow/, mid/, atop/ as shipped.")]
-    = DEFAULT_DATA,
+    data_dir: DataDirOption = None,
+    store: Annotated[str, typer.Option("--store", help="The knowledge graph whose curated cases are compared: "
+                                       "memory: (the bundled cases) or a store holding your own (oxigraph:DIR, "
+                                       "sparql:URL).")] = "memory:",
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeatable); default: every "
+                                                   "case between states.")] = None,
     fmt: FormatOption = Format.table,
     all_years: Annotated[bool, typer.Option("--all", help="List agreements too, not only disagreements.")] = False,
 ) -> None:
     """Curated cases against dyad-years, year by year: the disagreements, with both explanations."""
-    rows = compare_cases(DataFiles(data_dir))
+    files = DataFiles(resolve_data_dir(data_dir))
+    rows = compare_cases(files, tuple(case) if case else None, store)
     shown = rows if all_years else [r for r in rows if not r["agree"]]
     emit(fmt, shown, [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
                       ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
@@ -103,7 +129,52 @@ def compare_command(
          title=f"{len(shown)} of {len(rows)} dyad-years " + ("" if all_years else "disagree"))
 
 
+datasets_app = typer.Typer(help="The field's data sets: what coopsec reads, how to cite it, where to get it.",
+                            invoke_without_command=True, no_args_is_help=False)
+
+
+@datasets_app.callback()
+def datasets_command(ctx: typer.Context, fmt: FormatOption = Format.table,
+                     bibtex: Annotated[bool, typer.Option("--bibtex", help="Print the BibTeX of every data set "
+                                                          "(cite them as their publishers ask).")] = False) -> None:
+    """List each supported data set: publisher, version, citation, expected file, checksum, where to obtain it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if bibtex:
+        seen: list[str] = []
+        for ds in field_datasets.DATASETS:
+            text = ds.bibtex()
+            if text and text not in seen:
+                seen.append(text)
+        console.print("\n\n".join(seen), highlight=False, markup=False)
+        return
+    rows = [{"name": ds.name, "file": ds.path, "what": ds.what, "publisher": ds.publisher, "version": ds.version,
+             "cite": ", ".join(ds.cite), "sha256": ds.sha256, "obtain": ds.obtain} for ds in field_datasets.DATASETS]
+    emit(fmt, rows, [("name", "data set"), ("file", "file (under --data-dir)"), ("publisher", "publisher"),
+                     ("version", "version"), ("cite", "cite (--bibtex)"), ("sha256", "sha256 of the known release"),
+                     ("obtain", "where to obtain it")],
+         title="The field's data sets coopsec reads (coopsec datasets check DIR verifies a folder)")
+
+
+@datasets_app.command("check")
+def datasets_check_command(folder: Annotated[Path, typer.Argument(help="The data folder (as for --data-dir).")],
+                           fmt: FormatOption = Format.table) -> None:
+    """Verify a data folder: each file present, and whether it is the known release (checksum)."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    results = field_datasets.check(folder)
+    rows = [{"name": r.dataset.name, "path": str(r.path), "status": r.status,
+             "note": {"ok": "the known release", "missing": f"missing: {r.dataset.obtain}",
+                      "other-release": "another release (read, but figures may differ from the documented ones)"}
+             [r.status]} for r in results]
+    emit(fmt, rows, [("name", "data set"), ("path", "file"), ("status", "status"), ("note", "note")],
+         title=f"{folder}: {sum(r.status == 'ok' for r in results)} of {len(results)} files are the known release")
+    if any(r.status == "missing" for r in results):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(datasets_app, name="datasets")
     app.command("ingest-dataset")(ingest_dataset_command)
     app.command("dyads")(dyads_command)
     app.command("compare")(compare_command)

@@ -25,10 +25,13 @@ def _curated_why(period: Any) -> str:
     return f"{period.position} since {period.start} by {rules}" + (f"; missing: {missing}" if missing else "")
 
 
-def compare_cases(files: DataFiles, cases: tuple[str, ...] = CASES) -> list[dict[str, Any]]:
-    kg = open_knowledge_graph("memory:")
+def compare_cases(files: DataFiles, cases: tuple[str, ...] | None = CASES, store: str = "memory:") -> list[dict[str, Any]]:
+    """``store``: the knowledge graph whose curated cases are compared (``memory:``: the bundled cases;
+    any other store, e.g. ``oxigraph:DIR`` after ``coopsec ingest``, includes the user's own cases).
+    ``cases`` None compares every case whose members are states with COW numbers."""
+    kg = open_knowledge_graph(store)
     try:
-        periods = classify_cases(kg, cases=list(cases))
+        periods = classify_cases(kg, cases=list(cases) if cases else None)
         codes: dict[str, set[int]] = {}
         for r in kg.select(load_query("dyads/state-cow-codes")):
             for key in (r["slug"], r["iso3"]):
@@ -46,7 +49,7 @@ def compare_cases(files: DataFiles, cases: tuple[str, ...] = CASES) -> list[dict
     frame = dataframe(store).set_index(["ccode1", "ccode2", "year"])
     rules = rules_explained(store)
     rows: list[dict[str, Any]] = []
-    for case in cases:
+    for case in cases or sorted({p.relationship for p in periods}):
         case_periods = [p for p in periods if p.relationship == case and p.position]
         for year in range(first, last + 1):
             day = f"{year}-12-31"

@@ -18,8 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..namespaces import CS, GRAPH, ID, XSD
-from ..store import Store
-from ..store.embedded import EmbeddedStore
+from ..store import BulkLoading, Store
 
 XSD_INTEGER = f"<{XSD}integer>"
 XSD_DATE = f"<{XSD}date>"
@@ -80,13 +79,13 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
     graph is dropped and the error re-raised, leaving the store as it was. Without it they go straight
     into ``target`` (for a store built afresh, such as the dyad-year store).
     """
-    if not isinstance(store, EmbeddedStore):
+    if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
     from ..queries import load_query
 
-    raw = store.raw
     into = TEMPORARY_GRAPH if switch else target
+    assert into is not None
     count = 0
     buffer: list[str] = []
     # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread reads the
@@ -95,7 +94,7 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
     pending: Future[None] | None = None
 
     def load(data: bytes) -> None:
-        raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=into)
+        store.bulk_load_ntriples(data, into)  # type: ignore[union-attr]
 
     try:
         for line in lines:
@@ -123,8 +122,8 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
     except BaseException:
         if pending:
             pending.exception()
-        if switch and raw.contains_named_graph(TEMPORARY_GRAPH):
-            raw.remove_graph(TEMPORARY_GRAPH)
+        if switch:
+            store.drop_graph(TEMPORARY_GRAPH)
         raise
     finally:
         pool.shutdown(wait=True)

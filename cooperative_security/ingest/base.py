@@ -152,7 +152,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(Problem(str(path), f"cannot read the file: {exc.strerror or exc}")) from exc
     try:
-        return raw.decode("utf-8-sig")
+        decoded = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
@@ -163,6 +163,28 @@ def read_text(path: Path) -> str:
                 line=line,
             )
         ) from exc
+    bad = control_character(decoded)
+    if bad is not None:
+        line, column, char = bad
+        raise InputError(Problem(str(path), f"a control character U+{ord(char):04X} at column {column}: XML (and "
+                                            "so the RDF/XML export) cannot hold it; delete it from the file",
+                                 line=line))
+    return decoded
+
+
+#: characters XML 1.0 forbids (C0 controls other than tab and line breaks, U+FFFE, U+FFFF): a label
+#: holding one would make the RDF/XML export not well-formed
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character(value: str) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first character XML cannot hold, or None."""
+    match = _CONTROL.search(value)
+    if match is None:
+        return None
+    start = match.start()
+    line_start = value.rfind("\n", 0, start) + 1
+    return value.count("\n", 0, start) + 1, start - line_start + 1, match.group()
 
 
 _PARSED: dict[tuple[str, int, int], Any] = {}

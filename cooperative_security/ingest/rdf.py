@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import graph
-from .base import Batch
+from .base import MAX_LITERAL, Batch, control_character, limit
 from .works import slugify
 
 FORMATS = {
@@ -181,6 +181,20 @@ def json_depth_problem(raw: bytes, src: str) -> Problem | None:
     return None
 
 
+def _check_literal(q: ox.Quad, src: str, cap: int) -> None:
+    """Refuse a literal over the length cap, or holding a character XML cannot (it would break the export)."""
+    value = q.object.value
+    where = (f"the value of <{q.subject.value}> <{q.predicate.value}>" if isinstance(q.subject, ox.NamedNode)
+             else f"a value of <{q.predicate.value}>")
+    if len(value) > cap:
+        raise InputError(Problem(src, f"{where} has {len(value):,} characters, more than the {cap:,} coopsec "
+                                      "accepts (COOPSEC_MAX_LITERAL changes the cap)"))
+    bad = control_character(value)
+    if bad is not None:
+        raise InputError(Problem(src, f"{where} holds the control character U+{ord(bad[2]):04X}, which XML (and so "
+                                      "the RDF/XML export) cannot hold; remove it"))
+
+
 def rdf_format(path: Path) -> ox.RdfFormat | None:
     return FORMATS.get(path.suffix.lower())
 
@@ -221,6 +235,7 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
         if too_deep:
             raise InputError(too_deep)
     target = target or file_graph(path)
+    max_literal = limit("COOPSEC_MAX_LITERAL", MAX_LITERAL)
     batch = Batch(src, kind="rdf")
     graphs = batch.graphs
     default = graphs.setdefault(target, [])
@@ -228,6 +243,8 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
     try:
         # one pass, triples straight into the batch: no intermediate list of quads
         for q in ox.parse(raw, fmt, base_iri=base_iri or path.resolve().as_uri()):
+            if isinstance(q.object, ox.Literal):
+                _check_literal(q, src, max_literal)
             g = q.graph_name
             if isinstance(g, ox.DefaultGraph):
                 default.append(q.triple)

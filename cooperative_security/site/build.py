@@ -112,8 +112,10 @@ def build_site(store: Store, out: Path) -> SiteReport:
     periods = classify(store)
     site = Site(store, out)
     (out / "style.css").write_text(STYLE, encoding="utf-8")
-    for name, draw in (("concept-map", draw_concept_map), ("citation-network", draw_citation_network)):
-        for suffix in (".svg", ".png"):
+    map_data = concept_map_data(store, site.href)  # laid out once: the interactive map and the pictures
+    for suffix in (".svg", ".png"):
+        for name, draw in (("concept-map", lambda st, path: draw_concept_map(st, path, map_data)),
+                           ("citation-network", draw_citation_network)):
             path = out / "figures" / (name + suffix)
             draw(store, path)
             site.report.figures.append(path)
@@ -122,7 +124,7 @@ def build_site(store: Store, out: Path) -> SiteReport:
         found = vendor_file(name)
         if found:
             (out / "vendor" / name).write_bytes(found[0])
-    site.write_raw("concept-map.html", interactive_page("concepts", concept_map_data(store, site.href), "vendor/",
+    site.write_raw("concept-map.html", interactive_page("concepts", map_data, "vendor/",
                                                         site.nav(""), "style.css"))
     site.write_raw("citation-network.html", interactive_page("citations", citation_data(store, site.href),
                                                              "vendor/", site.nav(""), "style.css"))
@@ -156,7 +158,8 @@ def _index(site: Site) -> None:
             'subclass links, coloured arrows the other relations; node colour is the ontology module '
             '(<a href="figures/concept-map.svg">SVG, zoomable</a>).</figcaption></figure>'
             '<h2>Citation network</h2><p><a href="citation-network.html"><strong>Explore the interactive '
-            'citation network</strong></a>: click a work to see where the chapter cites it.</p><figure><a href="figures/citation-network.svg"><img '
+            'citation network</strong></a>: click a work to see where the chapter cites it.</p>'
+            '<figure><a href="figures/citation-network.svg"><img '
             'src="figures/citation-network.png" alt="Works and who builds on or disputes whom"></a><figcaption>'
             'Works linked by the chapter\'s citations (grey) and by scholarly positions (coloured, CiTO) '
             '(<a href="figures/citation-network.svg">SVG</a>).</figcaption></figure>')

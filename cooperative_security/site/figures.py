@@ -68,41 +68,64 @@ def packed_layout(graph: nx.Graph, spring: bool = False) -> dict[str, tuple[floa
     return pos
 
 
-def draw_concept_map(store: Store, out: Path) -> nx.MultiDiGraph:
-    """The typology: subclass links in grey, the other relations coloured; nodes coloured by module."""
+def draw_concept_map(store: Store, out: Path, data: dict[str, Any] | None = None) -> nx.MultiDiGraph:
+    """The typology for papers: the interactive map's layout (typology above, schema classes below, no two
+    labels overlapping), one colour per relation kind, directed arrows, label boxes coloured by module."""
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+
+    from .interactive import concept_map_data
+
     plt = _plt()
     graph = concept_graph(store)
-    modules = concept_modules()
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
-    for u, v, _ in graph.edges(data=True):
-        simple.add_edge(u, v)
-    pos = packed_layout(simple)
-    names = sorted(set(modules.get(n, "other") for n in graph.nodes))
-    cmap = plt.get_cmap("tab20")
-    colour = {m: cmap(i % 20) for i, m in enumerate(names)}
-    relations = sorted({d["relation"] for _, _, d in graph.edges(data=True)} - {"rdfs:subClassOf"})
-    rel_colour = {r: plt.get_cmap("Set1")(i % 9) for i, r in enumerate(relations)}
-    fig, ax = plt.subplots(figsize=(30, 24))
-    sub = [(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == "rdfs:subClassOf"]
-    nx.draw_networkx_edges(simple, pos, edgelist=sub, ax=ax, edge_color="#bbbbbb", width=0.8, arrows=False)
-    for r in relations:
-        edges = [(u, v) for u, v, d in graph.edges(data=True) if d["relation"] == r]
-        nx.draw_networkx_edges(graph, pos, edgelist=edges, ax=ax, edge_color=[rel_colour[r]], width=1.6,
-                               arrows=True, arrowsize=12, connectionstyle="arc3,rad=0.08")
-    nodes = list(graph.nodes)
-    nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_size=90,
-                           node_color=[colour[modules.get(n, "other")] for n in nodes])
-    labels = {n: graph.nodes[n].get("label") or compact(n) for n in nodes}
-    nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=8,
-                            bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 0.3})
-    from matplotlib.lines import Line2D
-
-    handles = [Line2D([], [], marker="o", linestyle="", color=colour[m], label=f"module: {m}") for m in names]
-    handles += [Line2D([], [], color="#bbbbbb", label="subclass of")]
-    handles += [Line2D([], [], color=rel_colour[r], label=r.replace("cs:", "")) for r in relations]
-    ax.legend(handles=handles, loc="upper left", fontsize=11, frameon=True)
-    _save(fig, ax, "The typology of cooperative security: concepts and their relations", out)
+    data = data or concept_map_data(store, lambda iri: None)
+    nodes = {e["data"]["id"]: e for e in data["elements"] if "position" in e}
+    module_colour = {m["name"]: m["colour"] for m in data["modules"]}
+    relation_colour = {r["name"]: r["colour"] for r in data["relations"]}
+    xs = [e["position"]["x"] for e in nodes.values()]
+    ys = [e["position"]["y"] for e in nodes.values()]
+    pad = 120.0
+    left, right, top, bottom = min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad
+    # one point of the figure per pixel of the layout, so labels take the room the layout gave them
+    fig = plt.figure(figsize=((right - left) / 72, (bottom - top) / 72 + 1.2), dpi=72)
+    ax = fig.add_axes((0, 0, 1, (bottom - top) / ((bottom - top) + 86.4)))
+    ax.set_xlim(left, right)
+    ax.set_ylim(bottom, top)
+    ax.axis("off")
+    for group, title in (("typology", "Typology: the concepts of the theory"),
+                         ("schema", "Schema classes: events, records, classification, data sets")):
+        members = [e for e in nodes.values() if e["data"]["group"] == group]
+        if not members:
+            continue
+        gx = [e["position"]["x"] for e in members]
+        gy = [e["position"]["y"] for e in members]
+        ax.add_patch(FancyBboxPatch((min(gx) - 90, min(gy) - 40), max(gx) - min(gx) + 180, max(gy) - min(gy) + 80,
+                                    boxstyle="round,pad=10", facecolor="#f3f6fa" if group == "typology" else "#f6f3ee",
+                                    edgecolor="#c5cfdb", linewidth=1.5, zorder=0))
+        ax.text(min(gx) - 90, min(gy) - 60, title, fontsize=26, fontweight="bold", color="#445", va="bottom")
+    for u, v, d in graph.edges(data=True):
+        if u not in nodes or v not in nodes or u == v:
+            continue
+        a = (nodes[u]["position"]["x"], nodes[u]["position"]["y"])
+        b = (nodes[v]["position"]["x"], nodes[v]["position"]["y"])
+        sub = d["relation"] == "rdfs:subClassOf"
+        ax.add_patch(FancyArrowPatch(a, b, arrowstyle="-|>" if not sub else "-|>", mutation_scale=14 if sub else 17,
+                                     color=relation_colour.get(d["relation"], "#888888"),
+                                     linewidth=1.0 if sub else 2.0, alpha=0.55 if sub else 0.9,
+                                     linestyle="--" if d["relation"] == "owl:disjointWith" else "-",
+                                     connectionstyle="arc3,rad=0.06", shrinkA=14, shrinkB=16, zorder=1))
+    for e in nodes.values():
+        x, y = e["position"]["x"], e["position"]["y"]
+        ax.text(x, y, e["data"]["label"], ha="center", va="center", fontsize=10, wrap=False, zorder=3,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": module_colour.get(e["data"]["module"], "#eeeeee"),
+                      "edgecolor": "#8a8a8a", "linewidth": 0.8})
+    handles = [Patch(facecolor=m["colour"], edgecolor="#8a8a8a", label=f"module: {m['name']}") for m in data["modules"]]
+    handles += [Patch(color=r["colour"], label=r["label"]) for r in data["relations"]]
+    fig.legend(handles=handles, loc="upper center", ncol=min(10, len(handles)), fontsize=12, frameon=False,
+               title="The typology of cooperative security: concepts (coloured by module) and their relations "
+                     "(one colour per kind; arrows point from a concept to the one it is related to)",
+               title_fontsize=16)
+    fig.savefig(out, dpi=72)
+    plt.close(fig)
     return graph
 
 

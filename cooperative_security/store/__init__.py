@@ -47,6 +47,31 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class Capabilities(Protocol):
+    """What a store can do, asked of the store instead of testing its class or its spec.
+
+    ``writable``: updates are accepted (a SPARQL endpoint without an update URL is read only).
+    ``ephemeral``: the data go when the store is closed (``memory:``), so a command that needs the
+    bundled knowledge graph loads it first.
+    """
+
+    writable: bool
+    ephemeral: bool
+
+
+@runtime_checkable
+class BulkLoading(Protocol):
+    """A store that loads N-Triples in bulk into a named graph, bypassing SPARQL updates (the embedded
+    pyoxigraph store). Callers check ``isinstance(store, BulkLoading)``."""
+
+    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+        """Load N-Triples into ``graph`` (not transactional: load into a temporary graph and switch)."""
+
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        """Remove ``graph`` if it exists (to undo a bulk load that failed)."""
+
+
 def open_store(spec: str = "memory:") -> Store:
     """Open a store from its spec: ``memory:``, ``oxigraph:DIR`` or ``sparql:QUERY_URL[,UPDATE_URL]``.
 
@@ -72,4 +97,4 @@ def open_store(spec: str = "memory:") -> Store:
     )
 
 
-__all__ = ["Store", "Row", "Term", "Bindings", "open_store"]
+__all__ = ["Store", "Capabilities", "BulkLoading", "Row", "Term", "Bindings", "open_store"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import json
 import os
 import re
+import shutil
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -52,6 +55,85 @@ def _owner(path: Path) -> str:
         return ""
 
 
+#: roughly what one triple costs on disk (six indexes and the strings): to say how much space a write needs
+BYTES_PER_TRIPLE = 300
+
+
+def _remove_leftovers(path: Path, check_lock: bool = True) -> None:
+    """Delete the bulk loader's temporary files a killed load left: needs no free space, only unlinks.
+
+    Before the store is opened, only when no process holds it (RocksDB's lock on ``LOCK`` is free): the
+    files of a load running in another process are not leftovers.
+    """
+    if check_lock and (str(path.resolve()) in _OPEN_HERE or not _unheld(path / "LOCK")):
+        return
+    try:
+        entries = list(path.iterdir())
+    except OSError:
+        return
+    for leftover in entries:
+        if BULK_TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+#: stores this process holds open: never probe their lock (closing any descriptor of a locked file
+#: drops the process's POSIX locks on it, RocksDB's included)
+_OPEN_HERE: set[str] = set()
+
+
+def _unheld(lock: Path) -> bool:
+    """Whether no process holds the store's lock file (a missing one is free; an unreadable one is not)."""
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return True
+    finally:
+        os.close(fd)  # released before RocksDB takes it: POSIX locks are per process
+
+
+def _pending(path: Path | None) -> int:
+    """Bytes of the bulk loader's temporary files now in the store (what the failed load had reached)."""
+    if path is None:
+        return 0
+    try:
+        return sum(p.stat().st_size for p in path.iterdir() if BULK_TEMPORARY.fullmatch(p.name) and p.is_file())
+    except OSError:
+        return 0
+
+
+def _disk_full(exc: BaseException) -> bool:
+    return getattr(exc, "errno", None) == errno.ENOSPC or "no space left" in str(exc).lower()
+
+
+def _cannot_write(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return (getattr(exc, "errno", None) in (errno.EACCES, errno.EROFS, errno.EPERM)
+            or "permission denied" in text or "read-only file system" in text)
+
+
+def _megabytes(n: int) -> str:
+    return f"{max(1, round(n / 1e6)):,} MB"
+
+
+def _free(path: Path | None) -> str:
+    try:
+        return _megabytes(shutil.disk_usage(path or ".").free) if path else "unknown"
+    except OSError:
+        return "unknown"
+
+
 def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
     """Triples in one graph, counted inside the store (ten times faster than iterating in Python)."""
     for solution in store.query(with_values(load_query("ingest/graph-size").text, {"graph": graph})):
@@ -65,6 +147,10 @@ class EmbeddedStore:
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
         self.path = Path(path) if path is not None else None
         self.spec = f"oxigraph:{self.path}" if self.path else "memory:"
+        #: why the store is open read-only (its folder cannot be written), or None when it is writable
+        self.read_only_reason: str | None = None
+        if self.path:
+            _remove_leftovers(self.path)  # first: on a full disk, they may be what keeps the store from opening
         try:
             self._store = ox.Store(str(self.path)) if self.path else ox.Store()
         except OSError as exc:
@@ -74,19 +160,54 @@ class EmbeddedStore:
                     f"the store {self.path} is in use by another process{_owner(self.path) if self.path else ''}; "
                     "close that process, or share the store through `coopsec serve`"
                 ) from exc
-            raise StoreError(f"cannot open the store {self.path}: {text}") from exc
+            if self.path and _cannot_write(exc):
+                self._store = self._open_read_only(exc)
+            elif self.path and _disk_full(exc):
+                raise StoreError(f"cannot open the store {self.path}: the disk holding it is full "
+                                 f"({_free(self.path)} free; opening needs a few MB for its log); free some "
+                                 "space on that disk and retry") from exc
+            else:
+                raise StoreError(f"cannot open the store {self.path}: {text}") from exc
         #: graphs queries must not see: unpublished bulk loads, and leftovers being dropped
         self._hidden: frozenset[ox.NamedNode] = frozenset()
         self._cleaner: threading.Thread | None = None
         self._cleaner_error: BaseException | None = None
-        if self.path:
+        if self.path and self.read_only_reason:
+            self._hidden = frozenset(self._read_journal())  # an interrupted load stays hidden; no one drops it
+        elif self.path:
+            _OPEN_HERE.add(str(self.path.resolve()))
             self._write_owner()
             try:
                 self._recover()
             except BaseException:
                 self._release_owner()
+                _OPEN_HERE.discard(str(self.path.resolve()))
                 del self._store  # let the lock go: the caller gets the error, not a held store
                 raise
+
+    def _open_read_only(self, exc: OSError) -> ox.Store:
+        """A folder this user cannot write: open it read-only, for the commands that only read."""
+        assert self.path is not None
+        try:
+            store = ox.Store.read_only(str(self.path))
+        except OSError as again:
+            raise StoreError(f"cannot open the store {self.path}: {exc}; read-only neither: {again}") from again
+        self.read_only_reason = exc.strerror or str(exc)
+        return store
+
+    def _writable(self) -> None:
+        if self.read_only_reason is not None:
+            raise StoreError(f"the store {self.path} is open read-only ({self.read_only_reason}: this user cannot "
+                             "write its folder), so it cannot be changed; run the command as a user who can "
+                             "write it, or copy the store somewhere writable")
+
+    def _full(self, exc: OSError, needed: int) -> StoreError:
+        """The error for a write that met a full disk: which store, what is free, about what is needed."""
+        del exc  # chained by the caller
+        amount = f"about {_megabytes(needed)}" if needed else "more than that"
+        return StoreError(f"the disk holding the store {self.path or '(in memory)'} is full ({_free(self.path)} "
+                          f"free): this write needs {amount} more; nothing of it was kept. Free space on that "
+                          "disk (or move the store) and run the command again")
 
     # -- crash recovery ---------------------------------------------------------------------------
 
@@ -98,9 +219,7 @@ class EmbeddedStore:
         opens in well under a second; writing waits for the drop, and so does ``close``.
         """
         assert self.path is not None
-        for leftover in self.path.iterdir():
-            if BULK_TEMPORARY.fullmatch(leftover.name) and leftover.is_file():
-                leftover.unlink(missing_ok=True)
+        _remove_leftovers(self.path, check_lock=False)  # this process holds the store now
         (self.path / (JOURNAL_FILE + ".tmp")).unlink(missing_ok=True)  # the load never began
         unpublished = set(self._read_journal())
         unpublished |= {g for g in self._store.named_graphs()
@@ -200,6 +319,20 @@ class EmbeddedStore:
         except OSError:
             pass  # naming the owner is a courtesy; the lock itself is RocksDB's
 
+    # capabilities (store/__init__.py: Capabilities, BulkLoading)
+    writable = True
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.path is None
+
+    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+        self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def drop_graph(self, graph: ox.NamedNode) -> None:
+        if self.raw.contains_named_graph(graph):
+            self.raw.remove_graph(graph)
+
     @property
     def raw(self) -> ox.Store:
         """The pyoxigraph store, for bulk work that needs it directly (after any recovery is done)."""
@@ -222,13 +355,29 @@ class EmbeddedStore:
         return list(self._run(query, bindings))
 
     def update(self, update: Query | str) -> None:
+        self._writable()
         self._settle()
-        self._store.update(update.text if isinstance(update, Query) else update)
+        text = update.text if isinstance(update, Query) else update
+        try:
+            self._store.update(text)
+        except OSError as exc:
+            if _disk_full(exc):
+                raise self._full(exc, 3 * len(text)) from exc
+            raise
 
     def replace_graphs(self, graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) -> int:
+        self._writable()
         self._settle()
         materialised = {g: ts if isinstance(ts, list) else list(ts) for g, ts in graphs.items()}
         written = sum(len(ts) for ts in materialised.values())
+        try:
+            return self._replace(materialised, written)
+        except OSError as exc:
+            if _disk_full(exc):
+                raise self._full(exc, BYTES_PER_TRIPLE * written) from exc
+            raise
+
+    def _replace(self, materialised: dict[ox.NamedNode, list[ox.Triple]], written: int) -> int:
         if any(self._store.contains_named_graph(g) for g in materialised):
             self._store.update(replace_graphs_update(materialised))
         elif self.path and written >= BULK_AFTER:
@@ -261,6 +410,7 @@ class EmbeddedStore:
         deleting the journal when it ends publishes them. If the block raises, they are dropped;
         if the process dies, the next open hides and drops them.
         """
+        self._writable()
         self._settle()
         names = frozenset(names)
         there = sorted(g.value for g in names if self._store.contains_named_graph(g))
@@ -285,6 +435,8 @@ class EmbeddedStore:
                 self._hidden -= names
             except Exception:
                 pass  # still journalled and hidden: the next open drops them
+            if isinstance(exc, OSError) and _disk_full(exc):
+                raise self._full(exc, _pending(self.path)) from exc
             if isinstance(exc, OSError):
                 raise StoreError(f"cannot write to the store {self.spec}: {exc}; nothing of this batch "
                                  "was kept") from exc
@@ -324,9 +476,18 @@ class EmbeddedStore:
             if self.path:
                 self._settle()  # an interrupted load's data is dropped before the store is let go
         finally:
-            if self.path:
-                self._store.flush()
-                self._release_owner()
+            if self.path and self.read_only_reason is None:
+                try:
+                    self._store.flush()
+                except OSError as exc:
+                    if not _disk_full(exc):
+                        raise
+                    raise StoreError(f"the disk holding the store {self.path} is full ({_free(self.path)} free): "
+                                     "the last writes may not be kept; free some space, then open the store "
+                                     "again (it recovers by itself)") from exc
+                finally:
+                    self._release_owner()
+                    _OPEN_HERE.discard(str(self.path.resolve()))
             del self._store
 
     def _release_owner(self) -> None:

@@ -83,16 +83,20 @@ class PartialUpload(StoreError):
 
 @dataclass(frozen=True)
 class Limits:
-    """Time-out per request (seconds), retries after the first attempt, first back-off wait (doubles)."""
+    """Time-out per read (seconds), retries after the first attempt, first back-off wait (doubles), the
+    whole time one request may take however the server drips its answer (seconds), and the largest
+    answer read (bytes)."""
 
     timeout: float = 30.0
     retries: int = 3
     backoff: float = 0.5
+    deadline: float = 300.0
+    max_response: int = 1024 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.retries < 0 or self.backoff < 0:
+        if self.timeout <= 0 or self.retries < 0 or self.backoff < 0 or self.deadline <= 0 or self.max_response < 1:
             raise StoreError(f"SPARQL limits must be positive: timeout {self.timeout}, retries {self.retries}, "
-                             f"backoff {self.backoff}")
+                             f"backoff {self.backoff}, deadline {self.deadline}, max response {self.max_response}")
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -101,9 +105,70 @@ class Limits:
                 timeout=float(os.environ.get("COOPSEC_SPARQL_TIMEOUT", cls.timeout)),
                 retries=int(os.environ.get("COOPSEC_SPARQL_RETRIES", cls.retries)),
                 backoff=float(os.environ.get("COOPSEC_SPARQL_BACKOFF", cls.backoff)),
+                deadline=float(os.environ.get("COOPSEC_SPARQL_DEADLINE", cls.deadline)),
+                max_response=int(os.environ.get("COOPSEC_SPARQL_MAX_RESPONSE", cls.max_response)),
             )
         except ValueError as exc:
-            raise StoreError(f"COOPSEC_SPARQL_TIMEOUT/RETRIES/BACKOFF must be numbers: {exc}") from exc
+            raise StoreError("COOPSEC_SPARQL_TIMEOUT/RETRIES/BACKOFF/DEADLINE/MAX_RESPONSE must be numbers: "
+                             f"{exc}") from exc
+
+
+class DeadlinePassed(StoreError):
+    """The endpoint did not finish its answer within the whole-request deadline (never retried)."""
+
+
+class ResponseTooLarge(StoreError):
+    """The endpoint's answer is larger than the cap (never retried)."""
+
+
+def read_bounded(response: object, endpoint: str, limits: Limits, deadline: float) -> bytes:
+    """Read an HTTP answer in pieces, stopping at the deadline or at the size cap, whichever comes first.
+
+    ``read()`` would wait for the whole body: an endless answer would fill the memory, and one byte
+    every few seconds would never time out (the time-out applies to each read).
+    """
+    chunks: list[bytes] = []
+    size = 0
+    sock = _socket_of(response)
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _late(endpoint, limits, size)
+        if sock is not None:
+            sock.settimeout(max(0.05, min(left, limits.timeout)))
+        try:
+            chunk = response.read1(65536)  # type: ignore[attr-defined]
+        except TimeoutError:
+            if time.monotonic() >= deadline - 0.05:
+                raise _late(endpoint, limits, size) from None
+            raise
+        if not chunk:
+            missing = getattr(response, "length", None)  # what Content-Length promised and never came
+            if isinstance(missing, int) and missing > 0:
+                raise http.client.IncompleteRead(b"".join(chunks), missing)
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limits.max_response:
+            raise ResponseTooLarge(
+                f"the SPARQL endpoint {endpoint} sent more than {limits.max_response:,} bytes "
+                "(COOPSEC_SPARQL_MAX_RESPONSE) and was cut off; add a LIMIT to the query, or raise "
+                "COOPSEC_SPARQL_MAX_RESPONSE")
+        chunks.append(chunk)
+
+
+def _late(endpoint: str, limits: Limits, size: int) -> DeadlinePassed:
+    return DeadlinePassed(
+        f"the SPARQL endpoint {endpoint} did not finish its answer within {limits.deadline:g} s "
+        f"(COOPSEC_SPARQL_DEADLINE; {size:,} bytes had come): it may be overloaded, or not a SPARQL "
+        "endpoint; raise COOPSEC_SPARQL_DEADLINE for a slow server")
+
+
+def _socket_of(response: object) -> socket.socket | None:
+    """The socket under a urllib answer, to bound each wait by the deadline (None if not found)."""
+    fp = getattr(response, "fp", None)
+    raw = getattr(fp, "raw", None)
+    sock = getattr(raw, "_sock", None)
+    return sock if isinstance(sock, socket.socket) else None
 
 
 class _Transient(Exception):
@@ -208,23 +273,28 @@ class RemoteStore:
                     raise EndpointUnavailable(endpoint, attempts, problem.cause) from exc
                 self._sleep(self.limits.backoff * 2 ** (attempts - 1))
 
-    def _wrapper(self, url: str, text: str) -> SPARQLWrapper:
+    def _wrapper(self, url: str, text: str, kind: str) -> SPARQLWrapper:
         sw = SPARQLWrapper(url)
         sw.setMethod(POST)
         # setTimeout() truncates to int, and int(0.5) == 0 would mean no time-out at all
         sw.timeout = self.limits.timeout  # type: ignore[assignment]
         sw.setQuery(text)
+        # SPARQLWrapper guesses the kind from the text, and a comment holding the word "asking" or an
+        # apostrophe can fool it into sending an update as an ASK query: we know what we send.
+        sw.queryType = kind
         return sw
 
-    def _query(self, query: Query | str, bindings: Bindings | None, fmt: str, parse: Callable[[bytes], T]) -> T:
+    def _query(self, query: Query | str, bindings: Bindings | None, fmt: str, parse: Callable[[bytes], T],
+               kind: str) -> T:
         """Send a query and parse its answer; a malformed answer counts as a failed attempt."""
         text = with_values(query.text if isinstance(query, Query) else query, bindings or {})
         name = f"query {query.name}" if isinstance(query, Query) else "a query"
 
         def call() -> T:
-            sw = self._wrapper(self.query_url, text)
+            deadline = time.monotonic() + self.limits.deadline
+            sw = self._wrapper(self.query_url, text, kind)
             sw.setReturnFormat(fmt)
-            return parse(sw.query().response.read())
+            return parse(read_bounded(sw.query().response, self.query_url, self.limits, deadline))
 
         return self._attempt(self.query_url, name, call, safe=True)
 
@@ -238,7 +308,7 @@ class RemoteStore:
             names = [v.value for v in results.variables]
             return [{n: sol[n] for n in names} for sol in results]
 
-        return self._query(query, bindings, JSON, parse)
+        return self._query(query, bindings, JSON, parse, "SELECT")
 
     def ask(self, query: Query | str, bindings: Bindings | None = None) -> bool:
         def parse(body: bytes) -> bool:
@@ -247,13 +317,13 @@ class RemoteStore:
                 raise ValueError("expected the answer of an ASK query, got solutions")
             return bool(result)
 
-        return self._query(query, bindings, JSON, parse)
+        return self._query(query, bindings, JSON, parse, "ASK")
 
     def construct(self, query: Query | str, bindings: Bindings | None = None) -> list[ox.Triple]:
         def parse(body: bytes) -> list[ox.Triple]:
             return [q.triple for q in ox.parse(body, ox.RdfFormat.TURTLE)]
 
-        return self._query(query, bindings, TURTLE, parse)
+        return self._query(query, bindings, TURTLE, parse, "CONSTRUCT")
 
     def update(self, update: Query | str) -> None:
         if not self.update_url:
@@ -266,8 +336,9 @@ class RemoteStore:
         url = self.update_url
 
         def call() -> None:
-            sw = self._wrapper(url, text)
-            sw.query().response.read()
+            deadline = time.monotonic() + self.limits.deadline
+            sw = self._wrapper(url, text, "INSERT")
+            read_bounded(sw.query().response, url, self.limits, deadline)
 
         self._attempt(url, name, call, safe=False)
 
@@ -302,8 +373,9 @@ class RemoteStore:
         def call() -> None:
             request = urllib.request.Request(url, data=body, method="PUT",
                                              headers={"Content-Type": "application/n-triples"})
+            deadline = time.monotonic() + self.limits.deadline
             with urllib.request.urlopen(request, timeout=self.limits.timeout) as response:
-                response.read()
+                read_bounded(response, store_url, self.limits, deadline)
 
         self._attempt(store_url, f"the upload of graph {g.value}", call, safe=True)
 
@@ -333,6 +405,13 @@ class RemoteStore:
             rows = self.select(load_query("export/store-graph-names-scan"))
         return sorted(r["g"].value for r in rows if isinstance(r["g"], ox.NamedNode))
 
+    # capabilities (store/__init__.py: Capabilities); no bulk loading: triples go through the Graph Store Protocol
+    ephemeral = False
+
+    @property
+    def writable(self) -> bool:
+        return self.update_url is not None
+
     def count(self, graph: ox.NamedNode | None = None) -> int:
         if graph is None:
             row = self.select(load_query("export/store-count-all"))[0]
@@ -356,4 +435,4 @@ class RemoteStore:
 
 
 __all__ = ["RemoteStore", "Limits", "EndpointUnavailable", "EndpointRejected", "ReadOnlyEndpoint",
-           "PartialUpload"]
+           "PartialUpload", "DeadlinePassed", "ResponseTooLarge", "read_bounded"]

@@ -1,0 +1,219 @@
+"""Dyad-years that mean something: the known facts of issue 12 on the slices under tests/data.
+
+Each assertion runs the real ingest (the publishers' files as shipped, sliced) and the real SPARQL rules
+(queries/classify/dyads/) in an in-memory Oxigraph store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cooperative_security.datasets.dyads import DataFiles, build, classify, dataframe, new_store
+
+HERE = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def frame():  # type: ignore[no-untyped-def]
+    store = new_store()
+    build(store, DataFiles(HERE / "layout"), 1950, 2010)
+    classify(store, 1950, 2010)
+    return dataframe(store).set_index(["ccode1", "ccode2", "year"])
+
+
+def test_paraguay_iceland_1990_is_outside_the_spectrum(frame) -> None:  # type: ignore[no-untyped-def]
+    row = frame.loc[(150, 395, 1990)]
+    assert row.position == "no-security-interdependence"
+    assert row.rule == "dyad-no-security-interdependence"
+    assert "not contiguous" in row.reason and "major power" in row.reason
+    assert not row.no_data and row.cowmaj1 == 0 and row.cowmaj2 == 0 and row.mindist > 644
+
+
+def test_us_canada_1990_is_not_a_conflict_formation(frame) -> None:  # type: ignore[no-untyped-def]
+    row = frame.loc[(2, 20, 1990)]
+    assert row.last_dispute_year == 1989  # the 1989 dispute is seen ...
+    assert row.position != "conflict-formation"  # ... but an isolated incident between allies is not one
+    assert row.position == "security-regime" and row.atop_defense == 1
+
+
+def test_us_uk_1960_is_not_a_conflict_formation(frame) -> None:  # type: ignore[no-untyped-def]
+    row = frame.loc[(2, 200, 1960)]
+    assert row.last_dispute_year == 1953
+    assert row.position != "conflict-formation"
+
+
+def test_france_gfr_1955_is_not_a_community(frame) -> None:  # type: ignore[no-untyped-def]
+    row = frame.loc[(220, 260, 1955)]
+    assert row.position != "security-community"
+    # the GFR continues Germany's record with France: the Second World War is inside the window
+    assert row.last_dispute_year == 1945
+
+
+def test_france_germany_becomes_a_community_only_after_a_whole_window(frame) -> None:  # type: ignore[no-untyped-def]
+    community = frame[frame.position == "security-community"].reset_index()
+    years = community[(community.ccode1 == 220) & community.ccode2.isin([255, 260])].year
+    assert len(years) and years.min() >= 1975
+
+
+def test_indonesia_malaysia_1964_is_a_conflict_formation(frame) -> None:  # type: ignore[no-untyped-def]
+    row = frame.loc[(820, 850, 1964)]
+    assert row.position == "conflict-formation"
+    assert row.rule in ("dyad-sustained-force", "dyad-rivalry", "dyad-war")
+
+
+def test_active_rivals_are_never_communities(frame) -> None:  # type: ignore[no-untyped-def]
+    greece_turkey = frame.loc[(350, 640)]
+    assert (greece_turkey.loc[1975:2000].position == "conflict-formation").any()
+    assert not (greece_turkey.position == "security-community").any()
+    rivalry = frame[frame.rule == "dyad-rivalry"]
+    assert len(rivalry) and (rivalry.gml_disputes_window >= 3).all()
+
+
+def test_undetermined_where_interdependent_without_evidence(frame) -> None:  # type: ignore[no-untyped-def]
+    undetermined = frame[frame.position == "undetermined"]
+    assert len(undetermined)
+    assert undetermined.interdependence.notna().all()
+    assert (undetermined.atop_defense + undetermined.atop_nonagg + undetermined.atop_consul == 0).all()
+
+
+def test_directed_frame_has_both_directions() -> None:
+    store = new_store()
+    build(store, DataFiles(HERE / "layout"), 1990, 1990)
+    classify(store, 1990, 1990)
+    undirected = dataframe(store)
+    directed = dataframe(store, directed=True)
+    assert len(directed) == 2 * len(undirected)
+    forward = directed[(directed.ccode1 == 2) & (directed.ccode2 == 20)].iloc[0]
+    back = directed[(directed.ccode1 == 20) & (directed.ccode2 == 2)].iloc[0]
+    assert forward.position == back.position and forward.cowmaj1 == back.cowmaj2 == 1
+    assert undirected.no_data.dtype == bool
+
+
+def test_cli_dyads_directed_merges_with_a_directed_frame(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pandas as pd
+
+    out = tmp_path / "directed.csv"
+    result = cli("dyads", "--from", "1990", "--to", "1990", "--data-dir", str(HERE / "layout"), "--directed",
+                 "-o", str(out))
+    assert result.code == 0, result.err
+    frame = pd.read_csv(out)
+    theirs = pd.DataFrame({"ccode1": [20, 2], "ccode2": [2, 20], "year": [1990, 1990], "trade": [1.0, 2.0]})
+    merged = theirs.merge(frame, on=["ccode1", "ccode2", "year"], how="left", validate="one_to_one")
+    assert merged.position.notna().all() and set(merged.cowmaj1) == {0, 1}
+    assert frame.no_data.dtype == bool
+
+
+def test_cli_dyads_without_data_folder_says_where(cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("COOPSEC_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    result = cli("dyads", "-o", str(tmp_path / "x.csv"))
+    assert result.code != 0
+    assert "--data-dir" in result.err and "COOPSEC_DATA" in result.err and "Traceback" not in result.err
+
+
+def test_cli_datasets_lists_citation_checksum_and_source(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = cli("datasets", "--format", "json")
+    assert result.code == 0, result.err
+    rows = {r["name"]: r for r in json.loads(result.out)}
+    assert {"mid", "atop", "igo", "contiguity", "major-powers", "distance", "wars", "dyad-years"} <= set(rows)
+    assert rows["contiguity"]["file"] == "cow/direct-contiguity.csv" and len(rows["contiguity"]["sha256"]) == 64
+    assert rows["mid"]["obtain"].startswith("http")
+    bib = cli("datasets", "--bibtex")
+    assert "@article{lemke-reed-2001" not in bib.out  # only the data sets' own citations ...
+    assert "@article{stinnett-etal-2002" in bib.out and "@article{gibler-etal-2016" in bib.out
+
+
+def test_cli_datasets_check_reports_missing_and_other_releases(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    (tmp_path / "cow").mkdir()
+    shutil.copy(HERE / "major-powers.csv", tmp_path / "cow" / "major-powers.csv")
+    shutil.copy(HERE / "contiguity-slice.csv", tmp_path / "cow" / "direct-contiguity.csv")
+    result = cli("datasets", "check", str(tmp_path), "--format", "csv")
+    assert result.code == 1
+    assert "major-powers" in result.out and ",ok," in result.out
+    assert "contiguity" in result.out and "other-release" in result.out and "missing" in result.out
+
+
+def test_duckdb_formulation_gives_the_same_positions(frame) -> None:  # type: ignore[no-untyped-def]
+    """The SPARQL rules and their DuckDB formulation (bench/dyads-duckdb.sql, the speed baseline) agree
+    dyad-year by dyad-year on the slices."""
+    pytest.importorskip("duckdb")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_dyads", Path(__file__).parent.parent / "bench" / "bench_dyads.py")
+    bench = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(bench)  # type: ignore[union-attr]
+    store = new_store()
+    lower = bench.duckdb_run(DataFiles(HERE / "layout"), 1950, 2010, bench.thresholds(store))
+    lower = lower.set_index(["ccode1", "ccode2", "year"]).sort_index()
+    ours = frame.sort_index()
+    assert len(lower) == len(ours)
+    assert (ours.position.fillna("no-data").value_counts().to_dict()
+            == lower.position.fillna("no-data").value_counts().to_dict())
+    assert (ours.position.fillna("no-data") == lower.position.fillna("no-data")).all()
+
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "dyad-years.md"
+
+
+def documented_agreement() -> tuple[int, int, float]:
+    """The figures docs/guide/dyad-years.md reports (and the README quotes)."""
+    import re
+
+    match = re.search(r"(\d+) of (\d+) dyad-periods \(\d+%\), linearly weighted kappa ([0-9.]+)", GUIDE.read_text())
+    assert match, f"{GUIDE} no longer states the validation figures"
+    return int(match.group(1)), int(match.group(2)), float(match.group(3))
+
+
+@pytest.mark.skipif(not (SHARED / "cow" / "direct-contiguity.csv").is_file(), reason="needs ../shared/data")
+def test_validation_agreement_is_at_least_the_documented_figure() -> None:
+    from cooperative_security.analysis.dyad_validation import validate_dyads
+
+    agreed, total, kappa = documented_agreement()
+    result = validate_dyads(data_dir=SHARED)
+    assert result.agreement.total == total
+    assert result.agreement.agreed >= agreed, result.text()
+    assert result.agreement.kappa is not None and result.agreement.kappa >= kappa - 0.005, result.text()
+    report = result.to_dict()
+    assert set(report["per_position"]) == {"conflict-formation", "security-regime", "security-community"}
+    for d in report["disagreements"]:
+        assert d["classifier"] and d["source"]  # both explanations
+    text = result.text()
+    assert "confusion matrix" in text and "kappa" in text
+
+
+def test_validation_set_cites_work_and_page_for_every_row() -> None:
+    from cooperative_security.analysis.dyad_validation import read_periods, validation_file
+
+    periods = read_periods(validation_file())
+    assert len(periods) >= 40
+    assert {p.expected for p in periods} == {"conflict-formation", "security-regime", "security-community"}
+    thompson = {"thompson-2001", "thompson-dreyer-2012", "thompson-etal-2021"}
+    assert not {p.work for p in periods} & thompson  # kept aside as the independent check
+    for p in periods:
+        assert p.work and p.pages and (p.pages != "unverified" or p.paraphrase)
+
+
+def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One pipeline: the curated cases come from the store the user ingested into, their own included."""
+    import json
+
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    case = tmp_path / "my-indonesia-malaysia.yaml"
+    source = (Path(__file__).parent.parent / "data" / "cases" / "indonesia-malaysia.yaml").read_text()
+    case.write_text(source.replace("id: indonesia-malaysia", "id: my-indonesia-malaysia", 1))
+    ingested = cli("ingest", str(case), "--store", store)
+    assert ingested.code == 0, ingested.err
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--store", store, "--case", "my-indonesia-malaysia",
+                 "--all", "--format", "json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert rows and {r["case"] for r in rows} == {"my-indonesia-malaysia"}
+    assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)
