@@ -8,6 +8,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from ..errors import UsageError
+from ..ingest.base import control_character
 from .base import Stamp, Writer, jsonld_context, prefixes
 
 
@@ -61,6 +63,11 @@ class RdfXmlWriter(OxigraphWriter):
 
     def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
         triples = self.merged(quads)
+        for t in triples:  # valid RDF, but XML 1.0 cannot hold most control characters: say so, write nothing
+            if isinstance(t.object, ox.Literal) and control_character(t.object.value) is not None:
+                bad = control_character(t.object.value)
+                raise UsageError(f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "  # type: ignore[index]
+                                 f"<{t.subject.value}> <{t.predicate.value}>: export as Turtle, N-Triples or TriG")
         body = ox.serialize(triples, format=self.format, prefixes=prefixes()) or b""
         if stamp:
             declaration, newline, rest = body.partition(b"\n")

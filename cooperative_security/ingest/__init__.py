@@ -338,7 +338,18 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
         own: set[ox.NamedNode] = set()
         for g in [*batch.graphs, *batch.streams]:
             family_rest = per_file_names(g)
-            if family_rest is None or "/graph-" in family_rest[1] or g in own:
+            if family_rest is not None and "/graph-" in family_rest[1] and g not in own:
+                # a graph coopsec named for a blank-node graph of this file: it stays beside the file's graph
+                base = graph(f"{family_rest[0]}/{source_name(src_path, root)}")
+                if taken(base.value, src):
+                    base = graph(f"{base.value.removeprefix(GRAPH)}-{path_hash(src_path)}")
+                child = ox.NamedNode(f"{base.value}/graph-{family_rest[1].rpartition('/graph-')[2]}")
+                for store_of in (batch.graphs, batch.streams):
+                    if g in store_of and child != g:
+                        store_of[child] = store_of.pop(g)
+                own.add(child)
+                continue
+            if family_rest is None or g in own:
                 continue
             new = graph(f"{family_rest[0]}/{source_name(src_path, root)}")
             if taken(new.value, src):
