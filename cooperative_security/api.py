@@ -123,6 +123,18 @@ def _dates(column: pd.Series) -> pd.Series:
     return pd.Series(days, index=column.index)
 
 
+def one_case(items: list[Any], case: str) -> list[Any]:
+    """The case named ``case`` among ``items``, or a usage error that suggests the closest ids."""
+    wanted = [c for c in items if c.id == case]
+    if not wanted:
+        import difflib
+
+        close = difflib.get_close_matches(case, [c.id for c in items], n=3)
+        raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                         + f"; cases: {', '.join(c.id for c in items)}")
+    return wanted
+
+
 def actor_codes(store: Store) -> dict[str, dict[str, Any]]:
     """ISO code or slug -> the actor's slug, ISO 3166-1 alpha-3 code and COW number."""
     from .queries import load_query
@@ -291,14 +303,7 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
         return ";".join(actors.get(s, {}).get("iso3") or s for s in slugs)
 
     if case is not None:
-        wanted = [c for c in items if c.id == case]
-        if not wanted:
-            import difflib
-
-            close = difflib.get_close_matches(case, [c.id for c in items], n=3)
-            raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
-                             + f"; cases: {', '.join(c.id for c in items)}")
-        items = wanted
+        items = one_case(items, case)
     rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members), "event": e.id,
              "date": _date(e.date)[0], "date_precision": _date(e.date)[1], "type": e.type_label or e.type,
              "level": e.level, "label": e.label, "outcome": e.outcome, "actors": shown(e.actors),

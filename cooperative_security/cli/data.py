@@ -98,20 +98,13 @@ def cases(
     fmt: FormatOption = Format.table,
 ) -> None:
     """List the cases (or one case) with their members and events."""
-    from ..api import actor_codes
+    from ..api import actor_codes, one_case
 
     with knowledge_graph(store) as kg:
         items = list_cases(kg)
         actors = actor_codes(kg)
     if case is not None:
-        chosen = [c for c in items if c.id == case]
-        if not chosen:
-            import difflib
-
-            close = difflib.get_close_matches(case, [c.id for c in items], n=3)
-            raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
-                             + f"; cases: {', '.join(c.id for c in items)}")
-        items = chosen
+        items = one_case(items, case)
 
     def shown(slugs: list[str]) -> str:
         # Actors as members are shown everywhere: the ISO code where the actor has one, else its id.
