@@ -161,10 +161,13 @@ def _click_node(browser, node_id: str) -> None:  # type: ignore[no-untyped-def]
 
     browser.execute_script("document.getElementById('cy').scrollIntoView({block: 'center'});")
     time.sleep(0.5)  # Cytoscape notices the scroll (it maps clicks to the canvas from its position)
+    # the search's glide to its matches ends before the view is set (an animation still running would
+    # move the view after ours): the page runs one glide, not one per keystroke
+    wait(browser, lambda d: not d.execute_script("return coopsecGraph.animated()"), 5)
     browser.execute_script("const n = coopsecGraph.getElementById(arguments[0]);"
-                           "coopsecGraph.stop(); coopsecGraph.resize(); coopsecGraph.zoom(1.2); coopsecGraph.center(n);",
-                           node_id)
+                           "coopsecGraph.resize(); coopsecGraph.zoom(1.2); coopsecGraph.center(n);", node_id)
     time.sleep(0.3)
+    assert abs(browser.execute_script("return coopsecGraph.zoom()") - 1.2) < 1e-6  # nothing moved the view since
     box = browser.execute_script("const b = coopsecGraph.getElementById(arguments[0]).renderedBoundingBox();"
                                  "return [(b.x1 + b.x2) / 2, (b.y1 + b.y2) / 2];", node_id)
     canvas = browser.find_element(By.ID, "cy")

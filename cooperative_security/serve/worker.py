@@ -1,8 +1,8 @@
 """A query worker: a child process that opens the store read-only and answers one request at a time.
 
 Forked by :class:`~cooperative_security.serve.pool.WorkerPool` (from a fork server that has imported
-this module, and so pyoxigraph and the page builders, once). Before it opens the store it caps its
-own address space (``RLIMIT_AS``: what it maps already plus ``--query-memory``), so a query that asks
+this module, and so pyoxigraph and the page builders, once). Once it has opened the store it caps its
+own address space (``RLIMIT_AS``: what it maps by then plus ``--query-memory``), so a query that asks
 for more memory fails here, in this process, and never in the server. Before each request it caps
 its CPU time (``RLIMIT_CPU``) a little above the time limit, a second line behind the server, which
 kills it at the time limit.
@@ -79,17 +79,19 @@ def serve_pipe(connection: Any, path: str, memory: int) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
-    if memory > 0:
-        # the cap is on top of what the worker already maps (the interpreter, pyoxigraph, the store's
-        # caches: about 400 MB of address space, most of it never touched), so it is what a query may add
-        cap = _address_space() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
     try:
         store = ox.Store.read_only(path)
     except OSError as exc:
         connection.send_bytes(json.dumps({"ready": False, "error": str(exc)}).encode())
         return
+    if memory > 0:
+        # the cap is on top of what the worker maps once the store is open (the interpreter, pyoxigraph,
+        # the store's threads, their stacks and malloc arenas, its caches: several hundred MB of address
+        # space, most of it never touched, and more on a machine with more cores), so it is what a query
+        # may add. Capping before the open made RocksDB's thread start fail on some machines (EAGAIN).
+        cap = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     connection.send_bytes(b'{"ready": true}')
     while True:
         try:

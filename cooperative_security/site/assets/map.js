@@ -100,6 +100,7 @@ function runSearch() {
   if (!found.length) { return; }
   found.addClass('match');
   cy.elements().not(found.closedNeighborhood()).not('[?compound]').addClass('faded');
+  cy.stop(true);  // one glide, to the latest matches: typing must not queue one per keystroke
   cy.animate({fit: {eles: found.closedNeighborhood(), padding: 60}, duration: 300});
   found.slice(0, 30).forEach(n => {
     const li = document.createElement('li');
@@ -107,7 +108,7 @@ function runSearch() {
     a.textContent = n.data('label');
     a.href = n.data('href') || '#';
     a.addEventListener('click', ev => { if (KIND !== 'concepts' || !n.data('href')) { ev.preventDefault(); show(n);
-      cy.animate({center: {eles: n}, zoom: 1.2, duration: 300}); } });
+      cy.stop(true); cy.animate({center: {eles: n}, zoom: 1.2, duration: 300}); } });
     li.appendChild(a); results.appendChild(li);
   });
 }
