@@ -28,12 +28,12 @@ import pyoxigraph as ox
 from ..errors import EnvironmentProblem, InputError, Problem, UsageError
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
 from ..ontology import parse_rdf_file
-from ..queries import list_queries, load_query
+from ..queries import load_query
 from ..resources import data_dir
 from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import with_values
 from . import atop, dyadyears, igo, mid, relevance, wars
-from .ntriples import TRUE, XSD_DECIMAL, bulk_load_lines, integer, node, p, triple
+from .ntriples import TRUE, XSD_DECIMAL, bulk_load_chunks, integer, node, p, triple
 
 DYADS_GRAPH = graph("dyads")
 INFERRED_GRAPH = graph("dyads-inferred")
@@ -235,10 +235,22 @@ def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last:
     files.check()
     lookback = max_window(store)
     if lookback > MAX_WINDOW:
-        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run over "
-                         f"the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} years")
-    return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress, only),
-                           None, target=DYADS_GRAPH)
+        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run "
+                         f"over the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} "
+                         "years")
+    from .dyad_graph import batches
+
+    succession = successions(store)
+    keep = None
+    if only:
+        wanted = {_lineage_pair(min(a, b), max(a, b), succession) for a, b in only}
+
+        def keep(a: int, b: int) -> bool:
+            return _lineage_pair(a, b, succession) in wanted
+
+    roots = {code: lineage(code, succession) for code in succession}
+    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), None,
+                            target=DYADS_GRAPH)
 
 
 def rule_queries() -> list:  # type: ignore[type-arg]
@@ -289,40 +301,73 @@ def _csv(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | No
     return result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
 
 
+def _arrow(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
+    """A read query's result as an Arrow table of strings (Oxigraph writes the CSV, Arrow parses it)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = _csv(store, name, bindings)
+    header = data.split(b"\r\n", 1)[0].decode().split(",")
+    return pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
+
+
+def _relation(con, store: EmbeddedStore, directed: bool):  # type: ignore[no-untyped-def]
+    """The classified dyad-years as a DuckDB relation: the read queries' results joined by key, columns
+    :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``)."""
+    con.register("decided", _arrow(store, "dyads/read-dyad-years"))
+    con.register("rules", _arrow(store, "dyads/read-rule-positions"))
+    selects, joins = [], []
+    for i, (column, g, prop, kind) in enumerate(INDICATORS):
+        con.register(f"v{i}", _arrow(store, "dyads/read-indicator", {"graph": g, "indicator": cs(prop)}))
+        value = {"text": "string_agg(value, ';' ORDER BY value)", "int": "MAX(CAST(value AS BIGINT))",
+                 "float": "MAX(CAST(value AS DOUBLE))", "flag": "1"}[kind]
+        joins.append(f"LEFT JOIN (SELECT dy, {value} AS value FROM v{i} GROUP BY dy) i{i} ON i{i}.dy = d.dy")
+        selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
+                       else f"i{i}.value AS {column}")
+    key = "CAST(regexp_extract(dy, '/dyad-year/([0-9]+)-([0-9]+)-([0-9]+)$', {}) AS BIGINT)"
+    body = (f"WITH d AS (SELECT dy, rule, {key.format(1)} AS ccode1, {key.format(2)} AS ccode2, "
+            f"{key.format(3)} AS year FROM decided) "
+            "SELECT d.ccode1, d.ccode2, d.year, r.position, r.stage, r.trust, d.rule, r.reason, "
+            + ", ".join(selects) + ", r.no_data_reason IS NOT NULL AS no_data, r.no_data_reason "
+            "FROM d LEFT JOIN rules r ON r.rule = d.rule " + " ".join(joins))
+    if directed:
+        swap = {a: b for pair in PAIRED for a, b in (pair, pair[::-1])}
+        body = (f"WITH f AS ({body}) SELECT * FROM f UNION ALL SELECT "
+                + ", ".join(f"{swap.get(c, c)} AS {c}" for c in COLUMNS) + " FROM f")
+    return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
+
+
 def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-untyped-def]
     """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year.
 
     Non-directed (ccode1 < ccode2) by default; ``directed`` gives each dyad-year in both directions, as
-    peacesciencer's directed dyad-year frames do."""
-    import pandas as pd
+    peacesciencer's directed dyad-year frames do. The read queries' results are joined by DuckDB."""
+    from .dyad_graph import connect
 
-    frame = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-dyad-years")))
-    keys = frame["dy"].str.extract(r"/dyad-year/(\d+)-(\d+)-(\d+)$").astype("int64")
-    frame["ccode1"], frame["ccode2"], frame["year"] = keys[0], keys[1], keys[2]
-    rules = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-rule-positions")), dtype=str)
-    frame = frame.merge(rules, on="rule", how="left")
-    for column, g, prop, kind in INDICATORS:
-        values = pd.read_csv(io.BytesIO(_csv(store, "dyads/read-indicator", {"graph": g, "indicator": cs(prop)})),
-                             dtype={"value": str} if kind == "text" else None)
-        if kind == "text":
-            series = values.sort_values("value").groupby("dy", sort=False)["value"].agg(";".join).rename(column)
-        else:
-            series = values.groupby("dy", sort=False)["value"].max().rename(column)
-        frame = frame.join(series, on="dy")
-        if kind == "flag":
-            frame[column] = frame[column].notna().astype("int8")
-        elif kind == "int":
+    con = connect()
+    frame = _relation(con, store, directed).df()
+    con.close()
+    for column, _, _, kind in INDICATORS:
+        if kind == "int":
             frame[column] = frame[column].astype("Int64")
         elif kind == "float":
             frame[column] = frame[column].astype("float64")
-    frame["no_data"] = frame["no_data_reason"].notna()
-    frame = frame.drop(columns="dy")[list(COLUMNS)]
-    if directed:
-        swapped = frame.copy()
-        for a, b in PAIRED:
-            swapped[a], swapped[b] = frame[b], frame[a]
-        frame = pd.concat([frame, swapped], ignore_index=True)
-    return frame.sort_values(["ccode1", "ccode2", "year"], kind="stable").reset_index(drop=True)
+        elif kind == "flag":
+            frame[column] = frame[column].astype("int8")
+    return frame
+
+
+#: how :func:`write_table` writes each kind of column as CSV text, as pandas' ``to_csv`` does: nullable
+#: integers and floats empty when missing, floats in Python's shortest form (``932.5``, ``0.0``), the
+#: boolean ``no_data`` as ``True``/``False``
+def _csv_text(column: str) -> str:
+    kind = {c: k for c, _, _, k in INDICATORS}.get(column)
+    if column == "no_data":
+        return "CASE WHEN no_data THEN 'True' ELSE 'False' END AS no_data"
+    if kind == "float":
+        return f"CAST({column} AS VARCHAR) AS {column}"
+    return column
 
 
 def write_table(store: EmbeddedStore, path: Path, directed: bool = False) -> int:
@@ -330,17 +375,24 @@ def write_table(store: EmbeddedStore, path: Path, directed: bool = False) -> int
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
         raise UsageError(f"{path}: the output must end in .csv or .parquet")
-    frame = dataframe(store, directed)
     if suffix == ".parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError:
             raise EnvironmentProblem("writing Parquet needs pyarrow: pip install 'pyarrow>=14' "
                                      "(or write .csv)") from None
+        frame = dataframe(store, directed)
         frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False)
-    return len(frame)
+        return len(frame)
+    from .dyad_graph import connect
+
+    con = connect()
+    try:
+        relation = _relation(con, store, directed)
+        relation.select(", ".join(_csv_text(c) for c in COLUMNS)).write_csv(str(path), header=True)
+        return int(con.sql("SELECT count(*) FROM decided").fetchall()[0][0]) * (2 if directed else 1)  # type: ignore[index]
+    finally:
+        con.close()
 
 
 def write_rdf(store: EmbeddedStore, path: Path) -> int:

@@ -79,6 +79,31 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
     graph is dropped and the error re-raised, leaving the store as it was. Without it they go straight
     into ``target`` (for a store built afresh, such as the dyad-year store).
     """
+    count = 0
+
+    def chunks() -> Iterable[bytes]:
+        nonlocal count
+        buffer: list[str] = []
+        for line in lines:
+            buffer.append(line)
+            if len(buffer) >= CHUNK:
+                count += len(buffer)
+                yield "".join(buffer).encode()
+                buffer.clear()
+                if on_chunk:
+                    on_chunk(count)
+        if buffer:
+            count += len(buffer)
+            yield "".join(buffer).encode()
+
+    bulk_load_chunks(store, chunks(), switch, target)
+    return count
+
+
+def bulk_load_chunks(store: Store, chunks: Iterable[bytes], switch: str | None,
+                     target: ox.NamedNode | None = None) -> int:
+    """Load chunks of N-Triples text (each made of whole lines), as :func:`bulk_load_lines` does; returns
+    the lines loaded."""
     if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
@@ -87,9 +112,8 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
     into = TEMPORARY_GRAPH if switch else target
     assert into is not None
     count = 0
-    buffer: list[str] = []
-    # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread reads the
-    # next, so reading (Python) and loading (Rust) overlap on two cores; at most two chunks in memory.
+    # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread makes the
+    # next, so making (Python, DuckDB) and loading (Rust) overlap on two cores; at most two chunks in memory.
     pool = ThreadPoolExecutor(max_workers=1)
     pending: Future[None] | None = None
 
@@ -97,20 +121,8 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
         store.bulk_load_ntriples(data, into)  # type: ignore[union-attr]
 
     try:
-        for line in lines:
-            buffer.append(line)
-            if len(buffer) >= CHUNK:
-                data = "".join(buffer).encode()
-                count += len(buffer)
-                buffer.clear()
-                if pending:
-                    pending.result()
-                pending = pool.submit(load, data)
-                if on_chunk:
-                    on_chunk(count)
-        if buffer:
-            data = "".join(buffer).encode()
-            count += len(buffer)
+        for data in chunks:
+            count += data.count(b"\n")
             if pending:
                 pending.result()
             pending = pool.submit(load, data)

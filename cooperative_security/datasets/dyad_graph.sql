@@ -1,0 +1,79 @@
+-- The N-Triples of the dyad-year graph (datasets/dyad_graph.py), one line per row of the result, from
+-- the checked tables universe(a, b, y), majors(c, s, e), contiguity(a, b, k, s, e), distance(a, b, y, km),
+-- mid(a, b, y, dispnum, h), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
+-- roots(code, root) (a state's earliest predecessor) and kept(a, b) (with $only: the dyads to keep).
+-- The same triples as the row-by-row reader (dyads.dyad_lines). Parameters (bound, never pasted): $id
+-- $cs $xsd (IRI prefixes), $start $last (years), $only (restrict to kept).
+WITH
+k AS (SELECT a, b FROM kept),
+u AS (
+  SELECT DISTINCT a, b, y FROM universe
+  WHERE NOT $only OR (a, b) IN (SELECT (a, b) FROM k)
+),
+ud AS (
+  SELECT a, b, y, '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '>' AS dy
+  FROM u
+),
+dyad AS (
+  SELECT d.a, d.b, LEAST(COALESCE(r1.root, d.a), COALESCE(r2.root, d.b)) AS la,
+         GREATEST(COALESCE(r1.root, d.a), COALESCE(r2.root, d.b)) AS lb
+  FROM (SELECT DISTINCT a, b FROM u) d LEFT JOIN roots r1 ON r1.code = d.a LEFT JOIN roots r2 ON r2.code = d.b
+),
+m AS (
+  SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, y, dispnum, h FROM mid
+  WHERE y BETWEEN $start AND $last
+    AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
+),
+lines AS (
+  SELECT dy || ' <' || $cs || 'dyad> <' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> .' AS line FROM ud
+  UNION ALL
+  SELECT dy || ' <' || $cs || 'year> "' || y::VARCHAR || '"^^<' || $xsd || 'integer> .' FROM ud
+  UNION ALL
+  SELECT DISTINCT ud.dy || ' <' || $cs || 'majorPower1> "true"^^<' || $xsd || 'boolean> .'
+  FROM ud JOIN majors mj ON mj.c = ud.a AND mj.s <= ud.y AND ud.y <= mj.e
+  UNION ALL
+  SELECT DISTINCT ud.dy || ' <' || $cs || 'majorPower2> "true"^^<' || $xsd || 'boolean> .'
+  FROM ud JOIN majors mj ON mj.c = ud.b AND mj.s <= ud.y AND ud.y <= mj.e
+  UNION ALL
+  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'ccode1> "' || a::VARCHAR
+         || '"^^<' || $xsd || 'integer> .' FROM dyad
+  UNION ALL
+  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'ccode2> "' || b::VARCHAR
+         || '"^^<' || $xsd || 'integer> .' FROM dyad
+  UNION ALL
+  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'lineage> <' || $id || 'dyad/'
+         || la::VARCHAR || '-' || lb::VARCHAR || '> .' FROM dyad
+  UNION ALL
+  SELECT ANY_VALUE(ud.dy) || ' <' || $cs || 'contiguity> "' || MIN(c.k)::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  FROM ud JOIN contiguity c ON c.a = ud.a AND c.b = ud.b AND c.s <= ud.y AND ud.y <= c.e
+  GROUP BY ud.a, ud.b, ud.y
+  UNION ALL
+  SELECT DISTINCT ud.dy || ' <' || $cs || 'minimumDistance> "' || d.km || '"^^<' || $xsd || 'decimal> .'
+  FROM distance d JOIN ud ON ud.a = LEAST(d.a, d.b) AND ud.b = GREATEST(d.a, d.b) AND ud.y = d.y
+  UNION ALL
+  SELECT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
+         || 'hostility> "' || MAX(h)::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  FROM m GROUP BY a, b, y
+  UNION ALL
+  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
+         || 'dispute> "' || dispnum::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  FROM m
+  UNION ALL
+  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
+         || 'war> "true"^^<' || $xsd || 'boolean> .'
+  FROM war WHERE a < b AND y BETWEEN $start AND $last AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k))
+  UNION ALL
+  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
+         || prop || '> "true"^^<' || $xsd || 'boolean> .'
+  FROM (UNPIVOT (SELECT * FROM atop WHERE a < b AND y BETWEEN $start AND $last
+                   AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k)))
+        ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
+        INTO NAME prop VALUE held)
+  WHERE held
+  UNION ALL
+  SELECT DISTINCT '<' || $id || 'dyad-year/' || LEAST(a, b)::VARCHAR || '-' || GREATEST(a, b)::VARCHAR || '-'
+         || y::VARCHAR || '> <' || $cs || 'sharedIgos> "' || n::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  FROM igo WHERE n IS NOT NULL AND y BETWEEN $start AND $last
+    AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
+)
+SELECT line || E'\n' AS line FROM lines
