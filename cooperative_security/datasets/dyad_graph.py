@@ -175,7 +175,9 @@ def connect():  # type: ignore[no-untyped-def]
         import duckdb
     except ImportError:
         raise EnvironmentProblem("building the dyad-year graph needs duckdb: pip install 'duckdb>=1.1'") from None
-    return duckdb.connect()
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def batches(files: DataFiles, first: int, last: int, lookback: int, roots: dict[int, int],
