@@ -314,23 +314,31 @@ def _arrow(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | 
 
 def _relation(con, store: EmbeddedStore, directed: bool):  # type: ignore[no-untyped-def]
     """The classified dyad-years as a DuckDB relation: the read queries' results joined by key, columns
-    :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``)."""
-    con.register("decided", _arrow(store, "dyads/read-dyad-years"))
-    con.register("rules", _arrow(store, "dyads/read-rule-positions"))
+    :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``). Each result is
+    reduced to one row per dyad-year, keyed by its numbers, as soon as it is read (bounded memory)."""
+    pattern = "'/dyad-year/([0-9]+)-([0-9]+)-([0-9]+)$'"
+    key = ", ".join(f"CAST(regexp_extract(dy, {pattern}, {i}) AS BIGINT) AS {c}"
+                    for i, c in enumerate(("ccode1", "ccode2", "year"), 1))
+
+    def table(name: str, query: str, select: str, bindings: dict[str, ox.NamedNode] | None = None) -> None:
+        con.register("result", _arrow(store, query, bindings))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+        con.unregister("result")
+
+    table("decided", "dyads/read-dyad-years", f"SELECT {key}, rule FROM result")
+    table("rules", "dyads/read-rule-positions", "SELECT * FROM result")
     selects, joins = [], []
     for i, (column, g, prop, kind) in enumerate(INDICATORS):
-        con.register(f"v{i}", _arrow(store, "dyads/read-indicator", {"graph": g, "indicator": cs(prop)}))
         value = {"text": "string_agg(value, ';' ORDER BY value)", "int": "MAX(CAST(value AS BIGINT))",
                  "float": "MAX(CAST(value AS DOUBLE))", "flag": "1"}[kind]
-        joins.append(f"LEFT JOIN (SELECT dy, {value} AS value FROM v{i} GROUP BY dy) i{i} ON i{i}.dy = d.dy")
+        table(f"i{i}", "dyads/read-indicator", f"SELECT {key}, {value} AS value FROM result GROUP BY ALL",
+              {"graph": g, "indicator": cs(prop)})
+        joins.append(f"LEFT JOIN i{i} USING (ccode1, ccode2, year)")
         selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
                        else f"i{i}.value AS {column}")
-    key = "CAST(regexp_extract(dy, '/dyad-year/([0-9]+)-([0-9]+)-([0-9]+)$', {}) AS BIGINT)"
-    body = (f"WITH d AS (SELECT dy, rule, {key.format(1)} AS ccode1, {key.format(2)} AS ccode2, "
-            f"{key.format(3)} AS year FROM decided) "
-            "SELECT d.ccode1, d.ccode2, d.year, r.position, r.stage, r.trust, d.rule, r.reason, "
-            + ", ".join(selects) + ", r.no_data_reason IS NOT NULL AS no_data, r.no_data_reason "
-            "FROM d LEFT JOIN rules r ON r.rule = d.rule " + " ".join(joins))
+    body = ("SELECT ccode1, ccode2, year, r.position, r.stage, r.trust, d.rule, r.reason, " + ", ".join(selects)
+            + ", r.no_data_reason IS NOT NULL AS no_data, r.no_data_reason "
+            "FROM decided d LEFT JOIN rules r ON r.rule = d.rule " + " ".join(joins))
     if directed:
         swap = {a: b for pair in PAIRED for a, b in (pair, pair[::-1])}
         body = (f"WITH f AS ({body}) SELECT * FROM f UNION ALL SELECT "
