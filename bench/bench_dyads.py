@@ -28,7 +28,9 @@ from pathlib import Path
 import duckdb
 import pyoxigraph as ox
 
-from cooperative_security.datasets import dyads
+from cooperative_security.classify import dyads as dyad_rules
+from cooperative_security.export import dyads as tables
+from cooperative_security.ingest import dyad_years as dyads
 from cooperative_security.queries import load_query
 
 SQL = Path(__file__).with_name("dyads-duckdb.sql")
@@ -84,7 +86,7 @@ def rdflib_classify(ntriples: bytes, first: int, last: int) -> tuple[float, floa
     request.add((run, rdflib.URIRef(cs + "coverageFrom"), rdflib.Literal(first)))
     request.add((run, rdflib.URIRef(cs + "coverageTo"), rdflib.Literal(last)))
     t = time.perf_counter()
-    for query in dyads.rule_queries():
+    for query in dyad_rules.rule_queries():
         ds.update(query.text)
     classify = time.perf_counter() - t
     decided = len(list(ds.graph(rdflib.URIRef(dyads.INFERRED_GRAPH.value)).triples(
@@ -116,15 +118,15 @@ def main() -> None:
     ingest = time.perf_counter() - t
     th = thresholds(store)
     t = time.perf_counter()
-    dyads.classify(store, args.first, args.last)
+    dyad_rules.classify(store, args.first, args.last)
     rules = time.perf_counter() - t
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        written = dyads.write_table(store, Path(tmp) / "dyads.csv")
+        written = tables.write_table(store, Path(tmp) / "dyads.csv")
         read = time.perf_counter() - t
         whole = time.perf_counter() - started
         command_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        frame = dyads.dataframe(store)
+        frame = tables.dataframe(store)
         if profiler:
             profiler.stop()
             print(profiler.output_text(unicode=False, color=False, show_all=False))
@@ -155,7 +157,7 @@ def main() -> None:
         sub = dyads.new_store()
         dyads.build(sub, files, args.first, args.rdflib_to)
         t = time.perf_counter()
-        dyads.classify(sub, args.first, args.rdflib_to)
+        dyad_rules.classify(sub, args.first, args.rdflib_to)
         ox_sub = time.perf_counter() - t
         text = "".join(dyads.dyad_lines(files, args.first, args.rdflib_to, lookback,
                                         dyads.successions(sub))).encode()

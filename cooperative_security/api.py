@@ -320,9 +320,10 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
     ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``)."""
+    from .classify.dyads import classify as classify_dyads
     from .cli.dyads import resolve_data_dir
-    from .datasets.dyads import DataFiles, build, dataframe, new_store
-    from .datasets.dyads import classify as classify_dyads
+    from .export.dyads import dataframe
+    from .ingest.dyad_years import DataFiles, build, new_store
 
     data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
     if first > last:

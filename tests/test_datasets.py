@@ -7,10 +7,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cooperative_security.datasets import atop, cameo, mid
-from cooperative_security.datasets.dyads import DataFiles, build, classify, dataframe, new_store
-from cooperative_security.datasets.ingest import ingest_dataset
+from cooperative_security.classify.dyads import classify
 from cooperative_security.errors import InputError
+from cooperative_security.export.dyads import dataframe
+from cooperative_security.ingest.datasets import atop, cameo, ingest_dataset, mid
+from cooperative_security.ingest.dyad_years import DataFiles, build, new_store
 from cooperative_security.kb import open_knowledge_graph
 
 HERE = Path(__file__).parent / "data"
@@ -100,7 +101,7 @@ def test_cameo_is_windows_1252() -> None:
 
 
 def _read_as_utf8(path: Path) -> list:  # type: ignore[type-arg]
-    from cooperative_security.datasets.reader import CsvStream
+    from cooperative_security.ingest.datasets.reader import CsvStream
 
     return list(CsvStream(path, ("code",)))
 
@@ -169,7 +170,7 @@ def test_cli_ingest_dataset_rejects_bad_row(cli, tmp_path: Path) -> None:  # typ
 
 
 def test_compare_reports_disagreements_with_both_explanations() -> None:
-    from cooperative_security.datasets.compare import compare_cases
+    from cooperative_security.analysis.compare import compare_cases
 
     rows = compare_cases(DataFiles(HERE / "layout"), ("indonesia-malaysia", "france-germany"))
     assert rows

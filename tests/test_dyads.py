@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cooperative_security.datasets.dyads import DataFiles, build, classify, dataframe, new_store
+from cooperative_security.classify.dyads import classify
+from cooperative_security.export.dyads import dataframe
+from cooperative_security.ingest.dyad_years import DataFiles, build, new_store
 
 HERE = Path(__file__).parent / "data"
 
@@ -227,8 +229,8 @@ def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path)
     ("major-powers.csv", "ccode,styear,endyear\n2,1898,2016\n200,x,2016\n", ":3: field 'styear'"),
 ])
 def test_bad_rows_of_the_relevance_files_are_located(tmp_path: Path, name: str, text: str, where: str) -> None:
-    from cooperative_security.datasets import relevance
     from cooperative_security.errors import InputError
+    from cooperative_security.ingest.datasets import relevance
 
     path = tmp_path / name
     path.write_text(text)

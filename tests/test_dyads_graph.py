@@ -1,4 +1,4 @@
-"""The dyad-year graph made by DuckDB (datasets/dyad_graph.py) against the row-by-row readers it replaced.
+"""The dyad-year graph made by DuckDB (ingest/datasets/dyad_graph.py) against the row-by-row readers it replaced.
 
 The same triples from the same files (the slices under tests/data, with and without a restriction to
 some dyads); a file in a form only the row-by-row reader takes is read by it, with the same result; a
@@ -13,8 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cooperative_security.datasets import dyad_graph, dyads
 from cooperative_security.errors import InputError
+from cooperative_security.ingest import dyad_years as dyads
+from cooperative_security.ingest.datasets import dyad_graph
 
 LAYOUT = Path(__file__).parent / "data" / "layout"
 

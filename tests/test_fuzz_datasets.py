@@ -30,10 +30,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooperative_security.datasets import atop, cameo, cow_states, dyadyears, icews, igo, mid
-from cooperative_security.datasets.ingest import ingest_dataset
-from cooperative_security.datasets.ntriples import TEMPORARY_GRAPH
 from cooperative_security.errors import InputError, Problem
+from cooperative_security.ingest.datasets import atop, cameo, cow_states, dyadyears, icews, igo, ingest_dataset, mid
+from cooperative_security.ingest.datasets.ntriples import TEMPORARY_GRAPH
 from cooperative_security.kb import load_bundled
 from cooperative_security.namespaces import XSD, graph
 from cooperative_security.store import open_store

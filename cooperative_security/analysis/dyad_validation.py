@@ -156,7 +156,9 @@ def _explain(rows: Any) -> str:
 def validate_dyads(store: str | None = None, data_dir: str | Path | None = None,
                    path: Path | None = None) -> DyadValidation:
     """Run the dyad-year classifier on the validation dyads and compare with the literature."""
-    from ..datasets.dyads import DataFiles, build, classify, dataframe, new_store
+    from ..classify.dyads import classify
+    from ..export.dyads import dataframe
+    from ..ingest.dyad_years import DataFiles, build, new_store
 
     if store is not None and data_dir is None and not os.environ.get("COOPSEC_DATA"):
         raise UsageError("the dyad validation classifies the publishers' files: give --data-dir DIR (the store "

@@ -11,14 +11,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..datasets.compare import compare_cases
-from ..datasets.dyads import FIRST_YEAR, LAST_YEAR, DataFiles, build, classify, new_store, write_rdf, write_table
-from ..datasets.ingest import DATASETS, ingest_dataset
+from ..analysis.compare import compare_cases
+from ..classify.dyads import classify
 from ..errors import UsageError
+from ..export.dyads import write_rdf, write_table
 from ..ingest import field_datasets
+from ..ingest.datasets import DATASETS, ingest_dataset
+from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build, new_store
 from ..kb import has_theory, load_bundled
 from ..store import open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console
+
 
 def resolve_data_dir(data_dir: Path | None) -> Path:
     """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default."""

@@ -12,9 +12,11 @@ from itertools import combinations
 from typing import Any
 
 from ..classify import classify as classify_cases
+from ..classify.dyads import classify, rules_explained
+from ..export.dyads import dataframe
+from ..ingest.dyad_years import DataFiles, build, new_store
 from ..kb import open_knowledge_graph
 from ..queries import load_query
-from .dyads import DataFiles, build, classify, dataframe, new_store, rules_explained
 
 CASES = ("france-germany", "asean", "indonesia-malaysia")
 

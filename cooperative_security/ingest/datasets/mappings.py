@@ -7,8 +7,8 @@ import csv
 from functools import cache
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from ..resources import data_dir
+from ...errors import InputError, Problem
+from ...resources import data_dir
 
 
 def _table(name: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

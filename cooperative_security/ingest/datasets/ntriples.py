@@ -16,9 +16,9 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
-from ..namespaces import CS, GRAPH, ID, XSD
-from ..store import BulkLoading, Store
+from ...errors import UsageError
+from ...namespaces import CS, GRAPH, ID, XSD
+from ...store import BulkLoading, Store
 
 XSD_INTEGER = f"<{XSD}integer>"
 XSD_DATE = f"<{XSD}date>"
@@ -107,7 +107,7 @@ def bulk_load_chunks(store: Store, chunks: Iterable[bytes], switch: str | None,
     if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
-    from ..queries import load_query
+    from ...queries import load_query
 
     into = TEMPORARY_GRAPH if switch else target
     assert into is not None

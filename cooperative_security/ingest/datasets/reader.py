@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError, Problem
+from ...errors import InputError, Problem
 
 #: called with (rows read so far, bytes read so far, total bytes of the file)
 Progress = Callable[[int, int, int], None]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import CS, RDFS
+from ...namespaces import CS, RDFS
 from .ntriples import date, integer, node, p, triple
 from .reader import CsvStream, Progress, check_date, number
 

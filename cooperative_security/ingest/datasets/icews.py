@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import CS, RDFS
+from ...namespaces import CS, RDFS
 from .cameo import GOLDSTEIN, CameoCode
 from .cow_states import RDF_TYPE, state_node
 from .mappings import cameo_event_type, icews_country_codes

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
-from ..namespaces import graph
-from ..store import Store
+from ...errors import UsageError
+from ...namespaces import graph
+from ...store import Store
 from . import atop, cameo, cow_states, icews, igo, mid
 from .ntriples import bulk_load_lines
 from .reader import Progress

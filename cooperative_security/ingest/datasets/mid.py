@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import CS, RDFS
+from ...namespaces import CS, RDFS
 from .cow_states import RDF_TYPE, state_node
 from .mappings import mid_event_types
 from .ntriples import date, integer, node, p, triple

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import InputError, Problem
-from ..namespaces import CS, OWL, RDFS
+from ...errors import InputError, Problem
+from ...namespaces import CS, OWL, RDFS
 from .cow_states import RDF_TYPE, state_node
 from .igo import dyad_year
 from .mappings import atop_curated_treaties

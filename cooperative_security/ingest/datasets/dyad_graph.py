@@ -7,7 +7,7 @@ A file that passes becomes a typed table at once. A file that does not is read a
 reader (``dyadyears``, ``relevance``, ``mid``, ``wars``, ``atop``, ``igo``), which either reports the
 first bad row by file, line and column, as it always has, or accepts the unusual form (``2.2e2``) and
 gives the table its rows. Either way the tables hold exactly what the row-by-row readers yield, and
-``dyad_graph.sql`` turns them into the same triples as :func:`..dyads.dyad_lines`; the lines come out in
+``dyad_graph.sql`` turns them into the same triples as :func:`..dyad_years.dyad_lines`; the lines come out in
 Arrow batches whose text buffer is handed to Oxigraph's bulk loader as it is.
 """
 
@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import EnvironmentProblem
-from ..namespaces import CS, ID, XSD
+from ...errors import EnvironmentProblem
+from ...namespaces import CS, ID, XSD
 from . import atop, dyadyears, igo, mid, relevance, wars
 from .reader import READ_ERRORS
 
 if TYPE_CHECKING:
-    from .dyads import DataFiles
+    from ..dyad_years import DataFiles
 
 SQL = Path(__file__).with_name("dyad_graph.sql")
 #: a whole number in the form the fast paths of reader.integer_text take: ``220`` or ``220.0``

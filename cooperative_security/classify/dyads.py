@@ -1,0 +1,55 @@
+"""The dyad-year rules (``queries/classify/dyads/rule-NN-*.rq``), run by the curated rules' runner.
+
+:func:`classify` writes the request (the run and the span of years) and runs the rules in order with
+``classify/run.py``; they write ``.../graph/dyads-inferred``: why each dyad-year is interdependent, its
+conflict signals, and the one rule that decided it. The store is the one ``ingest/dyad_years.py`` builds.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+
+from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, REQUEST_GRAPH
+from ..namespaces import PROV, RDF_TYPE, XSD, cs, instance
+from ..queries import Query, load_query
+from ..store import Store
+from .run import numbered_queries, run_rule_set
+
+_RULE_FILE = re.compile(r"^rule-\d\d-")
+
+
+def rule_queries() -> list[Query]:
+    return numbered_queries("classify/dyads", _RULE_FILE)
+
+
+def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
+    curated rules (classify/run.py); returns the run IRI."""
+    run = instance("run", uuid.uuid4().hex)
+    integer_type = ox.NamedNode(XSD + "integer")
+    run_rule_set(store, rule_queries(), REQUEST_GRAPH, [
+        ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
+        ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
+                  ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=integer_type)),
+        ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=integer_type)),
+    ])
+    return run
+
+
+def rules_explained(store: Store) -> dict[str, dict[str, str]]:
+    """rule slug -> label, description, missing, sources (for explanations)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in store.select(load_query("dyads/read-rules")):
+        slug = row["rule"].value.rpartition("/")[2]  # type: ignore[union-attr]
+        entry = out.setdefault(slug, {"label": row["label"].value, "description": row["description"].value,  # type: ignore[union-attr]
+                                      "missing": row["missing"].value if row["missing"] else "", "sources": ""})
+        if row["work"]:
+            where = row["pages"] or row["section"]
+            cite = row["work"].value.rpartition("/")[2] + (f" {where.value}" if where else "")
+            entry["sources"] = "; ".join(filter(None, [entry["sources"], cite]))
+    return out

@@ -1,0 +1,161 @@
+"""Dyad-year tables: the classified dyad-years read back from the store, as CSV, Parquet or RDF.
+
+:func:`dataframe` reads the result (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph, parsed
+by Arrow, joined by key in DuckDB), non-directed or ``directed``; :func:`write_table` writes CSV (by
+DuckDB, in pandas' CSV format) or Parquet; :func:`write_rdf` the graphs as N-Quads or TriG.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import EnvironmentProblem, UsageError
+from ..ingest.datasets.dyad_graph import connect
+from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH
+from ..namespaces import cs
+from ..queries import load_query
+from ..store.embedded import EmbeddedStore
+from ..store.sparql_text import with_values
+
+#: (output column, graph, indicator property, kind) in peacesciencer's names where it has one: flags are 0/1,
+#: counts and years nullable integers, distances floats; interdependence joins its reasons with ";"
+INDICATORS = (
+    ("interdependence", INFERRED_GRAPH, "interdependentBy", "text"),
+    ("conttype", DYADS_GRAPH, "contiguity", "int"), ("cowmaj1", DYADS_GRAPH, "majorPower1", "flag"),
+    ("cowmaj2", DYADS_GRAPH, "majorPower2", "flag"), ("mindist", DYADS_GRAPH, "minimumDistance", "float"),
+    ("hostlev", DYADS_GRAPH, "hostility", "int"), ("gml_disputes_window", INFERRED_GRAPH, "disputesInWindow", "int"),
+    ("last_dispute_year", INFERRED_GRAPH, "lastDisputeYear", "int"),
+    ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
+    ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
+    ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"), ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"),
+)
+COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "reason",
+           *(c for c, *_ in INDICATORS), "no_data", "no_data_reason")
+#: the columns that name the first or the second state, swapped in the directed frame
+PAIRED = (("ccode1", "ccode2"), ("cowmaj1", "cowmaj2"))
+
+
+def _csv(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None) -> bytes:
+    """A read query's result as CSV bytes, serialised by Oxigraph; parameters bound as RDF terms."""
+    text = with_values(load_query(name).text, bindings or {})
+    result = store.raw.query(text)
+    return result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
+
+
+def _arrow(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
+    """A read query's result as an Arrow table of strings (Oxigraph writes the CSV, Arrow parses it)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = _csv(store, name, bindings)
+    header = data.split(b"\r\n", 1)[0].decode().split(",")
+    return pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
+
+
+def _relation(con, store: EmbeddedStore, directed: bool):  # type: ignore[no-untyped-def]
+    """The classified dyad-years as a DuckDB relation: the read queries' results joined by key, columns
+    :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``). Each result is
+    reduced to one row per dyad-year, keyed by its numbers, as soon as it is read (bounded memory)."""
+    pattern = "'/dyad-year/([0-9]+)-([0-9]+)-([0-9]+)$'"
+    key = ", ".join(f"CAST(regexp_extract(dy, {pattern}, {i}) AS BIGINT) AS {c}"
+                    for i, c in enumerate(("ccode1", "ccode2", "year"), 1))
+
+    def table(name: str, query: str, select: str, bindings: dict[str, ox.NamedNode] | None = None) -> None:
+        con.register("result", _arrow(store, query, bindings))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
+        con.unregister("result")
+
+    table("decided", "dyads/read-dyad-years", f"SELECT {key}, rule FROM result")
+    table("rules", "dyads/read-rule-positions", "SELECT * FROM result")
+    selects, joins = [], []
+    for i, (column, g, prop, kind) in enumerate(INDICATORS):
+        value = {"text": "string_agg(value, ';' ORDER BY value)", "int": "MAX(CAST(value AS BIGINT))",
+                 "float": "MAX(CAST(value AS DOUBLE))", "flag": "1"}[kind]
+        table(f"i{i}", "dyads/read-indicator", f"SELECT {key}, {value} AS value FROM result GROUP BY ALL",
+              {"graph": g, "indicator": cs(prop)})
+        joins.append(f"LEFT JOIN i{i} USING (ccode1, ccode2, year)")
+        selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
+                       else f"i{i}.value AS {column}")
+    body = ("SELECT ccode1, ccode2, year, r.position, r.stage, r.trust, d.rule, r.reason, " + ", ".join(selects)
+            + ", r.no_data_reason IS NOT NULL AS no_data, r.no_data_reason "
+            "FROM decided d LEFT JOIN rules r ON r.rule = d.rule " + " ".join(joins))
+    if directed:
+        swap = {a: b for pair in PAIRED for a, b in (pair, pair[::-1])}
+        body = (f"WITH f AS ({body}) SELECT * FROM f UNION ALL SELECT "
+                + ", ".join(f"{swap.get(c, c)} AS {c}" for c in COLUMNS) + " FROM f")
+    return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
+
+
+def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-untyped-def]
+    """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year.
+
+    Non-directed (ccode1 < ccode2) by default; ``directed`` gives each dyad-year in both directions, as
+    peacesciencer's directed dyad-year frames do. The read queries' results are joined by DuckDB."""
+    con = connect()
+    frame = _relation(con, store, directed).df()
+    con.close()
+    for column, _, _, kind in INDICATORS:
+        if kind == "int":
+            frame[column] = frame[column].astype("Int64")
+        elif kind == "float":
+            frame[column] = frame[column].astype("float64")
+        elif kind == "flag":
+            frame[column] = frame[column].astype("int8")
+    return frame
+
+
+#: how :func:`write_table` writes each kind of column as CSV text, as pandas' ``to_csv`` does: nullable
+#: integers and floats empty when missing, floats in Python's shortest form (``932.5``, ``0.0``), the
+#: boolean ``no_data`` as ``True``/``False``
+def _csv_text(column: str) -> str:
+    kind = {c: k for c, _, _, k in INDICATORS}.get(column)
+    if column == "no_data":
+        return "CASE WHEN no_data THEN 'True' ELSE 'False' END AS no_data"
+    if kind == "float":
+        return f"CAST({column} AS VARCHAR) AS {column}"
+    return column
+
+
+def write_table(store: EmbeddedStore, path: Path, directed: bool = False) -> int:
+    """Write ``path`` (.csv or .parquet), sorted by ccode1, ccode2, year; returns the rows written."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        raise UsageError(f"{path}: the output must end in .csv or .parquet")
+    if suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise EnvironmentProblem("writing Parquet needs pyarrow: pip install 'pyarrow>=14' "
+                                     "(or write .csv)") from None
+        frame = dataframe(store, directed)
+        frame.to_parquet(path, index=False)
+        return len(frame)
+    con = connect()
+    try:
+        relation = _relation(con, store, directed)
+        relation.select(", ".join(_csv_text(c) for c in COLUMNS)).write_csv(str(path), header=True)
+        return int(con.sql("SELECT count(*) FROM decided").fetchall()[0][0]) * (2 if directed else 1)  # type: ignore[index]
+    finally:
+        con.close()
+
+
+def write_rdf(store: EmbeddedStore, path: Path) -> int:
+    """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig)."""
+    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
+    graphs = (DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH)
+    with open(path, "wb") as out:
+        count = 0
+        quads = (q for g in graphs for q in store.raw.quads_for_pattern(None, None, None, g))
+
+        def counted() -> Iterator[ox.Quad]:
+            nonlocal count
+            for q in quads:
+                count += 1
+                yield q
+        ox.serialize(counted(), out, fmt)
+    return count

@@ -1,0 +1,248 @@
+"""The dyad-year graph: every non-directed dyad-year of the state system, from the field's files.
+
+:func:`build` makes a fresh in-memory store (:func:`new_store`, holding the rules graph) hold one lean
+node per non-directed dyad-year (``id/dyad-year/<ccode1>-<ccode2>-<year>``) with its indicators as
+literals, and each dyad with its lineage (the dyad of the predecessor states that ``data/rules.ttl``
+names), in the graph ``.../graph/dyads``. The files (``DataFiles``: the dyad-year universe, contiguity,
+major powers, minimum distance, disputes, wars, ATOP alliances, shared IGOs) are read by DuckDB
+(``ingest/datasets/dyad_graph.py``), or row by row where a file needs it. The rules that classify the
+dyad-years are run by ``classify/dyads.py``; the tables are written by ``export/dyads.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError, Problem, UsageError
+from ..namespaces import graph
+from ..ontology import parse_rdf_file
+from ..queries import load_query
+from ..resources import data_dir
+from ..store.embedded import EmbeddedStore
+from .datasets import atop, dyadyears, igo, mid, relevance, wars
+from .datasets.ntriples import TRUE, XSD_DECIMAL, bulk_load_chunks, integer, node, p, triple
+
+DYADS_GRAPH = graph("dyads")
+INFERRED_GRAPH = graph("dyads-inferred")
+REQUEST_GRAPH = graph("dyads-request")
+RULES_GRAPH = graph("rules")
+FIRST_YEAR, LAST_YEAR = 1816, 2010
+#: the longest window the rules' offsets (VALUES ?k in queries/classify/dyads/) allow
+MAX_WINDOW = 50
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    """Where the publishers' files are, in the shared data folder's layout (docs/guide/datasets.md)."""
+
+    root: Path
+
+    @property
+    def dyad_years(self) -> Path:
+        return self.root / "cow" / "directed-dyad-years.csv.gz"
+
+    @property
+    def mid(self) -> Path:
+        return self.root / "mid" / "gml-mid-dyad-years-2.1.1.csv"
+
+    @property
+    def wars(self) -> Path:
+        return self.root / "cow" / "interstate-war-dyad-years.csv"
+
+    @property
+    def atop(self) -> Path:
+        return self.root / "atop" / "atop-dyad-years.csv.gz"
+
+    @property
+    def igo(self) -> Path:
+        return self.root / "cow" / "igo-shared-memberships-dyad-years.csv.gz"
+
+    @property
+    def contiguity(self) -> Path:
+        return self.root / "cow" / "direct-contiguity.csv"
+
+    @property
+    def majors(self) -> Path:
+        return self.root / "cow" / "major-powers.csv"
+
+    @property
+    def distance(self) -> Path:
+        return self.root / "cow" / "minimum-distance-dyad-years.csv.gz"
+
+    def all(self) -> tuple[Path, ...]:
+        return (self.dyad_years, self.mid, self.wars, self.atop, self.igo, self.contiguity, self.majors,
+                self.distance)
+
+    def check(self) -> None:
+        missing = [str(f) for f in self.all() if not f.is_file()]
+        if missing:
+            raise UsageError(f"data files missing under {self.root}: {', '.join(missing)} (`coopsec datasets` "
+                             "lists each file, where to obtain it and its expected name)")
+
+
+def _dyad_year(a: int, b: int, y: int) -> str:
+    return node("dyad-year", f"{a}-{b}-{y}")
+
+
+def successions(store: EmbeddedStore) -> dict[int, int]:
+    """successor COW number -> predecessor COW number, from the rules graph (data/rules.ttl)."""
+    out: dict[int, int] = {}
+    for row in store.select(load_query("dyads/read-successions")):
+        out[int(row["successor"].value)] = int(row["predecessor"].value)  # type: ignore[union-attr]
+    return out
+
+
+def lineage(code: int, succession: dict[int, int]) -> int:
+    seen = set()
+    while code in succession and code not in seen:
+        seen.add(code)
+        code = succession[code]
+    return code
+
+
+def _lineage_pair(a: int, b: int, succession: dict[int, int]) -> tuple[int, int]:
+    la, lb = lineage(a, succession), lineage(b, succession)
+    return min(la, lb), max(la, lb)
+
+
+def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, succession: dict[int, int] | None = None,
+               progress: Callable[[str, int, int, int], None] | None = None,
+               only: set[tuple[int, int]] | None = None) -> Iterator[str]:
+    """The N-Triples of the dyad-year graph: the universe (each dyad with its lineage: the dyad of the
+    predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals.
+
+    ``only`` keeps the dyads whose lineage is one of those pairs' lineages (the rules read nothing
+    outside a dyad's lineage, so their positions are the same as in a full run)."""
+    start = first - lookback + 1
+    succession = succession or {}
+    wanted = {_lineage_pair(min(a, b), max(a, b), succession) for a, b in only} if only else None
+    kept: dict[tuple[int, int], bool] = {}
+
+    def keep(a: int, b: int) -> bool:
+        if wanted is None:
+            return True
+        pair = (min(a, b), max(a, b))
+        if pair not in kept:
+            kept[pair] = _lineage_pair(*pair, succession) in wanted
+        return kept[pair]
+
+    def report(name: str) -> Callable[[int, int, int], None] | None:
+        return (lambda rows, done, total: progress(name, rows, done, total)) if progress else None
+
+    majors: dict[int, list[tuple[int, int]]] = {}
+    for code, s, e in relevance.read_majors(files.majors, report("major powers")):
+        majors.setdefault(code, []).append((s, e))
+
+    def major(code: int, y: int) -> bool:
+        return any(s <= y <= e for s, e in majors.get(code, ()))
+
+    seen: set[tuple[int, int]] = set()
+    universe: set[tuple[int, int, int]] = set()
+    year_p, dyad_p, c1, c2, lin = p("year"), p("dyad"), p("ccode1"), p("ccode2"), p("lineage")
+    m1, m2 = p("majorPower1"), p("majorPower2")
+    for a, b, y in dyadyears.read(files.dyad_years, start, last, report("dyad-years")):
+        if not keep(a, b):
+            continue
+        d = node("dyad", f"{a}-{b}")
+        dy = _dyad_year(a, b, y)
+        universe.add((a, b, y))
+        yield f"{dy} {dyad_p} {d} .\n"
+        yield f"{dy} {year_p} {integer(y)} .\n"
+        if majors and (a in majors or b in majors):
+            if major(a, y):
+                yield f"{dy} {m1} {TRUE} .\n"
+            if major(b, y):
+                yield f"{dy} {m2} {TRUE} .\n"
+        if (a, b) not in seen:
+            seen.add((a, b))
+            la, lb = _lineage_pair(a, b, succession)
+            yield f"{d} {c1} {integer(a)} .\n"
+            yield f"{d} {c2} {integer(b)} .\n"
+            yield f"{d} {lin} {node('dyad', f'{la}-{lb}')} .\n"
+    contiguity: dict[tuple[int, int, int], int] = {}
+    for a, b, kind, s, e in relevance.read_contiguity(files.contiguity, report("contiguity")):
+        for y in range(max(s, start), min(e, last) + 1):
+            key = (a, b, y)
+            if key in universe and kind < contiguity.get(key, 9):
+                contiguity[key] = kind
+    for (a, b, y), kind in contiguity.items():
+        yield triple(_dyad_year(a, b, y), p("contiguity"), integer(kind))
+    del contiguity
+    km_p = p("minimumDistance")
+    for a, b, y, km in relevance.read_distance(files.distance, report("distance")):
+        if start <= y <= last and (min(a, b), max(a, b), y) in universe:
+            yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
+    hostility: dict[tuple[int, int, int], int] = {}
+    disputes: set[tuple[int, int, int, int]] = set()
+    for r in mid.read(files.mid, report("disputes")):
+        if not keep(r.ccode1, r.ccode2):
+            continue
+        key = (min(r.ccode1, r.ccode2), max(r.ccode1, r.ccode2), r.year)
+        hostility[key] = max(hostility.get(key, 0), r.hostlev)
+        disputes.add((*key, r.dispnum))
+    for (a, b, y), h in hostility.items():
+        if start <= y <= last:
+            yield triple(_dyad_year(a, b, y), p("hostility"), integer(h))
+    for a, b, y, n in disputes:
+        if start <= y <= last:
+            yield triple(_dyad_year(a, b, y), p("dispute"), integer(n))
+    for _, a, b, y in wars.read(files.wars, report("wars")):
+        if a < b and start <= y <= last and keep(a, b):
+            yield triple(_dyad_year(a, b, y), p("war"), TRUE)
+    for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
+        if a < b and start <= y <= last and keep(a, b):
+            for prop in held:
+                yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+    for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
+        if n is not None and start <= y <= last and keep(a, b):
+            yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
+
+
+def max_window(store: EmbeddedStore) -> int:
+    rows = store.select(load_query("dyads/max-window"))
+    value = rows[0]["window"] if rows else None
+    return int(value.value) if isinstance(value, ox.Literal) else 1
+
+
+def new_store() -> EmbeddedStore:
+    """An in-memory store holding the rules graph."""
+    store = EmbeddedStore(None)
+    store.replace_graphs({RULES_GRAPH: parse_rdf_file(data_dir() / "rules.ttl")})
+    return store
+
+
+def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
+          progress: Callable[[str, int, int, int], None] | None = None,
+          only: set[tuple[int, int]] | None = None) -> int:
+    """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
+    the triples written."""
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}")
+    files.check()
+    lookback = max_window(store)
+    if lookback > MAX_WINDOW:
+        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run "
+                         f"over the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} "
+                         "years")
+    from .datasets.dyad_graph import batches
+
+    succession = successions(store)
+    keep = None
+    if only:
+        wanted = {_lineage_pair(min(a, b), max(a, b), succession) for a, b in only}
+
+        def keep(a: int, b: int) -> bool:
+            return _lineage_pair(a, b, succession) in wanted
+
+    roots = {code: lineage(code, succession) for code in succession}
+    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), None,
+                            target=DYADS_GRAPH)
+
+
+def check_input(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(Problem(str(path), "no such file"))
