@@ -72,7 +72,8 @@ def ingest_dataset_command(
             report = ingest_dataset(kg, dataset.value, file, states,
                                     progress=lambda rows, done, total: bar.update(task, completed=done, total=total,
                                                                                   rows=rows))
-        console.print(f"{report.graph}: {report.triples} triples from {report.rows} rows in {report.seconds:.1f} s "
+        console.print(f"{', '.join(report.graphs)}: {report.triples} triples from {report.rows} rows "
+                      f"in {report.seconds:.1f} s "
                       f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s, "
                       f"{report.triples / max(report.seconds, 1e-9):,.0f} triples/s)", highlight=False)
     finally:

@@ -41,11 +41,17 @@ ORDER = ("actors", "bibtex", "csl", "citations", "case", "events", "rdf")
 
 @dataclass
 class IngestReport:
+    """What an ingest wrote: ``coopsec ingest`` (curated files) and ``coopsec ingest-dataset`` (one
+    publisher's file, whose ``ingest_id`` is the data set's name) both report with it."""
+
     ingest_id: str
     files: list[str] = field(default_factory=list)
     graphs: dict[str, int] = field(default_factory=dict)
     #: True when the same ingest was already in the store, whole: nothing was written
     already: bool = False
+    #: the data rows read (ingest-dataset) and the seconds the ingest took (0 where not counted)
+    rows: int = 0
+    seconds: float = 0.0
 
     @property
     def triples(self) -> int:

@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import UsageError
 from ...namespaces import graph
 from ...store import Store
+from .. import IngestReport
 from . import atop, cameo, cow_states, icews, igo, mid
 from .ntriples import bulk_load_lines
 from .reader import Progress
 
 DATASETS = ("mid", "atop", "igo", "cow-states", "icews")
-
-
-@dataclass
-class IngestReport:
-    dataset: str
-    graph: str
-    rows: int
-    triples: int
-    seconds: float
 
 
 def _beside(file: Path, *parts: str) -> Path | None:
@@ -88,7 +79,7 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
     started = time.perf_counter()
     count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), f"classify/dyads/switch-{dataset}")
     seconds = time.perf_counter() - started
-    return IngestReport(dataset, graph(f"events/{dataset}").value, rows[0], count, seconds)
+    return IngestReport(dataset, [str(file)], {graph(f"events/{dataset}").value: count}, rows=rows[0], seconds=seconds)
 
 
 Callback = Callable[[int, int, int], None]
