@@ -27,10 +27,12 @@ def _curated_why(period: Any) -> str:
     return f"{period.position} since {period.start} by {rules}" + (f"; missing: {missing}" if missing else "")
 
 
-def compare_cases(files: DataFiles, cases: tuple[str, ...] | None = CASES,
+def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES,
                   store: str = "memory:") -> list[dict[str, Any]]:
     """``store``: the knowledge graph whose curated cases are compared (``memory:``: the bundled cases;
     any other store, e.g. ``oxigraph:DIR`` after ``coopsec ingest``, includes the user's own cases).
+    ``files`` None: the dyad-years are those of the store (``coopsec ingest-dataset dyad-years DIR
+    --store SPEC``), classified there; otherwise they are built from ``files`` in memory.
     ``cases`` None compares every case whose members are states with COW numbers."""
     kg = open_knowledge_graph(store)
     try:
@@ -40,17 +42,25 @@ def compare_cases(files: DataFiles, cases: tuple[str, ...] | None = CASES,
             for key in (r["slug"], r["iso3"]):
                 if key is not None:
                     codes.setdefault(key.value, set()).add(int(r["cow"].value))  # type: ignore[union-attr]
-    finally:
+    except BaseException:
+        kg.close()
+        raise
+    if files is not None:
         kg.close()
     spans = [(p, int((p.start or p.from_ or "1816")[:4]), int((p.end or p.to or "2010")[:4])) for p in periods
              if p.position]
     years = [y for _, s, e in spans for y in (s, e)]
     first, last = max(min(years, default=1816), 1816), min(max(years, default=2010), 2010)
-    store = new_store()
-    build(store, files, first, last)
-    classify(store, first, last)
-    frame = dataframe(store).set_index(["ccode1", "ccode2", "year"])
-    rules = rules_explained(store)
+    try:
+        dyad_store = kg if files is None else new_store()
+        if files is not None:
+            build(dyad_store, files, first, last)
+        classify(dyad_store, first, last)
+        frame = dataframe(dyad_store).set_index(["ccode1", "ccode2", "year"])  # type: ignore[arg-type]
+        rules = rules_explained(dyad_store)  # type: ignore[arg-type]
+    finally:
+        if files is None:
+            kg.close()
     rows: list[dict[str, Any]] = []
     for case in cases or sorted({p.relationship for p in periods}):
         case_periods = [p for p in periods if p.relationship == case and p.position]

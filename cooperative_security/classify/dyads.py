@@ -42,7 +42,8 @@ def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox
 
 
 def rules_explained(store: Store) -> dict[str, dict[str, str]]:
-    """rule slug -> label, description, missing, sources (for explanations)."""
+    """rule slug -> label, description, missing, sources (for explanations; the sources in a fixed
+    order, whatever order the store gives them in)."""
     out: dict[str, dict[str, str]] = {}
     for row in store.select(load_query("dyads/read-rules")):
         slug = row["rule"].value.rpartition("/")[2]  # type: ignore[union-attr]
@@ -51,5 +52,5 @@ def rules_explained(store: Store) -> dict[str, dict[str, str]]:
         if row["work"]:
             where = row["pages"] or row["section"]
             cite = row["work"].value.rpartition("/")[2] + (f" {where.value}" if where else "")
-            entry["sources"] = "; ".join(filter(None, [entry["sources"], cite]))
+            entry["sources"] = "; ".join(sorted(filter(None, [*entry["sources"].split("; "), cite])))
     return out

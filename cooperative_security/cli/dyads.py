@@ -19,7 +19,8 @@ from ..ingest import field_datasets
 from ..ingest.datasets import DATASETS, ingest_dataset
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build, new_store
 from ..kb import has_theory, load_bundled
-from ..store import open_store
+from ..queries import load_query
+from ..store import BulkLoading, Capabilities, open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console
 
 
@@ -44,6 +45,7 @@ class Dataset(StrEnum):
     igo = "igo"
     cow_states = "cow-states"
     icews = "icews"
+    dyad_years = "dyad-years"
 
 
 def _bar() -> Progress:
@@ -53,12 +55,14 @@ def _bar() -> Progress:
 
 def ingest_dataset_command(
     dataset: Annotated[Dataset, typer.Argument(help="Which data set the file is.")],
-    file: Annotated[Path, typer.Argument(help="The file as its publisher ships it (.csv, .csv.gz, .tab).")],
+    file: Annotated[Path, typer.Argument(help="The file as its publisher ships it (.csv, .csv.gz, .tab); for "
+                                         "dyad-years, the data folder (as for `coopsec dyads --data-dir`).")],
     store: StoreOption = "memory:",
     states: Annotated[Path | None, typer.Option("--states", help="COW states.csv, to name states (default: "
                                                 "cow/states.csv beside the file's folder).")] = None,
 ) -> None:
-    """Stream one data set file into the graph events/DATASET: all or nothing."""
+    """Stream one data set file into the graph events/DATASET, or (dyad-years) a data folder into the
+    dyad-year graph that `coopsec dyads --store` classifies: all or nothing."""
     kg = open_store(store)
     if not kg.writable:
         kg.close()
@@ -72,10 +76,10 @@ def ingest_dataset_command(
             report = ingest_dataset(kg, dataset.value, file, states,
                                     progress=lambda rows, done, total: bar.update(task, completed=done, total=total,
                                                                                   rows=rows))
-        console.print(f"{', '.join(report.graphs)}: {report.triples} triples from {report.rows} rows "
-                      f"in {report.seconds:.1f} s "
-                      f"({report.rows / max(report.seconds, 1e-9):,.0f} rows/s, "
-                      f"{report.triples / max(report.seconds, 1e-9):,.0f} triples/s)", highlight=False)
+        rows = f" from {report.rows} rows" if report.rows else ""
+        rate = f"{report.rows / max(report.seconds, 1e-9):,.0f} rows/s, " if report.rows else ""
+        console.print(f"{', '.join(report.graphs)}: {report.triples} triples{rows} in {report.seconds:.1f} s "
+                      f"({rate}{report.triples / max(report.seconds, 1e-9):,.0f} triples/s)", highlight=False)
     finally:
         kg.close()
 
@@ -95,36 +99,78 @@ def dyads_command(
     = OutFormat.table,
     directed: Annotated[bool, typer.Option("--directed", help="Each dyad-year in both directions (ccode1, ccode2 "
                                            "and ccode2, ccode1), to merge with a directed frame.")] = False,
+    store: Annotated[str | None, typer.Option("--store", help="Classify the dyad-year graph held by this store "
+                                              "(oxigraph:DIR, after `coopsec ingest-dataset dyad-years DIR "
+                                              "--store SPEC`) instead of reading --data-dir.")] = None,
 ) -> None:
     """Classify every dyad-year on Buzan's spectrum: one row per non-directed dyad-year (ccode1 < ccode2), or
     per directed dyad-year with --directed; columns in peacesciencer's names."""
     started = time.perf_counter()
+    if store is not None:
+        if data_dir is not None:
+            raise UsageError("give --store (a store holding the dyad-year graph) or --data-dir, not both")
+        _dyads_in_store(store, output, first, last, fmt, directed, started)
+        return
     files = DataFiles(resolve_data_dir(data_dir))
-    store = new_store()
+    kg = new_store()
     with _bar() as bar:
         task = bar.add_task("reading", total=1, rows=0)
-        build(store, files, first, last,
+        build(kg, files, first, last,
               progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
                                                                   total=total, rows=rows))
     with err_console.status("classifying..."):
-        classify(store, first, last)
-    count = write_rdf(store, output) if fmt is OutFormat.rdf else write_table(store, output, directed)
+        classify(kg, first, last)
+    count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
                   f"({first}-{last}) in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutFormat, directed: bool,
+                    started: float) -> None:
+    """`dyads --store`: classify the dyad-year graph the store holds, in the store, and write the table."""
+    kg = open_store(spec)
+    try:
+        if not isinstance(kg, BulkLoading) or not kg.writable:
+            raise UsageError(f"{spec}: dyads --store classifies in a writable embedded store (oxigraph:DIR) that "
+                             "`coopsec ingest-dataset dyad-years DIR --store SPEC` has loaded")
+        if not kg.ask(load_query("dyads/has-dyad-years")):
+            raise UsageError(f"{spec}: the store holds no dyad-year graph; load it with `coopsec ingest-dataset "
+                             f"dyad-years DIR --store {spec}` (DIR as for --data-dir)")
+        if first > last:
+            raise UsageError(f"--from {first} is after --to {last}")
+        with err_console.status("classifying..."):
+            classify(kg, first, last)
+        count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)  # type: ignore[arg-type]
+    finally:
+        kg.close()
+    console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
+                  f"({first}-{last}, from {spec}) in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
+def _holds_dyad_years(spec: str) -> bool:
+    """Whether the store lives on and holds a dyad-year graph (`ingest-dataset dyad-years`)."""
+    kg = open_store(spec)
+    try:
+        if isinstance(kg, Capabilities) and kg.ephemeral:
+            return False
+        return kg.ask(load_query("dyads/has-dyad-years"))
+    finally:
+        kg.close()
 
 
 def compare_command(
     data_dir: DataDirOption = None,
     store: Annotated[str, typer.Option("--store", help="The knowledge graph whose curated cases are compared: "
                                        "memory: (the bundled cases) or a store holding your own (oxigraph:DIR, "
-                                       "sparql:URL).")] = "memory:",
+                                       "sparql:URL). Without --data-dir, a store holding the dyad-year graph "
+                                       "(ingest-dataset dyad-years) gives the dyad-years too.")] = "memory:",
     case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeatable); default: every "
                                                    "case between states.")] = None,
     fmt: FormatOption = Format.table,
     all_years: Annotated[bool, typer.Option("--all", help="List agreements too, not only disagreements.")] = False,
 ) -> None:
     """Curated cases against dyad-years, year by year: the disagreements, with both explanations."""
-    files = DataFiles(resolve_data_dir(data_dir))
+    files = None if data_dir is None and _holds_dyad_years(store) else DataFiles(resolve_data_dir(data_dir))
     rows = compare_cases(files, tuple(case) if case else None, store)
     shown = rows if all_years else [r for r in rows if not r["agree"]]
     emit(fmt, shown, [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),

@@ -22,6 +22,7 @@ from ..namespaces import graph
 from ..ontology import parse_rdf_file
 from ..queries import load_query
 from ..resources import data_dir
+from ..store import Store
 from ..store.embedded import EmbeddedStore
 from .datasets import atop, dyadyears, igo, mid, relevance, wars
 from .datasets.ntriples import TRUE, XSD_DECIMAL, bulk_load_chunks, integer, node, p, triple
@@ -88,7 +89,7 @@ def _dyad_year(a: int, b: int, y: int) -> str:
     return node("dyad-year", f"{a}-{b}-{y}")
 
 
-def successions(store: EmbeddedStore) -> dict[int, int]:
+def successions(store: Store) -> dict[int, int]:
     """successor COW number -> predecessor COW number, from the rules graph (data/rules.ttl)."""
     out: dict[int, int] = {}
     for row in store.select(load_query("dyads/read-successions")):
@@ -202,7 +203,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
             yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
 
 
-def max_window(store: EmbeddedStore) -> int:
+def max_window(store: Store) -> int:
     rows = store.select(load_query("dyads/max-window"))
     value = rows[0]["window"] if rows else None
     return int(value.value) if isinstance(value, ox.Literal) else 1
@@ -215,14 +216,18 @@ def new_store() -> EmbeddedStore:
     return store
 
 
-def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
+def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
           progress: Callable[[str, int, int, int], None] | None = None,
-          only: set[tuple[int, int]] | None = None) -> int:
+          only: set[tuple[int, int]] | None = None, switch: str | None = None) -> int:
     """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
-    the triples written."""
+    the triples written. With ``switch`` (``dyads/switch-dyads``, for a store that lives on) the graph
+    replaces the one in the store atomically, as ``ingest-dataset`` does; otherwise it goes straight in."""
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}")
     files.check()
+    if not store.select(load_query("dyads/max-window")):
+        raise UsageError(f"{store.spec}: the store holds no dyad-year rules (graph rules, from data/rules.ttl); "
+                         "`coopsec init --store SPEC` loads them")
     lookback = max_window(store)
     if lookback > MAX_WINDOW:
         raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run "
@@ -239,7 +244,7 @@ def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last:
             return _lineage_pair(a, b, succession) in wanted
 
     roots = {code: lineage(code, succession) for code in succession}
-    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), None,
+    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), switch,
                             target=DYADS_GRAPH)
 
 

@@ -19,7 +19,7 @@ from . import atop, cameo, cow_states, icews, igo, mid
 from .ntriples import bulk_load_lines
 from .reader import Progress
 
-DATASETS = ("mid", "atop", "igo", "cow-states", "icews")
+DATASETS = ("mid", "atop", "igo", "cow-states", "icews", "dyad-years")
 
 
 def _beside(file: Path, *parts: str) -> Path | None:
@@ -64,6 +64,20 @@ def dataset_lines(dataset: str, file: Path, states: Path | None, progress: Progr
     raise UsageError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
 
 
+def _dyad_years(store: Store, folder: Path, started: float) -> IngestReport:
+    """The dyad-year graph of 1816-2010 from a data folder (``coopsec datasets check`` accepts it), all or
+    nothing, for ``coopsec dyads --store``."""
+    from ..dyad_years import DYADS_GRAPH, DataFiles, build
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: dyad-years takes the data folder (holding cow/, mid/ and atop/ as shipped; "
+                         "`coopsec datasets` lists the files), not a file")
+    files = DataFiles(folder)
+    count = build(store, files, switch="dyads/switch-dyads")
+    return IngestReport("dyad-years", [str(f) for f in files.all()], {DYADS_GRAPH.value: count},
+                        seconds=time.perf_counter() - started)
+
+
 def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None = None,
                    progress: Progress | None = None) -> IngestReport:
     """Load ``file`` as ``dataset`` into ``events/<dataset>`` (replacing it), all or nothing."""
@@ -77,6 +91,8 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
             progress(n, done, total)
 
     started = time.perf_counter()
+    if dataset == "dyad-years":
+        return _dyad_years(store, file, started)
     count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), f"classify/dyads/switch-{dataset}")
     seconds = time.perf_counter() - started
     return IngestReport(dataset, [str(file)], {graph(f"events/{dataset}").value: count}, rows=rows[0], seconds=seconds)
