@@ -42,6 +42,10 @@ def _triples(files: dyads.DataFiles, first: int, last: int, only: set[tuple[int,
 def test_duckdb_graph_is_the_row_by_row_graph(only: set[tuple[int, int]] | None) -> None:
     rows, fast = _triples(dyads.DataFiles(LAYOUT), 1950, 2010, only)
     assert len(rows) > (100 if only else 5000)
+    if only is None:  # every kind of indicator is in the comparison, fatal disputes included
+        assert {t.predicate.value.rpartition("#")[2] for t in rows} >= {
+            "dyad", "year", "ccode1", "ccode2", "lineage", "majorPower1", "contiguity", "minimumDistance",
+            "hostility", "dispute", "fatalDispute", "war", "defencePact", "sharedIgos"}
     assert rows == fast
 
 

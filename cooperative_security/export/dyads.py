@@ -29,6 +29,7 @@ INDICATORS = (
     ("cowmaj2", DYADS_GRAPH, "majorPower2", "flag"), ("mindist", DYADS_GRAPH, "minimumDistance", "float"),
     ("hostlev", DYADS_GRAPH, "hostility", "int"), ("gml_disputes_window", INFERRED_GRAPH, "disputesInWindow", "int"),
     ("last_dispute_year", INFERRED_GRAPH, "lastDisputeYear", "int"),
+    ("last_fatal_dispute_year", INFERRED_GRAPH, "lastFatalDisputeYear", "int"),
     ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
     ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
     ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"), ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"),

@@ -73,7 +73,7 @@ FAST: dict[str, tuple[tuple[str, ...], str, str]] = {
             " AND COALESCE(regexp_full_match(hostlev, '[1-5](\\.0)?'), false)"
             f" AND (fatality IS NULL OR fatality IN ('NA', '-9') OR {_int('fatality')})",
             f"SELECT {_as_int('ccode1')} a, {_as_int('ccode2')} b, {_as_int('year')} y, {_as_int('dispnum')} dispnum, "
-            f"{_as_int('hostlev')} h FROM raw"),
+            f"{_as_int('hostlev')} h, {{fatal}} fatal FROM raw"),
     "war": (wars.REQUIRED, " AND ".join(_int(c) for c in ("ccode1", "ccode2", "year")),
             f"SELECT {_as_int('ccode1')} a, {_as_int('ccode2')} b, {_as_int('year')} y FROM raw"),
     "atop": (atop.DYAD, " AND ".join(_int(c) for c in ("ccode1", "ccode2", "year")) + "".join(
@@ -93,7 +93,7 @@ TYPES: dict[str, dict[str, str]] = {
     "majors": {"c": "BIGINT", "s": "BIGINT", "e": "BIGINT"},
     "contiguity": {"a": "BIGINT", "b": "BIGINT", "k": "BIGINT", "s": "BIGINT", "e": "BIGINT"},
     "distance": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", "km": "VARCHAR"},
-    "mid": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", "dispnum": "BIGINT", "h": "BIGINT"},
+    "mid": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", "dispnum": "BIGINT", "h": "BIGINT", "fatal": "BOOLEAN"},
     "war": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT"},
     "atop": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", **{p: "BOOLEAN" for p in atop.OBLIGATIONS.values()}},
     "igo": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", "n": "BIGINT"},
@@ -119,6 +119,10 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
     header = _header(path)
     if not header or any(c not in header for c in needed) or any(header.count(c) > 1 for c in needed):
         return False
+    if name == "mid":
+        needed, check, select = _mid_fatal(header, needed, check, select)
+        if any(header.count(c) > 1 for c in needed):
+            return False
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
     renamed = ", ".join(f'c{header.index(c)} AS "{c}"' for c in needed)  # names from FAST, never from the file
     try:
@@ -137,6 +141,23 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
         return False
     finally:
         con.execute("DROP TABLE IF EXISTS raw")
+
+
+def _mid_fatal(header: list[str], needed: tuple[str, ...], check: str, select: str) -> tuple[tuple[str, ...], str, str]:
+    """The MID table's ``fatal`` as mid.read has it: deaths among either side's own forces (``fatality1``,
+    ``fatality2``, those the file has) at level 1 or more, else the dispute's ``fatality``; ``-9`` and NA
+    are missing."""
+    own = tuple(c for c in ("fatality1", "fatality2") if c in header)
+
+    def missing(c: str) -> str:
+        return f"({c} IS NULL OR {c} IN ('NA', '-9'))"
+
+    def at_least_one(c: str) -> str:
+        return f"COALESCE(CASE WHEN {missing(c)} THEN NULL ELSE {_as_int(c)} END >= 1, false)"
+
+    fatal = " OR ".join(at_least_one(c) for c in own) if own else at_least_one("fatality")
+    check += "".join(f" AND ({missing(c)} OR {_int(c)})" for c in own)
+    return (*needed, *own), check, select.replace("{fatal}", f"({fatal})")
 
 
 def _slow(con: Any, name: str, rows: Iterable[tuple]) -> None:  # type: ignore[type-arg]
@@ -161,7 +182,7 @@ def _readers(files: DataFiles, start: int, last: int,
         "majors": (files.majors, lambda: relevance.read_majors(files.majors, report("major powers"))),
         "contiguity": (files.contiguity, lambda: relevance.read_contiguity(files.contiguity, report("contiguity"))),
         "distance": (files.distance, lambda: relevance.read_distance(files.distance, report("distance"))),
-        "mid": (files.mid, lambda: ((r.ccode1, r.ccode2, r.year, r.dispnum, r.hostlev)
+        "mid": (files.mid, lambda: ((r.ccode1, r.ccode2, r.year, r.dispnum, r.hostlev, r.fatal)
                                     for r in mid.read(files.mid, report("disputes")))),
         "war": (files.wars, lambda: ((a, b, y) for _, a, b, y in wars.read(files.wars, report("wars")))),
         "atop": (files.atop, lambda: ((a, b, y, *(p in held for p in props))

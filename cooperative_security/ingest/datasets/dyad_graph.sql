@@ -1,6 +1,6 @@
 -- The N-Triples of the dyad-year graph (datasets/dyad_graph.py), one line per row of the result, from
 -- the checked tables universe(a, b, y), majors(c, s, e), contiguity(a, b, k, s, e), distance(a, b, y, km),
--- mid(a, b, y, dispnum, h), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
+-- mid(a, b, y, dispnum, h, fatal), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
 -- roots(code, root) (a state's earliest predecessor) and kept(a, b) (with $only: the dyads to keep).
 -- The same triples as the row-by-row reader (dyads.dyad_lines). Parameters (bound, never pasted): $id
 -- $cs $xsd (IRI prefixes), $start $last (years), $only (restrict to kept).
@@ -20,7 +20,7 @@ dyad AS (
   FROM (SELECT DISTINCT a, b FROM u) d LEFT JOIN roots r1 ON r1.code = d.a LEFT JOIN roots r2 ON r2.code = d.b
 ),
 m AS (
-  SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, y, dispnum, h FROM mid
+  SELECT LEAST(a, b) AS a, GREATEST(a, b) AS b, y, dispnum, h, fatal FROM mid
   WHERE y BETWEEN $start AND $last
     AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
 ),
@@ -58,6 +58,10 @@ lines AS (
   SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
          || 'dispute> "' || dispnum::VARCHAR || '"^^<' || $xsd || 'integer> .'
   FROM m
+  UNION ALL
+  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
+         || 'fatalDispute> "' || dispnum::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  FROM m WHERE fatal
   UNION ALL
   SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
          || 'war> "true"^^<' || $xsd || 'boolean> .'
