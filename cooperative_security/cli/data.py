@@ -97,23 +97,22 @@ def cases(
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List the cases (or one case) with their members and events."""
-    from ..api import actor_codes, one_case
+    """List the cases (or one case) with their members and events.
+
+    Actors are named the same way in every format: the ISO 3166-1 alpha-3 code where the actor has one, else
+    its id; CSV and JSON add their Correlates of War numbers (``members_cow``, ``actors_cow``, ``towards_cow``).
+    """
+    from ..api import one_case
 
     with knowledge_graph(store) as kg:
         items = list_cases(kg)
-        actors = actor_codes(kg)
     if case is not None:
         items = one_case(items, case)
-
-    def shown(slugs: list[str]) -> str:
-        # Actors as members are shown everywhere: the ISO code where the actor has one, else its id.
-        return ", ".join(actors.get(s, {}).get("iso3") or s for s in slugs)
 
     if fmt is Format.table:
         for c in items:
             emit(fmt, [{"date": e.date, "type": e.type_label or e.type, "level": e.level, "label": e.label,
-                        "actors": shown(e.actors) + (f" -> {shown(e.towards)}" if e.towards else ""),
+                        "actors": ", ".join(e.actors) + (f" -> {', '.join(e.towards)}" if e.towards else ""),
                         "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
                        for e in c.events],
                  [("date", "date"), ("type", "type"), ("level", "level"), ("label", "event"), ("actors", "actors"),
@@ -121,13 +120,20 @@ def cases(
                  title=f"{c.id}: {c.label} ({', '.join(c.members)})")
         return
     if fmt is Format.csv:
-        rows = [{"case": c.id, "members": c.members, "event": e.id, "date": e.date, "date_precision": e.date_precision,
-                 "type": e.type_label, "level": e.level, "label": e.label, "actors": shown(e.actors).replace(", ", ";"),
-                 "towards": shown(e.towards).replace(", ", ";")} for c in items for e in c.events]
-        emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
-                                          "label", "actors", "towards")])
+        rows = [{"case": c.id, "members": ";".join(c.members), "members_cow": _codes(c.members_cow), "event": e.id,
+                 "date": e.date, "date_precision": e.date_precision, "type": e.type_label, "level": e.level,
+                 "label": e.label, "actors": ";".join(e.actors), "actors_cow": _codes(e.actors_cow),
+                 "towards": ";".join(e.towards), "towards_cow": _codes(e.towards_cow)}
+                for c in items for e in c.events]
+        emit(fmt, rows, [(k, k) for k in ("case", "members", "members_cow", "event", "date", "date_precision", "type",
+                                          "level", "label", "actors", "actors_cow", "towards", "towards_cow")])
         return
     emit(fmt, [c.to_json() for c in items], [])
+
+
+def _codes(numbers: list[int | None]) -> str:
+    """COW numbers ``;``-separated in the order of the names beside them (empty for an actor without one)."""
+    return ";".join("" if n is None else str(n) for n in numbers)
 
 
 def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
