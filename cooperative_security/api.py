@@ -198,9 +198,8 @@ def classify_long(cases: Sequence[str] | str | None = None, at: str | None = Non
     A member's ``label`` is its ISO code (else its id) and its ``detail`` its COW number."""
     import pandas as pd
 
-    from .classify import classify as run
-
     from .catalogue import member_codes
+    from .classify import classify as run
 
     names = [cases] if isinstance(cases, str) else list(cases) if cases else None
     kg = _store(store)
