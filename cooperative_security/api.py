@@ -151,12 +151,11 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     """
     import pandas as pd
 
+    from .catalogue import member_codes
     from .classify import classify as run
 
     kg = _store(store)
     names = [cases] if isinstance(cases, str) else list(cases) if cases else None
-    from .catalogue import member_codes
-
     periods = run(kg, names, at)
     codes = member_codes(kg)
     rows = []
