@@ -228,6 +228,9 @@ def timeline(
     """The relationship's path along the spectrum over time, as text (and as a picture with -o)."""
     if output is not None and output.suffix.lower() not in {".png", ".svg"}:
         raise UsageError(f"--output {output}: the picture must be a .png or .svg file")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        raise UsageError(f"--output {output}: " + ("that is a folder; give a file name" if output.is_dir() else
+                                                   f"no folder {output.parent} to write it in; create it first"))
     from ..catalogue import list_cases
 
     with knowledge_graph(store) as kg:
@@ -251,8 +254,13 @@ def timeline(
             console.print(f"{'':>23}{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}",
                           highlight=False)
     if output is not None:
-        draw_timeline(case, periods, events, output)
-        console.print(f"wrote {output}", highlight=False)
+        from ..outputs import replace_path
+
+        replaced = output.exists()
+        with replace_path(output) as drawing:  # drawn beside it, renamed into place when whole
+            draw_timeline(case, periods, events, drawing)
+        console.print(f"wrote {output}" + (" (replacing the file that was there)" if replaced else ""),
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,6 +35,10 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 
 console = Console()
 err_console = Console(stderr=True)
+# Piped or redirected, a message is never broken into lines (a path or a word split at column 80 defeats grep
+# and scripts); on a terminal rich wraps it at word boundaries.
+for _c in (console, err_console):
+    _c.soft_wrap = not _c.is_terminal
 
 
 def adapt_typer_help() -> None:
