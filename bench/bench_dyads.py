@@ -42,10 +42,12 @@ def thresholds(store: dyads.EmbeddedStore) -> dict[str, object]:
                      th["dyad-sustained-force"], th["dyad-rivalry"])
     g, c = th["dyad-security-regime"], th["dyad-security-community"]
     succession = dyads.successions(store)
-    return {"maxcont": int(i["maximumContiguityType"]), "maxkm": i["maximumDistanceKm"], "hwindow": int(i["windowYears"]),
+    return {"maxcont": int(i["maximumContiguityType"]), "maxkm": i["maximumDistanceKm"],
+            "hwindow": int(i["windowYears"]),
             "wwindow": int(w["windowYears"]), "smin": int(s["minimumHostility"]), "swindow": int(s["windowYears"]),
             "syears": int(s["minimumYears"]), "rwindow": int(r["windowYears"]), "rmin": int(r["minimumDisputes"]),
-            "rallied": int(r["minimumDisputesAllied"]), "rlapse": int(r["lapseYears"]), "rigos": int(g["minimumSharedIgos"]),
+            "rallied": int(r["minimumDisputesAllied"]), "rlapse": int(r["lapseYears"]),
+            "rigos": int(g["minimumSharedIgos"]),
             "cwindow": int(c["windowYears"]), "cmin": int(c["minimumHostility"]), "cpact": int(c["pactYears"]),
             "cigos": int(c["minimumSharedIgos"]), "cfrom": int(n["coverageFrom"]), "cto": int(n["coverageTo"]),
             "successors": list(succession), "predecessors": list(succession.values())}
@@ -142,7 +144,8 @@ def main() -> None:
     print(f"SPARQL rules {rules:.1f} s; DuckDB, the same rules as one query over the CSVs, {duck_rules:.2f} s "
           f"(same counts per position: {same}); rules/DuckDB = {rules / duck_rules:.1f}x (target <= 3x)")
     print(f"whole dyads command (build, rules, CSV) {whole:.1f} s, of which read-back and CSV {read:.1f} s; "
-          f"DuckDB end to end (CSVs to CSV) {duck_whole:.2f} s; whole/DuckDB = {whole / duck_whole:.1f}x (target <= 5x)")
+          f"DuckDB end to end (CSVs to CSV) {duck_whole:.2f} s; "
+          f"whole/DuckDB = {whole / duck_whole:.1f}x (target <= 5x)")
     print(f"peak memory (ru_maxrss): {peak:,.0f} MiB (target < 3,072 MiB)")
     if args.rdflib_to:
         lookback = dyads.max_window(dyads.new_store())

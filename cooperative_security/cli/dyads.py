@@ -20,6 +20,7 @@ from ..kb import has_theory, load_bundled
 from ..store import open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console
 
+
 def resolve_data_dir(data_dir: Path | None) -> Path:
     """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default."""
     if data_dir is not None:

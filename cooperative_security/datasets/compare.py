@@ -25,7 +25,8 @@ def _curated_why(period: Any) -> str:
     return f"{period.position} since {period.start} by {rules}" + (f"; missing: {missing}" if missing else "")
 
 
-def compare_cases(files: DataFiles, cases: tuple[str, ...] | None = CASES, store: str = "memory:") -> list[dict[str, Any]]:
+def compare_cases(files: DataFiles, cases: tuple[str, ...] | None = CASES,
+                  store: str = "memory:") -> list[dict[str, Any]]:
     """``store``: the knowledge graph whose curated cases are compared (``memory:``: the bundled cases;
     any other store, e.g. ``oxigraph:DIR`` after ``coopsec ingest``, includes the user's own cases).
     ``cases`` None compares every case whose members are states with COW numbers."""

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from ..errors import EnvironmentProblem, InputError, Problem, UsageError
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, graph, instance
 from ..ontology import parse_rdf_file
-from ..queries import list_queries, load_query
+from ..queries import load_query
 from ..resources import data_dir
 from ..store.embedded import EmbeddedStore
 from ..store.sparql_text import with_values
@@ -235,8 +235,9 @@ def build(store: EmbeddedStore, files: DataFiles, first: int = FIRST_YEAR, last:
     files.check()
     lookback = max_window(store)
     if lookback > MAX_WINDOW:
-        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run over "
-                         f"the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most {MAX_WINDOW} years")
+        raise UsageError(f"data/rules.ttl: a dyad-year rule's cs:windowYears is {lookback}; the rules' windows run "
+                         f"over the offsets 0..{MAX_WINDOW - 1} (queries/classify/dyads/), so at most "
+                         f"{MAX_WINDOW} years")
     return bulk_load_lines(store, dyad_lines(files, first, last, lookback, successions(store), progress, only),
                            None, target=DYADS_GRAPH)
 
