@@ -33,19 +33,6 @@ _OPEN: dict[str, Store] = {}
 _CURRENT: list[Store] = []
 
 
-def _key(spec: str) -> str:
-    if spec.startswith("oxigraph:"):
-        return "oxigraph:" + str(Path(spec.removeprefix("oxigraph:")).expanduser().resolve())
-    if spec.startswith("memory"):
-        return "memory:"
-    return spec
-
-
-def _alive(store: Store) -> bool:
-    """False once the store was closed (by :func:`close` or by hand: an embedded store drops its handle)."""
-    from .store.embedded import EmbeddedStore
-
-    return hasattr(store, "_store") if isinstance(store, EmbeddedStore) else True
 
 
 def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - cs.open reads naturally
@@ -56,10 +43,11 @@ def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 
     again in this process gives back the same store (``fresh=True`` closes it and opens it anew).
     """
     from .kb import open_knowledge_graph
+    from .store import parse_spec
 
-    key = _key(spec)
+    key = parse_spec(spec).key
     known = _OPEN.get(key)
-    if known is not None and (fresh or not _alive(known)):
+    if known is not None and (fresh or known.closed):  # closed by close() or by hand
         _forget(known)
         known = None
     if known is None:

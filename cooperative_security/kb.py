@@ -57,11 +57,11 @@ def has_theory(store: Store) -> bool:
 def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] | None = None) -> Store:
     """``memory:`` loads the bundled knowledge graph afresh; other stores must be initialised."""
     store = open_store(spec)
-    if store.ephemeral:  # type: ignore[attr-defined]
+    if store.ephemeral:
         load_bundled(store, progress)
     elif not has_theory(store):
         store.close()
-        if spec.startswith("sparql:"):
+        if store.shared:
             raise UsageError(f"the endpoint {spec} holds no coopsec ontology; upload the knowledge graph "
                              f"with `coopsec push --store {spec}`")
         raise UsageError(f"the store {spec} holds no coopsec ontology; create it with `coopsec init --store {spec}`")

@@ -10,8 +10,8 @@ import typer
 from ..catalogue import list_cases, list_works
 from ..errors import UsageError
 from ..ingest import ingest_paths
-from ..kb import has_theory, load_bundled, open_knowledge_graph
-from ..store import open_store
+from ..kb import has_theory, load_bundled
+from ..store import open_store, parse_spec
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph, notice_recovery
 
 
@@ -39,14 +39,18 @@ def ingest(
                                                       "(restoring a whole export).")] = None,
 ) -> None:
     """Validate files and load them into the store, each into its own named graph: all or nothing."""
-    if store.startswith("memory"):
-        kg = open_knowledge_graph(store)
-    else:
-        kg = open_store(store)
-        notice_recovery(kg)
-        if not has_theory(kg):
-            with err_console.status("first use of this store: loading the bundled ontology and data..."):
-                load_bundled(kg)
+    kg = open_store(store)
+    try:
+        if kg.ephemeral:
+            load_bundled(kg)
+        else:
+            notice_recovery(kg)
+            if not has_theory(kg):
+                with err_console.status("first use of this store: loading the bundled ontology and data..."):
+                    load_bundled(kg)
+    except BaseException:
+        kg.close()
+        raise
     try:
         with err_console.status("reading...") as status:
             report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"), replace=replace or ())
@@ -63,7 +67,7 @@ def ingest(
             for change in changes:
                 console.print(f"  {change}", highlight=False, soft_wrap=True)
         console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"
-                      + (" (in memory: use --store oxigraph:DIR to keep them)" if store.startswith("memory") else ""),
+                      + (" (in memory: use --store oxigraph:DIR to keep them)" if kg.ephemeral else ""),
                       highlight=False)
     finally:
         kg.close()
@@ -78,7 +82,7 @@ def remove(
     """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
     from ..ingest.remove import remove_source
 
-    if store.startswith("memory"):
+    if parse_spec(store).ephemeral:  # read before opening: opening oxigraph:DIR would create it
         raise UsageError("an in-memory store holds only the bundled data: give --store oxigraph:DIR")
     kg = open_store(store)
     try:

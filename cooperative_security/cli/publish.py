@@ -15,7 +15,7 @@ from ..errors import StoreError, UsageError
 from ..export import export_dataset, exported_graphs, graph_iri, write_release
 from ..export.base import collect_quads, short_name
 from ..kb import open_knowledge_graph
-from ..store import open_store
+from ..store import open_store, parse_spec
 from .common import StoreOption, console, err_console, knowledge_graph
 
 
@@ -110,10 +110,13 @@ def push(
     classify: ClassifyOption = True,
 ) -> None:
     """Upload the knowledge graph to a SPARQL endpoint, graph by graph (each replaced whole)."""
-    if not store.startswith("sparql:"):
+    if not parse_spec(store).shared:  # read before opening: opening oxigraph:DIR would create and lock it
         raise UsageError(f"--store {store}: push uploads to a SPARQL endpoint, sparql:QUERY_URL,UPDATE_URL")
-    src = open_knowledge_graph(source)
     target = open_store(store)
+    if not target.writable:
+        raise UsageError(f"--store {store}: the endpoint is read only here; give its update URL too: "
+                         "sparql:QUERY_URL,UPDATE_URL")
+    src = open_knowledge_graph(source)
     try:
         if classify:
             run_rules(src)
