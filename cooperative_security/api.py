@@ -296,6 +296,21 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
     return frame
 
 
+def actors(*, store: Store | None = None) -> pd.DataFrame:
+    """Every actor a case file can name (``coopsec actors``): ``id`` (what a case file writes), ``shown`` (how
+    every output names it: the ISO code, else the id), ``iso3``, ``cow`` (the COW number of a state), ``kind``,
+    ``name``, ``start`` and ``end`` as written, and ``states`` (``;``-separated: whose person or society)."""
+    import pandas as pd
+
+    from .catalogue import list_actors
+
+    rows = [{"id": a.id, "shown": a.shown, "iso3": a.iso3, "cow": a.cow, "kind": a.kind, "name": a.name,
+             "start": a.start, "end": a.end, "states": ";".join(a.states)} for a in list_actors(_store(store))]
+    frame = pd.DataFrame(rows, columns=["id", "shown", "iso3", "cow", "kind", "name", "start", "end", "states"])
+    frame["cow"] = frame["cow"].astype("Int64")
+    return frame
+
+
 def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None) -> pd.DataFrame:
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
@@ -325,4 +340,5 @@ def info() -> dict[str, str]:
     return {"version": __version__, "resources": str(root), "resources_from": why}
 
 
-__all__ = ["open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "dyads", "info"]
+__all__ = ["open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "actors",
+           "dyads", "info"]

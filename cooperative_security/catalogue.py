@@ -129,6 +129,45 @@ def list_cases(store: Store) -> list[Case]:
     return sorted(cases.values(), key=lambda c: c.id)
 
 
+@dataclass
+class ActorRecord:
+    """An actor a case file can name: ``id`` (what to write), ``name``, ``kind`` (state, organisation, person,
+    society), ``iso3`` and ``cow`` (states), ``shown`` (how outputs name it: :func:`actor_name`), its lifetime
+    as written, and the states a person or society belongs to (named as outputs name them)."""
+
+    id: str
+    iri: str
+    name: str | None
+    kind: str
+    iso3: str | None
+    cow: int | None
+    shown: str
+    start: str | None
+    end: str | None
+    states: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_actors(store: Store) -> list[ActorRecord]:
+    """Every actor a case file can name, states first."""
+    actors: dict[str, ActorRecord] = {}
+    for r in store.select(load_query("cases/actors")):
+        iri = _v(r["actor"])
+        if iri not in actors:
+            kind = _v(r["kind"]).rpartition("#")[2].lower()
+            actors[iri] = ActorRecord(_v(r["slug"]), iri, _v(r["label"]), kind, _v(r["iso3"]), _cow(r["cow"]),
+                                      actor_name(_v(r["iso3"]), _v(r["slug"]), iri), _v(r["start"]), _v(r["end"]))
+        state = _v(r["stateSlug"])
+        if state is not None:
+            shown = actor_name(_v(r["stateIso3"]), state, state)
+            if shown not in actors[iri].states:
+                actors[iri].states.append(shown)
+    order = {"state": 0, "organisation": 1, "person": 2, "society": 3}
+    return sorted(actors.values(), key=lambda a: (order.get(a.kind, 9), a.id))
+
+
 def member_codes(store: Store) -> dict[str, list[int | None]]:
     """Case id -> the COW numbers of its members, in the order of :attr:`Case.members` (and of a classified
     period's ``members``)."""

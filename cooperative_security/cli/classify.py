@@ -119,8 +119,9 @@ def classify_command(
         columns += [("robustness", "robustness"), ("deciding", "deciding changes")]
     rows = [_row(p, v, c, explain, cow) for p, v, c in zip(periods, voices, matched, strict=True)]
     if fmt is ClassifyFormat.csv:
-        columns = ([("relationship", "relationship"), ("members", "members"), ("members_cow", "members_cow")]
-                   + columns[1:] + [("rules", "rules")])
+        # new columns go at the end, so that a program reading columns by position keeps working
+        columns = ([("relationship", "relationship"), ("members", "members")] + columns[1:]
+                   + [("rules", "rules"), ("members_cow", "members_cow")])
         if explain:
             columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
                         ("not_found", "strategies_not_found")]

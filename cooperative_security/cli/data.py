@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..catalogue import list_cases, list_works
+from ..catalogue import list_actors, list_cases, list_works
 from ..errors import UsageError
 from ..ingest import ingest_paths
 from ..kb import has_theory, load_bundled
@@ -129,8 +129,9 @@ def cases(
                  "label": e.label, "actors": ";".join(e.actors), "actors_cow": _codes(e.actors_cow),
                  "towards": ";".join(e.towards), "towards_cow": _codes(e.towards_cow)}
                 for c in items for e in c.events]
-        emit(fmt, rows, [(k, k) for k in ("case", "members", "members_cow", "event", "date", "date_precision", "type",
-                                          "level", "label", "actors", "actors_cow", "towards", "towards_cow")])
+        # the COW columns come last, so that a program reading columns by position keeps working
+        emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
+                                          "label", "actors", "towards", "members_cow", "actors_cow", "towards_cow")])
         return
     emit(fmt, [c.to_json() for c in items], [])
 
@@ -138,6 +139,17 @@ def cases(
 def _codes(numbers: list[int | None]) -> str:
     """COW numbers ``;``-separated in the order of the names beside them (empty for an actor without one)."""
     return ";".join("" if n is None else str(n) for n in numbers)
+
+
+def actors(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
+    """List the actors a case file can name: id, name, kind, ISO code and COW number, lifetime."""
+    with knowledge_graph(store) as kg:
+        items = list_actors(kg)
+    emit(fmt, [a.to_json() for a in items],
+         [("id", "id"), ("shown", "shown as"), ("cow", "cow"), ("kind", "kind"), ("name", "name"), ("start", "from"),
+          ("end", "to"), ("states", "of")],
+         title=f"{len(items)} actors: in a case file write the id, or a state's ISO code when only one actor "
+               "carries it; outputs show the ISO code, else the id")
 
 
 def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
@@ -160,4 +172,5 @@ def register(app: typer.Typer) -> None:
     app.command()(ingest)
     app.command()(remove)
     app.command()(cases)
+    app.command()(actors)
     app.command()(works)
