@@ -112,3 +112,10 @@ def test_the_package_docstring_example_runs() -> None:
     block = textwrap.dedent(doc.split("::", 1)[1].split("\n\n", 2)[1])
     assert "cs.classify(" in block and "cs.open(" in block
     exec(compile(block, "cooperative_security.__doc__", "exec"), {"cs": cs})  # noqa: S102 - our own example
+
+
+def test_a_command_that_reads_creates_no_store_folder_for_a_mistyped_path(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    typo = tmp_path / "my-kb-typo"
+    result = cli("classify", "--store", f"oxigraph:{typo}")
+    assert result.code == 2 and "no such folder" in result.err and "coopsec init --store" in result.err
+    assert not typo.exists()

@@ -125,6 +125,10 @@ class StoreSpec:
     def shared(self) -> bool:
         return self.scheme == "sparql"
 
+    def exists(self) -> bool:
+        """False for an on-disk store whose folder does not exist yet (opening it would create it)."""
+        return self.scheme != "oxigraph" or Path(self.location).expanduser().exists()
+
     @property
     def key(self) -> str:
         """The same for two specs of the same store (``oxigraph:kb`` and ``oxigraph:./kb/``)."""
