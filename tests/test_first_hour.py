@@ -119,3 +119,15 @@ def test_a_command_that_reads_creates_no_store_folder_for_a_mistyped_path(cli, t
     result = cli("classify", "--store", f"oxigraph:{typo}")
     assert result.code == 2 and "no such folder" in result.err and "coopsec init --store" in result.err
     assert not typo.exists()
+
+
+def test_a_work_is_named_by_its_citation_and_a_case_in_any_case(cli) -> None:  # type: ignore[no-untyped-def]
+    by_citation = cli("query", "cases/work-cited-for", "--param", "work=Herz 1950", "--format", "csv")
+    assert by_citation.code == 0, by_citation.err  # was an internal error: a space is not valid in an IRI
+    by_key = cli("query", "cases/work-cited-for", "--param", "work=herz-1950", "--format", "csv")
+    assert by_citation.out == by_key.out and "HerzSecurityDilemma" in by_key.out
+    upper = cli("query", "cases/timeline", "--param", "case=ASEAN", "--format", "csv")
+    assert upper.code == 0 and upper.out == cli("query", "cases/timeline", "--param", "case=asean", "-f", "csv").out
+    for odd in ("Nobody 1900", 'a"b', "x>y"):
+        result = cli("query", "cases/work-cited-for", "--param", f"work={odd}")
+        assert result.code == 1 and "internal" not in result.err and "nothing called" in result.err, result.err
