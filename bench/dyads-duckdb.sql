@@ -17,10 +17,11 @@ u AS (
   FROM u0 LEFT JOIN succ s1 ON s1.s = u0.a LEFT JOIN succ s2 ON s2.s = u0.b
 ),
 m AS (
-  SELECT DISTINCT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
-         dispnum::INTEGER dispnum, hostlev::INTEGER h FROM read_csv($mid)
+  SELECT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
+         dispnum::INTEGER dispnum, MAX(hostlev)::INTEGER h,
+         BOOL_OR(GREATEST(fatality1, fatality2) >= 1) fatal FROM read_csv($mid) GROUP BY ALL
 ),
-ml AS (SELECT u.la, u.lb, u.y, m.dispnum, m.h FROM m JOIN u USING (a, b, y)),
+ml AS (SELECT u.la, u.lb, u.y, m.dispnum, m.h, m.fatal FROM m JOIN u USING (a, b, y)),
 mh AS (SELECT a, b, y, MAX(h) h FROM m GROUP BY ALL),
 w AS (SELECT DISTINCT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y FROM read_csv($war) WHERE ccode1 < ccode2),
 wl AS (SELECT DISTINCT u.la, u.lb, u.y FROM w JOIN u USING (a, b, y)),
@@ -54,14 +55,16 @@ sus AS (
   GROUP BY ALL HAVING COUNT(DISTINCT e.y) >= $syears
 ),
 riv AS (
-  SELECT t.a, t.b, t.y, COUNT(DISTINCT e.dispnum) n, MAX(e.y) last_dispute FROM t JOIN ml e
+  SELECT t.a, t.b, t.y, COUNT(DISTINCT e.dispnum) n, MAX(e.y) last_dispute,
+         MAX(CASE WHEN e.fatal THEN e.y END) last_fatal FROM t JOIN ml e
     ON e.la = t.la AND e.lb = t.lb AND e.y <= t.y AND t.y - e.y < $rwindow GROUP BY ALL
 ),
 x AS (
   SELECT t.a ccode1, t.b ccode2, t.y "year", t.la, t.lb, mh.h hostlev, COALESCE(al.def, 0) def,
          COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, i.n dyadigos, ct.conttype, dist.km,
          EXISTS (SELECT 1 FROM mj WHERE mj.c IN (t.a, t.b) AND t.y BETWEEN mj.s AND mj.e) major,
-         hist.a IS NOT NULL history, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute
+         hist.a IS NOT NULL history, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute,
+         riv.last_fatal
   FROM t LEFT JOIN mh ON mh.a = t.a AND mh.b = t.b AND mh.y = t.y
          LEFT JOIN al ON al.a = t.a AND al.b = t.b AND al.y = t.y
          LEFT JOIN i ON i.a = t.a AND i.b = t.b AND i.y = t.y
@@ -76,7 +79,7 @@ c AS (
   SELECT *, (def + na + co) > 0 pact,
          conttype <= $maxcont OR major OR km <= $maxkm OR (def + na + co) > 0 OR history interdependent,
          last_war IS NOT NULL OR sustained
-           OR (disputes >= CASE WHEN def = 1 THEN $rallied ELSE $rmin END AND "year" - last_dispute < $rlapse) signal
+           OR (disputes >= CASE WHEN def = 1 AND last_fatal IS NULL THEN $rallied ELSE $rmin END AND "year" - last_dispute < $rlapse) signal
   FROM x
 ),
 cand AS (SELECT * FROM c WHERE interdependent AND NOT COALESCE(signal, false) AND def = 1 AND dyadigos >= $cigos),
@@ -104,5 +107,5 @@ SELECT c.ccode1, c.ccode2, c."year",
        WHEN c.pact OR c.dyadigos >= $rigos THEN 'security-regime'
        ELSE 'undetermined' END position,
   c.hostlev, c.def atop_defense, c.na atop_nonagg, c.co atop_consul, c.dyadigos, c.conttype, c.km mindist,
-  c.last_dispute last_dispute_year, c.disputes gml_disputes_window
+  c.last_dispute last_dispute_year, c.disputes gml_disputes_window, c.last_fatal last_fatal_dispute_year
 FROM c LEFT JOIN community USING (ccode1, ccode2, "year")

@@ -244,3 +244,42 @@ def test_validate_dyads_without_data_says_where_to_get_it(cli, monkeypatch) -> N
     result = cli("validate", "--dyads")
     assert result.code != 0
     assert "--data-dir" in result.err and "coopsec datasets" in result.err and "Traceback" not in result.err
+
+
+def _allied_disputes(tmp_path: Path, fatal_in: int | None):  # type: ignore[no-untyped-def]
+    """The slices, plus three displays of force between the United States and the United Kingdom (allied
+    in NATO) in 1990-1992, with one of them fatal to the British side if ``fatal_in`` names its year."""
+    import csv
+    import shutil
+
+    layout = tmp_path / "layout"
+    shutil.copytree(HERE / "layout", layout)
+    mid = layout / "mid" / "gml-mid-dyad-years-2.1.1.csv"
+    with mid.open(newline="") as handle:
+        header = next(csv.reader(handle))
+    with mid.open("a", newline="") as handle:
+        writer = csv.DictWriter(handle, header, restval="0")
+        for number, year in enumerate((1990, 1991, 1992), start=9901):
+            fatal = "1" if year == fatal_in else "0"
+            for a, b, f1, f2 in ((2, 200, "0", fatal), (200, 2, fatal, "0")):
+                writer.writerow({"dispnum": number, "ccode1": a, "ccode2": b, "year": year, "hostlev": 3,
+                                 "hostlev1": 3, "hostlev2": 3, "sidea1": int(a == 2), "sidea2": int(b == 2),
+                                 "fatality": fatal, "fatality1": f1, "fatality2": f2, "numa": 1, "numb": 1})
+    store = new_store()
+    build(store, DataFiles(layout), 1985, 1995)
+    classify(store, 1985, 1995)
+    return dataframe(store).set_index(["ccode1", "ccode2", "year"]).loc[(2, 200, 1992)]
+
+
+def test_a_fatal_dispute_between_allies_lowers_the_rivalry_threshold(tmp_path: Path) -> None:
+    """Three non-fatal displays of force in three years between allies are isolated incidents (an allied
+    dyad needs six disputes); the same three with one death are a rivalry (three), and the row says why."""
+    quiet = _allied_disputes(tmp_path / "quiet", None)
+    assert quiet.atop_defense == 1 and quiet.gml_disputes_window == 3
+    assert quiet.position != "conflict-formation" and quiet.rule != "dyad-rivalry"
+    import pandas as pd
+
+    assert pd.isna(quiet.last_fatal_dispute_year)  # no fatal dispute in the window
+    deadly = _allied_disputes(tmp_path / "deadly", 1991)
+    assert deadly.position == "conflict-formation" and deadly.rule == "dyad-rivalry"
+    assert deadly.last_fatal_dispute_year == 1991

@@ -188,18 +188,24 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
             yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
+    fatal: set[tuple[int, int, int, int]] = set()
     for r in mid.read(files.mid, report("disputes")):
         if not keep(r.ccode1, r.ccode2):
             continue
         key = (min(r.ccode1, r.ccode2), max(r.ccode1, r.ccode2), r.year)
         hostility[key] = max(hostility.get(key, 0), r.hostlev)
         disputes.add((*key, r.dispnum))
+        if r.fatal:
+            fatal.add((*key, r.dispnum))
     for (a, b, y), h in hostility.items():
         if start <= y <= last:
             yield triple(_dyad_year(a, b, y), p("hostility"), integer(h))
     for a, b, y, n in disputes:
         if start <= y <= last:
             yield triple(_dyad_year(a, b, y), p("dispute"), integer(n))
+    for a, b, y, n in fatal:
+        if start <= y <= last:
+            yield triple(_dyad_year(a, b, y), p("fatalDispute"), integer(n))
     for _, a, b, y in wars.read(files.wars, report("wars")):
         if a < b and start <= y <= last and keep(a, b):
             yield triple(_dyad_year(a, b, y), p("war"), TRUE)
@@ -273,6 +279,7 @@ INDICATORS = (
     ("cowmaj2", DYADS_GRAPH, "majorPower2", "flag"), ("mindist", DYADS_GRAPH, "minimumDistance", "float"),
     ("hostlev", DYADS_GRAPH, "hostility", "int"), ("gml_disputes_window", INFERRED_GRAPH, "disputesInWindow", "int"),
     ("last_dispute_year", INFERRED_GRAPH, "lastDisputeYear", "int"),
+    ("last_fatal_dispute_year", INFERRED_GRAPH, "lastFatalDisputeYear", "int"),
     ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
     ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
     ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"), ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"),

@@ -33,6 +33,9 @@ class DisputeYear:
     hostlev: int
     fatality: int | None
     sidea1: int
+    #: deaths in the dispute among the two states' own forces (GML's participant fatality levels
+    #: fatality1/fatality2 at 1 or more; the dispute's level where a file lacks them)
+    fatal: bool = False
 
 
 def read(path: Path, progress: Progress | None = None) -> Iterator[DisputeYear]:
@@ -48,9 +51,12 @@ def read(path: Path, progress: Progress | None = None) -> Iterator[DisputeYear]:
         hostlev = number(stream, row, "hostlev")
         if hostlev not in (1, 2, 3, 4, 5):
             raise stream.problem(f"hostility level {hostlev} must be 1 to 5", row.line, "hostlev")
-        yield DisputeYear(row.line, number(stream, row, "dispnum") or 0, a, b, year, hostlev,
-                          number(stream, row, "fatality", required=False, missing=("", "NA", "-9")),
-                          number(stream, row, "sidea1") or 0)
+        fatality = number(stream, row, "fatality", required=False, missing=("", "NA", "-9"))
+        own = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in ("fatality1", "fatality2")
+               if c in row.values]
+        fatal = any(f is not None and f >= 1 for f in own) if own else (fatality or 0) >= 1
+        yield DisputeYear(row.line, number(stream, row, "dispnum") or 0, a, b, year, hostlev, fatality,
+                          number(stream, row, "sidea1") or 0, fatal)
 
 
 def triples(path: Path, states: dict[int, str], progress: Progress | None = None) -> Iterator[str]:
