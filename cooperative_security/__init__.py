@@ -5,8 +5,9 @@ For notebooks::
 
     import cooperative_security as cs
     kg = cs.open()                  # the bundled knowledge graph in memory (or "oxigraph:DIR", "sparql:URL")
-    cs.classify(kg, ["asean"])      # one row per period, as a pandas DataFrame
+    cs.classify(["asean"])          # one row per period, as a pandas DataFrame (of the store opened last)
     cs.query("concepts/subtypes", concept="security regime")
+    cs.cases("asean"), cs.actors(), cs.concepts()
 
 See docs/guide/python-api.md.
 """
@@ -34,7 +35,8 @@ def _version() -> str:
 
 __version__ = _version()
 
-_API = ("open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "dyads", "info")
+_API = ("open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "actors", "dyads",
+        "info")
 
 
 def __getattr__(name: str) -> Any:

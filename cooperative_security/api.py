@@ -33,19 +33,6 @@ _OPEN: dict[str, Store] = {}
 _CURRENT: list[Store] = []
 
 
-def _key(spec: str) -> str:
-    if spec.startswith("oxigraph:"):
-        return "oxigraph:" + str(Path(spec.removeprefix("oxigraph:")).expanduser().resolve())
-    if spec.startswith("memory"):
-        return "memory:"
-    return spec
-
-
-def _alive(store: Store) -> bool:
-    """False once the store was closed (by :func:`close` or by hand: an embedded store drops its handle)."""
-    from .store.embedded import EmbeddedStore
-
-    return hasattr(store, "_store") if isinstance(store, EmbeddedStore) else True
 
 
 def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - cs.open reads naturally
@@ -56,10 +43,11 @@ def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 
     again in this process gives back the same store (``fresh=True`` closes it and opens it anew).
     """
     from .kb import open_knowledge_graph
+    from .store import parse_spec
 
-    key = _key(spec)
+    key = parse_spec(spec).key
     known = _OPEN.get(key)
-    if known is not None and (fresh or not _alive(known)):
+    if known is not None and (fresh or known.closed):  # closed by close() or by hand
         _forget(known)
         known = None
     if known is None:
@@ -135,21 +123,6 @@ def one_case(items: list[Any], case: str) -> list[Any]:
     return wanted
 
 
-def actor_codes(store: Store) -> dict[str, dict[str, Any]]:
-    """ISO code or slug -> the actor's slug, ISO 3166-1 alpha-3 code and COW number."""
-    from .queries import load_query
-
-    found: dict[str, dict[str, Any]] = {}
-    for r in store.select(load_query("dyads/state-cow-codes")):
-        slug = r["slug"].value  # type: ignore[union-attr]
-        iso = r["iso3"].value if r["iso3"] is not None else None  # type: ignore[union-attr]
-        record = {"slug": slug, "iso3": iso, "cow": int(r["cow"].value)}  # type: ignore[union-attr]
-        found[slug] = record
-        if iso:
-            found[iso] = record
-    return found
-
-
 def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
              store: Store | None = None) -> pd.DataFrame:
     """Place each relationship (or those named) on Buzan's spectrum, period by period.
@@ -166,21 +139,21 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     """
     import pandas as pd
 
+    from .catalogue import member_codes
     from .classify import classify as run
 
     kg = _store(store)
     names = [cases] if isinstance(cases, str) else list(cases) if cases else None
     periods = run(kg, names, at)
-    actors = actor_codes(kg)
+    codes = member_codes(kg)
     rows = []
     counter: dict[str, int] = {}
     for p in periods:
         counter[p.relationship] = counter.get(p.relationship, 0) + 1
         start, start_precision = _date(p.from_)
         end, end_precision = _date(p.to)
-        found = [actors.get(m, {}) for m in p.members]
-        iso = [a.get("iso3") or m for a, m in zip(found, p.members, strict=True)]
-        cow = [a.get("cow") for a in found]
+        iso = list(p.members)  # ISO codes, else ids, as in every output
+        cow = codes.get(p.relationship) or [None] * len(iso)
         pair = len(p.members) == 2
         rows.append({
             "relationship": p.relationship, "period": counter[p.relationship],
@@ -208,13 +181,17 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
 def classify_long(cases: Sequence[str] | str | None = None, at: str | None = None, *,
                   store: Store | None = None) -> pd.DataFrame:
     """What :func:`classify` counts, one row each: ``relationship``, ``period``, ``item`` (``member``,
-    ``evidence``, ``missing``, ``strategy``, ``sensibility``), ``date``, ``label``, ``detail`` and ``sources``."""
+    ``evidence``, ``missing``, ``strategy``, ``sensibility``), ``date``, ``label``, ``detail`` and ``sources``.
+    A member's ``label`` is its ISO code (else its id) and its ``detail`` its COW number."""
     import pandas as pd
 
+    from .catalogue import member_codes
     from .classify import classify as run
 
     names = [cases] if isinstance(cases, str) else list(cases) if cases else None
-    periods = run(_store(store), names, at)
+    kg = _store(store)
+    periods = run(kg, names, at)
+    codes = member_codes(kg)
     rows: list[dict[str, Any]] = []
     counter: dict[str, int] = {}
 
@@ -225,7 +202,9 @@ def classify_long(cases: Sequence[str] | str | None = None, at: str | None = Non
     for p in periods:
         counter[p.relationship] = counter.get(p.relationship, 0) + 1
         base = {"relationship": p.relationship, "period": counter[p.relationship]}
-        rows += [{**base, "item": "member", "label": m} for m in p.members]
+        cow = codes.get(p.relationship) or [None] * len(p.members)
+        rows += [{**base, "item": "member", "label": m, "detail": None if c is None else str(c)}
+                 for m, c in zip(p.members, cow, strict=True)]
         rows += [{**base, "item": "evidence", "date": e.get("date"), "label": e.get("label"),
                   "detail": ";".join(e.get("rules", [])), "sources": sources(e)} for e in p.evidence]
         rows += [{**base, "item": "missing", "label": m.get("condition"), "detail": m.get("rule")} for m in p.missing]
@@ -287,32 +266,48 @@ def concepts(*, store: Store | None = None) -> pd.DataFrame:
 
 
 def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFrame:
-    """The events of every case (or of one): one row per event, with ``case``, ``members_iso``, ``event``,
-    ``date`` (a pandas date, the first day) and ``date_precision``, ``type``, ``level``, ``label``,
-    ``actors``, ``towards`` and ``sources``."""
+    """The events of every case (or of one): one row per event, with ``case``, ``members_iso`` and
+    ``members_cow``, ``event``, ``date`` (a pandas date, the first day) and ``date_precision``, ``type``,
+    ``level``, ``label``, ``actors`` and ``actors_cow``, ``towards`` and ``towards_cow``, and ``sources``.
+    Actors are named as in every output: the ISO code where the actor has one, else its id (``;``-separated),
+    with the COW numbers in the same order (empty for an actor without one)."""
     import pandas as pd
 
     from .catalogue import list_cases
 
-    kg = _store(store)
-    items = list_cases(kg)
-    actors = actor_codes(kg)
-
-    def shown(slugs: list[str]) -> str:
-        # Actors as everywhere else: the ISO code where the actor has one, else its id.
-        return ";".join(actors.get(s, {}).get("iso3") or s for s in slugs)
-
+    items = list_cases(_store(store))
     if case is not None:
         items = one_case(items, case)
-    rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members), "event": e.id,
-             "date": _date(e.date)[0], "date_precision": _date(e.date)[1], "type": e.type_label or e.type,
-             "level": e.level, "label": e.label, "outcome": e.outcome, "actors": shown(e.actors),
-             "towards": shown(e.towards),
+
+    def codes(numbers: list[int | None]) -> str:
+        return ";".join("" if n is None else str(n) for n in numbers)
+
+    rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members),
+             "members_cow": codes(c.members_cow), "event": e.id, "date": _date(e.date)[0],
+             "date_precision": _date(e.date)[1], "type": e.type_label or e.type, "level": e.level, "label": e.label,
+             "outcome": e.outcome, "actors": ";".join(e.actors), "actors_cow": codes(e.actors_cow),
+             "towards": ";".join(e.towards), "towards_cow": codes(e.towards_cow),
              "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
             for c in items for e in c.events]
-    frame = pd.DataFrame(rows, columns=["case", "case_label", "members_iso", "event", "date", "date_precision",
-                                        "type", "level", "label", "outcome", "actors", "towards", "sources"])
+    frame = pd.DataFrame(rows, columns=["case", "case_label", "members_iso", "members_cow", "event", "date",
+                                        "date_precision", "type", "level", "label", "outcome", "actors", "actors_cow",
+                                        "towards", "towards_cow", "sources"])
     frame["date"] = _dates(frame["date"])
+    return frame
+
+
+def actors(*, store: Store | None = None) -> pd.DataFrame:
+    """Every actor a case file can name (``coopsec actors``): ``id`` (what a case file writes), ``shown`` (how
+    every output names it: the ISO code, else the id), ``iso3``, ``cow`` (the COW number of a state), ``kind``,
+    ``name``, ``start`` and ``end`` as written, and ``states`` (``;``-separated: whose person or society)."""
+    import pandas as pd
+
+    from .catalogue import list_actors
+
+    rows = [{"id": a.id, "shown": a.shown, "iso3": a.iso3, "cow": a.cow, "kind": a.kind, "name": a.name,
+             "start": a.start, "end": a.end, "states": ";".join(a.states)} for a in list_actors(_store(store))]
+    frame = pd.DataFrame(rows, columns=["id", "shown", "iso3", "cow", "kind", "name", "start", "end", "states"])
+    frame["cow"] = frame["cow"].astype("Int64")
     return frame
 
 
@@ -346,4 +341,5 @@ def info() -> dict[str, str]:
     return {"version": __version__, "resources": str(root), "resources_from": why}
 
 
-__all__ = ["open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "dyads", "info"]
+__all__ = ["open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "actors",
+           "dyads", "info"]

@@ -14,6 +14,18 @@ def _v(term: Any) -> Any:
     return None if term is None else term.value
 
 
+def actor_name(iso3: str | None, slug: str | None, iri: str) -> str:
+    """How an actor is named in every output (tables, CSV, JSON, DataFrames): its ISO 3166-1 alpha-3 code
+    where it has one, else its id (the slug; a leader, a public, a state without an ISO code such as Baden).
+    The Correlates of War number travels beside it (``*_cow``), since one ISO code may stand for two COW
+    states (DEU: Germany 255 and the German Federal Republic 260)."""
+    return iso3 or slug or iri
+
+
+def _cow(term: Any) -> int | None:
+    return None if term is None else int(term.value)
+
+
 @dataclass
 class SourceRef:
     work: str
@@ -39,8 +51,12 @@ class Event:
     level: str | None
     label: str | None
     outcome: str | None = None
+    #: who acted and towards whom, named as everywhere (:func:`actor_name`), with their COW numbers (None for
+    #: an actor without one) in the same order
     actors: list[str] = field(default_factory=list)
     towards: list[str] = field(default_factory=list)
+    actors_cow: list[int | None] = field(default_factory=list)
+    towards_cow: list[int | None] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
     #: "none-yet" when no source documents the event yet (kept as context, not as evidence)
     evidence_status: str | None = None
@@ -56,8 +72,9 @@ class Case:
     iri: str
     label: str | None
     kind: str | None
+    #: the members named as everywhere (:func:`actor_name`), and their COW numbers in the same order
     members: list[str] = field(default_factory=list)
-    member_slugs: list[str] = field(default_factory=list)
+    members_cow: list[int | None] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -74,11 +91,13 @@ def list_cases(store: Store) -> list[Case]:
         kind = _v(r["kind"])
         cases[_v(r["case"])] = Case(_v(r["slug"]), _v(r["case"]), _v(r["label"]),
                                     kind.rpartition("#")[2].lower() if kind else None)
+    seen: set[tuple[str, str, str]] = set()  # an actor described in two graphs is one member
     for r in store.select(load_query("cases/members")):
         case = cases.get(_v(r["case"]))
-        if case is not None:
-            case.members.append(_v(r["iso3"]) or _v(r["slug"]) or _v(r["member"]))
-            case.member_slugs.append(_v(r["slug"]) or _v(r["member"]))
+        if case is not None and (_v(r["case"]), "member", _v(r["member"])) not in seen:
+            seen.add((_v(r["case"]), "member", _v(r["member"])))
+            case.members.append(actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["member"])))
+            case.members_cow.append(_cow(r["cow"]))
     events: dict[str, Event] = {}
     for r in store.select(load_query("cases/events")):
         case = cases.get(_v(r["case"]))
@@ -97,14 +116,62 @@ def list_cases(store: Store) -> list[Case]:
         case.events.append(event)
     for r in store.select(load_query("cases/event-actors")):
         event = events.get(_v(r["event"]))
-        if event is not None:
-            (event.actors if _v(r["role"]) == "by" else event.towards).append(_v(r["slug"]) or _v(r["actor"]))
+        if event is not None and (_v(r["event"]), _v(r["role"]), _v(r["actor"])) not in seen:
+            seen.add((_v(r["event"]), _v(r["role"]), _v(r["actor"])))
+            by = _v(r["role"]) == "by"
+            (event.actors if by else event.towards).append(actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["actor"])))
+            (event.actors_cow if by else event.towards_cow).append(_cow(r["cow"]))
     for r in store.select(load_query("cases/event-sources")):
         event = events.get(_v(r["event"]))
         if event is not None:
             _add_source(event, SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
                                          _v(r["record"]), _v(r["kind"]), _v(r["inferred"])))
     return sorted(cases.values(), key=lambda c: c.id)
+
+
+@dataclass
+class ActorRecord:
+    """An actor a case file can name: ``id`` (what to write), ``name``, ``kind`` (state, organisation, person,
+    society), ``iso3`` and ``cow`` (states), ``shown`` (how outputs name it: :func:`actor_name`), its lifetime
+    as written, and the states a person or society belongs to (named as outputs name them)."""
+
+    id: str
+    iri: str
+    name: str | None
+    kind: str
+    iso3: str | None
+    cow: int | None
+    shown: str
+    start: str | None
+    end: str | None
+    states: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_actors(store: Store) -> list[ActorRecord]:
+    """Every actor a case file can name, states first."""
+    actors: dict[str, ActorRecord] = {}
+    for r in store.select(load_query("cases/actors")):
+        iri = _v(r["actor"])
+        if iri not in actors:
+            kind = _v(r["kind"]).rpartition("#")[2].lower()
+            actors[iri] = ActorRecord(_v(r["slug"]), iri, _v(r["label"]), kind, _v(r["iso3"]), _cow(r["cow"]),
+                                      actor_name(_v(r["iso3"]), _v(r["slug"]), iri), _v(r["start"]), _v(r["end"]))
+        state = _v(r["stateSlug"])
+        if state is not None:
+            shown = actor_name(_v(r["stateIso3"]), state, state)
+            if shown not in actors[iri].states:
+                actors[iri].states.append(shown)
+    order = {"state": 0, "organisation": 1, "person": 2, "society": 3}
+    return sorted(actors.values(), key=lambda a: (order.get(a.kind, 9), a.id))
+
+
+def member_codes(store: Store) -> dict[str, list[int | None]]:
+    """Case id -> the COW numbers of its members, in the order of :attr:`Case.members` (and of a classified
+    period's ``members``)."""
+    return {c.id: c.members_cow for c in list_cases(store)}
 
 
 def _add_source(event: Event, ref: SourceRef) -> None:

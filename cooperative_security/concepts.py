@@ -61,8 +61,13 @@ def list_concepts(store: Store) -> list[Concept]:
 
 
 def resolve(store: Store, text: str) -> str:
-    """A label, alternative label, CURIE (``cs:Trust``) or IRI -> the concept's IRI."""
+    """A label, alternative label, CURIE (``cs:Trust``), IRI, or a label written as the classifier writes its
+    values (``security-regime``, ``embedded-trust``) -> the concept's IRI."""
     rows = store.select(load_query("concepts/find"), {"text": ox.Literal(" ".join(text.lower().split()))})
+    if not rows and ":" not in text and ("-" in text or "_" in text):
+        # the id as the classifier's outputs write it (security-regime, embedded-trust): the label in kebab case
+        spaced = " ".join(text.lower().replace("-", " ").replace("_", " ").split())
+        rows = store.select(load_query("concepts/find"), {"text": ox.Literal(spaced)})
     if len(rows) == 1:
         return rows[0]["concept"].value  # type: ignore[union-attr]
     if len(rows) > 1:

@@ -12,7 +12,7 @@ from .ingest import expand_paths, ingest_id, parse_all, write_batches
 from .namespaces import graph
 from .ontology import ONTOLOGY_GRAPH, load_ontology_triples, parse_rdf_file
 from .resources import data_dir, ontology_dir
-from .store import Store, open_store
+from .store import Store, open_store, parse_spec
 
 SHAPES_GRAPH = graph("shapes")
 RULES_GRAPH = graph("rules")
@@ -56,12 +56,14 @@ def has_theory(store: Store) -> bool:
 
 def open_knowledge_graph(spec: str = "memory:", progress: Callable[[str], None] | None = None) -> Store:
     """``memory:`` loads the bundled knowledge graph afresh; other stores must be initialised."""
+    if not parse_spec(spec).exists():  # a mistyped folder is not created by a command that only reads
+        raise UsageError(f"there is no store {spec} (no such folder); create it with `coopsec init --store {spec}`")
     store = open_store(spec)
-    if store.ephemeral:  # type: ignore[attr-defined]
+    if store.ephemeral:
         load_bundled(store, progress)
     elif not has_theory(store):
         store.close()
-        if spec.startswith("sparql:"):
+        if store.shared:
             raise UsageError(f"the endpoint {spec} holds no coopsec ontology; upload the knowledge graph "
                              f"with `coopsec push --store {spec}`")
         raise UsageError(f"the store {spec} holds no coopsec ontology; create it with `coopsec init --store {spec}`")

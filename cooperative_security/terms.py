@@ -38,7 +38,11 @@ _ANYWHERE = ("cs", "case", "work", "state", "org", "society", "event", "person",
 
 
 def exists(store: Store, iri: str) -> bool:
-    return bool(store.select(load_query("terms/exists"), {"term": ox.NamedNode(iri)}))
+    try:
+        term = ox.NamedNode(iri)
+    except ValueError:  # not an IRI at all (a space, a quote): nothing is called that
+        return False
+    return bool(store.select(load_query("terms/exists"), {"term": term}))
 
 
 def resolve_term(store: Store, param: Parameter, value: str) -> str:
@@ -63,7 +67,26 @@ def resolve_term(store: Store, param: Parameter, value: str) -> str:
         iri = PREFIXES[prefix] + text
         if exists(store, iri):
             return iri
+    labelled = _by_label(store, param, text)
+    if labelled is not None:
+        return labelled
     raise UnknownTerm(f"parameter {param.name}: the store holds nothing called {text!r}" + _suggest(store, param, text))
+
+
+def _by_label(store: Store, param: Parameter, text: str) -> str | None:
+    """A work by its citation as outputs show it (``Herz 1950``), a case by its id in any case (``ASEAN``)."""
+    wanted = " ".join(text.lower().split())
+    if param.name == "work":
+        from .catalogue import list_works
+
+        found = {w.iri for w in list_works(store) if wanted in {(w.citation or "").lower(), w.key.lower()}}
+        return found.pop() if len(found) == 1 else None
+    if param.name == "case":
+        from .classify import known_cases
+
+        ids = [c for c in known_cases(store) if c.lower() == wanted]
+        return PREFIXES["case"] + ids[0] if len(ids) == 1 else None
+    return None
 
 
 def _suggest(store: Store, param: Parameter, text: str) -> str:

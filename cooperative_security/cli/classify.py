@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 import typer
 
+from ..catalogue import member_codes
 from ..classify import Period, classify, inferred_triples
 from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
@@ -36,9 +37,20 @@ def _strategy_cell(strategies: list[dict[str, Any]]) -> str:
                      f"{', disputed' if s.get('disputed') else ''})" for s in strategies)
 
 
-def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> dict[str, Any]:
+def _with_cow(data: dict[str, Any], cow: dict[str, list[int | None]]) -> dict[str, Any]:
+    """The period's members (ISO code, else id, as everywhere) followed by their COW numbers."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        out[key] = value
+        if key == "members":
+            out["members_cow"] = cow.get(data["relationship"], [])
+    return out
+
+
+def _record(period: Period, voice: Voice, check: PeriodSensitivity | None,
+            cow: dict[str, list[int | None]]) -> dict[str, Any]:
     """The JSON record of a period: the classifier's, the sources' voice, and the robustness when checked."""
-    data = {**period.to_json(), "sources": voice.to_json()}
+    data = {**_with_cow(period.to_json(), cow), "sources": voice.to_json()}
     if check is not None:
         found = check.to_json()
         data["robustness"] = found["robustness"]
@@ -46,8 +58,9 @@ def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> di
     return data
 
 
-def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool) -> dict[str, Any]:
-    data = period.to_json()
+def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool,
+         cow: dict[str, list[int | None]]) -> dict[str, Any]:
+    data = _with_cow(period.to_json(), cow)
     row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
            f"unclassifiable: {period.reason}", "sources": voice.cell() if period.position else ""}
     if check is not None:
@@ -89,6 +102,7 @@ def classify_command(
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
+        cow = member_codes(kg)
         checks = _sensitivity(kg, cases, periods) if check else None
     if cases:
         triples = [t for t in triples if _about(t, cases)]
@@ -98,14 +112,16 @@ def classify_command(
         return
     matched = [_matching(p, checks) for p in periods]
     if fmt is ClassifyFormat.json:
-        emit(Format.json, [_record(p, v, c) for p, v, c in zip(periods, voices, matched, strict=True)], [])
+        emit(Format.json, [_record(p, v, c, cow) for p, v, c in zip(periods, voices, matched, strict=True)], [])
         return
     columns = list(_COLUMNS)
     if check:
         columns += [("robustness", "robustness"), ("deciding", "deciding changes")]
-    rows = [_row(p, v, c, explain) for p, v, c in zip(periods, voices, matched, strict=True)]
+    rows = [_row(p, v, c, explain, cow) for p, v, c in zip(periods, voices, matched, strict=True)]
     if fmt is ClassifyFormat.csv:
-        columns = [("relationship", "relationship"), ("members", "members")] + columns[1:] + [("rules", "rules")]
+        # new columns go at the end, so that a program reading columns by position keeps working
+        columns = ([("relationship", "relationship"), ("members", "members")] + columns[1:]
+                   + [("rules", "rules"), ("members_cow", "members_cow")])
         if explain:
             columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
                         ("not_found", "strategies_not_found")]
@@ -193,6 +209,8 @@ def _sources(event: dict[str, Any]) -> str:
 def _cell(key: str, value: Any) -> str:
     if value is None:
         return ""
+    if key in ("members", "members_cow"):  # as `coopsec cases -f csv` and cs.classify() write them
+        return ";".join("" if v is None else str(v) for v in value)
     if isinstance(value, list):
         return "; ".join(compact(v) if isinstance(v, str) else str(v) for v in value)
     return str(value)
@@ -211,6 +229,9 @@ def timeline(
     """The relationship's path along the spectrum over time, as text (and as a picture with -o)."""
     if output is not None and output.suffix.lower() not in {".png", ".svg"}:
         raise UsageError(f"--output {output}: the picture must be a .png or .svg file")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        raise UsageError(f"--output {output}: " + ("that is a folder; give a file name" if output.is_dir() else
+                                                   f"no folder {output.parent} to write it in; create it first"))
     from ..catalogue import list_cases
 
     with knowledge_graph(store) as kg:
@@ -234,8 +255,13 @@ def timeline(
             console.print(f"{'':>23}{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}",
                           highlight=False)
     if output is not None:
-        draw_timeline(case, periods, events, output)
-        console.print(f"wrote {output}", highlight=False)
+        from ..outputs import replace_path
+
+        replaced = output.exists()
+        with replace_path(output) as drawing:  # drawn beside it, renamed into place when whole
+            draw_timeline(case, periods, events, drawing)
+        console.print(f"wrote {output}" + (" (replacing the file that was there)" if replaced else ""),
+                      highlight=False)
 
 
 def register(app: typer.Typer) -> None:

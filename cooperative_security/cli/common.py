@@ -35,12 +35,17 @@ FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output for
 
 console = Console()
 err_console = Console(stderr=True)
+# Piped or redirected, a message is never broken into lines (a path or a word split at column 80 defeats grep
+# and scripts); on a terminal rich wraps it at word boundaries.
+for _c in (console, err_console):
+    _c.soft_wrap = not _c.is_terminal
 
 
 def adapt_typer_help() -> None:
     """Show flags as flags in ``--help``: typer 0.2x prints a type beside every option (``--explain <bool>``,
     ``cases... <list[str]>``), which reads as if a flag took a value. A flag shows no type; a list shows its
-    element type; an option with a metavar shows the metavar. Older typers lack the hook and are left alone."""
+    element type; an option with a metavar shows the metavar (an argument's metavar is its name, shown once).
+    Older typers lack the hook and are left alone."""
     core = getattr(typer, "core", None)
     for name in ("TyperOption", "TyperArgument"):
         cls = getattr(core, name, None)
@@ -48,11 +53,13 @@ def adapt_typer_help() -> None:
         if original is None or getattr(original, "_coopsec", False):
             continue
 
-        def display(self: Any, ctx: Any, _original: Callable[..., Any] = original) -> str | None:
+        def display(self: Any, ctx: Any, _original: Callable[..., Any] = original,
+                    _argument: bool = name == "TyperArgument") -> str | None:
             if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
                 return None
             if isinstance(getattr(self, "metavar", None), str):
-                return str(self.metavar)
+                # an argument's metavar is already its name in the first column: once is enough
+                return None if _argument else str(self.metavar)
             text = _original(self, ctx)
             if isinstance(text, str) and text.startswith("<list[") and text.endswith("]>"):
                 return "<" + text[len("<list["):-len("]>")] + ">..."

@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ..catalogue import list_cases, list_works
+from ..catalogue import list_actors, list_cases, list_works
 from ..errors import UsageError
 from ..ingest import ingest_paths
-from ..kb import has_theory, load_bundled, open_knowledge_graph
-from ..store import open_store
+from ..kb import has_theory, load_bundled
+from ..store import open_store, parse_spec
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph, notice_recovery
 
 
@@ -39,14 +39,18 @@ def ingest(
                                                       "(restoring a whole export).")] = None,
 ) -> None:
     """Validate files and load them into the store, each into its own named graph: all or nothing."""
-    if store.startswith("memory"):
-        kg = open_knowledge_graph(store)
-    else:
-        kg = open_store(store)
-        notice_recovery(kg)
-        if not has_theory(kg):
-            with err_console.status("first use of this store: loading the bundled ontology and data..."):
-                load_bundled(kg)
+    kg = open_store(store)
+    try:
+        if kg.ephemeral:
+            load_bundled(kg)
+        else:
+            notice_recovery(kg)
+            if not has_theory(kg):
+                with err_console.status("first use of this store: loading the bundled ontology and data..."):
+                    load_bundled(kg)
+    except BaseException:
+        kg.close()
+        raise
     try:
         with err_console.status("reading...") as status:
             report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"), replace=replace or ())
@@ -63,7 +67,7 @@ def ingest(
             for change in changes:
                 console.print(f"  {change}", highlight=False, soft_wrap=True)
         console.print(f"ingest {report.ingest_id}: {report.triples} triples from {len(report.files)} file(s)"
-                      + (" (in memory: use --store oxigraph:DIR to keep them)" if store.startswith("memory") else ""),
+                      + (" (in memory: use --store oxigraph:DIR to keep them)" if kg.ephemeral else ""),
                       highlight=False)
     finally:
         kg.close()
@@ -78,7 +82,7 @@ def remove(
     """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
     from ..ingest.remove import remove_source
 
-    if store.startswith("memory"):
+    if parse_spec(store).ephemeral:  # read before opening: opening oxigraph:DIR would create it
         raise UsageError("an in-memory store holds only the bundled data: give --store oxigraph:DIR")
     kg = open_store(store)
     try:
@@ -97,23 +101,22 @@ def cases(
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
-    """List the cases (or one case) with their members and events."""
-    from ..api import actor_codes, one_case
+    """List the cases (or one case) with their members and events.
+
+    Actors are named the same way in every format: the ISO 3166-1 alpha-3 code where the actor has one, else
+    its id; CSV and JSON add their Correlates of War numbers (``members_cow``, ``actors_cow``, ``towards_cow``).
+    """
+    from ..api import one_case
 
     with knowledge_graph(store) as kg:
         items = list_cases(kg)
-        actors = actor_codes(kg)
     if case is not None:
         items = one_case(items, case)
-
-    def shown(slugs: list[str]) -> str:
-        # Actors as members are shown everywhere: the ISO code where the actor has one, else its id.
-        return ", ".join(actors.get(s, {}).get("iso3") or s for s in slugs)
 
     if fmt is Format.table:
         for c in items:
             emit(fmt, [{"date": e.date, "type": e.type_label or e.type, "level": e.level, "label": e.label,
-                        "actors": shown(e.actors) + (f" -> {shown(e.towards)}" if e.towards else ""),
+                        "actors": ", ".join(e.actors) + (f" -> {', '.join(e.towards)}" if e.towards else ""),
                         "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
                        for e in c.events],
                  [("date", "date"), ("type", "type"), ("level", "level"), ("label", "event"), ("actors", "actors"),
@@ -121,13 +124,32 @@ def cases(
                  title=f"{c.id}: {c.label} ({', '.join(c.members)})")
         return
     if fmt is Format.csv:
-        rows = [{"case": c.id, "members": c.members, "event": e.id, "date": e.date, "date_precision": e.date_precision,
-                 "type": e.type_label, "level": e.level, "label": e.label, "actors": shown(e.actors).replace(", ", ";"),
-                 "towards": shown(e.towards).replace(", ", ";")} for c in items for e in c.events]
+        rows = [{"case": c.id, "members": ";".join(c.members), "members_cow": _codes(c.members_cow), "event": e.id,
+                 "date": e.date, "date_precision": e.date_precision, "type": e.type_label, "level": e.level,
+                 "label": e.label, "actors": ";".join(e.actors), "actors_cow": _codes(e.actors_cow),
+                 "towards": ";".join(e.towards), "towards_cow": _codes(e.towards_cow)}
+                for c in items for e in c.events]
+        # the COW columns come last, so that a program reading columns by position keeps working
         emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
-                                          "label", "actors", "towards")])
+                                          "label", "actors", "towards", "members_cow", "actors_cow", "towards_cow")])
         return
     emit(fmt, [c.to_json() for c in items], [])
+
+
+def _codes(numbers: list[int | None]) -> str:
+    """COW numbers ``;``-separated in the order of the names beside them (empty for an actor without one)."""
+    return ";".join("" if n is None else str(n) for n in numbers)
+
+
+def actors(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
+    """List the actors a case file can name: id, name, kind, ISO code and COW number, lifetime."""
+    with knowledge_graph(store) as kg:
+        items = list_actors(kg)
+    emit(fmt, [a.to_json() for a in items],
+         [("id", "id"), ("shown", "shown as"), ("cow", "cow"), ("kind", "kind"), ("name", "name"), ("start", "from"),
+          ("end", "to"), ("states", "of")],
+         title=f"{len(items)} actors: in a case file write the id, or a state's ISO code when only one actor "
+               "carries it; outputs show the ISO code, else the id")
 
 
 def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
@@ -150,4 +172,5 @@ def register(app: typer.Typer) -> None:
     app.command()(ingest)
     app.command()(remove)
     app.command()(cases)
+    app.command()(actors)
     app.command()(works)

@@ -15,7 +15,7 @@ from ..errors import StoreError, UsageError
 from ..export import export_dataset, exported_graphs, graph_iri, write_release
 from ..export.base import collect_quads, short_name
 from ..kb import open_knowledge_graph
-from ..store import open_store
+from ..store import open_store, parse_spec
 from .common import StoreOption, console, err_console, knowledge_graph
 
 
@@ -49,7 +49,16 @@ def export(
     classify: ClassifyOption = True,
     endpoint: EndpointOption = None,
 ) -> None:
-    """Export the ontology, the knowledge base and the inferred classifications as RDF."""
+    """Export the ontology, the knowledge base and the inferred classifications as RDF.
+
+    With -o the file is written beside FILE and renamed into place when complete (an existing FILE is replaced,
+    and the command says so); a failed or interrupted export leaves FILE as it was."""
+    from ..outputs import replace_file
+
+    replaced = False
+    if output is not None:
+        _check_file(output)
+        replaced = output.exists()
     with knowledge_graph(store) as kg:
         if classify:
             run_rules(kg)
@@ -57,10 +66,19 @@ def export(
             count = export_dataset(kg, fmt.value, sys.stdout.buffer, graph, endpoint)
             sys.stdout.flush()
         else:
-            with output.open("wb") as fh:
+            with replace_file(output) as fh:
                 count = export_dataset(kg, fmt.value, fh, graph, endpoint)
     unit = "quads" if fmt in (RdfFormat.trig, RdfFormat.nquads) else "triples"
-    err_console.print(f"{count} {unit}" + (f" written to {output}" if output else ""), highlight=False)
+    err_console.print(f"{count} {unit}" + (f" written to {output}" if output else "")
+                      + (" (replacing the file that was there)" if replaced else ""), highlight=False)
+
+
+def _check_file(output: Path) -> None:
+    """Refuse at once (before the slow part) an -o that cannot be written."""
+    if output.is_dir():
+        raise UsageError(f"-o {output}: that is a folder; give a file name, such as -o {output / 'coopsec.ttl'}")
+    if not output.parent.is_dir():
+        raise UsageError(f"-o {output}: no folder {output.parent} to write it in; create it first")
 
 
 def release(
@@ -69,12 +87,18 @@ def release(
     endpoint: EndpointOption = None,
 ) -> None:
     """Write the release: merged ontology (Turtle, RDF/XML, JSON-LD), full dataset (TriG, N-Quads),
-    inferred graph and VoID/DCAT description, each stamped with the version IRI."""
+    inferred graph and VoID/DCAT description, each stamped with the version IRI.
+
+    The files are moved into OUTPUT together once all are written; other files there (other versions) are
+    left alone, and a file of the same name (this version's earlier release) is replaced, as the output says."""
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"-o {output}: a file of that name exists; the release is a folder: give another name")
     with knowledge_graph(store) as kg:
         run_rules(kg)
         artefacts = write_release(kg, output, endpoint)
     for a in artefacts:
-        console.print(f"{a.path}: {a.what}, {a.statements} statements", highlight=False)
+        console.print(f"{a.path}: {a.what}, {a.statements} statements" + (" (replaced)" if a.replaced else ""),
+                      highlight=False)
 
 
 def push(
@@ -86,10 +110,13 @@ def push(
     classify: ClassifyOption = True,
 ) -> None:
     """Upload the knowledge graph to a SPARQL endpoint, graph by graph (each replaced whole)."""
-    if not store.startswith("sparql:"):
+    if not parse_spec(store).shared:  # read before opening: opening oxigraph:DIR would create and lock it
         raise UsageError(f"--store {store}: push uploads to a SPARQL endpoint, sparql:QUERY_URL,UPDATE_URL")
-    src = open_knowledge_graph(source)
     target = open_store(store)
+    if not target.writable:
+        raise UsageError(f"--store {store}: the endpoint is read only here; give its update URL too: "
+                         "sparql:QUERY_URL,UPDATE_URL")
+    src = open_knowledge_graph(source)
     try:
         if classify:
             run_rules(src)

@@ -92,14 +92,20 @@ def site(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the site into.")],
     store: StoreOption = "memory:",
 ) -> None:
-    """A static HTML site: ontology, one page per concept, case and work, a concept map, a citation network."""
+    """A static HTML site: ontology, one page per concept, case and work, a concept map, a citation network.
+
+    The site is built beside OUTPUT and renamed into place when complete. OUTPUT may be new, empty or an earlier
+    site (replaced whole); a folder holding other files is refused and left alone."""
+    from ..outputs import check_folder
     from ..site import build_site
     from .common import knowledge_graph
 
+    existed = check_folder(output, "site")  # before the slow part: a refusal comes at once
     with knowledge_graph(store) as kg, err_console.status("writing the site..."):
         report = build_site(kg, output)
-    console.print(f"wrote {len(report.pages)} pages and {len(report.figures)} pictures to {output}; "
-                  f"open {output / 'index.html'}", highlight=False)
+    console.print(f"wrote {len(report.pages)} pages and {len(report.figures)} pictures to {output}"
+                  + (" (replacing the earlier site)" if existed else "")
+                  + f"; open {output / 'index.html'}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -33,7 +33,14 @@ class _Collect(logging.Handler):
 
 def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) -> list[Path]:
     """Build the site into ``out``; with ``strict`` a warning (a broken link, a missing page) fails the
-    build with every warning in the message. Returns the HTML pages written."""
+    build with every warning in the message. Returns the HTML pages written.
+
+    mkdocs builds into a temporary folder beside ``out``, renamed into place when the build succeeds: a failed
+    or interrupted build leaves ``out`` as it was. ``out`` may be new, empty or an earlier build (replaced
+    whole); a folder holding anything else is refused, never emptied (mkdocs itself would empty it)."""
+    from ..outputs import check_folder, replace_folder
+
+    check_folder(out, "docs")
     try:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
@@ -46,8 +53,9 @@ def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) 
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        config = load_config(str(config_file), site_dir=str(out.resolve()), strict=strict)
-        build(config)
+        with replace_folder(out, "docs") as work:
+            config = load_config(str(config_file), site_dir=str(work), strict=strict)
+            build(config)
     except (Abort, ConfigurationError) as exc:
         details = "\n  ".join(collect.messages)
         raise UsageError(f"the documentation did not build ({exc})" + (f":\n  {details}" if details else "")) \

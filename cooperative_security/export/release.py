@@ -6,6 +6,9 @@ comments; the ontology and dataset files also hold the ``owl:versionIRI`` triple
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pyoxigraph as ox
 from ..namespaces import ONTOLOGY_IRI, OWL
 from ..ontology import ONTOLOGY_GRAPH
 from ..store import Store
-from .base import VOID_GRAPH, collect_quads, exported_graphs, graph_iri
+from .base import VOID_GRAPH, Stamp, collect_quads, exported_graphs, graph_iri
 from .formats import WRITERS
 from .void import ontology_header, void_quads
 
@@ -41,13 +44,41 @@ class Artefact:
     path: Path
     what: str
     statements: int
+    #: True when a file of the same name (the same version's earlier release) was replaced
+    replaced: bool = False
 
 
 def write_release(store: Store, out_dir: Path, endpoint: str | None = None) -> list[Artefact]:
-    """Write every release file into ``out_dir``; the inferred graph must already be in the store."""
+    """Write every release file into ``out_dir``; the inferred graph must already be in the store.
+
+    The files are written into a hidden folder inside ``out_dir`` and moved into place together once all are
+    complete, so that a crash leaves no half-written release file. Other files in ``out_dir`` (other
+    versions' releases) are left alone; a file of the same name is replaced, and :attr:`Artefact.replaced`
+    says so."""
+    from ..errors import UsageError
+    from ..outputs import file_mode
+
     header = ontology_header(store)
     stamp, version = header.stamp, header.version
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"-o {out_dir}: a file of that name exists; the release is a folder: give another name")
     out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".release.", suffix=".partial", dir=out_dir))
+    try:
+        written = _write_files(store, work, endpoint, stamp, version)
+        artefacts = []
+        for a in written:
+            final = out_dir / a.path.name
+            replaced = final.exists()
+            os.chmod(a.path, file_mode())
+            os.replace(a.path, final)
+            artefacts.append(Artefact(final, a.what, a.statements, replaced))
+        return artefacts
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_files(store: Store, out_dir: Path, endpoint: str | None, stamp: Stamp, version: str) -> list[Artefact]:
     graphs = exported_graphs(store)
     plan: list[tuple[str, str, str, list[ox.Quad] | None]] = [
         (f"coopsec-ontology-{version}.ttl", "turtle", "merged ontology", None),
@@ -68,9 +99,11 @@ def write_release(store: Store, out_dir: Path, endpoint: str | None = None) -> l
         path = out_dir / name
         with path.open("wb") as fh:
             n = WRITERS[fmt].write(quads, fh, stamp)
+            os.fsync(fh.fileno())
         artefacts.append(Artefact(path, what, n))
     path = out_dir / f"coopsec-void-{version}.ttl"
     with path.open("wb") as fh:
         n = WRITERS["turtle"].write([q for q in description if q.graph_name == VOID_GRAPH], fh, stamp)
+        os.fsync(fh.fileno())
     artefacts.append(Artefact(path, "VoID and DCAT description", n))
     return artefacts

@@ -19,7 +19,7 @@ from .. import reproducible
 from ..errors import InputError, Problem, UsageError
 from ..namespaces import DCTERMS, GRAPH, PROV, RDF_TYPE, XSD, graph, instance
 from ..queries import load_query
-from ..store import Store
+from ..store import BulkLoading, Store
 from ..store.embedded import graph_size
 from .actors import ACTORS_GRAPH, Registry, parse_actors, registry_from_rows
 from .base import Batch, forget_parsed, load_yaml
@@ -197,7 +197,7 @@ def parse_all(
 
 def can_stream(store: Store) -> bool:
     """Whether the store bulk-loads files from disk (the embedded one; a remote store gets triples)."""
-    return hasattr(store, "new_graphs")
+    return isinstance(store, BulkLoading)
 
 
 def ingest_id(files: list[tuple[str, Path]]) -> str:
@@ -285,7 +285,8 @@ def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
     """New graphs, some bulk-loaded straight from their files: published whole, or not at all."""
     record_graph = graph(f"ingest/{ident}")
     counts = {g: len(ts) for g, ts in graphs.items()}
-    with store.new_graphs([*graphs, *streams, record_graph]) as raw:  # type: ignore[attr-defined]
+    assert isinstance(store, BulkLoading)  # can_stream(store): the caller checked
+    with store.new_graphs([*graphs, *streams, record_graph]) as raw:
         if any(graphs.values()):
             raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in ts)
         for g in graphs:

@@ -58,6 +58,27 @@ class Actor:
 Registry = dict[str, Actor]
 
 
+def find_actor(registry: Registry, name: str) -> Actor | str:
+    """The actor a case or event file names: by its id (``frn``) or, as every output of coopsec names states,
+    by its ISO 3166-1 alpha-3 code (``FRA``). Otherwise the problem, in words: an unknown name (with the
+    closest ids), or an ISO code that several actors carry (DEU: Germany and the Federal Republic)."""
+    if name in registry:
+        return registry[name]
+    if len(name) == 3 and name.isalpha() and name.isupper():
+        carriers = sorted({a.slug for a in registry.values() if a.iso3 == name})
+        if len(carriers) == 1:
+            return registry[carriers[0]]
+        if carriers:
+            return (f"{name!r} is the ISO code of {len(carriers)} actors ({', '.join(carriers)}; `coopsec actors` "
+                    f"shows how they differ): write the id of the one meant")
+    import difflib
+
+    close = difflib.get_close_matches(name, list(registry), n=3, cutoff=0.7)
+    return (f"unknown actor {name!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+            + ": `coopsec actors` lists the known ones; declare a new one in an actors file and ingest that first "
+            "(`coopsec schema actors` shows the layout)")
+
+
 def parse_actors(path: Path) -> tuple[Batch, Registry]:
     data = load_yaml(path)
     batch = Batch(str(path), kind="actors", shacl=True)

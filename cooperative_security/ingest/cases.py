@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import DCTERMS, RDF_TYPE, RDFS, XSD, graph, instance
-from .actors import Registry
+from .actors import Actor, Registry, find_actor
 from .base import (
     MAX_EVENTS,
     Batch,
@@ -74,14 +74,18 @@ class _Case:
             self.problem(str(exc), line, field, record, where)
             return None
 
-    def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
-        actor = self.registry.get(slug) if isinstance(slug, str) else None
-        if actor is None:
-            self.problem(f"unknown actor {slug!r}: declare it in an actors file and ingest that first "
-                         "(`coopsec schema actors` shows the layout)",
-                         line, field, record, where)
+    def find(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> Actor | None:
+        """The actor named by its id or its ISO code (:func:`find_actor`), or a problem recorded."""
+        actor = find_actor(self.registry, slug) if isinstance(slug, str) else \
+            f"an actor is named by its id or ISO code, not {slug!r}"
+        if isinstance(actor, str):
+            self.problem(actor, line, field, record, where)
             return None
-        return actor.iri
+        return actor
+
+    def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
+        actor = self.find(slug, line, field, record, where)
+        return None if actor is None else actor.iri
 
     def sources(self, subject: ox.NamedNode | ox.BlankNode, prop: str, entries: Any, line: int | None,
                 field: str, record: str) -> int:
@@ -236,11 +240,10 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
             c.problem(f"`{'towards' if role == 'target' else 'by'}` must be a list of actor ids", line, role, record)
             continue
         for slug in slugs:
-            actor_iri = c.actor(slug, line, "by" if role == "agent" else "towards", record, event)
-            if actor_iri is None:
+            actor = c.find(slug, line, "by" if role == "agent" else "towards", record, event)
+            if actor is None:
                 continue
-            c.add(iri, cs(role), actor_iri)
-            actor = c.registry[slug]
+            c.add(iri, cs(role), actor.iri)
             if d and ((actor.earliest and d.latest < actor.earliest) or (actor.latest and d.earliest > actor.latest)):
                 c.problem(f"date {d.text} is outside the lifetime of {slug} "
                           f"({actor.earliest or '?'} to {actor.latest or 'today'}) as a polity with external "

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 
 from ..errors import UsageError
-from ..store import Store
+from ..store import InProcess, Store
 from .engine import Limits, QueryService
 from .http import Access, CoopsecHTTPServer, is_loopback
 from .httperror import HttpError
@@ -46,11 +46,11 @@ def prepare_store(spec: str = "memory:", classify: bool = True) -> Store:
     from ..kb import open_knowledge_graph
 
     store = open_knowledge_graph(spec)
-    if not hasattr(store, "raw"):
+    if not isinstance(store, InProcess):
         store.close()
         raise UsageError(f"coopsec serve needs an embedded store (memory: or oxigraph:DIR), not {spec}: "
                          "a remote SPARQL endpoint already is one")
-    if classify and spec.startswith("memory"):
+    if classify and store.ephemeral:
         from ..classify import classify as run_classifier
 
         run_classifier(store)
@@ -93,12 +93,11 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     if not is_loopback(config.host) and not config.allow_remote:
         raise UsageError(f"refusing to listen on {config.host}, which other machines can reach: "
                          "name the host explicitly with --host to do so")
-    raw = getattr(store, "raw", None)
-    if raw is None:
+    if not isinstance(store, InProcess):
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
+    raw, path = store.raw, store.path
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
-    path = getattr(store, "path", None)
     try:
         service = QueryService(raw, config.limits, config.writable, path, config.allow_service)
     except OSError as exc:

@@ -106,8 +106,22 @@ class Site:
 
 
 def build_site(store: Store, out: Path) -> SiteReport:
-    """Write the whole site into ``out`` (created if needed); runs the classifier for the case pages."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the whole site into ``out``; runs the classifier for the case pages.
+
+    The site is built in a temporary folder beside ``out`` and renamed into place when complete: a crash leaves
+    ``out`` as it was. ``out`` may be new, empty, or an earlier site (which is replaced whole); a folder holding
+    anything else is refused (:func:`cooperative_security.outputs.check_folder`)."""
+    from ..outputs import replace_folder
+
+    with replace_folder(out, "site") as work:
+        built = _build(store, work)
+    report = SiteReport(out)
+    report.pages = [out / p.relative_to(work) for p in built.pages]
+    report.figures = [out / p.relative_to(work) for p in built.figures]
+    return report
+
+
+def _build(store: Store, out: Path) -> SiteReport:
     (out / "figures").mkdir(exist_ok=True)
     periods = classify(store)
     site = Site(store, out)

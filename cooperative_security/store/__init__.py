@@ -2,11 +2,20 @@
 
 ``open_store("memory:")`` gives an in-memory embedded store, ``open_store("oxigraph:DIR")`` an
 on-disk one (both pyoxigraph). Every backend answers the same ``.rq`` files.
+
+Code outside this package asks a store what it can do, never what it is: the :class:`Capabilities`
+every store has (``writable``, ``ephemeral``, ``shared``, ``closed``), and the optional protocols
+:class:`BulkLoading` (loads and publishes new graphs with the bulk loader) and :class:`InProcess` (hands
+over its pyoxigraph store, for ``coopsec serve``), checked with ``isinstance``. A spec is read by
+:func:`parse_spec` alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
@@ -20,8 +29,34 @@ Bindings = Mapping[str, Term]
 
 
 @runtime_checkable
-class Store(Protocol):
-    """What the rest of coopsec needs from a store."""
+class Capabilities(Protocol):
+    """What a store can do, asked of the store instead of testing its class or its spec.
+
+    ``writable``: updates are accepted (a SPARQL endpoint without an update URL is read only; an on-disk
+    store whose folder this user cannot write is opened read only).
+    ``ephemeral``: the data go when the store is closed (``memory:``), so a command that needs the
+    bundled knowledge graph loads it first, and what is written into it is not kept.
+    ``shared``: other processes reach the store while this one uses it (a SPARQL endpoint); an embedded
+    store is private to its process (in memory) or locked by it (on disk).
+    ``closed``: :meth:`Store.close` was called (an embedded store let its data or its lock go).
+    """
+
+    @property
+    def writable(self) -> bool: ...
+
+    @property
+    def ephemeral(self) -> bool: ...
+
+    @property
+    def shared(self) -> bool: ...
+
+    @property
+    def closed(self) -> bool: ...
+
+
+@runtime_checkable
+class Store(Capabilities, Protocol):
+    """What the rest of coopsec needs from a store: its queries and writes, and its capabilities."""
 
     spec: str
 
@@ -48,21 +83,8 @@ class Store(Protocol):
 
 
 @runtime_checkable
-class Capabilities(Protocol):
-    """What a store can do, asked of the store instead of testing its class or its spec.
-
-    ``writable``: updates are accepted (a SPARQL endpoint without an update URL is read only).
-    ``ephemeral``: the data go when the store is closed (``memory:``), so a command that needs the
-    bundled knowledge graph loads it first.
-    """
-
-    writable: bool
-    ephemeral: bool
-
-
-@runtime_checkable
 class BulkLoading(Protocol):
-    """A store that loads N-Triples in bulk into a named graph, bypassing SPARQL updates (the embedded
+    """A store that loads RDF in bulk into named graphs, bypassing SPARQL updates (the embedded
     pyoxigraph store). Callers check ``isinstance(store, BulkLoading)``."""
 
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
@@ -70,6 +92,61 @@ class BulkLoading(Protocol):
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         """Remove ``graph`` if it exists (to undo a bulk load that failed)."""
+
+    def new_graphs(self, names: Iterable[ox.NamedNode]) -> AbstractContextManager[ox.Store]:
+        """Write graphs that do not exist yet through the pyoxigraph store the block gets (``bulk_load``
+        straight from a file, ``bulk_extend``): hidden from queries while the block runs, published whole
+        when it ends, dropped if it raises or the process dies."""
+
+
+@runtime_checkable
+class InProcess(Protocol):
+    """A store held in this process whose pyoxigraph store can be handed to code that runs queries itself
+    (``coopsec serve`` answers from it in worker processes). ``path`` is its folder, None in memory."""
+
+    path: Path | None
+
+    @property
+    def raw(self) -> ox.Store: ...
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A store spec as read (:func:`parse_spec`): what the store will be, before it is opened."""
+
+    scheme: str  # memory, oxigraph or sparql
+    location: str  # the folder, or the endpoint URLs; empty for memory
+
+    @property
+    def ephemeral(self) -> bool:
+        return self.scheme == "memory"
+
+    @property
+    def shared(self) -> bool:
+        return self.scheme == "sparql"
+
+    def exists(self) -> bool:
+        """False for an on-disk store whose folder does not exist yet (opening it would create it)."""
+        return self.scheme != "oxigraph" or Path(self.location).expanduser().exists()
+
+    @property
+    def key(self) -> str:
+        """The same for two specs of the same store (``oxigraph:kb`` and ``oxigraph:./kb/``)."""
+        if self.scheme == "oxigraph":
+            return "oxigraph:" + str(Path(self.location).expanduser().resolve())
+        return f"{self.scheme}:{self.location}"
+
+
+def parse_spec(spec: str) -> StoreSpec:
+    """Read a spec (``memory:``, ``oxigraph:DIR``, ``sparql:QUERY_URL[,UPDATE_URL]``), or a usage error that
+    lists the three."""
+    scheme, _, rest = spec.partition(":")
+    if (scheme == "memory" and not rest) or (scheme in ("oxigraph", "sparql") and rest):
+        return StoreSpec(scheme, rest)
+    raise UsageError(
+        f"unknown store {spec!r}: use memory: (in memory, the default), "
+        "oxigraph:DIR (an on-disk store in folder DIR) or sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)"
+    )
 
 
 def open_store(spec: str = "memory:") -> Store:
@@ -82,19 +159,15 @@ def open_store(spec: str = "memory:") -> Store:
     """
     from .embedded import EmbeddedStore
 
-    scheme, _, rest = spec.partition(":")
-    if scheme == "memory" and not rest:
+    parsed = parse_spec(spec)
+    if parsed.scheme == "memory":
         return EmbeddedStore(None)
-    if scheme == "oxigraph" and rest:
-        return EmbeddedStore(rest)
-    if scheme == "sparql" and rest:
-        from .remote import RemoteStore
+    if parsed.scheme == "oxigraph":
+        return EmbeddedStore(parsed.location)
+    from .remote import RemoteStore
 
-        return RemoteStore.from_spec(rest)
-    raise UsageError(
-        f"unknown store {spec!r}: use memory: (in memory, the default), "
-        "oxigraph:DIR (an on-disk store in folder DIR) or sparql:QUERY_URL[,UPDATE_URL] (a SPARQL 1.1 endpoint)"
-    )
+    return RemoteStore.from_spec(parsed.location)
 
 
-__all__ = ["Store", "Capabilities", "BulkLoading", "Row", "Term", "Bindings", "open_store"]
+__all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "StoreSpec", "Row", "Term", "Bindings", "open_store",
+           "parse_spec"]

@@ -329,6 +329,13 @@ class EmbeddedStore:
     def ephemeral(self) -> bool:
         return self.path is None
 
+    #: private to this process (in memory) or locked by it (on disk): share it through `coopsec serve`
+    shared = False
+
+    @property
+    def closed(self) -> bool:
+        return not hasattr(self, "_store")
+
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
         self._writable()
         self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)

@@ -407,6 +407,8 @@ class RemoteStore:
 
     # capabilities (store/__init__.py: Capabilities); no bulk loading: triples go through the Graph Store Protocol
     ephemeral = False
+    shared = True  # other clients reach the endpoint too
+    closed = False  # nothing to close: every request opens and closes its own connection
 
     @property
     def writable(self) -> bool:

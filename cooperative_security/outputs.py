@@ -1,0 +1,141 @@
+"""Writing output files and folders whole: a crash or Ctrl-C never leaves a half-written one.
+
+Each output is written to a hidden temporary sibling (``.NAME.XXXX.partial``, on the same file system) and
+renamed into place only once it is complete. A folder is replaced whole only when it is empty or coopsec
+built it (it holds :data:`MARKER`); a folder holding anything else is refused with a message, never
+overwritten. A file named with ``-o`` is replaced (the command says so), as ``cp`` and ``curl -o`` do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import UsageError
+
+#: The file that marks a folder as built by coopsec (and so replaceable by the next build).
+MARKER = ".coopsec-output"
+
+
+def check_folder(out: Path, command: str) -> bool:
+    """Whether ``out`` holds an earlier build (that the new one will replace); a usage error when it is a file
+    or holds files that coopsec did not write. A missing or empty ``out`` is fine. Call it before the slow
+    work, so that a refusal comes at once."""
+    if not out.exists():
+        if out.is_symlink():
+            raise UsageError(f"{out} is a broken symbolic link: give -o a folder that exists or can be created")
+        return False
+    if not out.is_dir():
+        raise UsageError(f"-o {out}: a file of that name exists; `coopsec {command}` writes a folder: give another "
+                         "name")
+    resolved = out.resolve()
+    if Path.cwd().resolve().is_relative_to(resolved):
+        raise UsageError(f"-o {out}: that is the folder you are in (or holds it); give a new folder, such as "
+                         f"-o build/{command}")
+    entries = sorted(p.name for p in out.iterdir())
+    if entries and MARKER not in entries:
+        shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+        raise UsageError(f"-o {out}: the folder exists and holds files that coopsec did not write ({shown}); it is "
+                         f"left alone. Give a new or empty folder, or remove this one first (coopsec replaces a "
+                         f"folder only when it built it: a folder holding {MARKER})")
+    return bool(entries)
+
+
+@contextlib.contextmanager
+def replace_folder(out: Path, command: str) -> Iterator[Path]:
+    """Yield a fresh temporary folder beside ``out`` to build into; on success it becomes ``out`` (replacing
+    the previous build), on any failure it is removed and ``out`` is as it was."""
+    check_folder(out, command)
+    target = out.resolve() if out.exists() else out.absolute()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    try:
+        yield work
+        (work / MARKER).write_text(f"Built by `coopsec {command}`. The next `coopsec {command} -o` into this folder "
+                                   "replaces it whole; remove this file to keep the folder from being replaced.\n",
+                                   encoding="utf-8")
+        os.chmod(work, 0o777 & ~_umask())  # mkdtemp makes it private; a site or release is for reading
+        _swap(work, target, command)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _swap(new: Path, target: Path, command: str) -> None:
+    """``new`` becomes ``target``; a previous ``target`` (checked replaceable) is moved aside, then removed."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    check_folder(target, command)  # still replaceable: nothing was put there while the build ran
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.rename(target, old / "previous")
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old / "previous", target)
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def replace_file(path: Path) -> Iterator[BinaryIO]:
+    """An open binary file that becomes ``path`` when the block ends without an error (flushed to disk
+    first); on an error the temporary file is removed and ``path`` is as it was."""
+    if path.is_dir():
+        raise UsageError(f"-o {path}: that is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
+    mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(name, mode)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+@contextlib.contextmanager
+def replace_path(path: Path) -> Iterator[Path]:
+    """A temporary path with ``path``'s suffix, for libraries that write by file name (matplotlib): it
+    becomes ``path`` when the block ends without an error."""
+    if path.is_dir():
+        raise UsageError(f"-o {path}: that is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
+    mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(name)
+        os.chmod(name, mode)
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def file_mode() -> int:
+    """The permissions a new file gets under the user's umask (a temporary file is private until renamed)."""
+    return 0o666 & ~_umask()
+
+
+__all__ = ["MARKER", "check_folder", "file_mode", "replace_folder", "replace_file", "replace_path"]
