@@ -36,7 +36,7 @@ from cooperative_security.queries import load_query
 SQL = Path(__file__).with_name("dyads-duckdb.sql")
 
 
-def thresholds(store: dyads.EmbeddedStore) -> dict[str, object]:
+def thresholds(store: dyads.Store) -> dict[str, object]:
     """The rules' numbers, as DuckDB parameters (the same numbers the SPARQL rules read)."""
     th: dict[str, dict[str, float]] = {}
     for row in store.select(load_query("dyads/read-thresholds")):

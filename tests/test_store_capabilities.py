@@ -17,7 +17,7 @@ from cooperative_security.store import BulkLoading, Capabilities, InProcess, Sto
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cooperative_security"
 #: datasets/ is being split into the layers by issue 12's pipeline work; it still builds an EmbeddedStore itself
-NOT_YET = ("datasets",)
+NOT_YET: tuple[str, ...] = ()
 STORE_NAMES = {"store", "kg", "target", "src", "source", "known", "s"}
 
 

@@ -18,7 +18,7 @@ from ..ingest.datasets.dyad_graph import connect
 from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH
 from ..namespaces import cs
 from ..queries import load_query
-from ..store.embedded import EmbeddedStore
+from ..store import InProcess
 from ..store.sparql_text import with_values
 
 #: (output column, graph, indicator property, kind) in peacesciencer's names where it has one: flags are 0/1,
@@ -40,14 +40,14 @@ COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "re
 PAIRED = (("ccode1", "ccode2"), ("cowmaj1", "cowmaj2"))
 
 
-def _csv(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None) -> bytes:
+def _csv(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None = None) -> bytes:
     """A read query's result as CSV bytes, serialised by Oxigraph; parameters bound as RDF terms."""
     text = with_values(load_query(name).text, bindings or {})
     result = store.raw.query(text)
     return result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
 
 
-def _arrow(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
+def _arrow(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
     """A read query's result as an Arrow table of strings (Oxigraph writes the CSV, Arrow parses it)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -58,7 +58,7 @@ def _arrow(store: EmbeddedStore, name: str, bindings: dict[str, ox.NamedNode] | 
         column_types={c: pa.string() for c in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
 
 
-def _relation(con, store: EmbeddedStore, directed: bool):  # type: ignore[no-untyped-def]
+def _relation(con, store: InProcess, directed: bool):  # type: ignore[no-untyped-def]
     """The classified dyad-years as a DuckDB relation: the read queries' results joined by key, columns
     :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``). Each result is
     reduced to one row per dyad-year, keyed by its numbers, as soon as it is read (bounded memory)."""
@@ -92,7 +92,7 @@ def _relation(con, store: EmbeddedStore, directed: bool):  # type: ignore[no-unt
     return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
 
 
-def dataframe(store: EmbeddedStore, directed: bool = False):  # type: ignore[no-untyped-def]
+def dataframe(store: InProcess, directed: bool = False):  # type: ignore[no-untyped-def]
     """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year.
 
     Non-directed (ccode1 < ccode2) by default; ``directed`` gives each dyad-year in both directions, as
@@ -122,7 +122,7 @@ def _csv_text(column: str) -> str:
     return column
 
 
-def write_table(store: EmbeddedStore, path: Path, directed: bool = False) -> int:
+def write_table(store: InProcess, path: Path, directed: bool = False) -> int:
     """Write ``path`` (.csv or .parquet), sorted by ccode1, ccode2, year; returns the rows written."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
@@ -145,7 +145,7 @@ def write_table(store: EmbeddedStore, path: Path, directed: bool = False) -> int
         con.close()
 
 
-def write_rdf(store: EmbeddedStore, path: Path) -> int:
+def write_rdf(store: InProcess, path: Path) -> int:
     """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig)."""
     fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
     graphs = (DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH)

@@ -22,8 +22,7 @@ from ..namespaces import graph
 from ..ontology import parse_rdf_file
 from ..queries import load_query
 from ..resources import data_dir
-from ..store import Store
-from ..store.embedded import EmbeddedStore
+from ..store import Store, open_store
 from .datasets import atop, dyadyears, igo, mid, relevance, wars
 from .datasets.ntriples import TRUE, XSD_DECIMAL, bulk_load_chunks, integer, node, p, triple
 
@@ -215,9 +214,9 @@ def max_window(store: Store) -> int:
     return int(value.value) if isinstance(value, ox.Literal) else 1
 
 
-def new_store() -> EmbeddedStore:
+def new_store() -> Store:
     """An in-memory store holding the rules graph."""
-    store = EmbeddedStore(None)
+    store = open_store("memory:")
     store.replace_graphs({RULES_GRAPH: parse_rdf_file(data_dir() / "rules.ttl")})
     return store
 
