@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
+import pyoxigraph
 import pyoxigraph as ox
 import pytest
 
@@ -31,7 +33,12 @@ def test_every_query_parses(kg) -> None:  # type: ignore[no-untyped-def]
         if q.name.startswith("classify/"):
             continue
         bindings = {p.name: p.to_term("cs:Trust" if p.kind == "iri" else "x") for p in q.parameters}
-        kg.select(q, bindings)
+        if re.search(r"^(MOVE|COPY|ADD|INSERT|DELETE|DROP|CLEAR|LOAD|CREATE)\b", q.text, re.MULTILINE):
+            pyoxigraph.Store().update(q.text)  # an update (a graph switch): it parses and runs on an empty store
+        elif re.search(r"^ASK\b", q.text, re.MULTILINE):
+            assert kg.ask(q, bindings) in (True, False)
+        else:
+            kg.select(q, bindings)
 
 
 def test_unknown_and_missing_parameters_are_usage_errors() -> None:
@@ -72,7 +79,11 @@ def test_hostile_values_bind_as_plain_literals(kg, value: str) -> None:  # type:
 def test_python_code_never_builds_sparql_by_formatting() -> None:
     """No f-string, % or + builds text that looks like SPARQL, outside the one term serialiser."""
     keywords = ("SELECT ", "INSERT ", "DELETE ", "CONSTRUCT ", "WHERE {", "PREFIX ", "ASK ", "DROP ")
-    allowed = {ROOT / "cooperative_security" / "store" / "sparql_text.py"}
+    allowed = {ROOT / "cooperative_security" / "store" / "sparql_text.py",
+               # DuckDB SQL over the publishers' files and the rules' results, not SPARQL: every name in it
+               # comes from the code (column tables), every value is a DuckDB parameter
+               ROOT / "cooperative_security" / "ingest" / "datasets" / "dyad_graph.py",
+               ROOT / "cooperative_security" / "export" / "dyads.py"}
     offenders = []
     for path in (ROOT / "cooperative_security").rglob("*.py"):
         if path in allowed:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+from ..catalogue import list_cases
 from ..classify import classify as classify_cases
 from ..classify.dyads import classify, rules_explained
 from ..export.dyads import dataframe
 from ..ingest.dyad_years import DataFiles, build, new_store
 from ..kb import open_knowledge_graph
-from ..queries import load_query
 
 CASES = ("france-germany", "asean", "indonesia-malaysia")
 
@@ -37,11 +37,10 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
     kg = open_knowledge_graph(store)
     try:
         periods = classify_cases(kg, cases=list(cases) if cases else None)
-        codes: dict[str, set[int]] = {}
-        for r in kg.select(load_query("dyads/state-cow-codes")):
-            for key in (r["slug"], r["iso3"]):
-                if key is not None:
-                    codes.setdefault(key.value, set()).add(int(r["cow"].value))  # type: ignore[union-attr]
+        # each member's own COW number, as the case file names it (the ISO code DEU is both Germany, 255,
+        # and the German Federal Republic, 260: only the actor the case names counts)
+        codes = {c.id: {m: cow for m, cow in zip(c.members, c.members_cow, strict=True) if cow is not None}
+                 for c in list_cases(kg)}
     except BaseException:
         kg.close()
         raise
@@ -70,7 +69,7 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
             if not current:
                 continue
             period = current[-1]
-            members = sorted({c for m in period.members for c in codes.get(m, ())})
+            members = sorted({codes[case][m] for m in period.members if m in codes.get(case, {})})
             for a, b in combinations(members, 2):
                 if (a, b, year) not in frame.index:
                     continue
