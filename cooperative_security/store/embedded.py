@@ -185,6 +185,20 @@ class EmbeddedStore:
                 del self._store  # let the lock go: the caller gets the error, not a held store
                 raise
 
+    @classmethod
+    def snapshot(cls, path: str | os.PathLike[str]) -> EmbeddedStore:
+        """The store at ``path`` as it is now, read-only, beside the process that may be writing it
+        (``coopsec serve``'s query workers). Graphs of an unpublished load stay hidden."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.spec = f"oxigraph:{self.path}"
+        self.read_only_reason = "a read-only snapshot"
+        self._store = ox.Store.read_only(str(self.path))
+        self._cleaner = None
+        self._cleaner_error = None
+        self._hidden = frozenset(self._read_journal())
+        return self
+
     def _open_read_only(self, exc: OSError) -> ox.Store:
         """A folder this user cannot write: open it read-only, for the commands that only read."""
         assert self.path is not None
