@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -44,6 +45,9 @@ REPLACEMENT_DATA = "coopsec-replacing.nq"
 #: a replacement that changes at most this many triples (deleted plus added) runs as one SPARQL update
 #: (one transaction); a bigger one goes through ``REPLACEMENT_FILE`` and the bulk loader
 SMALL_REPLACEMENT = 20_000
+
+#: triples of a big graph read to tell whether most of it is replaced (then the difference is not computed)
+SAMPLE = 2_000
 
 #: the bulk loader's temporary table files, left behind when a load is killed (RocksDB's own files
 #: are numbered with six digits: 000012.sst)
@@ -279,13 +283,22 @@ class EmbeddedStore:
         self._hidden = self._hidden | frozenset(graphs)
         self._redo_replacement(graphs)
 
-    def _redo_replacement(self, graphs: list[ox.NamedNode]) -> None:
+    def _redo_replacement(self, graphs: list[ox.NamedNode], sizes: Mapping[ox.NamedNode, int] | None = None) -> None:
         """Drop the graphs and load their new content from ``REPLACEMENT_DATA``; then the journal goes.
 
-        Idempotent: run again after a crash part way, it ends in the same state.
+        Idempotent: run again after a crash part way, it ends in the same state. With the graphs' sizes
+        known, they are dropped in that many chunks, without looking again (past the deleted triples)
+        whether any is left.
         """
         assert self.path is not None
-        self._drop(graphs)
+        if sizes is None:
+            self._drop(graphs)
+        else:
+            for g in graphs:
+                update = drop_some_update(g, DROP_CHUNK)
+                for _ in range(-(-sizes.get(g, 0) // DROP_CHUNK) - 1):
+                    self._store.update(update)
+                self._store.remove_graph(g)  # the last chunk (or the only one) and the graph's name
         self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
         for g in graphs:
             self._store.add_graph(g)  # an empty new graph stays named
@@ -470,15 +483,29 @@ class EmbeddedStore:
         (a graph losing blank nodes, which ``DELETE DATA`` cannot name, is dropped and inserted whole).
         A big change on disk is committed by writing the new graphs to a file and a journal naming
         them, then the graphs are dropped and the file bulk-loaded (see ``REPLACEMENT_FILE``): no
-        SPARQL text to parse, and the bulk loader's speed for the new triples.
+        SPARQL text to parse, and the bulk loader's speed for the new triples. Reading a big old graph
+        costs about a third of loading it, so when a sample of it shows that most of it goes, the
+        difference is not computed: the big change is certain.
         """
+        news = {g: set(triples) for g, triples in graphs.items()}
+        if self.path:
+            sizes = {g: graph_size(self._store, g) for g in graphs}
+            if sum(sizes.values()) > SMALL_REPLACEMENT:
+                sample = [(q.triple, q.graph_name) for g in graphs
+                          for q in itertools.islice(self._store.quads_for_pattern(None, None, None, g), SAMPLE)]
+                kept = sum(1 for t, g in sample if t in news[g])  # type: ignore[index]
+                if sample and kept < len(sample) / 2:
+                    self._replace_through_journal(graphs, sizes)
+                    return
+        sizes = {}
         deletions: dict[ox.NamedNode, set[ox.Triple]] = {}
         insertions: dict[ox.NamedNode, set[ox.Triple] | list[ox.Triple]] = {}
         whole: list[ox.NamedNode] = []
         cost = 0
         for g, triples in graphs.items():
-            new = set(triples)
+            new = news[g]
             old = {q.triple for q in self._store.quads_for_pattern(None, None, None, g)}
+            sizes[g] = len(old)
             gone = old - new
             if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in gone):
                 whole.append(g)
@@ -490,13 +517,14 @@ class EmbeddedStore:
                 cost += len(gone) + len(new - old)
             del old
         if self.path and cost > SMALL_REPLACEMENT:
-            self._replace_through_journal(graphs)
+            self._replace_through_journal(graphs, sizes)
             return
         self._store.update(difference_update(deletions, insertions, whole))
         for g in graphs:
             self._store.add_graph(g)  # an empty new graph stays named (no-op for the others)
 
-    def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> None:
+    def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],
+                                 sizes: Mapping[ox.NamedNode, int]) -> None:
         assert self.path is not None
         names = list(graphs)
         data = self.path / REPLACEMENT_DATA
@@ -519,7 +547,7 @@ class EmbeddedStore:
         self._hidden = self._hidden | frozenset(names)  # from here on: the new graphs, once finished
         os.replace(draft, self.path / REPLACEMENT_FILE)
         self._sync_folder()  # the commit point
-        self._redo_replacement(names)  # a failure from here on is finished by the next open
+        self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
 
     def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         with self.new_graphs(graphs) as raw:
