@@ -47,10 +47,15 @@ store = EmbeddedStore(sys.argv[1])
 if where == "before-commit":  # the new data is written, the journal not yet in place
     embedded.os.replace = lambda *a: os._exit(9)
 elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded
-    def drop(graphs, real=store._drop):
-        real(graphs)
-        os._exit(9)
-    store._drop = drop
+    class Dies:
+        def __init__(self, real):
+            self.real = real
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+        def remove_graph(self, graph):
+            self.real.remove_graph(graph)
+            os._exit(9)
+    store._store = Dies(store._store)
 print("ready", flush=True)
 store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))
                           for i in range(n)]})
