@@ -24,6 +24,10 @@ class _Hostile(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/slow-headers"):  # the status line, then one header a byte at a time
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            self._write(lambda: b"a", pause=0.1, seconds=20)
+            return
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         if self.path.startswith("/drip"):
@@ -71,6 +75,17 @@ def test_the_dripping_remote_endpoint_hangs_coopsec(hostile: str) -> None:
     assert 1.4 < took < 4  # the deadline, once: a request past its deadline is not retried
     message = str(caught.value)
     assert hostile + "/drip" in message and "1.5 s" in message and "COOPSEC_SPARQL_DEADLINE" in message
+
+
+def test_the_dripping_remote_endpoint_hangs_coopsec_in_its_headers(hostile: str) -> None:
+    store = RemoteStore(hostile + "/slow-headers", limits=Limits(timeout=5, retries=2, backoff=0.01, deadline=1.5))
+    started = time.monotonic()
+    with pytest.raises(DeadlinePassed) as caught:
+        store.select("SELECT * WHERE { ?s ?p ?o }")
+    took = time.monotonic() - started
+    assert 1.4 < took < 4  # the whole request's deadline, not the 5 s per read: each byte comes in 0.1 s
+    message = str(caught.value)
+    assert hostile + "/slow-headers" in message and "status line and headers" in message and "1.5 s" in message
 
 
 def test_the_endless_remote_endpoint_fills_the_memory(hostile: str) -> None:

@@ -281,3 +281,16 @@ def test_service_federation_is_on(server: RunningServer) -> None:
     status, _, body = get_query(server, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
                                 "application/sparql-results+json")
     assert status == 403 and b"federation is off" in body and b"--allow-service" in body
+
+
+def test_the_map_and_the_citations_are_built_under_the_query_limits(server: RunningServer) -> None:
+    for path, marker in (("map", b"SecurityDilemma"), ("citations", b"herz-1950")):
+        status, headers, body = fetch(server.url + path)
+        assert status == 200 and headers["Content-Type"].startswith("text/html") and marker in body, path
+    # Built by a query worker, so its caps apply: an answer over --max-answer is refused, and the server
+    # itself never builds the page (it answers the next request).
+    with start_server(ServerConfig(port=0, classify=False, limits=Limits(max_answer=20_000))) as small:
+        for path in ("map", "citations"):
+            status, _, body = fetch(small.url + path)
+            assert status == 422 and b"--max-answer" in body, body
+        assert get_query(small, "ASK { ?s ?p ?o }", "application/sparql-results+json")[0] == 200

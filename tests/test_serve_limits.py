@@ -44,6 +44,7 @@ class Served:
     url: str
     port: int
     hung_port: int  # a socket on 127.0.0.1 that accepts connections and never answers
+    store: Path
 
     def descendants(self) -> list[int]:
         children: dict[int, list[int]] = {}
@@ -116,7 +117,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         line = process.stdout.readline() if process.stdout else ""
         match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         assert match, line + (process.stderr.read() if process.stderr else "")
-        yield Served(process, match.group(0), int(match.group(1)), hung.getsockname()[1])
+        yield Served(process, match.group(0), int(match.group(1)), hung.getsockname()[1], folder.resolve())
     finally:
         if process.poll() is None:
             process.terminate()
@@ -330,3 +331,53 @@ def test_writable_has_no_origin_or_host_check(served: Served) -> None:
     got, _ = fetch(served.url + "sparql", UPDATE.encode(), {**good, "Origin": f"http://127.0.0.1:{served.port}"})
     assert got == 204
     assert json.loads(query(served, CHANGED)[1])["boolean"] is True  # the workers see the update at once
+
+
+def update(served: Served, text: str) -> tuple[int, bytes]:
+    return fetch(served.url + "sparql", text.encode(), {"Content-Type": "application/sparql-update",
+                                                        "Authorization": f"Bearer {TOKEN}"})
+
+
+def _holds_lock(pid: int, store: Path) -> bool:
+    """Whether the process has the store's RocksDB LOCK open (only a read-write open takes it)."""
+    try:
+        return any(os.readlink(fd) == str(store / "LOCK") for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def test_a_runaway_update_is_stopped_and_leaves_the_store_as_it_was(served: Served) -> None:
+    keep = "ASK { GRAPH <urn:test:atomic> { <urn:a> <urn:b> \"kept\" } }"
+    assert update(served, 'INSERT DATA { GRAPH <urn:test:atomic> { <urn:a> <urn:b> "kept" } }')[0] == 204
+    assert json.loads(query(served, keep)[1])["boolean"] is True
+    # The server's own process never holds the store for writing: its writer, a child, does.
+    assert not _holds_lock(served.process.pid, served.store)
+    assert any(_holds_lock(pid, served.store) for pid in served.descendants())
+    before = {pid: _rss(pid) for pid in served.descendants()}
+    count = json.loads(query(served, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[1])
+    # One request: first drop a graph, then insert a cross product of the store with itself.
+    runaway = ("DROP GRAPH <urn:test:atomic> ; INSERT { GRAPH <urn:test:runaway> { ?a ?b ?f } } "
+               "WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } }")
+    started = time.monotonic()
+    got, body = update(served, runaway)
+    answered = time.monotonic()
+    assert got == 503 and b"was stopped" in body and b"nothing of it was kept" in body, body
+    assert answered - started < TIMEOUT + 2
+    while True:  # within 1 s no process of the server holds the update's memory or burns CPU
+        pids = served.descendants()
+        total = sum(_rss(p) for p in [served.process.pid, *pids])
+        cpu = {p: _cpu(p) for p in pids}
+        time.sleep(0.2)
+        busy = [p for p in pids if _cpu(p) - cpu[p] > 0.1]
+        if not busy and total < sum(before.values()) + _rss(served.process.pid) + 100 * 1024**2:
+            break
+        assert time.monotonic() - answered < 1.0, f"still busy {busy} or holding {total >> 20} MB"
+    print(f"released {time.monotonic() - answered:.2f} s after the 503 (including a 0.2 s sample)")
+    # All or nothing: the DROP that ran first is undone with the rest.
+    assert json.loads(query(served, keep)[1])["boolean"] is True
+    assert json.loads(query(served, "ASK { GRAPH <urn:test:runaway> { ?s ?p ?o } }")[1])["boolean"] is False
+    assert json.loads(query(served, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[1]) == count
+    # The next update gets a new writer, which reopens the store.
+    assert update(served, "DROP GRAPH <urn:test:atomic>")[0] == 204
+    assert json.loads(query(served, keep)[1])["boolean"] is False
+    assert_alive(served)

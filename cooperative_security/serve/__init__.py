@@ -98,6 +98,10 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     raw, path = store.raw, store.path
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
+    if config.writable and path is not None:
+        # RocksDB lets one process write a store: from now on that is the server's writer, not this one
+        store.close()
+        raw = None
     try:
         service = QueryService(raw, config.limits, config.writable, path, config.allow_service)
     except OSError as exc:
@@ -105,7 +109,6 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     try:
         httpd = CoopsecHTTPServer((config.host, config.port), service, config.site_dir,
                                   Access.for_host(config.host, config.allow_host, config.token))
-        httpd.kg = store  # type: ignore[attr-defined]  # the library's view of the store (the /map pages)
         return httpd
     except OSError as exc:
         service.close()
@@ -119,7 +122,8 @@ def start_server(config: ServerConfig | None = None, store: Store | None = None,
                  spec: str = "memory:") -> RunningServer:
     """Start a server in a thread (``port=0`` picks a free port; read it from ``.port``).
 
-    With ``store`` the server uses it and leaves it open at the end; otherwise it opens ``spec``.
+    With ``store`` the server uses it and leaves it open at the end; otherwise it opens ``spec``. A
+    writable server over an on-disk store closes ``store`` (its writer process holds the folder instead).
     """
     config = config or ServerConfig(port=0)
     owns = store is None

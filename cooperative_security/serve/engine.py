@@ -4,8 +4,9 @@ Queries, and the IRI pages, run in a pool of worker processes (:mod:`.pool`) tha
 read-only under memory and CPU caps and are killed at the time limit, so no query can take the server
 down or hold a core after its answer. Before a worker sees it, the text is checked (:mod:`.guard`):
 nesting deeper than ``max_depth`` is refused with a 400, SERVICE and LOAD with a 403 unless their host
-is on ``--allow-service``. Updates (``--writable`` only) run in the server's process, which holds the
-store read-write; after each one the workers are replaced, so they see it.
+is on ``--allow-service``. Updates (``--writable`` only) run in the writer (:class:`.pool.Writer`), a child
+that alone holds the store read-write, under the same caps, killed at the time limit (its transaction
+then commits nothing); after each update the query workers are replaced, so they see it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 from .guard import MAX_DEPTH, check_sparql
 from .httperror import HttpError
 from .negotiate import choose
-from .pool import WorkerLimits, WorkerPool
+from .pool import WorkerLimits, WorkerPool, Writer
 from .results import (
     GRAPH_FORMATS,
     SOLUTION_FORMATS,
@@ -91,35 +92,38 @@ def _media(accept: str | None, offers: list[str], what: str) -> str:
 class QueryService:
     """The SPARQL side of the server: the store, its query workers, limits, and the writable switch.
 
-    ``path`` is the store's folder; for an in-memory store (``None``) a copy is written to a temporary
-    folder for the workers to open, and, on a writable server, takes the updates.
+    ``path`` is the store's folder; for an in-memory store (``None``) a copy of ``store`` is written to
+    a temporary folder for the workers to open, and, on a writable server, takes the updates. On a
+    writable server nothing in this process may hold the folder read-write: the writer does.
     """
 
-    def __init__(self, store: ox.Store, limits: Limits, writable: bool = False, path: str | Path | None = None,
-                 allow_service: Collection[str] = ()) -> None:
+    def __init__(self, store: ox.Store | None, limits: Limits, writable: bool = False,
+                 path: str | Path | None = None, allow_service: Collection[str] = ()) -> None:
         self.limits = limits
         self.writable = writable
         self.allow_service = tuple(allow_service)
         self._temporary: Path | None = None
         if path is None:
+            if store is None:
+                raise ValueError("an in-memory store must be given to be served")
             self._temporary = Path(tempfile.mkdtemp(prefix="coopsec-serve-"))
             copy = ox.Store(str(self._temporary))
             copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
             copy.flush()
-            if writable:
-                store = copy
-            else:
-                del copy
+            del copy  # the lock is let go: the workers open it read-only, the writer read-write
             path = self._temporary
-        self.store = store
         self.path = str(path)
+        worker_limits = WorkerLimits(limits.timeout, limits.query_memory, limits.max_answer)
+        self.writer: Writer | None = None
         try:
-            self.pool = WorkerPool(self.path, limits.max_running,
-                                   WorkerLimits(limits.timeout, limits.query_memory, limits.max_answer))
+            self.pool = WorkerPool(self.path, limits.max_running, worker_limits)
+            if writable:
+                self.writer = Writer(self.path, worker_limits)
         except BaseException:
+            if getattr(self, "pool", None) is not None:
+                self.pool.close()
             self._drop_temporary()
             raise
-        self._update_lock = threading.Lock()
 
     def query(self, text: str, accept: str | None, default_graphs: Sequence[str] = (),
               named_graphs: Sequence[str] = ()) -> Body:
@@ -144,6 +148,12 @@ class QueryService:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the page failed")))
         return int(header["status"]), str(header["content_type"]), body
 
+    def page(self, name: str) -> bytes:
+        """``/map`` (``concepts``) or ``/citations``, built by a worker under the same limits as a query."""
+        header, body = self.pool.run({"kind": "page", "page": name}, wait=min(1.0, self.limits.timeout))
+        self._content_type(header)
+        return body
+
     @staticmethod
     def _content_type(header: dict[str, Any]) -> str:
         if header.get("status") != 200 or "content_type" not in header:
@@ -155,45 +165,18 @@ class QueryService:
             raise HttpError(403, "this endpoint is read-only: updates are refused "
                                  "(start the server with `coopsec serve --writable` to allow them)")
         check_sparql(text, self.allow_service, self.limits.max_depth, what="update")
-
-        def work() -> None:
-            try:
-                with self._update_lock:
-                    self.store.update(text)
-            except SyntaxError as exc:
-                raise HttpError(400, f"the update is not valid SPARQL: {exc}") from None
-            self.pool.refresh()
-
-        self._run_update(work)
-
-    def _run_update(self, work: Callable[[], None]) -> None:
-        outcome: dict[str, BaseException] = {}
-
-        def target() -> None:
-            try:
-                work()
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting request
-                outcome["error"] = exc.with_traceback(None)
-
-        worker = threading.Thread(target=target, name="coopsec-update", daemon=True)
-        worker.start()
-        worker.join(self.limits.timeout)
-        if worker.is_alive():
-            raise HttpError(503, f"the update took longer than {self.limits.timeout:g} s (the server's "
-                                 "--timeout); it may still complete: check the store before retrying")
-        error = outcome.get("error")
-        if isinstance(error, HttpError):
-            raise error
-        if isinstance(error, OSError):
-            raise HttpError(500, f"the store failed: {error}")
-        if error is not None:
-            raise HttpError(500, f"{type(error).__name__}: {error}")
+        assert self.writer is not None
+        # an update queues behind the one running (for up to the time limit), then has the time limit itself
+        header, _ = self.writer.run({"kind": "update", "text": text}, wait=self.limits.timeout)
+        if header.get("status") != 204:
+            raise HttpError(int(header.get("status", 500)), str(header.get("message", "the update failed")))
+        self.pool.refresh()
 
     def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
         self.pool.close()
-        if self._temporary is not None:
-            self.store = None  # type: ignore[assignment] - drops the read-write copy, if any
-            self._drop_temporary()
+        self._drop_temporary()
 
     def _drop_temporary(self) -> None:
         if self._temporary is not None:

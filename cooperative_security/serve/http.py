@@ -200,11 +200,12 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(200, "text/html; charset=utf-8", html.encode(), head)
             elif path == "/site" or path.startswith("/site/"):
                 self._static(path[len("/site"):], head)
-            elif path in ("/map", "/citations") or path.startswith("/vendor/"):  # interactive pictures (site/)
-                from ..site.interactive import served_page, vendor_file
-                found = vendor_file(path[len("/vendor/"):]) if path.startswith("/vendor/") else (served_page(
-                    self.server.kg, "concepts" if path == "/map" else "citations").encode(),  # type: ignore[attr-defined]
-                    "text/html; charset=utf-8")
+            elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
+                html = self.server.service.page("concepts" if path == "/map" else "citations")
+                self._send(200, "text/html; charset=utf-8", html, head)
+            elif path.startswith("/vendor/"):  # their scripts
+                from ..site.interactive import vendor_file
+                found = vendor_file(path[len("/vendor/"):])
                 if found is None:
                     raise HttpError(404, f"no file {path}")
                 self._send(200, found[1], found[0], head)

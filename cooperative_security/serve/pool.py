@@ -48,15 +48,16 @@ def _context() -> multiprocessing.context.ForkServerContext:
 class Worker:
     """One child process and its pipe."""
 
-    def __init__(self, path: str, memory: int, generation: int, start_timeout: float = 60.0) -> None:
+    def __init__(self, path: str, memory: int, generation: int, start_timeout: float = 60.0,
+                 writer: bool = False) -> None:
         from .worker import serve_pipe
 
         self.generation = generation
         self._killed = False
         ours, theirs = _context().Pipe(duplex=True)
         self.connection = ours
-        self.process = _context().Process(target=serve_pipe, args=(theirs, path, memory), daemon=True,
-                                          name="coopsec-query-worker")
+        self.process = _context().Process(target=serve_pipe, args=(theirs, path, memory, writer), daemon=True,
+                                          name="coopsec-writer" if writer else "coopsec-query-worker")
         self.process.start()
         theirs.close()
         try:
@@ -66,7 +67,8 @@ class Worker:
             raise
         if json.loads(ready).get("ready") is not True:
             self.kill()
-            raise WorkerGone("the worker did not start: " + ready.decode(errors="replace"))
+            error = json.loads(ready).get("error") or ready.decode(errors="replace")
+            raise WorkerGone(f"the worker did not start: {error}")
 
     @property
     def pid(self) -> int:
@@ -94,6 +96,17 @@ class Worker:
         self.connection.close()
         self.process.close()
 
+    def stop(self, grace: float = 5.0) -> None:
+        """Close the pipe: the worker leaves its loop and closes its store; killed if not gone within ``grace``."""
+        if self._killed:
+            return
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+        self.process.join(grace)
+        self.kill()
+
     def ask(self, request: dict[str, Any], deadline: float) -> tuple[dict[str, Any], bytes]:
         try:
             self.connection.send_bytes(json.dumps(request).encode())
@@ -114,19 +127,20 @@ class Worker:
         raise TimeoutError()
 
 
-def _death(returncode: int | None, limits: WorkerLimits) -> HttpError:
+def _death(returncode: int | None, limits: WorkerLimits, what: str = "query") -> HttpError:
     """What a dead worker's exit status tells the client."""
     memory = f"{limits.memory // (1024 * 1024)} MB" if limits.memory else "the machine's memory"
+    kept = "; nothing of it was kept" if what == "update" else ""
     if returncode == -signal.SIGSEGV:
-        return HttpError(400, "the query crashed its worker (a stack overflow: it nests or chains too many "
-                              "patterns); simplify it")
+        return HttpError(400, f"the {what} crashed its worker (a stack overflow: it nests or chains too many "
+                              f"patterns){kept}; simplify it")
     if returncode == -signal.SIGXCPU:
-        return HttpError(503, f"the query used more CPU time than the server's --timeout "
-                              f"({limits.timeout:g} s); narrow it or add a LIMIT")
+        return HttpError(503, f"the {what} used more CPU time than the server's --timeout "
+                              f"({limits.timeout:g} s) and was stopped{kept}; narrow it or add a LIMIT")
     if returncode in (-signal.SIGABRT, -signal.SIGKILL, 134, 137) or returncode is None:
-        return HttpError(503, f"the query needed more memory than this server gives one query ({memory}, the "
-                              "server's --query-memory) and was stopped; narrow it or add a LIMIT")
-    return HttpError(500, f"the query's worker stopped unexpectedly (exit status {returncode}); "
+        return HttpError(503, f"the {what} needed more memory than this server gives one {what} ({memory}, the "
+                              f"server's --query-memory) and was stopped{kept}; narrow it or add a LIMIT")
+    return HttpError(500, f"the {what}'s worker stopped unexpectedly (exit status {returncode}){kept}; "
                           "the server started another")
 
 
@@ -245,4 +259,71 @@ class WorkerPool:
             worker.kill()
 
 
-__all__ = ["WorkerPool", "WorkerLimits", "Worker"]
+class Writer:
+    """The one process that holds the store read-write and runs the updates, one at a time.
+
+    An on-disk store has one writer (RocksDB's lock), so the server itself never opens it for
+    writing: this child does, under the same caps as a query worker. An update runs as one
+    transaction; when its time is up the child is killed (SIGKILL), which frees its CPU and memory
+    at once and commits nothing, so the store stays as it was. The next update starts another child,
+    which reopens the store (replaying its log).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], limits: WorkerLimits) -> None:
+        self.path = str(path)
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._closed = False
+        self._worker: Worker | None = None
+        try:
+            self._worker = Worker(self.path, limits.memory, 0, writer=True)
+        except (WorkerGone, TimeoutError, ValueError) as exc:
+            raise OSError(f"cannot open the store {self.path} for writing: {exc}") from None
+
+    def run(self, request: dict[str, Any], wait: float) -> tuple[dict[str, Any], bytes]:
+        """Run one update; ``wait`` is how long to wait for the update before it to end."""
+        if not self._lock.acquire(timeout=wait):
+            raise HttpError(503, f"the server is busy with another update (for longer than {wait:g} s); "
+                                 "retry later")
+        try:
+            if self._closed:
+                raise HttpError(503, "the server is stopping")
+            worker = self._worker
+            if worker is None or not worker.alive:
+                if worker is not None:
+                    worker.kill()
+                self._worker = None
+                try:
+                    worker = self._worker = Worker(self.path, self.limits.memory, 0, writer=True)
+                except (OSError, WorkerGone, TimeoutError, ValueError) as exc:
+                    raise HttpError(503, f"could not open the store for this update ({exc}); retry later") from None
+            request = {**request, "cpu": self.limits.timeout, "max_answer": self.limits.max_answer}
+            try:
+                return worker.ask(request, time.monotonic() + self.limits.timeout)
+            except TimeoutError:
+                worker.kill()  # SIGKILL: its CPU and memory are free when this returns; its transaction is lost
+                self._worker = None
+                raise HttpError(503, f"the update took longer than {self.limits.timeout:g} s (the server's "
+                                     "--timeout) and was stopped; nothing of it was kept") from None
+            except (WorkerGone, ValueError):
+                worker.process.join(2)
+                code = worker.returncode
+                worker.kill()
+                self._worker = None
+                raise _death(code, self.limits, "update") from None
+        finally:
+            self._lock.release()
+
+    def pid(self) -> int | None:
+        worker = self._worker
+        return worker.pid if worker is not None and worker.alive else None
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            if self._worker is not None:
+                self._worker.stop()
+                self._worker = None
+
+
+__all__ = ["WorkerPool", "WorkerLimits", "Worker", "Writer"]

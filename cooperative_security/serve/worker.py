@@ -1,5 +1,8 @@
 """A query worker: a child process that opens the store read-only and answers one request at a time.
 
+The same code, started with ``writer=True``, is the server's one writer: it opens the store
+read-write and runs updates (``--writable``), under the same caps.
+
 Forked by :class:`~cooperative_security.serve.pool.WorkerPool` (from a fork server that has imported
 this module, and so pyoxigraph and the page builders, once). Once it has opened the store it caps its
 own address space (``RLIMIT_AS``: what it maps by then plus ``--query-memory``), so a query that asks
@@ -18,8 +21,9 @@ import math
 import resource
 from typing import Any
 
-import pyoxigraph as ox
-
+from ..errors import StoreError
+from ..site.interactive import served_page
+from ..store.embedded import EmbeddedStore
 from .engine import run_query
 from .httperror import HttpError
 from .linked import describe
@@ -46,20 +50,39 @@ def _address_space() -> int:
     return 0
 
 
-def answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def _capped(data: bytes, request: dict[str, Any], how: str) -> bytes:
+    if len(data) > request["max_answer"]:
+        raise HttpError(422, f"the answer has {len(data)} bytes, more than the {request['max_answer']} "
+                             f"this server sends (the server's --max-answer); {how}")
+    return data
+
+
+def answer(kg: EmbeddedStore, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one request; every failure becomes a status and a message."""
+    store = kg.raw
     try:
-        if request["kind"] == "describe":
+        kind = request["kind"]
+        if kind == "update":
+            try:
+                kg.update(request["text"])  # one transaction: all of it, or (killed, failed) nothing
+            except SyntaxError as exc:
+                raise HttpError(400, f"the update is not valid SPARQL: {exc}") from None
+            except StoreError as exc:
+                raise HttpError(507 if "is full" in str(exc) else 500, str(exc)) from None
+            return {"status": 204}, b""
+        if kind == "describe":
             rep = describe(store, request["iri"], request.get("accept"), request.get("format"),
                            request.get("page", 1), request["page_size"])
-            return {"status": rep.status, "content_type": rep.content_type}, rep.data
+            return ({"status": rep.status, "content_type": rep.content_type},
+                    _capped(rep.data, request, "ask for a later page"))
+        if kind == "page":  # /map and /citations
+            html = served_page(kg, "concepts" if request["page"] == "concepts" else "citations").encode()
+            return {"status": 200, "content_type": "text/html; charset=utf-8"}, _capped(
+                html, request, "the graph has outgrown this picture; query it at /sparql instead")
         body = run_query(store, request["text"], request.get("accept"), request.get("default_graphs", []),
                          request.get("named_graphs", []), request["max_results"])
-        if len(body.data) > request["max_answer"]:
-            raise HttpError(422, f"the answer has {len(body.data)} bytes, more than the {request['max_answer']} "
-                                 "this server sends (the server's --max-answer); add a LIMIT or select fewer "
-                                 "or shorter values")
-        return {"status": 200, "content_type": body.content_type}, body.data
+        return {"status": 200, "content_type": body.content_type}, _capped(
+            body.data, request, "add a LIMIT or select fewer or shorter values")
     except HttpError as exc:
         return {"status": exc.status, "message": exc.message}, b""
     except TooManyResults as exc:
@@ -74,15 +97,17 @@ def answer(store: Any, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
         return {"status": 500 if isinstance(exc, OSError) else 400, "message": f"{kind}: {exc}"}, b""
 
 
-def serve_pipe(connection: Any, path: str, memory: int) -> None:
-    """The worker's life: cap its memory, open the store read-only, answer requests until the pipe closes."""
+def serve_pipe(connection: Any, path: str, memory: int, writer: bool = False) -> None:
+    """The worker's life: open the store (read-only; read-write for the writer), cap its memory, answer
+    requests until the pipe closes."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle; it stops the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
     try:
-        store = ox.Store.read_only(path)
-    except OSError as exc:
+        store = EmbeddedStore(path) if writer else EmbeddedStore.snapshot(path)
+    except (OSError, StoreError) as exc:
         connection.send_bytes(json.dumps({"ready": False, "error": str(exc)}).encode())
         return
     if memory > 0:
@@ -97,6 +122,7 @@ def serve_pipe(connection: Any, path: str, memory: int) -> None:
         try:
             data = connection.recv_bytes(MAX_REQUEST)
         except (EOFError, OSError):
+            store.close()  # the writer's last writes flushed, its lock let go
             return
         request = json.loads(data)
         _limit_cpu(float(request.get("cpu", 60)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import fcntl
+import itertools
 import json
 import os
 import re
@@ -21,7 +22,7 @@ from ..errors import StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
 from . import Bindings, Row
-from .sparql_text import drop_some_update, replace_graphs_update, with_values
+from .sparql_text import difference_update, drop_some_update, with_values
 
 #: batches at least this big go into an on-disk store through the bulk loader (table files, no
 #: write-ahead log to replay after a crash), published when whole (see ``JOURNAL_FILE``)
@@ -33,6 +34,20 @@ OWNER_FILE = "coopsec-owner.json"
 #: written before a bulk load and deleted once it is whole: while it exists, the graphs it names are
 #: unpublished (queries do not see them) and the next open drops them
 JOURNAL_FILE = "coopsec-unpublished.json"
+
+#: written, with ``REPLACEMENT_DATA``, when a big graph is replaced: its existence is the commit point of
+#: the replacement. While it exists the graphs it names are hidden, and the next open finishes the
+#: replacement from ``REPLACEMENT_DATA`` (drop the graphs, load the file), so a crash leaves the old
+#: graphs (before the journal) or the new ones (after), never a mix
+REPLACEMENT_FILE = "coopsec-replacing.json"
+REPLACEMENT_DATA = "coopsec-replacing.nq"
+
+#: a replacement that changes at most this many triples (deleted plus added) runs as one SPARQL update
+#: (one transaction); a bigger one goes through ``REPLACEMENT_FILE`` and the bulk loader
+SMALL_REPLACEMENT = 20_000
+
+#: triples of a big graph read to tell whether most of it is replaced (then the difference is not computed)
+SAMPLE = 2_000
 
 #: the bulk loader's temporary table files, left behind when a load is killed (RocksDB's own files
 #: are numbered with six digits: 000012.sst)
@@ -173,7 +188,8 @@ class EmbeddedStore:
         self._cleaner: threading.Thread | None = None
         self._cleaner_error: BaseException | None = None
         if self.path and self.read_only_reason:
-            self._hidden = frozenset(self._read_journal())  # an interrupted load stays hidden; no one drops it
+            # an interrupted load or replacement stays hidden; no one finishes it
+            self._hidden = frozenset(self._read_journal()) | frozenset(self._read_replacement())
         elif self.path:
             _OPEN_HERE.add(str(self.path.resolve()))
             self._write_owner()
@@ -184,6 +200,20 @@ class EmbeddedStore:
                 _OPEN_HERE.discard(str(self.path.resolve()))
                 del self._store  # let the lock go: the caller gets the error, not a held store
                 raise
+
+    @classmethod
+    def snapshot(cls, path: str | os.PathLike[str]) -> EmbeddedStore:
+        """The store at ``path`` as it is now, read-only, beside the process that may be writing it
+        (``coopsec serve``'s query workers). Graphs of an unpublished load stay hidden."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.spec = f"oxigraph:{self.path}"
+        self.read_only_reason = "a read-only snapshot"
+        self._store = ox.Store.read_only(str(self.path))
+        self._cleaner = None
+        self._cleaner_error = None
+        self._hidden = frozenset(self._read_journal()) | frozenset(self._read_replacement())
+        return self
 
     def _open_read_only(self, exc: OSError) -> ox.Store:
         """A folder this user cannot write: open it read-only, for the commands that only read."""
@@ -221,6 +251,7 @@ class EmbeddedStore:
         assert self.path is not None
         _remove_leftovers(self.path, check_lock=False)  # this process holds the store now
         (self.path / (JOURNAL_FILE + ".tmp")).unlink(missing_ok=True)  # the load never began
+        self._finish_replacement()
         unpublished = set(self._read_journal())
         unpublished |= {g for g in self._store.named_graphs()
                         if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)}
@@ -228,6 +259,54 @@ class EmbeddedStore:
             self._hidden = frozenset(unpublished)
             self._cleaner = threading.Thread(target=self._drop_hidden, name="coopsec-recovery", daemon=True)
             self._cleaner.start()
+
+    def _read_replacement(self) -> list[ox.NamedNode]:
+        assert self.path is not None
+        journal = self.path / REPLACEMENT_FILE
+        try:
+            return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"the store {self.path} holds a damaged journal of an interrupted replacement "
+                             f"({journal}: {exc}); if no coopsec process is using the store, delete that file "
+                             f"and {REPLACEMENT_DATA}, then re-run the last ingest") from exc
+
+    def _finish_replacement(self) -> None:
+        """Finish a replacement a killed process committed (its journal is there), or forget one it had not."""
+        assert self.path is not None
+        graphs = self._read_replacement()
+        if not graphs:  # never committed: the old graphs are whole; the new data goes
+            (self.path / (REPLACEMENT_FILE + ".tmp")).unlink(missing_ok=True)
+            (self.path / REPLACEMENT_DATA).unlink(missing_ok=True)
+            return
+        self._hidden = self._hidden | frozenset(graphs)
+        self._redo_replacement(graphs)
+
+    def _redo_replacement(self, graphs: list[ox.NamedNode], sizes: Mapping[ox.NamedNode, int] | None = None) -> None:
+        """Drop the graphs and load their new content from ``REPLACEMENT_DATA``; then the journal goes.
+
+        Idempotent: run again after a crash part way, it ends in the same state. With the graphs' sizes
+        known, they are dropped in that many chunks, without looking again (past the deleted triples)
+        whether any is left.
+        """
+        assert self.path is not None
+        if sizes is None:
+            self._drop(graphs)
+        else:
+            for g in graphs:
+                update = drop_some_update(g, DROP_CHUNK)
+                for _ in range(-(-sizes.get(g, 0) // DROP_CHUNK) - 1):
+                    self._store.update(update)
+                self._store.remove_graph(g)  # the last chunk (or the only one) and the graph's name
+        self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
+        for g in graphs:
+            self._store.add_graph(g)  # an empty new graph stays named
+        self._store.flush()
+        (self.path / REPLACEMENT_FILE).unlink(missing_ok=True)
+        self._sync_folder()
+        (self.path / REPLACEMENT_DATA).unlink(missing_ok=True)
+        self._hidden = self._hidden - frozenset(graphs)
 
     def _read_journal(self) -> list[ox.NamedNode]:
         assert self.path is not None
@@ -390,7 +469,7 @@ class EmbeddedStore:
 
     def _replace(self, materialised: dict[ox.NamedNode, list[ox.Triple]], written: int) -> int:
         if any(self._store.contains_named_graph(g) for g in materialised):
-            self._store.update(replace_graphs_update(materialised))
+            self._replace_existing(materialised)
         elif self.path and written >= BULK_AFTER:
             self._bulk_publish(materialised)
         else:
@@ -402,6 +481,82 @@ class EmbeddedStore:
                 if not ts:
                     self._store.add_graph(g)
         return written
+
+    def _replace_existing(self, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> None:
+        """Replace graphs some of which exist, all or nothing, at the cost of what changes.
+
+        What changes is found by comparing the old graphs with the new ones. A small change (or any
+        change in memory) is one SPARQL update: ``DELETE DATA`` and ``INSERT DATA`` of the difference
+        (a graph losing blank nodes, which ``DELETE DATA`` cannot name, is dropped and inserted whole).
+        A big change on disk is committed by writing the new graphs to a file and a journal naming
+        them, then the graphs are dropped and the file bulk-loaded (see ``REPLACEMENT_FILE``): no
+        SPARQL text to parse, and the bulk loader's speed for the new triples. Reading a big old graph
+        costs about a third of loading it, so when a sample of it shows that most of it goes, the
+        difference is not computed: the big change is certain.
+        """
+        news = {g: set(triples) for g, triples in graphs.items()}
+        if self.path:
+            sizes = {g: graph_size(self._store, g) for g in graphs}
+            if sum(sizes.values()) > SMALL_REPLACEMENT:
+                sample = [(q.triple, q.graph_name) for g in graphs
+                          for q in itertools.islice(self._store.quads_for_pattern(None, None, None, g), SAMPLE)]
+                kept = sum(1 for t, g in sample if t in news[g])  # type: ignore[index]
+                if sample and kept < len(sample) / 2:
+                    self._replace_through_journal(graphs, sizes)
+                    return
+        sizes = {}
+        deletions: dict[ox.NamedNode, set[ox.Triple]] = {}
+        insertions: dict[ox.NamedNode, set[ox.Triple] | list[ox.Triple]] = {}
+        whole: list[ox.NamedNode] = []
+        cost = 0
+        for g, triples in graphs.items():
+            new = news[g]
+            old = {q.triple for q in self._store.quads_for_pattern(None, None, None, g)}
+            sizes[g] = len(old)
+            gone = old - new
+            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in gone):
+                whole.append(g)
+                insertions[g] = triples
+                cost += len(old) + len(triples)
+            else:
+                deletions[g] = gone
+                insertions[g] = new - old
+                cost += len(gone) + len(new - old)
+            del old
+        if self.path and cost > SMALL_REPLACEMENT:
+            self._replace_through_journal(graphs, sizes)
+            return
+        self._store.update(difference_update(deletions, insertions, whole))
+        for g in graphs:
+            self._store.add_graph(g)  # an empty new graph stays named (no-op for the others)
+
+    def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],
+                                 sizes: Mapping[ox.NamedNode, int]) -> None:
+        assert self.path is not None
+        names = list(graphs)
+        data = self.path / REPLACEMENT_DATA
+        draft = self.path / (REPLACEMENT_FILE + ".tmp")
+        try:
+            with data.open("wb") as fh:
+                for g, ts in graphs.items():  # N-Triples lines ("S P O .") made N-Quads: four times faster
+                    tail = str(g).encode() + b" .\n"  # than serialising Quad objects made in Python
+                    lines = (ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()
+                    fh.write(b"".join(line[:-1] + tail for line in lines))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with draft.open("w", encoding="utf-8") as fh:
+                fh.write(json.dumps({"graphs": [g.value for g in names], "pid": os.getpid(),
+                                     "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            draft.unlink(missing_ok=True)
+            data.unlink(missing_ok=True)
+            raise
+        self._hidden = self._hidden | frozenset(names)  # from here on: the new graphs, once finished
+        os.replace(draft, self.path / REPLACEMENT_FILE)
+        self._sync_folder()  # the commit point
+        self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
 
     def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         with self.new_graphs(graphs) as raw:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import os
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -156,10 +157,73 @@ def read_bounded(response: object, endpoint: str, limits: Limits, deadline: floa
         chunks.append(chunk)
 
 
-def _late(endpoint: str, limits: Limits, size: int) -> DeadlinePassed:
+def open_bounded(request: urllib.request.Request, endpoint: str, limits: Limits,
+                 deadline: float) -> http.client.HTTPResponse:
+    """Send a request and read the answer's status line and headers by ``deadline``, however slowly they drip.
+
+    Each read of the status line and headers waits at most ``limits.timeout``; a timer shuts the
+    connection's socket when the deadline passes, so dripping a byte at a time does not buy more. The
+    body is then read by :func:`read_bounded`, against the same deadline.
+    """
+    sockets: list[socket.socket] = []
+    fired = threading.Event()
+    timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (sockets, fired))
+    timer.daemon = True
+    timer.start()
+    try:
+        response = _opener(sockets).open(request, timeout=max(0.05, min(limits.timeout,
+                                                                         deadline - time.monotonic())))
+    except urllib.error.HTTPError:
+        raise
+    except (OSError, http.client.HTTPException) as exc:
+        if fired.is_set() or time.monotonic() >= deadline - 0.05:
+            raise _late(endpoint, limits, 0, "its status line and headers") from exc
+        raise
+    finally:
+        timer.cancel()
+    if fired.is_set():  # the headers seemed to end where the socket was shut
+        response.close()
+        raise _late(endpoint, limits, 0, "its status line and headers")
+    return response  # type: ignore[no-any-return]
+
+
+def _shut(sockets: list[socket.socket], fired: threading.Event) -> None:
+    fired.set()
+    for sock in list(sockets):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
+    """An opener like urllib's own, whose connections put their socket in ``sockets`` once connected."""
+
+    class Connection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class SecureConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Handler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Connection, req)
+
+    class SecureHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(SecureConnection, req, context=self._context)  # type: ignore[attr-defined]
+
+    return urllib.request.build_opener(Handler, SecureHandler)
+
+
+def _late(endpoint: str, limits: Limits, size: int, what: str = "its answer") -> DeadlinePassed:
     return DeadlinePassed(
-        f"the SPARQL endpoint {endpoint} did not finish its answer within {limits.deadline:g} s "
-        f"(COOPSEC_SPARQL_DEADLINE; {size:,} bytes had come): it may be overloaded, or not a SPARQL "
+        f"the SPARQL endpoint {endpoint} did not finish {what} within {limits.deadline:g} s "
+        f"(COOPSEC_SPARQL_DEADLINE; {size:,} bytes of the body had come): it may be overloaded, or not a SPARQL "
         "endpoint; raise COOPSEC_SPARQL_DEADLINE for a slow server")
 
 
@@ -192,7 +256,7 @@ def _status_of(exc: BaseException) -> int | None:
 def _classify(exc: BaseException, endpoint: str, what: str) -> Exception:
     """Turn a low-level failure into _Transient (retry) or a typed StoreError (stop)."""
     if isinstance(exc, urllib.error.HTTPError):
-        body = exc.read().decode("utf-8", "replace") if exc.fp else ""
+        body = exc.read1(65536).decode("utf-8", "replace") if exc.fp else ""  # one read: the body is not capped
         if exc.code >= 500:
             return _Transient(f"HTTP {exc.code}", sent=True)
         return EndpointRejected(endpoint, exc.code, body or exc.reason, what)
@@ -294,7 +358,8 @@ class RemoteStore:
             deadline = time.monotonic() + self.limits.deadline
             sw = self._wrapper(self.query_url, text, kind)
             sw.setReturnFormat(fmt)
-            return parse(read_bounded(sw.query().response, self.query_url, self.limits, deadline))
+            with open_bounded(sw._createRequest(), self.query_url, self.limits, deadline) as response:
+                return parse(read_bounded(response, self.query_url, self.limits, deadline))
 
         return self._attempt(self.query_url, name, call, safe=True)
 
@@ -338,7 +403,8 @@ class RemoteStore:
         def call() -> None:
             deadline = time.monotonic() + self.limits.deadline
             sw = self._wrapper(url, text, "INSERT")
-            read_bounded(sw.query().response, url, self.limits, deadline)
+            with open_bounded(sw._createRequest(), url, self.limits, deadline) as response:
+                read_bounded(response, url, self.limits, deadline)
 
         self._attempt(url, name, call, safe=False)
 
@@ -374,7 +440,7 @@ class RemoteStore:
             request = urllib.request.Request(url, data=body, method="PUT",
                                              headers={"Content-Type": "application/n-triples"})
             deadline = time.monotonic() + self.limits.deadline
-            with urllib.request.urlopen(request, timeout=self.limits.timeout) as response:
+            with open_bounded(request, store_url, self.limits, deadline) as response:
                 read_bounded(response, store_url, self.limits, deadline)
 
         self._attempt(store_url, f"the upload of graph {g.value}", call, safe=True)
@@ -390,11 +456,12 @@ class RemoteStore:
         for candidate in (base + "/store", base + "/data"):
             try:
                 request = urllib.request.Request(candidate + "?default", method="HEAD")
-                with urllib.request.urlopen(request, timeout=self.limits.timeout) as response:
+                deadline = time.monotonic() + min(self.limits.deadline, 2 * self.limits.timeout)
+                with open_bounded(request, candidate, self.limits, deadline) as response:
                     if response.status == 200:
                         self._store_url = candidate
                         break
-            except (urllib.error.URLError, OSError, http.client.HTTPException):
+            except (urllib.error.URLError, OSError, http.client.HTTPException, DeadlinePassed):
                 continue
         return self._store_url
 
@@ -437,4 +504,4 @@ class RemoteStore:
 
 
 __all__ = ["RemoteStore", "Limits", "EndpointUnavailable", "EndpointRejected", "ReadOnlyEndpoint",
-           "PartialUpload", "DeadlinePassed", "ResponseTooLarge", "read_bounded"]
+           "PartialUpload", "DeadlinePassed", "ResponseTooLarge", "read_bounded", "open_bounded"]

@@ -47,6 +47,25 @@ def replace_graphs_update(graphs: Mapping[ox.NamedNode, Iterable[ox.Triple]]) ->
     return "\n".join(parts)
 
 
+def difference_update(deletions: Mapping[ox.NamedNode, Iterable[ox.Triple]],
+                      insertions: Mapping[ox.NamedNode, Iterable[ox.Triple]],
+                      whole: Iterable[ox.NamedNode] = ()) -> str:
+    """Change graphs by their difference, as one atomic request: ``DROP SILENT GRAPH`` for each of
+    ``whole``, then ``DELETE DATA`` and ``INSERT DATA`` (the deletions hold no blank node)."""
+    parts: list[str] = []
+    for g in whole:
+        parts.extend(("DROP SILENT GRAPH", str(g), ";"))
+    for keyword, graphs in (("DELETE DATA {", deletions), ("INSERT DATA {", insertions)):
+        parts.append(keyword)
+        for g, triples in graphs.items():
+            parts.extend(("GRAPH", str(g), "{"))
+            parts.extend(_triple_line(t) for t in triples)
+            parts.append("}")
+        parts.append("} ;")
+    parts[-1] = "}"
+    return "\n".join(parts)
+
+
 def drop_some_update(graph: ox.NamedNode, limit: int) -> str:
     """Delete at most ``limit`` triples of a graph: big deletions in bounded transactions."""
     pattern = " ".join(("GRAPH", str(graph), "{ ?s ?p ?o }"))

@@ -1,0 +1,75 @@
+"""Replacing an existing graph against loading it the first time, in the same run, on disk.
+
+For each size: load a graph into a fresh on-disk store (``replace_graphs``, the path ``coopsec ingest``
+takes: a transactional extend below ``BULK_AFTER`` triples, the bulk loader above), then replace it
+with wholly new triples (the worst case: every old triple deleted, every new one added), then with a
+copy where 1% of the triples changed (an edited file ingested again). The ratio is against the first
+load. With ``--before`` it also times the previous method, one ``DROP GRAPH`` + ``INSERT DATA``
+update, at the smallest size.
+
+    python3 bench/bench_replace.py                 # 50000 200000
+    python3 bench/bench_replace.py 50000 --before
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cooperative_security.store.embedded import EmbeddedStore  # noqa: E402
+from cooperative_security.store.sparql_text import replace_graphs_update  # noqa: E402
+
+G = ox.NamedNode("https://w3id.org/coopsec/graph/file/bench")
+EX = "http://example.org/"
+
+
+def triples(tag: str, n: int) -> list[ox.Triple]:
+    """Like an ingested file: ten properties per subject, literal values."""
+    return [ox.Triple(ox.NamedNode(f"{EX}s{i // 10}"), ox.NamedNode(f"{EX}p{i % 10}"), ox.Literal(f"{tag} value {i}"))
+            for i in range(n)]
+
+
+def timed(work) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def run(n: int, before: bool, folder: Path) -> dict[str, float]:
+    store = EmbeddedStore(folder / f"store-{n}")
+    try:
+        first_data, new_data = triples("first", n), triples("new", n)
+        edited = list(new_data)
+        for i in range(0, n, 100):  # 1% of the triples change
+            edited[i] = ox.Triple(edited[i].subject, edited[i].predicate, ox.Literal(f"edited {i}"))
+        row = {"first": timed(lambda: store.replace_graphs({G: first_data}))}
+        row["all new"] = timed(lambda: store.replace_graphs({G: new_data}))
+        row["1% changed"] = timed(lambda: store.replace_graphs({G: edited}))
+        assert {q.triple for q in store.quads(G)} == set(edited)
+        if before:
+            row["before (one update)"] = timed(lambda: store.raw.update(replace_graphs_update({G: first_data})))
+        return row
+    finally:
+        store.close()
+
+
+def main(sizes: list[int], before: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for i, n in enumerate(sizes):
+            row = run(n, before and i == 0, Path(folder))
+            first = row["first"]
+            print(f"{n:>9,} triples: first load {first:6.1f} s | " + " | ".join(
+                f"{name} {seconds:6.1f} s ({seconds / first:4.2f}x)" for name, seconds in row.items()
+                if name != "first"), flush=True)
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main([int(a) for a in args] or [50_000, 200_000], "--before" in sys.argv)

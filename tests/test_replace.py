@@ -1,0 +1,145 @@
+"""Replacing a big graph costs about what it changes, and a crash part way leaves the old graph or the
+new one, never a mix (issue 13: "a replacement ingest is as fast as a first load, within 2x";
+bench/bench_replace.py measures it).
+
+The crashes are real: a child process replacing a graph in an on-disk store exits (``os._exit``, no
+clean-up) at a chosen point, or is killed with SIGKILL at random moments; the store is then reopened.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cooperative_security.store.embedded import REPLACEMENT_DATA, REPLACEMENT_FILE, SMALL_REPLACEMENT, EmbeddedStore
+
+G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
+OTHER = ox.NamedNode("https://w3id.org/coopsec/graph/file/other")
+P = ox.NamedNode("http://example.org/p")
+BIG = 3 * SMALL_REPLACEMENT  # big enough to go through the journal
+
+
+def triples(tag: str, n: int) -> list[ox.Triple]:
+    return [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"{tag} {i}")) for i in range(n)]
+
+
+def content(store: EmbeddedStore, g: ox.NamedNode) -> set[ox.Triple]:
+    return {q.triple for q in store.quads(g)}
+
+
+CHILD = """
+import os, sys
+import pyoxigraph as ox
+from cooperative_security.store import embedded
+from cooperative_security.store.embedded import EmbeddedStore
+G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
+P = ox.NamedNode("http://example.org/p")
+where, n = sys.argv[2], int(sys.argv[3])
+store = EmbeddedStore(sys.argv[1])
+if where == "before-commit":  # the new data is written, the journal not yet in place
+    embedded.os.replace = lambda *a: os._exit(9)
+elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded
+    class Dies:
+        def __init__(self, real):
+            self.real = real
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+        def remove_graph(self, graph):
+            self.real.remove_graph(graph)
+            os._exit(9)
+    store._store = Dies(store._store)
+print("ready", flush=True)
+store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))
+                          for i in range(n)]})
+store.close()
+print("done", flush=True)
+"""
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> Path:
+    folder = tmp_path / "template"
+    store = EmbeddedStore(folder)
+    store.replace_graphs({G: triples("old", BIG), OTHER: triples("other", 10)})
+    store.close()
+    return folder
+
+
+def _child(folder: Path, where: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(folder), where, str(BIG)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _reopen(folder: Path) -> tuple[set[ox.Triple], int]:
+    store = EmbeddedStore(folder)
+    try:
+        assert not (folder / REPLACEMENT_FILE).exists() and not (folder / REPLACEMENT_DATA).exists()
+        return content(store, G), store.count(OTHER)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(("where", "expected"), [("before-commit", "old"), ("after-drop", "new")])
+def test_a_replacement_that_dies_part_way_leaves_the_old_graph_or_the_new(template: Path, where: str,
+                                                                         expected: str) -> None:
+    child = _child(template, where)
+    _, err = child.communicate(timeout=600)
+    assert child.returncode == 9, err
+    assert (template / REPLACEMENT_DATA).exists()  # it died with its new data written
+    assert (template / REPLACEMENT_FILE).exists() == (where == "after-drop")
+    got, others = _reopen(template)
+    assert got == set(triples(expected, BIG)) and others == 10
+
+
+def test_replacements_killed_at_random_moments_leave_the_old_graph_or_the_new(template: Path,
+                                                                              tmp_path: Path) -> None:
+    started = time.monotonic()
+    whole = _child(template, "none")
+    assert whole.communicate(timeout=600)[0].endswith("done\n")
+    took = time.monotonic() - started
+    assert _reopen(template)[0] == set(triples("new", BIG))
+    old, new = set(triples("old", BIG)), set(triples("new", BIG))
+    outcomes = []
+    rng = random.Random(13)
+    for trial in range(4):
+        folder = tmp_path / f"trial-{trial}"
+        shutil.copytree(template, folder)
+        store = EmbeddedStore(folder)  # back to the old content
+        store.replace_graphs({G: triples("old", BIG)})
+        store.close()
+        child = _child(folder, "none")
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.2, 1.0) * took * (trial + 1) / 4)
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+        got, others = _reopen(folder)
+        assert got in (old, new), f"trial {trial}: a mix of {len(got & old)} old and {len(got & new)} new triples"
+        assert others == 10
+        outcomes.append("new" if got == new else "old")
+    print("outcomes:", outcomes)
+
+
+def test_a_small_change_to_a_big_graph_is_one_update(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        store.replace_graphs({G: triples("old", BIG), OTHER: triples("other", 10)})
+        changed = triples("old", BIG - 5) + triples("new", 3)
+        blank = ox.Triple(ox.BlankNode(), P, ox.Literal("a blank node"))
+        store.replace_graphs({G: [*changed, blank]})
+        assert {t for t in content(store, G) if not isinstance(t.subject, ox.BlankNode)} == set(changed)
+        assert store.count(G) == len(changed) + 1 and store.count(OTHER) == 10
+        store.replace_graphs({G: changed})  # the blank node goes too, though DELETE DATA cannot name it
+        assert content(store, G) == set(changed)
+        store.replace_graphs({G: []})
+        assert store.count(G) == 0 and G.value in store.graph_names()
+        assert not any(p.name.startswith("coopsec-replacing") for p in (tmp_path / "store").iterdir())
+    finally:
+        store.close()
