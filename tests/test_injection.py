@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from test_queries import DUCKDB_SQL
 
 from cooperative_security.errors import UsageError
 from cooperative_security.queries import Query, list_queries
@@ -208,6 +209,6 @@ def test_no_python_builds_sparql_with_format_join_or_concatenation() -> None:
     in the package, the benchmarks and the tests."""
     files = [p for folder in ("cooperative_security", "bench") for p in (ROOT / folder).rglob("*.py")]
     assert len(files) > 20
-    allowed = ROOT / "cooperative_security" / "store" / "sparql_text.py"
-    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in files if p != allowed for line in offending_lines(p)]
+    allowed = {ROOT / "cooperative_security" / "store" / "sparql_text.py", *DUCKDB_SQL}
+    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in files if p not in allowed for line in offending_lines(p)]
     assert offenders == []
