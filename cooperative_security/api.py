@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from .errors import UnknownTerm, UsageError
 from .store import Store
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def one_case(items: list[Any], case: str) -> list[Any]:
         import difflib
 
         close = difflib.get_close_matches(case, [c.id for c in items], n=3)
-        raise UsageError(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+        raise UnknownTerm(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
                          + f"; cases: {', '.join(c.id for c in items)}")
     return wanted
 

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from .errors import UsageError
+from .errors import UnknownTerm, UsageError
 from .namespaces import CS, compact, expand
 from .queries import load_query
 from .store import Store
@@ -81,7 +81,7 @@ def resolve(store: Store, text: str) -> str:
             continue
         if any(c.iri == iri for c in list_concepts(store)):
             return iri
-    raise UsageError(f"no concept called {text!r}{suggest(text, concept_names(store))}; "
+    raise UnknownTerm(f"no concept called {text!r}{suggest(text, concept_names(store))}; "
                      "`coopsec concepts` lists them all")
 
 

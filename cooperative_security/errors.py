@@ -17,6 +17,13 @@ class UsageError(CoopsecError):
     exit_code = 2
 
 
+class UnknownTerm(UsageError):
+    """A case, concept, work or parameter names nothing the store holds (exit 1, as for bad input: the
+    command was well formed, its subject does not exist). A usage error still, for code that catches those."""
+
+    exit_code = 1
+
+
 class EnvironmentProblem(CoopsecError):
     """Something outside the project stops it (Java missing, store locked, server down)."""
 

@@ -11,17 +11,10 @@ import difflib
 
 import pyoxigraph as ox
 
-from .errors import CoopsecError, UsageError
+from .errors import UnknownTerm, UsageError
 from .namespaces import PREFIXES, compact, expand
 from .queries import Parameter, Query, load_query
 from .store import Store
-
-
-class UnknownTerm(CoopsecError):
-    """A parameter names nothing the store holds (exit 1: the question has no subject)."""
-
-    exit_code = 1
-
 
 #: which namespaces a parameter's bare id is looked for in, by the parameter's name
 _BY_NAME = {

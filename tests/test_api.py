@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import cooperative_security as cs
-from cooperative_security.terms import UnknownTerm
+from cooperative_security.errors import UnknownTerm
 
 
 @pytest.fixture(scope="module")

@@ -45,9 +45,9 @@ def test_describe_by_label_alt_label_and_iri(cli) -> None:  # type: ignore[no-un
     assert json.loads(by_curie.out)["iri"].endswith("#GRIT")
 
 
-def test_describe_unknown_concept_is_a_usage_error(cli) -> None:  # type: ignore[no-untyped-def]
+def test_describe_unknown_concept_exits_1_with_a_suggestion(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("describe", "perpetual peace machine")
-    assert result.code == 2
+    assert result.code == 1
     assert "no concept called" in result.err
     assert "Traceback" not in result.err
 

@@ -66,7 +66,7 @@ def test_a_flag_given_a_value_is_explained(cli) -> None:  # type: ignore[no-unty
 
 def test_a_mistyped_concept_gets_a_suggestion(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("describe", "securty comunity")
-    assert result.code == 2
+    assert result.code == 1
     assert "did you mean 'security community'" in _one_error_line(result.err)
 
 

@@ -59,7 +59,7 @@ def test_a_concept_written_as_the_classifier_writes_it_is_found(cli, kg) -> None
     assert "https://w3id.org/coopsec/ontology#RobustSecurityRegime" in set(
         cs.query("concepts/subtypes", concept="security-regime", store=kg).iloc[:, 0])
     result = cli("describe", "securty-regime")
-    assert result.code == 2 and "did you mean" in result.err
+    assert result.code == 1 and "did you mean" in result.err
 
 
 def test_a_case_file_names_states_by_iso_code_as_the_outputs_show_them(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def test_unconnected_and_unknown_terms_are_clear_errors(cli) -> None:  # type: i
     assert "no chain of relations between GRIT and dyad-year" in unconnected.err
     assert "internal error" not in unconnected.err
     unknown = cli("path", "GRIT", "securty comunity")
-    assert unknown.code == 2 and "did you mean 'security community'" in unknown.err
+    assert unknown.code == 1 and "did you mean 'security community'" in unknown.err
 
 
 def test_describe_reads_inbound_relations_towards_the_concept(cli) -> None:  # type: ignore[no-untyped-def]

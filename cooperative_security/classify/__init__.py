@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import UnknownTerm
 from ..queries import load_query
 from ..store import Store
 from .periods import Period, build_periods
@@ -42,7 +42,7 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
         known = known_cases(store)
         unknown = [c for c in cases if c not in known]
         if unknown:
-            raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
+            raise UnknownTerm(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
     day = requested_day(at) if at else None
     span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
     run_rules(store, [at] if at else None)

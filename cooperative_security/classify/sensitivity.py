@@ -24,7 +24,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..catalogue import Event, list_cases
-from ..errors import UsageError
+from ..errors import UnknownTerm, UsageError
 from ..ingest.cases import case_graph
 from ..namespaces import CS, GRAPH, RDF_TYPE
 from ..queries import load_query
@@ -123,7 +123,7 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
     if cases:
         unknown = sorted(set(cases) - {c.id for c in known})
         if unknown:
-            raise UsageError(f"unknown case {', '.join(unknown)}; known cases: {', '.join(c.id for c in known)}")
+            raise UnknownTerm(f"unknown case {', '.join(unknown)}; known cases: {', '.join(c.id for c in known)}")
     chosen = [c for c in known if not cases or c.id in cases]
     base = _base_graphs(store)
     plans = []
