@@ -169,5 +169,13 @@ def open_store(spec: str = "memory:") -> Store:
     return RemoteStore.from_spec(parsed.location)
 
 
+def open_snapshot(path: str) -> Store:
+    """The on-disk store at ``path`` as it is now, read-only, beside the process that may be writing it
+    (``coopsec serve``'s query workers); an :class:`InProcess` store. Graphs of an unpublished load stay hidden."""
+    from .embedded import EmbeddedStore
+
+    return EmbeddedStore.snapshot(path)
+
+
 __all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "StoreSpec", "Row", "Term", "Bindings", "open_store",
-           "parse_spec"]
+           "open_snapshot", "parse_spec"]
