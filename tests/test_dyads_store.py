@@ -79,3 +79,20 @@ def test_bad_row_in_the_folder_leaves_the_store_unchanged(cli, store: str, tmp_p
     kg = open_store(store)
     assert kg.count(DYADS_GRAPH) == before > 0
     kg.close()
+
+
+def test_compare_against_an_endpoint_holding_dyad_years_says_what_to_do(cli, store: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A real `oxigraph serve` on 127.0.0.1 over the store: the rules cannot run there (read only)."""
+    from oxigraph_server import oxigraph_binary, start_server
+
+    if oxigraph_binary() is None:
+        pytest.skip("needs the oxigraph command (pip install oxigraph)")
+    monkeypatch.delenv("COOPSEC_DATA", raising=False)
+    server = start_server(Path(store.removeprefix("oxigraph:")))
+    try:
+        result = cli("compare", "--store", server.read_only_spec)
+    finally:
+        server.stop()
+    assert result.code == 2, result.err
+    assert "holds dyad-years" in result.err and "--data-dir" in result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err

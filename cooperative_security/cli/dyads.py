@@ -148,12 +148,19 @@ def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutForm
 
 
 def _holds_dyad_years(spec: str) -> bool:
-    """Whether the store lives on and holds a dyad-year graph (`ingest-dataset dyad-years`)."""
+    """Whether the store lives on and holds a dyad-year graph (`ingest-dataset dyad-years`); a usage error
+    if it holds one that cannot be classified where it is (a SPARQL endpoint, a read-only store)."""
     kg = open_store(spec)
     try:
         if isinstance(kg, Capabilities) and kg.ephemeral:
             return False
-        return kg.ask(load_query("dyads/has-dyad-years"))
+        if not kg.ask(load_query("dyads/has-dyad-years")):
+            return False
+        if not isinstance(kg, BulkLoading) or not kg.writable:
+            raise UsageError(f"{spec} holds dyad-years, but compare classifies them in the store, which needs a "
+                             "writable embedded store (oxigraph:DIR); give --data-dir DIR to build them in memory "
+                             "from the files instead")
+        return True
     finally:
         kg.close()
 
