@@ -1,7 +1,8 @@
 """Writing output files and folders whole: a crash or Ctrl-C never leaves a half-written one.
 
-Each output is written to a hidden temporary sibling (``.NAME.XXXX.partial``, on the same file system) and
-renamed into place only once it is complete. A folder is replaced whole only when it is empty or coopsec
+Each output is written to a hidden temporary sibling (``.NAME.PID.XXXX.partial``, on the same file system)
+and renamed into place only once it is complete. What a killed build left beside the same target (its
+process is gone) is removed by the next build. A folder is replaced whole only when it is empty or coopsec
 built it (it holds :data:`MARKER`); a folder holding anything else is refused with a message, never
 overwritten. A file named with ``-o`` is replaced (the command says so), as ``cp`` and ``curl -o`` do.
 """
@@ -20,6 +21,37 @@ from .errors import UsageError
 
 #: The file that marks a folder as built by coopsec (and so replaceable by the next build).
 MARKER = ".coopsec-output"
+
+
+def _prefix(target: Path) -> str:
+    """The temporary siblings' prefix: the target's name and this process's id (see :func:`_sweep`)."""
+    return f".{target.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep(target: Path) -> None:
+    """Remove the temporary siblings of ``target`` that a build killed before it could clean up left behind
+    (``.NAME.PID.XXXX.partial`` or ``.old`` whose process PID no longer runs); a live build's are kept."""
+    for leftover in target.parent.glob(f".{target.name}.*"):
+        parts = leftover.name[len(target.name) + 2:].split(".")
+        if len(parts) < 3 or not parts[0].isdigit() or not ({"partial", "old"} & set(parts[2:])):
+            continue
+        if int(parts[0]) == os.getpid() or _alive(int(parts[0])):
+            continue
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def check_folder(out: Path, command: str) -> bool:
@@ -53,7 +85,8 @@ def replace_folder(out: Path, command: str) -> Iterator[Path]:
     check_folder(out, command)
     target = out.resolve() if out.exists() else out.absolute()
     target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    _sweep(target)
+    work = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".partial", dir=target.parent))
     try:
         yield work
         (work / MARKER).write_text(f"Built by `coopsec {command}`. The next `coopsec {command} -o` into this folder "
@@ -72,7 +105,7 @@ def _swap(new: Path, target: Path, command: str) -> None:
         os.rename(new, target)
         return
     check_folder(target, command)  # still replaceable: nothing was put there while the build ran
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    old = Path(tempfile.mkdtemp(prefix=_prefix(target), suffix=".old", dir=target.parent))
     os.rename(target, old / "previous")
     try:
         os.rename(new, target)
@@ -92,7 +125,8 @@ def replace_file(path: Path) -> Iterator[BinaryIO]:
     if not path.parent.is_dir():
         raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
     mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    _sweep(path)
+    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -115,7 +149,8 @@ def replace_path(path: Path) -> Iterator[Path]:
     if not path.parent.is_dir():
         raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
     mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{path.suffix}", dir=path.parent)
+    _sweep(path)
+    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=f".partial{path.suffix}", dir=path.parent)
     os.close(fd)
     try:
         yield Path(name)

@@ -200,3 +200,32 @@ def test_replace_folder_and_file_are_whole_or_nothing(tmp_path: Path) -> None:
         fh.write(b"half")
         raise Boom()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_what_a_killed_build_left_is_removed_by_the_next_one(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A build killed with SIGKILL cannot clean up: its `.NAME.PID.XXXX.partial` stays. The next build beside
+    the same target removes it once its process is gone, and leaves a running build's alone."""
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        out = tmp_path / "asean.ttl"
+        killed = tmp_path / f".asean.ttl.{dead.pid}.x1y2.partial"
+        killed.write_text("half a file", encoding="utf-8")
+        killed_site = tmp_path / f".asean.ttl.{dead.pid}.z9.old"
+        killed_site.mkdir()
+        (killed_site / "previous").write_text("an earlier build", encoding="utf-8")
+        live = tmp_path / f".asean.ttl.{running.pid}.k3.partial"
+        live.write_text("being written", encoding="utf-8")
+        other = tmp_path / f".notes.txt.{dead.pid}.q.partial"  # another target's: not this build's to sweep
+        other.write_text("x", encoding="utf-8")
+        result = cli("export", "-f", "turtle", "--graph", "case/asean", "--no-classify", "-o", str(out))
+        assert result.code == 0, result.err
+        assert out.is_file() and not killed.exists() and not killed_site.exists()
+        assert live.read_text(encoding="utf-8") == "being written" and other.exists()
+    finally:
+        running.kill()
+        running.wait()
