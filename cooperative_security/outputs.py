@@ -120,37 +120,24 @@ def _swap(new: Path, target: Path, command: str) -> None:
 def replace_file(path: Path) -> Iterator[BinaryIO]:
     """An open binary file that becomes ``path`` when the block ends without an error (flushed to disk
     first); on an error the temporary file is removed and ``path`` is as it was."""
-    if path.is_dir():
-        raise UsageError(f"-o {path}: that is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
-    mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
-    _sweep(path)
-    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(name, mode)
-        os.replace(name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        raise
+    with replace_path(path, ".partial") as name, open(name, "wb") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 @contextlib.contextmanager
-def replace_path(path: Path) -> Iterator[Path]:
-    """A temporary path with ``path``'s suffix, for libraries that write by file name (matplotlib): it
-    becomes ``path`` when the block ends without an error."""
+def replace_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
+    """A temporary path beside ``path`` (ending in ``suffix``, by default ``.partial`` and ``path``'s own
+    suffix, for libraries that write by file name, such as matplotlib): it becomes ``path`` when the block
+    ends without an error; on an error it is removed and ``path`` is as it was."""
     if path.is_dir():
         raise UsageError(f"-o {path}: that is a folder; give a file name")
     if not path.parent.is_dir():
         raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
     mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
     _sweep(path)
-    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=f".partial{path.suffix}", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=suffix or f".partial{path.suffix}", dir=path.parent)
     os.close(fd)
     try:
         yield Path(name)
