@@ -71,7 +71,9 @@ def measure(resources: Path) -> dict:
     failed = sum(int(n) for n in re.findall(r"(\d+) failed", golden.stdout))
     failures = sorted(set(re.findall(r"FAILED tests/test_classify.py::(\S+)", golden.stdout)))
     run = subprocess.run([sys.executable, "-m", "cooperative_security.cli", "validate", "-f", "json"], env=env,
-                         cwd=ROOT, capture_output=True, text=True, check=True)
+                         cwd=ROOT, capture_output=True, text=True)
+    if run.returncode != 0:
+        raise RuntimeError(f"coopsec validate exited {run.returncode}: {run.stderr.strip()[-500:]}")
     report = json.loads(run.stdout)
     agreement = {d: report["agreement"][d] for d in DIMENSIONS}
     return {"golden": (passed, passed + failed), "golden_failures": failures,
