@@ -77,3 +77,31 @@ def test_check_stays_clean_after_classification() -> None:
     assert "https://w3id.org/coopsec/graph/inferred" in store.graph_names()
     report = run_checks(store, reasoner=False, shacl=False)
     assert report.findings == []
+
+
+def test_check_names_a_property_used_outside_its_declared_domain_and_range() -> None:
+    """Annotation properties are not enforced by the reasoner; the signature check enforces their
+    declared rdfs:domain and rdfs:range (an actor's COW code on a work, a date's precision as a number)."""
+    import pyoxigraph as ox
+
+    from cooperative_security.check import run_checks
+    from cooperative_security.kb import open_knowledge_graph
+
+    cs, work = "https://w3id.org/coopsec/ontology#", ox.NamedNode("https://w3id.org/coopsec/id/work/herz-1950")
+    store = open_knowledge_graph("memory:")
+    try:
+        assert run_checks(store, reasoner=False, shacl=False).findings == []
+        event = next(q.subject for q in store.quads() if q.predicate == ox.NamedNode(cs + "datePrecision"))
+        store.replace_graphs({ox.NamedNode("https://w3id.org/coopsec/graph/file/stray"): [
+            ox.Triple(work, ox.NamedNode(cs + "cowCode"), ox.Literal("2", datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(event, ox.NamedNode(cs + "datePrecision"), ox.Literal("3", datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(event, ox.NamedNode(cs + "agent"), work)]})
+        problems = [f"{f.term} {f.problem}" for f in run_checks(store, reasoner=False, shacl=False).findings]
+    finally:
+        store.close()
+    assert any("herz-1950 is the subject of " + cs + "cowCode but is not a " + cs + "State" in p for p in problems), problems
+    assert any("datePrecision 3, which is not of its declared datatype" in p for p in problems), problems
+    assert any(cs + "agent " + work.value + ", which is not a " + cs + "Actor" in p for p in problems), problems
+    assert len(problems) == 3, problems
