@@ -11,7 +11,7 @@ Nothing is deferred: when ``replace_graphs`` returns, the new triples are publis
 deleted, so each time is both "until the new content is visible" and "until the old is gone".
 
 The last columns are oxigraph's own floor, in another fresh store of the same run: the bulk loader
-reading the same triples from an N-Quads file, then deleting them in transactions of ``REPLACE_CHUNK``
+reading the same triples from an N-Quads file, then deleting them in transactions of ``replace_chunk(n)``
 triples (what a replacement's drop does). A replacement of all of a graph does at least both.
 
     python3 bench/bench_replace.py                 # 50000 200000
@@ -30,7 +30,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cooperative_security.store.embedded import REPLACE_CHUNK, EmbeddedStore  # noqa: E402
+from cooperative_security.store.embedded import EmbeddedStore, replace_chunk  # noqa: E402
 from cooperative_security.store.sparql_text import drop_some_update, replace_graphs_update  # noqa: E402
 
 G = ox.NamedNode("https://w3id.org/coopsec/graph/file/bench")
@@ -62,8 +62,9 @@ def floor(n: int, folder: Path) -> dict[str, float]:
         store.flush()
 
     def delete() -> None:
-        update = drop_some_update(G, REPLACE_CHUNK)
-        for _ in range(-(-n // REPLACE_CHUNK) - 1):
+        chunk = replace_chunk(n)
+        update = drop_some_update(G, chunk)
+        for _ in range(-(-n // chunk) - 1):
             store.update(update)
         store.remove_graph(G)
         store.flush()

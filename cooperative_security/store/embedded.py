@@ -60,11 +60,18 @@ STAGING_PREFIX = GRAPH + "tmp/"
 #: a short write-ahead log
 DROP_CHUNK = 100_000
 
-#: triples deleted per transaction when a journalled replacement drops the old graphs. Oxigraph's
-#: deletion costs more per triple the bigger its transaction (``remove_graph`` of a whole graph: 25 µs a
-#: triple at 12,500, 51 µs at 200,000), while each chunk's query starts over at the top of the graph;
-#: 25,000 was the fastest of 12,500 to 100,000 (bench/bench_replace.py, docs/operations/limits.md)
+#: triples deleted per transaction when a journalled replacement drops the old graphs: at least
+#: ``REPLACE_CHUNK``, and an eighth of the graph (``replace_chunk``). Oxigraph's deletion costs more per
+#: triple the bigger its transaction (``remove_graph`` of a whole graph: 25 µs a triple at 12,500, 51 µs
+#: at 200,000), while each chunk's query starts over at the top of the graph, past the tombstones of the
+#: chunks before: 25,000 was the fastest of 10,000 to 100,000 at 200,000 triples, and 125,000 (89 µs a
+#: triple) beat 25,000 (112 µs) and 50,000 (108 µs) at 1,000,000 (docs/operations/limits.md)
 REPLACE_CHUNK = 25_000
+
+
+def replace_chunk(size: int) -> int:
+    """Triples to delete per transaction when dropping a graph of ``size`` triples (see ``REPLACE_CHUNK``)."""
+    return max(REPLACE_CHUNK, -(-size // 8))
 
 
 def _owner(path: Path) -> str:
@@ -333,8 +340,9 @@ class EmbeddedStore:
             self._drop(graphs)
         else:
             for g in graphs:
-                update = drop_some_update(g, REPLACE_CHUNK)
-                for _ in range(-(-sizes.get(g, 0) // REPLACE_CHUNK) - 1):
+                chunk = replace_chunk(sizes.get(g, 0))
+                update = drop_some_update(g, chunk)
+                for _ in range(-(-sizes.get(g, 0) // chunk) - 1):
                     self._store.update(update)
                 self._store.remove_graph(g)  # the last chunk (or the only one) and the graph's name
         self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
@@ -601,7 +609,16 @@ class EmbeddedStore:
         self._hidden = self._hidden | frozenset(names)  # from here on: the new graphs, once finished
         os.replace(draft, self.path / REPLACEMENT_FILE)
         self._sync_folder()  # the commit point
-        self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
+        try:
+            self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
+        except OSError as exc:
+            if not _disk_full(exc):
+                raise
+            raise StoreError(f"the disk holding the store {self.path} is full ({_free(self.path)} free), part way "
+                             f"through replacing {', '.join(g.value for g in names)}: the replacement is "
+                             f"committed ({REPLACEMENT_FILE}), so until it is finished those graphs are hidden. "
+                             "Free space on that disk and open the store again (any coopsec command on it): "
+                             "opening finishes the replacement") from exc
 
     def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         with self.new_graphs(graphs) as raw:
