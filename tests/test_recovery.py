@@ -185,3 +185,45 @@ def test_the_command_line_says_an_interrupted_load_is_being_dropped(tmp_path: Pa
         assert store.count(ox.NamedNode("https://w3id.org/coopsec/graph/file/small")) == 1
     finally:
         store.close()
+
+
+def test_query_workers_never_see_an_unpublished_load_or_a_staging_graph(tmp_path: Path) -> None:
+    """``coopsec serve``'s workers query the pyoxigraph store themselves, through a snapshot: the graphs
+    the journal names and a leftover staging graph stay out of every dataset they query."""
+    import json
+
+    from cooperative_security.serve.worker import answer
+    from cooperative_security.store import open_snapshot
+
+    folder = tmp_path / "store"
+    _store_with_kept_data(folder)
+    staging = ox.NamedNode(STAGING_PREFIX + "load")
+    raw = ox.Store(str(folder))
+    raw.extend(ox.Quad(ox.NamedNode(f"{EX}x{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), g)
+               for g in (BIG, staging) for i in range(100))
+    raw.flush()
+    del raw  # as a killed load leaves it: written, never published
+    (folder / JOURNAL_FILE).write_text(json.dumps({"graphs": [BIG.value]}), encoding="utf-8")
+
+    snapshot = open_snapshot(str(folder))
+    limits = {"accept": "application/sparql-results+json", "max_results": 1000, "max_answer": 10**6}
+
+    def values(text: str, **dataset: list[str]) -> list[str]:
+        header, body = answer(snapshot, {"kind": "query", "text": text, **limits, **dataset})  # type: ignore[arg-type]
+        assert header["status"] == 200, header
+        rows = json.loads(body)["results"]["bindings"]
+        return sorted(v["value"] for row in rows for v in row.values())
+
+    try:
+        # the union default graph, GRAPH ?g, and graphs named by the request: only the kept graph
+        assert values("SELECT ?o WHERE { ?s ?p ?o }") == ["kept"]
+        assert values("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }") == [KEPT.value]
+        assert values("SELECT ?o WHERE { ?s ?p ?o }", default_graphs=[BIG.value, KEPT.value]) == ["kept"]
+        assert values("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", named_graphs=[staging.value]) == []
+        header, _ = answer(snapshot, {**limits, "kind": "describe", "iri": EX + "x1",  # type: ignore[arg-type]
+                                      "accept": "text/turtle", "page": 1, "page_size": 100})
+        assert header["status"] == 404
+        # the raw store does hold them: what is hidden is hidden by the worker's dataset
+        assert sum(1 for _ in snapshot.raw.quads_for_pattern(None, None, None, BIG)) == 100  # type: ignore[attr-defined]
+    finally:
+        snapshot.close()

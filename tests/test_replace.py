@@ -143,3 +143,41 @@ def test_a_small_change_to_a_big_graph_is_one_update(tmp_path: Path) -> None:
         assert not any(p.name.startswith("coopsec-replacing") for p in (tmp_path / "store").iterdir())
     finally:
         store.close()
+
+
+def test_a_full_disk_after_the_commit_says_the_next_open_finishes_the_replacement(template: Path) -> None:
+    """The disk fills while the committed replacement loads its new data: the error says the replacement
+    is committed and finished by the next open (not that nothing was kept), and the next open does."""
+    import errno
+    import gc
+
+    from cooperative_security.errors import StoreError
+
+    class FullDisk:
+        def __init__(self, real: ox.Store) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(self.real, name)
+
+        def bulk_load(self, *args: object, **kwargs: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    store = EmbeddedStore(template)
+    real = store._store
+    store._store = FullDisk(real)  # type: ignore[assignment]
+    try:
+        with pytest.raises(StoreError) as caught:
+            store.replace_graphs({G: triples("new", BIG)})
+        message = str(caught.value)
+        assert "is full" in message and "committed" in message and "open the store again" in message
+        assert "nothing of it was kept" not in message and G.value in message
+        assert store.count(G) == 0 and G.value not in store.graph_names()  # hidden: neither old nor half new
+        assert (template / REPLACEMENT_FILE).exists()
+    finally:
+        store._store = real  # type: ignore[assignment]
+        store.close()
+    del real, caught, store  # the traceback holds the pyoxigraph store, and with it RocksDB's lock
+    gc.collect()
+    got, others = _reopen(template)
+    assert got == set(triples("new", BIG)) and others == 10

@@ -59,7 +59,7 @@ def _capped(data: bytes, request: dict[str, Any], how: str) -> bytes:
 
 def answer(kg: InProcess, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one request; every failure becomes a status and a message."""
-    store = kg.raw
+    store = kg.reader  # the graphs of an unpublished load or an unfinished replacement stay hidden
     try:
         kind = request["kind"]
         if kind == "update":

@@ -109,6 +109,11 @@ class InProcess(Protocol):
     @property
     def raw(self) -> ox.Store: ...
 
+    @property
+    def reader(self) -> ox.Store:
+        """The pyoxigraph store to run queries on, without the graphs it hides (an unpublished load)."""
+        ...
+
 
 @dataclass(frozen=True)
 class StoreSpec:

@@ -60,6 +60,19 @@ STAGING_PREFIX = GRAPH + "tmp/"
 #: a short write-ahead log
 DROP_CHUNK = 100_000
 
+#: triples deleted per transaction when a journalled replacement drops the old graphs: at least
+#: ``REPLACE_CHUNK``, and an eighth of the graph (``replace_chunk``). Oxigraph's deletion costs more per
+#: triple the bigger its transaction (``remove_graph`` of a whole graph: 25 µs a triple at 12,500, 51 µs
+#: at 200,000), while each chunk's query starts over at the top of the graph, past the tombstones of the
+#: chunks before: 25,000 was the fastest of 10,000 to 100,000 at 200,000 triples, and 125,000 (89 µs a
+#: triple) beat 25,000 (112 µs) and 50,000 (108 µs) at 1,000,000 (docs/operations/limits.md)
+REPLACE_CHUNK = 25_000
+
+
+def replace_chunk(size: int) -> int:
+    """Triples to delete per transaction when dropping a graph of ``size`` triples (see ``REPLACE_CHUNK``)."""
+    return max(REPLACE_CHUNK, -(-size // 8))
+
 
 def _owner(path: Path) -> str:
     """Who holds the store, from the owner file its process wrote: ' (process 123: coopsec ingest ...)'."""
@@ -156,6 +169,36 @@ def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
     return 0
 
 
+class VisibleStore:
+    """A pyoxigraph store whose queries leave some graphs out (an unpublished load, a replacement under
+    way), for code that runs queries on the pyoxigraph store itself (``coopsec serve``'s query workers).
+
+    Every query gets an explicit dataset: the named graphs are the visible ones (or those of them the
+    caller names), and a union default graph is the default graph plus the visible named graphs.
+    """
+
+    def __init__(self, store: ox.Store, hidden: frozenset[ox.NamedNode]) -> None:
+        self._store = store
+        self._hidden = hidden
+
+    def query(self, query: str, **options):  # type: ignore[no-untyped-def]
+        hidden = self._hidden
+        visible = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g not in hidden]
+        union = options.pop("use_default_graph_as_union", False)
+        if "default_graph" in options:
+            chosen = options["default_graph"]
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            options["default_graph"] = [g for g in chosen if g not in hidden]
+        elif union:
+            options["default_graph"] = [ox.DefaultGraph(), *visible]
+        named = options.get("named_graphs")
+        options["named_graphs"] = visible if named is None else [g for g in named if g not in hidden]
+        return self._store.query(query, **options)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._store, name)
+
+
 class EmbeddedStore:
     """A pyoxigraph ``Store``; ``path=None`` keeps it in memory."""
 
@@ -212,7 +255,9 @@ class EmbeddedStore:
         self._store = ox.Store.read_only(str(self.path))
         self._cleaner = None
         self._cleaner_error = None
-        self._hidden = frozenset(self._read_journal()) | frozenset(self._read_replacement())
+        self._hidden = (frozenset(self._read_journal()) | frozenset(self._read_replacement())
+                        | frozenset(g for g in self._store.named_graphs()
+                                    if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)))
         return self
 
     def _open_read_only(self, exc: OSError) -> ox.Store:
@@ -295,8 +340,9 @@ class EmbeddedStore:
             self._drop(graphs)
         else:
             for g in graphs:
-                update = drop_some_update(g, DROP_CHUNK)
-                for _ in range(-(-sizes.get(g, 0) // DROP_CHUNK) - 1):
+                chunk = replace_chunk(sizes.get(g, 0))
+                update = drop_some_update(g, chunk)
+                for _ in range(-(-sizes.get(g, 0) // chunk) - 1):
                     self._store.update(update)
                 self._store.remove_graph(g)  # the last chunk (or the only one) and the graph's name
         self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
@@ -429,6 +475,13 @@ class EmbeddedStore:
         self._settle()
         return self._store
 
+    @property
+    def reader(self) -> ox.Store | VisibleStore:
+        """The pyoxigraph store for running queries on directly, without the graphs this store hides
+        (the store itself when it hides none)."""
+        hidden = self._hidden
+        return VisibleStore(self._store, hidden) if hidden else self._store
+
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query
         return self._store.query(with_values(text, bindings or {}), **self._dataset())
@@ -556,7 +609,16 @@ class EmbeddedStore:
         self._hidden = self._hidden | frozenset(names)  # from here on: the new graphs, once finished
         os.replace(draft, self.path / REPLACEMENT_FILE)
         self._sync_folder()  # the commit point
-        self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
+        try:
+            self._redo_replacement(names, sizes)  # a failure from here on is finished by the next open
+        except OSError as exc:
+            if not _disk_full(exc):
+                raise
+            raise StoreError(f"the disk holding the store {self.path} is full ({_free(self.path)} free), part way "
+                             f"through replacing {', '.join(g.value for g in names)}: the replacement is "
+                             f"committed ({REPLACEMENT_FILE}), so until it is finished those graphs are hidden. "
+                             "Free space on that disk and open the store again (any coopsec command on it): "
+                             "opening finishes the replacement") from exc
 
     def _bulk_publish(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         with self.new_graphs(graphs) as raw:
