@@ -6,27 +6,25 @@ opened, used as a person would (typing, clicking), screenshotted into the tempor
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromium
 import pytest
+from chromium import console_errors, needs_chromium, open_page, wait
 
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.serve import RunningServer, ServerConfig, prepare_store, start_server
 from cooperative_security.site import build_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = Path(tempfile.gettempdir())
 SCREENSHOT = SHOTS / "coopsec-query-page.png"
 CS = "https://w3id.org/coopsec/ontology#"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
-                                reason="needs Chromium: /usr/bin/chromium and /usr/bin/chromedriver "
-                                       "(Debian packages chromium, chromium-driver)")
+pytestmark = needs_chromium
+browser = chromium.browser  # the session's Chromium (a fixture)
 
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX cs: <https://w3id.org/coopsec/ontology#>
@@ -46,43 +44,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
             yield running
     finally:
         kg.close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(90)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def console_errors(browser) -> list[str]:  # type: ignore[no-untyped-def]
-    """The errors the page wrote to the console since the last call (the log is read once)."""
-    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def wait(browser, condition, seconds: float = 30):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(browser, seconds).until(condition)
-
-
-def open_page(browser, url: str) -> None:  # type: ignore[no-untyped-def]
-    browser.get(url)
-    console_errors(browser)  # nothing from an earlier page counts against this one
-    browser.refresh()
 
 
 # ----------------------------------------------------------------------------------- query page (YASGUI)
