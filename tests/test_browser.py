@@ -213,6 +213,24 @@ def test_a_case_timeline_shows_its_events_and_a_mark_leads_to_the_event(server: 
     assert any("Cuban missile crisis" in t for t in titles)
     browser.execute_script("arguments[0].scrollIntoView()", figure)
     browser.save_screenshot(str(SHOTS / "coopsec-case-timeline.png"))
+    # every event has its mark and its label, and none covers another as the page draws them: Osgood's
+    # proposal and the Republicans' attack on it share a date (1962) and a kind (societies)
+    boxes = browser.execute_script("""
+        const out = {};
+        for (const g of document.querySelectorAll('#timeline g[id^="event-"], #timeline g[id^="label-"]')) {
+          const r = g.getBoundingClientRect(); out[g.id] = [r.left, r.top, r.right, r.bottom];
+        }
+        return out;""")
+    assert {"event-osgood-grit-proposal", "event-rnc-attacks-osgood", "label-osgood-grit-proposal",
+            "label-rnc-attacks-osgood"} <= set(boxes)
+    assert len(boxes) == 12  # six events, a mark and a label each
+    for name in ("osgood-grit-proposal", "rnc-attacks-osgood"):
+        left, top, right, bottom = boxes[f"label-{name}"]
+        assert right - left > 150 and bottom - top > 5  # drawn, and long enough to read
+    clashes = [(a, b) for a in boxes for b in boxes if a < b and a.split("-", 1)[1] != b.split("-", 1)[1]
+               and boxes[a][0] < boxes[b][2] and boxes[b][0] < boxes[a][2]
+               and boxes[a][1] < boxes[b][3] and boxes[b][1] < boxes[a][3]]
+    assert not clashes, clashes
     mark = browser.find_element(By.CSS_SELECTOR, "#timeline g#event-cuban-missile-crisis a")
     mark.click()
     wait(browser, lambda d: d.current_url.endswith("#cuban-missile-crisis"))
