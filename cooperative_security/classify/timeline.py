@@ -8,8 +8,10 @@ Three panels share the time axis:
 - the events, one mark per event, shaped and coloured by kind, with the trust-building strategies
   (GRIT, a leap of trust...) annotated at their dates and their outcome.
 
-Every change of period is labelled with its date. In SVG each event mark is a link to the event's row
-on the case page (``#<event id>``) with its date, type and label as a tooltip.
+Every change of period is labelled with its date, and every event with its label (cut short), beside its
+mark; marks and labels that would overlap (events on the same or close dates) are stacked in lanes of
+their row. In SVG each event mark and label is a link to the event's row on the case page
+(``#<event id>``) with its date, type and whole label as a tooltip.
 """
 
 from __future__ import annotations
@@ -362,4 +364,6 @@ def _titles(svg: Path, titles: dict[str, str]) -> None:
     text = re.sub(r'(<a xlink:href="#[^"]*") target="_blank"', r"\1", text)
     for gid, title in titles.items():
         text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="event-mark"><title>{escape(title)}</title>', 1)
+        label = gid.replace("event-", "label-", 1)  # the label, cut short, gives the whole story too
+        text = text.replace(f'<g id="{label}">', f'<g id="{label}" class="event-label"><title>{escape(title)}</title>', 1)
     svg.write_text(text, encoding="utf-8")
