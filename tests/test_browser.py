@@ -6,6 +6,7 @@ opened, used as a person would (typing, clicking), screenshotted into the tempor
 
 from __future__ import annotations
 
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -147,6 +148,14 @@ def test_the_concept_map_finds_embedded_trust_and_a_click_opens_its_page(server:
     colours = browser.execute_script("return [...document.querySelectorAll('#legend .swatch')]"
                                      ".map(s => getComputedStyle(s).backgroundColor)")
     assert len(colours) >= 15 and len(set(colours)) == len(colours)
+    # the modules' fills are told apart at a glance too (they were pale tints a few units apart)
+    fills = browser.execute_script("return [...document.querySelectorAll('.dot')]"
+                                   ".map(s => getComputedStyle(s).backgroundColor)")
+    rgb = [tuple(int(x) for x in re.findall(r"\d+", f)[:3]) for f in fills]
+    assert len(rgb) >= 11
+    closest = min(sum((a - b) ** 2 for a, b in zip(p, q, strict=True)) ** 0.5
+                  for i, p in enumerate(rgb) for q in rgb[i + 1:])
+    assert closest > 40, fills
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).data('parent')",
                                   CS + "EmbeddedTrust") == "typology"
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).data('parent')",
