@@ -168,7 +168,11 @@ def test_the_concept_map_finds_embedded_trust_and_a_click_opens_its_page(server:
     wait(browser, lambda d: "embedded trust" in [a.text for a in d.find_elements(By.CSS_SELECTOR, "#search-results a")])
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).hasClass('match')",
                                   CS + "EmbeddedTrust")
-    time.sleep(0.6)  # the view glides to the matches
+    time.sleep(0.6)  # the view glides to the best match and its neighbours, close enough to read
+    assert browser.execute_script("return coopsecGraph.zoom()") > 0.5
+    box = browser.execute_script("return coopsecGraph.getElementById(arguments[0]).renderedBoundingBox()",
+                                 CS + "EmbeddedTrust")
+    assert 0 <= box["x1"] and box["x2"] <= browser.find_element(By.ID, "cy").size["width"]
     browser.save_screenshot(str(SHOTS / "coopsec-concept-map-search.png"))
     # filtering a relation kind hides its arrows
     browser.find_element(By.CSS_SELECTOR, 'input[data-relation="rdfs:subClassOf"]').click()
