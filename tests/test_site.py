@@ -88,6 +88,21 @@ def test_a_case_page_has_periods_positions_reasons_and_sourced_events(site: Path
     assert "../work/" in page  # events and evidence link to their sources
 
 
+def test_the_ontology_page_documents_the_properties_too(site: Path) -> None:
+    """The site's ontology page listed the classes only (issue 15); the properties follow them, with their
+    definitions, and every table has something in each of its columns."""
+    page = (site / "ontology.html").read_text(encoding="utf-8")
+    assert '<h2 id="properties">Properties</h2>' in page and 'href="#properties"' in page
+    start = page.index('id="properties"')
+    for prop, definition in (("stageOf", "Relates a stage to the concept whose development it is a phase of."),
+                             ("conditionFor", "")):
+        row = page[page.index(f'id="{prop}"', start):]
+        row = row[:row.index("</tr>")]
+        assert f"cs:{prop}" in row and definition in row
+    assert page[start:].count("<tr>") > 150
+    assert "<td></td>" not in page[start:]  # a column all empty (no domain or range declared) is left out
+
+
 def test_a_work_page_says_what_it_is_cited_for(site: Path) -> None:
     page = (site / "work" / "jervis-1982.html").read_text(encoding="utf-8")
     assert "What it is cited for" in page and "footnote claim" in page
