@@ -74,6 +74,8 @@ _TOP, _POSITION_H, _TRUST_H, _GAP, _BOTTOM = 0.55, 2.5, 0.95, 0.22, 0.62
 #: one lane of the events panel, in inches; event labels' font size and length (the tooltip has the rest)
 _LANE, _LABEL_SIZE, _LABEL_CHARS, _STRATEGY_SIZE = 0.2, 7.0, 58, 8.0
 _MARK_PX = 7.0  # half a mark's width at _DPI (s=70 points squared)
+#: past this many dated events, marks only (stacked all the same): labels would need more lanes than a page
+_MAX_LABELLED = 60
 
 
 def short_label(text: str, limit: int = _LABEL_CHARS) -> str:
@@ -165,10 +167,11 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
             for p in dated for s in p.strategies if any(s.get("dates", []))):
         kinds.append("conciliatory moves")
     placed: dict[str, list[tuple[Any, str, float, bool]]] = {k: [] for k in kinds}  # event, label, x px, left?
+    labelled = sum(1 for e in events if e.earliest) <= _MAX_LABELLED
     for e in sorted((e for e in events if e.earliest), key=lambda e: (e.earliest, e.id)):
-        text = short_label(e.label or e.id)
+        text = short_label(e.label or e.id) if labelled else ""
         x = px(_day(e.earliest))
-        flip = x + _MARK_PX + 3 + measure.width(text, _LABEL_SIZE) > axis_px  # no room on the right
+        flip = bool(text) and x + _MARK_PX + 3 + measure.width(text, _LABEL_SIZE) > axis_px  # no room right
         placed[event_kind(e.type)[0]].append((e, text, x, flip))
     lane_of: dict[str, float] = {}
     row_of: dict[str, tuple[float, int]] = {}  # kind -> (first lane's y, lanes)
@@ -176,9 +179,9 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     for kind in kinds:
         spans = []
         for _, text, x, flip in placed[kind]:
-            w = measure.width(text, _LABEL_SIZE) + _MARK_PX + 3
+            w = (measure.width(text, _LABEL_SIZE) + 3 if text else 0) + _MARK_PX
             spans.append((x - w, x + _MARK_PX) if flip else (x - _MARK_PX, x + w))
-        lanes = pack(spans)
+        lanes = pack(spans) if labelled else [lane % 8 for lane in pack(spans)]  # marks only: 8 lanes at most
         for (e, *_), lane in zip(placed[kind], lanes, strict=True):
             lane_of[e.id] = y + lane
         n = max(lanes, default=0) + 1
@@ -313,15 +316,18 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
                                 edgecolors="white", linewidths=0.6, zorder=3)
             gid = f"event-{e.id}"
             art.set_gid(gid)
+            if event_href:
+                art.set_urls([event_href.format(id=e.id)])
+            marks.append((gid, f"{e.date}: {e.type_label or e.type.rpartition('#')[2]}: {e.label or e.id}"))
+            if not text:
+                continue
             label = ev_ax.annotate(text, where, xytext=(-7 if flip else 7, 0), textcoords="offset points",
                                    ha="right" if flip else "left", va="center", fontsize=_LABEL_SIZE,
                                    color="#333", zorder=4, bbox={"boxstyle": "square,pad=0.1", "linewidth": 0,
                                                                  "facecolor": ground, "alpha": 0.9})
             label.set_gid(f"label-{e.id}")
             if event_href:
-                art.set_urls([event_href.format(id=e.id)])
                 label.set_url(event_href.format(id=e.id))
-            marks.append((gid, f"{e.date}: {e.type_label or e.type.rpartition('#')[2]}: {e.label or e.id}"))
     ev_ax.set_yticks([row_of[k][0] + (row_of[k][1] - 1) / 2 for k in kinds], kinds, fontsize=8)
     ev_ax.tick_params(axis="y", length=0)
     for (text, x0, target, when, centre, _), lane in zip(strategies, strategy_lanes, strict=True):
@@ -365,5 +371,6 @@ def _titles(svg: Path, titles: dict[str, str]) -> None:
     for gid, title in titles.items():
         text = text.replace(f'<g id="{gid}">', f'<g id="{gid}" class="event-mark"><title>{escape(title)}</title>', 1)
         label = gid.replace("event-", "label-", 1)  # the label, cut short, gives the whole story too
-        text = text.replace(f'<g id="{label}">', f'<g id="{label}" class="event-label"><title>{escape(title)}</title>', 1)
+        text = text.replace(f'<g id="{label}">',
+                            f'<g id="{label}" class="event-label"><title>{escape(title)}</title>', 1)
     svg.write_text(text, encoding="utf-8")
