@@ -220,6 +220,18 @@ def test_a_new_query_appears_in_the_reference_without_editing_it(tmp_path: Path)
     assert "concepts/brand-new" in text and "A brand new question" in text and "`?concept`" in text
 
 
+def test_an_answer_over_several_header_lines_is_given_whole() -> None:
+    """The reference cut each query's "Answers:" at its first line ("...events of the types of")."""
+    from cooperative_security.queries import load_query
+
+    trust = load_query("classify/50-trust")
+    assert trust.answers.startswith("at each checkpoint, the elite trust evidence")
+    assert trust.answers.endswith("(derived from the single societal piece, if any).")
+    assert "Parameters" not in trust.answers and "#" not in trust.answers
+    text = queries_reference()
+    assert "not read as fear or mistrust" in text
+
+
 def test_a_broken_link_fails_the_strict_build_naming_the_page(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     (tmp_path / "docs" / "guide" / "broken-example.md").write_text(
