@@ -123,3 +123,24 @@ def test_values_are_escaped(tmp_path: Path) -> None:
         store.close()
     page = (tmp_path / "concept" / "SecurityDilemma.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_the_vendored_scripts_are_the_ones_recorded_with_their_licences() -> None:
+    """scripts/update-vendor.sh records each file's SHA-256 in VERSIONS: a hand edit, or a file left out
+    of the record, shows here. Every package ships its licence."""
+    import hashlib
+
+    from cooperative_security.site import interactive
+
+    vendor = Path(interactive.__file__).parent / "vendor"
+    recorded = {}
+    for line in (vendor / "VERSIONS").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and len(parts[0]) == 64:
+            recorded[parts[1]] = parts[0]
+    files = sorted(p.relative_to(vendor).as_posix() for p in vendor.rglob("*") if p.is_file() and p.name != "VERSIONS")
+    assert set(recorded) == set(files) and len(files) >= 7
+    for rel in files:
+        assert hashlib.sha256((vendor / rel).read_bytes()).hexdigest() == recorded[rel], rel
+    for package in ("cytoscape", "yasgui", "iframe-worker"):
+        assert "Permission is hereby granted" in (vendor / package / "LICENSE").read_text(encoding="utf-8")
