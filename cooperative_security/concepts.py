@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from .errors import UnknownTerm, UsageError
 from .namespaces import CS, compact, expand
 from .queries import load_query
 from .store import Store
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -168,6 +170,7 @@ def describe(store: Store, text: str) -> Description:
 
 
 def concept_graph(store: Store) -> nx.MultiDiGraph:
+    import networkx as nx  # here, not at the top: most commands never need it
     graph = nx.MultiDiGraph()
     for c in list_concepts(store):
         graph.add_node(c.iri, label=c.label)
@@ -179,6 +182,7 @@ def concept_graph(store: Store) -> nx.MultiDiGraph:
 def typology_graph(store: Store) -> nx.MultiDiGraph:
     """The typology's relations (stage of, precondition of, mechanism for, opposed to, proposed by...): the
     graph `coopsec path` walks. Class axioms (subclass, disjointness) are not in it."""
+    import networkx as nx  # here, not at the top: most commands never need it
     graph = nx.MultiDiGraph()
     for c in list_concepts(store):
         graph.add_node(c.iri, label=c.label)
@@ -198,6 +202,7 @@ def concept_path(store: Store, start: str, end: str) -> list[dict[str, str]]:
     Only the typology's relations are walked (never ``disjointWith`` or subclass edges), so every hop says
     something the sources say. Concepts they do not connect give a clear error.
     """
+    import networkx as nx  # here, not at the top: most commands never need it
     a, b = resolve(store, start), resolve(store, end)
     if a == b:
         raise UsageError(f"{start!r} and {end!r} are the same concept")

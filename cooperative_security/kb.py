@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import bundle_cache
 from .errors import UsageError
 from .ingest import expand_paths, ingest_id, parse_all, write_batches
 from .namespaces import graph
@@ -39,8 +40,32 @@ def load_theory(store: Store) -> None:
     store.replace_graphs(graphs)
 
 
+def bundled_inputs() -> list[Path]:
+    """Every file that loading the bundled knowledge graph reads (the key of its cache)."""
+    theory = [p for p in ontology_dir().rglob("*") if p.is_file()]
+    return [*theory, data_dir() / "rules.ttl", *bundled_data_files()]
+
+
 def load_bundled(store: Store, progress: Callable[[str], None] | None = None) -> None:
-    """Load the ontology and every bundled data file into the store."""
+    """Load the ontology and every bundled data file into the store.
+
+    An empty ``memory:`` store is filled from the per-user cache of the parsed bundle when an entry
+    for exactly these files and this code exists (``bundle_cache``), and the cache is written after a
+    parse; a persistent store is always loaded from the files.
+    """
+    key = None
+    if store.ephemeral and not store.graph_names():
+        key = bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file())
+        cached = bundle_cache.read(key)
+        if cached is not None:
+            store.replace_graphs(cached)
+            return
+    _parse_bundled(store, progress)
+    if key is not None:
+        bundle_cache.write(key, store.quads())
+
+
+def _parse_bundled(store: Store, progress: Callable[[str], None] | None) -> None:
     load_theory(store)
     files = expand_paths(bundled_data_files())
     batches = parse_all(store, files, progress)

@@ -255,3 +255,20 @@ def test_grit_is_an_announced_series(tmp_path: Path) -> None:
     periods = _case(tmp_path, unannounced, case_id="unannounced")
     assert not [s for p in periods for s in p.strategies if s["kind"] == "grit"]
     assert RULE + "grit-announced" in {m["rule"] for p in periods for m in p.strategies_not_found}
+
+
+def test_a_window_of_centuries_gives_no_checkpoint_after_the_observation(resources_copy: Path) -> None:
+    """Checkpoint years are compared as numbers: as text, a year of five digits ("11962") sorts before
+    "2002" and made assessments in the 12th millennium once a window in rules.ttl ran to 10,000 years."""
+    rules = resources_copy / "data" / "rules.ttl"
+    text = rules.read_text(encoding="utf-8")
+    lapse = '(security regime)" ;\n    cs:windowYears "20"^^xsd:integer ;'
+    assert text.count(lapse) == 1
+    rules.write_text(text.replace(lapse, lapse.replace('"20"', '"10000"')), encoding="utf-8")
+    kg = open_knowledge_graph("memory:")
+    try:
+        periods = classify(kg)
+    finally:
+        kg.close()
+    starts = [p.from_ for p in periods if p.from_]
+    assert starts and all(len(s.split("-")[0]) == 4 for s in starts), sorted(starts)[-3:]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-import networkx as nx
-
 from ..classify.periods import Period
 
 
@@ -25,6 +23,8 @@ def community_cliques(periods: Sequence[Period], min_size: int = 3) -> list[list
     Pass the periods in effect at one date (``classify(store, at=DATE)``); each returned group is a
     candidate pluralistic security community, members sorted, largest groups first.
     """
+    import networkx as nx  # here, not at the top: most commands never need it
+
     graph = nx.Graph()
     graph.add_edges_from(tuple(pair) for pair in community_pairs(periods))
     cliques = [sorted(c) for c in nx.find_cliques(graph) if len(c) >= min_size]

@@ -8,10 +8,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.bparser import BibTexParser
-from bibtexparser.customization import convert_to_unicode, splitname
-
 from ..errors import InputError, Problem
 from .base import Batch, is_slug, read_text
 from .keys import KeyChange, KeyMaker, kebab
@@ -44,6 +40,8 @@ _BRACES = re.compile(r"[{}]")
 
 
 def _people(value: str, src: str, line: int, key: str, field: str) -> list[Person]:
+    from bibtexparser.customization import splitname  # here: commands that read the bundled cache never need it
+
     people = []
     for raw in re.split(r"\s+and\s+", value.strip()):
         if not raw.strip():
@@ -65,6 +63,10 @@ def parse_bibtex_text(raw: str, src: str) -> list[Work]:
 
 def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
     """The works of a BibTeX file, and the keys that were changed to make them readable."""
+    import bibtexparser  # here, not at the top: commands that read the bundled cache never need it
+    from bibtexparser.bparser import BibTexParser
+    from bibtexparser.customization import convert_to_unicode
+
     starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in _ENTRY_START.finditer(raw)]
     starts = [s for s in starts if s[0] not in {"comment", "preamble", "string"}]
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)

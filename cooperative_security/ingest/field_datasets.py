@@ -12,10 +12,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.bparser import BibTexParser
-from bibtexparser.bwriter import BibTexWriter
-
 from ..resources import data_dir
 
 
@@ -76,6 +72,10 @@ DATASETS: tuple[FieldDataset, ...] = (
 
 
 def _bibliography() -> dict[str, str]:
+    import bibtexparser  # here, not at the top: only `datasets` commands need it
+    from bibtexparser.bparser import BibTexParser
+    from bibtexparser.bwriter import BibTexWriter
+
     parser = BibTexParser(common_strings=True)
     database = bibtexparser.loads((data_dir() / "datasets.bib").read_text(encoding="utf-8"), parser)
     out: dict[str, str] = {}

@@ -5,15 +5,18 @@ from __future__ import annotations
 import gc
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from ..errors import Problem
 from ..namespaces import SH, compact
 from ..resources import ontology_dir
 from ..store import Store
 from .base import Batch
+
+if TYPE_CHECKING:
+    import rdflib
 
 
 @cache
@@ -26,6 +29,7 @@ def _shapes_nt(root: Path) -> bytes:
 
 
 def shapes_graph(root: Path | None = None) -> rdflib.Graph:
+    import rdflib  # here, not at the top: commands that read the bundled cache never need it
     g = rdflib.Graph()
     g.parse(data=_shapes_nt(root or ontology_dir()), format="nt")
     return g
@@ -34,6 +38,7 @@ def shapes_graph(root: Path | None = None) -> rdflib.Graph:
 def validate_triples(triples: list[ox.Triple], source: str, root: Path | None = None) -> list[Problem]:
     """Run the shapes over the triples; each violation becomes a Problem naming the node."""
     import pyshacl
+    import rdflib  # here, not at the top: commands that read the bundled cache never need it
 
     data = rdflib.Graph()
     data.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", format="nt")

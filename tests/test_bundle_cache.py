@@ -1,0 +1,107 @@
+"""The per-user cache of the parsed bundle: the same knowledge graph as a parse, never stale, never in the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cooperative_security import bundle_cache
+from cooperative_security.classify import classify
+from cooperative_security.kb import bundled_inputs, open_knowledge_graph
+
+
+def _ground(store) -> set[ox.Quad]:  # type: ignore[no-untyped-def]
+    """The quads without blank nodes, and the count of those with them (labels differ between loads)."""
+    return {q for q in store.quads() if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+
+
+def _periods(store) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
+    return [(p.relationship, p.from_, p.to, p.position, p.stage, p.trust) for p in classify(store)]
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("bundled-*.nq"))
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COOPSEC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("COOPSEC_NO_CACHE", raising=False)
+    return folder
+
+
+def test_a_cached_load_is_the_same_knowledge_graph_as_a_parse(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COOPSEC_NO_CACHE", "1")
+    parsed = open_knowledge_graph("memory:")
+    assert not cache.exists()  # turned off: nothing written
+    monkeypatch.delenv("COOPSEC_NO_CACHE")
+    first = open_knowledge_graph("memory:")  # parses and writes the entry
+    assert len(_entries(cache)) == 1
+    cached = open_knowledge_graph("memory:")  # reads it
+    try:
+        assert cached.count() == parsed.count() == first.count()
+        assert sorted(cached.graph_names()) == sorted(parsed.graph_names())
+        ground_cached, ground_parsed = _ground(cached), _ground(parsed)
+        # the ingest record's end time is when the entry was parsed; everything else is identical
+        time = ox.NamedNode("http://www.w3.org/ns/prov#endedAtTime")
+        assert {q for q in ground_cached if q.predicate != time} == {q for q in ground_parsed if q.predicate != time}
+        assert _periods(cached) == _periods(parsed)
+    finally:
+        for store in (parsed, first, cached):
+            store.close()
+
+
+def test_an_edited_bundled_file_is_parsed_again_never_read_stale(cache: Path, resources_copy: Path) -> None:
+    open_knowledge_graph("memory:").close()
+    before = _entries(cache)
+    case = resources_copy / "data" / "cases" / "korea.yaml"
+    key = bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file())
+    case.write_text(case.read_text(encoding="utf-8").replace("label: North and South Korea", "label: Edited North and South Korea", 1), encoding="utf-8")
+    assert bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file()) != key
+    store = open_knowledge_graph("memory:")
+    try:
+        names = {r["name"].value for r in store.select(  # type: ignore[union-attr]
+            "SELECT ?name WHERE { GRAPH ?g { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?name } "
+            "FILTER(CONTAINS(STR(?name), 'Edited')) }")}
+    finally:
+        store.close()
+    assert names, "the edit must reach the store"
+    assert len(_entries(cache)) == len(before) + 1
+
+
+def test_a_damaged_entry_is_ignored_and_rewritten(cache: Path) -> None:
+    open_knowledge_graph("memory:").close()
+    (entry,) = _entries(cache)
+    good = entry.read_bytes()
+    entry.write_bytes(good[: len(good) // 2] + b"<broken")
+    store = open_knowledge_graph("memory:")
+    try:
+        assert store.count() > 10000
+        assert _periods(store)
+    finally:
+        store.close()
+    rewritten = list(ox.parse(entry.read_bytes(), format=ox.RdfFormat.N_QUADS))  # whole again
+    assert len(rewritten) == len(list(ox.parse(good, format=ox.RdfFormat.N_QUADS)))
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("COOPSEC_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv("COOPSEC_NO_CACHE", raising=False)
+    store = open_knowledge_graph("memory:")
+    try:
+        assert store.count() > 10000
+    finally:
+        store.close()
+
+
+def test_only_the_newest_entries_are_kept(cache: Path) -> None:
+    cache.mkdir()
+    for i in range(bundle_cache.KEEP + 3):
+        bundle_cache.write(f"k{i}", [])
+    assert len(_entries(cache)) == bundle_cache.KEEP
+    assert not list(cache.glob(".*partial"))
