@@ -127,7 +127,7 @@ def draw_timeline(case: str, periods: list[Period], events: list[Any], output: P
 
     fig, marks = timeline_figure(case, periods, events, event_href)
     output = Path(output)
-    fig.savefig(output, dpi=_DPI)
+    fig.savefig(output, dpi=200)  # print quality: 2400 px across (the layout does not depend on it)
     plt.close(fig)
     if output.suffix.lower() == ".svg":
         _titles(output, dict(marks))
