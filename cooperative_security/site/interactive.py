@@ -257,8 +257,8 @@ def interactive_page(kind: str, data: dict[str, Any], vendor: str, nav: str, css
     payload = json.dumps(data).replace("</", "<\\/")
     body = (f'<h1>{esc(title)}</h1><p class="muted">{esc(intro)}</p><div id="app"><div id="side">'
             '<label for="search"><strong>Search</strong></label>'
-            '<input id="search" type="search" autocomplete="off" '
-            'placeholder="a concept or a work, e.g. embedded trust">'
+            '<input id="search" type="search" autocomplete="off" placeholder="'
+            + ("e.g. embedded trust" if kind == "concepts" else "e.g. Jervis 1982") + '">'
             '<div id="search-status" class="count"></div><ul id="search-results"></ul>'
             '<button id="show-all" type="button">Show everything</button>'
             f'<div id="info"></div>{filters}<div id="legend">{legend}</div></div><div id="cy"></div></div>'
