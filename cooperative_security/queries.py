@@ -84,16 +84,21 @@ def _parse(name: str, path: Path) -> Query:
     if not header:
         raise ValueError(f"{path}: a query file must start with a comment header")
     title = header[0].lstrip("# ").strip()
-    answers = ""
+    answers: list[str] = []
     params: list[Parameter] = []
+    in_answers = False  # the answer may run over several comment lines, up to a blank one or "Parameters:"
     for line in header[1:]:
         body = line.lstrip("#").strip()
-        if body.lower().startswith("answers:"):
-            answers = body.split(":", 1)[1].strip()
         match = _PARAM.match(line)
+        if body.lower().startswith("answers:"):
+            answers, in_answers = [body.split(":", 1)[1].strip()], True
+        elif in_answers and body and not match and not body.lower().startswith("parameters:"):
+            answers.append(body)
+        else:
+            in_answers = False
         if match:
             params.append(Parameter(match["name"], match["kind"], match["doc"].strip()))
-    return Query(name, path, text, title, answers, tuple(params))
+    return Query(name, path, text, title, " ".join(a for a in answers if a), tuple(params))
 
 
 def load_query(name: str, root: Path | None = None) -> Query:

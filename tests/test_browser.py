@@ -6,27 +6,26 @@ opened, used as a person would (typing, clicking), screenshotted into the tempor
 
 from __future__ import annotations
 
-import shutil
+import re
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromium
 import pytest
+from chromium import console_errors, needs_chromium, open_page, wait
 
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.serve import RunningServer, ServerConfig, prepare_store, start_server
 from cooperative_security.site import build_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = Path(tempfile.gettempdir())
 SCREENSHOT = SHOTS / "coopsec-query-page.png"
 CS = "https://w3id.org/coopsec/ontology#"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists() or not CHROMEDRIVER.exists(),
-                                reason="needs Chromium: /usr/bin/chromium and /usr/bin/chromedriver "
-                                       "(Debian packages chromium, chromium-driver)")
+pytestmark = needs_chromium
+browser = chromium.browser  # the session's Chromium (a fixture)
 
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX cs: <https://w3id.org/coopsec/ontology#>
@@ -46,43 +45,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
             yield running
     finally:
         kg.close()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                 f"--user-data-dir={profile}", "--window-size=1400,1000"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(90)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def console_errors(browser) -> list[str]:  # type: ignore[no-untyped-def]
-    """The errors the page wrote to the console since the last call (the log is read once)."""
-    return [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-
-
-def wait(browser, condition, seconds: float = 30):  # type: ignore[no-untyped-def]
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(browser, seconds).until(condition)
-
-
-def open_page(browser, url: str) -> None:  # type: ignore[no-untyped-def]
-    browser.get(url)
-    console_errors(browser)  # nothing from an earlier page counts against this one
-    browser.refresh()
 
 
 # ----------------------------------------------------------------------------------- query page (YASGUI)
@@ -186,6 +148,14 @@ def test_the_concept_map_finds_embedded_trust_and_a_click_opens_its_page(server:
     colours = browser.execute_script("return [...document.querySelectorAll('#legend .swatch')]"
                                      ".map(s => getComputedStyle(s).backgroundColor)")
     assert len(colours) >= 15 and len(set(colours)) == len(colours)
+    # the modules' fills are told apart at a glance too (they were pale tints a few units apart)
+    fills = browser.execute_script("return [...document.querySelectorAll('.dot')]"
+                                   ".map(s => getComputedStyle(s).backgroundColor)")
+    rgb = [tuple(int(x) for x in re.findall(r"\d+", f)[:3]) for f in fills]
+    assert len(rgb) >= 11
+    closest = min(sum((a - b) ** 2 for a, b in zip(p, q, strict=True)) ** 0.5
+                  for i, p in enumerate(rgb) for q in rgb[i + 1:])
+    assert closest > 40, fills
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).data('parent')",
                                   CS + "EmbeddedTrust") == "typology"
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).data('parent')",
@@ -198,7 +168,11 @@ def test_the_concept_map_finds_embedded_trust_and_a_click_opens_its_page(server:
     wait(browser, lambda d: "embedded trust" in [a.text for a in d.find_elements(By.CSS_SELECTOR, "#search-results a")])
     assert browser.execute_script("return coopsecGraph.getElementById(arguments[0]).hasClass('match')",
                                   CS + "EmbeddedTrust")
-    time.sleep(0.6)  # the view glides to the matches
+    time.sleep(0.6)  # the view glides to the best match and its neighbours, close enough to read
+    assert browser.execute_script("return coopsecGraph.zoom()") > 0.5
+    box = browser.execute_script("return coopsecGraph.getElementById(arguments[0]).renderedBoundingBox()",
+                                 CS + "EmbeddedTrust")
+    assert 0 <= box["x1"] and box["x2"] <= browser.find_element(By.ID, "cy").size["width"]
     browser.save_screenshot(str(SHOTS / "coopsec-concept-map-search.png"))
     # filtering a relation kind hides its arrows
     browser.find_element(By.CSS_SELECTOR, 'input[data-relation="rdfs:subClassOf"]').click()
@@ -252,6 +226,24 @@ def test_a_case_timeline_shows_its_events_and_a_mark_leads_to_the_event(server: 
     assert any("Cuban missile crisis" in t for t in titles)
     browser.execute_script("arguments[0].scrollIntoView()", figure)
     browser.save_screenshot(str(SHOTS / "coopsec-case-timeline.png"))
+    # every event has its mark and its label, and none covers another as the page draws them: Osgood's
+    # proposal and the Republicans' attack on it share a date (1962) and a kind (societies)
+    boxes = browser.execute_script("""
+        const out = {};
+        for (const g of document.querySelectorAll('#timeline g[id^="event-"], #timeline g[id^="label-"]')) {
+          const r = g.getBoundingClientRect(); out[g.id] = [r.left, r.top, r.right, r.bottom];
+        }
+        return out;""")
+    assert {"event-osgood-grit-proposal", "event-rnc-attacks-osgood", "label-osgood-grit-proposal",
+            "label-rnc-attacks-osgood"} <= set(boxes)
+    assert len(boxes) == 12  # six events, a mark and a label each
+    for name in ("osgood-grit-proposal", "rnc-attacks-osgood"):
+        left, top, right, bottom = boxes[f"label-{name}"]
+        assert right - left > 150 and bottom - top > 5  # drawn, and long enough to read
+    clashes = [(a, b) for a in boxes for b in boxes if a < b and a.split("-", 1)[1] != b.split("-", 1)[1]
+               and boxes[a][0] < boxes[b][2] and boxes[b][0] < boxes[a][2]
+               and boxes[a][1] < boxes[b][3] and boxes[b][1] < boxes[a][3]]
+    assert not clashes, clashes
     mark = browser.find_element(By.CSS_SELECTOR, "#timeline g#event-cuban-missile-crisis a")
     mark.click()
     wait(browser, lambda d: d.current_url.endswith("#cuban-missile-crisis"))

@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import chromium
 import pytest
+from chromium import console_errors, needs_chromium, wait
 
 pytest.importorskip("mkdocs", reason="the docs extra: pip install -e \".[docs]\"")
 pytest.importorskip("material", reason="the docs extra: pip install -e \".[docs]\"")
@@ -21,6 +23,40 @@ from cooperative_security.errors import UsageError  # noqa: E402
 from cooperative_security.queries import list_queries  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+browser = chromium.browser  # the session's Chromium (a fixture)
+
+
+class _Tables(HTMLParser):
+    """Each table of a page as rows of (tag, text) cells, and whether each row sits in a <thead>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[list[tuple[bool, list[tuple[str, str]]]]] = []
+        self.classes: list[str] = []
+        self._head = False
+        self._cell: tuple[str, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append([])
+            self.classes.append(dict(attrs).get("class") or "")
+        elif tag == "thead":
+            self._head = True
+        elif tag == "tr":
+            self.tables[-1].append((self._head, []))
+        elif tag in ("th", "td"):
+            self._cell = (tag, [])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "thead":
+            self._head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            self.tables[-1][-1][1].append((self._cell[0], "".join(self._cell[1]).strip()))
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell[1].append(data)
 
 
 class _Links(HTMLParser):
@@ -110,6 +146,71 @@ def test_the_references_are_generated_from_the_tree(site: Path) -> None:
     assert "open_knowledge_graph" in python and "classify" in python
 
 
+def test_no_table_of_the_site_has_an_empty_header_row(site: Path) -> None:
+    """The ontology reference's term tables are pyLODE's: a name a row, no header row. As Markdown tables
+    they had a header row of empty cells above every one of its ~300 tables."""
+    empty, tables = [], 0
+    for page in sorted(site.rglob("*.html")):
+        parsed = _Tables()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        for table in parsed.tables:
+            tables += 1
+            for head, cells in table:
+                if head and not all(text for _, text in cells):
+                    empty.append(f"{page.relative_to(site)}: {[text for _, text in cells]}")
+    assert tables > 400
+    assert not empty, "\n".join(empty[:10])
+    parsed = _Tables()
+    parsed.feed((site / "reference/ontology.html").read_text(encoding="utf-8"))
+    terms = [t for t, cls in zip(parsed.tables, parsed.classes, strict=True) if cls == "coopsec-term"]
+    assert len(terms) > 300
+    for table in terms:  # every row: its name, then its value
+        assert all(not head and [tag for tag, _ in cells] == ["th", "td"] and cells[1][1] for head, cells in table)
+    dilemma = next(dict(cells for _, cells in [(h, [c[1] for c in row]) for h, row in t])
+                   for t in terms if any(row[1][1].endswith("ontology#SecurityDilemma") for _, row in t))
+    assert dilemma["definition"].startswith("The predicament of states under anarchy")
+    assert dilemma["superclasses"] == "cs:SecurityCondition" and "herz-1950, p. 157" in dilemma["sources"]
+
+
+def test_the_ontology_reference_lists_the_namespaces_it_uses_and_no_others(site: Path) -> None:
+    import re
+
+    page = (site / "reference/ontology.html").read_text(encoding="utf-8")
+    start, end = page.index('id="namespaces"'), page.index('id="index"')
+    listed = set(re.findall(r"<td><code>([a-z]+)</code></td>", page[start:end]))
+    assert {"cs", "owl", "rdfs", "skos", "dcterms", "xsd", "work"} <= listed
+    assert not listed & {"brick", "sosa", "odrl", "schema"}  # rdflib's own bindings, unused by the ontology
+    used = set(re.findall(r"<code>([a-z]+):[A-Za-z]", page[end:])) | set(re.findall(r">([a-z]+):[A-Za-z]+</a>", page[end:]))
+    assert used and used <= listed, used - listed
+
+
+@needs_chromium
+def test_the_search_finds_embedded_trust_in_the_site_opened_from_disk(site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """Opened from file:// (no server), the search loads its index and runs: the offline plugin inlines the
+    index as a script, and the vendored iframe-worker shim runs the search worker, which a browser refuses
+    to start from file:// by itself."""
+    from selenium.webdriver.common.by import By
+
+    browser.get((site / "guide" / "index.html").as_uri())
+    console_errors(browser)
+    browser.refresh()
+    search = browser.find_element(By.CSS_SELECTOR, "input.md-search__input")  # the box in the header
+    search.click()
+    search.send_keys("embedded trust")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item"))
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")]
+    target = next(h for h in links if h.endswith("#cs-EmbeddedTrust"))
+    assert target.startswith((site / "reference" / "ontology.html").as_uri())
+    assert "matching documents" in browser.find_element(By.CSS_SELECTOR, ".md-search-result__meta").text
+    assert console_errors(browser) == []
+    link = browser.find_element(By.CSS_SELECTOR, f'.md-search-result__item a[href="{target}"]')
+    if not link.is_displayed():  # among the page's further matches: unfold them, as a person would
+        link.find_element(By.XPATH, "ancestor::details/summary").click()
+    link.click()
+    wait(browser, lambda d: d.current_url.endswith("#cs-EmbeddedTrust"))
+    assert browser.find_element(By.ID, "cs-EmbeddedTrust").text.startswith("embedded trust")
+
+
 def test_a_new_query_appears_in_the_reference_without_editing_it(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "queries", tmp_path / "queries")
     (tmp_path / "queries" / "concepts" / "brand-new.rq").write_text(
@@ -117,6 +218,18 @@ def test_a_new_query_appears_in_the_reference_without_editing_it(tmp_path: Path)
         "#   ?concept iri  the concept\nSELECT ?concept WHERE { ?concept ?p ?o }\n", encoding="utf-8")
     text = queries_reference(tmp_path / "queries")
     assert "concepts/brand-new" in text and "A brand new question" in text and "`?concept`" in text
+
+
+def test_an_answer_over_several_header_lines_is_given_whole() -> None:
+    """The reference cut each query's "Answers:" at its first line ("...events of the types of")."""
+    from cooperative_security.queries import load_query
+
+    trust = load_query("classify/50-trust")
+    assert trust.answers.startswith("at each checkpoint, the elite trust evidence")
+    assert trust.answers.endswith("(derived from the single societal piece, if any).")
+    assert "Parameters" not in trust.answers and "#" not in trust.answers
+    text = queries_reference()
+    assert "not read as fear or mistrust" in text
 
 
 def test_a_broken_link_fails_the_strict_build_naming_the_page(tmp_path: Path) -> None:

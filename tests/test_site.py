@@ -88,6 +88,21 @@ def test_a_case_page_has_periods_positions_reasons_and_sourced_events(site: Path
     assert "../work/" in page  # events and evidence link to their sources
 
 
+def test_the_ontology_page_documents_the_properties_too(site: Path) -> None:
+    """The site's ontology page listed the classes only (issue 15); the properties follow them, with their
+    definitions, and every table has something in each of its columns."""
+    page = (site / "ontology.html").read_text(encoding="utf-8")
+    assert '<h2 id="properties">Properties</h2>' in page and 'href="#properties"' in page
+    start = page.index('id="properties"')
+    for prop, definition in (("stageOf", "Relates a stage to the concept whose development it is a phase of."),
+                             ("conditionFor", "")):
+        row = page[page.index(f'id="{prop}"', start):]
+        row = row[:row.index("</tr>")]
+        assert f"cs:{prop}" in row and definition in row
+    assert page[start:].count("<tr>") > 150
+    assert "<td></td>" not in page[start:]  # a column all empty (no domain or range declared) is left out
+
+
 def test_a_work_page_says_what_it_is_cited_for(site: Path) -> None:
     page = (site / "work" / "jervis-1982.html").read_text(encoding="utf-8")
     assert "What it is cited for" in page and "footnote claim" in page
@@ -108,3 +123,24 @@ def test_values_are_escaped(tmp_path: Path) -> None:
         store.close()
     page = (tmp_path / "concept" / "SecurityDilemma.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_the_vendored_scripts_are_the_ones_recorded_with_their_licences() -> None:
+    """scripts/update-vendor.sh records each file's SHA-256 in VERSIONS: a hand edit, or a file left out
+    of the record, shows here. Every package ships its licence."""
+    import hashlib
+
+    from cooperative_security.site import interactive
+
+    vendor = Path(interactive.__file__).parent / "vendor"
+    recorded = {}
+    for line in (vendor / "VERSIONS").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 2 and len(parts[0]) == 64:
+            recorded[parts[1]] = parts[0]
+    files = sorted(p.relative_to(vendor).as_posix() for p in vendor.rglob("*") if p.is_file() and p.name != "VERSIONS")
+    assert set(recorded) == set(files) and len(files) >= 7
+    for rel in files:
+        assert hashlib.sha256((vendor / rel).read_bytes()).hexdigest() == recorded[rel], rel
+    for package in ("cytoscape", "yasgui", "iframe-worker"):
+        assert "Permission is hereby granted" in (vendor / package / "LICENSE").read_text(encoding="utf-8")

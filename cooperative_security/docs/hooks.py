@@ -99,10 +99,20 @@ def on_config(config: Any) -> Any:
     return config
 
 
+#: where the site ships the vendored Web Worker shim that ``mkdocs.yml`` names among its polyfills: with it
+#: (and the offline plugin's inlined index) the search runs when the built site is opened from file://
+SEARCH_SHIM = "assets/vendor/iframe-worker/shim.js"
+_VENDOR = Path(__file__).resolve().parents[1] / "site" / "vendor" / "iframe-worker"
+
+
 def on_files(files: Files, config: Any) -> Files:
     for path, make in GENERATED.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=make()))
+    if files.get_file_from_path(SEARCH_SHIM) is None:
+        files.append(File.generated(config, SEARCH_SHIM, abs_src_path=str(_VENDOR / "shim.js")))
+        files.append(File.generated(config, SEARCH_SHIM.replace("shim.js", "LICENSE"),
+                                    abs_src_path=str(_VENDOR / "LICENSE")))
     notebooks = Path(config["docs_dir"]) / "notebooks"
     if notebooks.is_dir() and files.get_file_from_path("notebooks/index.md") is None:
         lines = ["# Notebooks", "", "Jupyter notebooks that use the Python API; download one and open it with "

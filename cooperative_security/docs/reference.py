@@ -35,6 +35,22 @@ def _h(level: int, text: str, anchor: str) -> str:
     return f"{'#' * level} {text} {{ #{_anchor(anchor)} }}"
 
 
+def _text(text: object) -> str:
+    """Free text made safe for one cell of :func:`_term_table` (a bare ``<`` would open an HTML tag there)."""
+    return _cell(text).replace("<", "&lt;")
+
+
+def _term_table(rows: Iterable[list[str]]) -> str:
+    """One term's (or the ontology's) facts as pyLODE lays them out: a name per row, no header row.
+
+    Markdown tables must have a header, which would be an empty row here; this is HTML whose cells are read
+    as Markdown (``md_in_html``), so their links are still checked by the strict build."""
+    out = ['<table class="coopsec-term" markdown="1">']
+    for name, value in rows:
+        out += ['<tr markdown="1">', f"<th>{name}</th>", f'<td markdown="span">{value}</td>', "</tr>"]
+    return "\n".join([*out, "</table>"]) + "\n"
+
+
 def _table(headers: list[str], rows: Iterable[list[str]]) -> str:
     rows = list(rows)
     if not rows:
@@ -244,7 +260,7 @@ def ontology_reference(files: list[Path] | None = None) -> str:
     module_of: dict[object, str] = {}
     namespaces: dict[str, str] = {}
     for path in files:
-        part = Graph()
+        part = Graph(bind_namespaces="none")  # the prefixes the files declare, not rdflib's own thirty
         part.parse(path, format="turtle")
         for prefix, ns in part.namespaces():
             if prefix and not prefix.startswith("ns"):
@@ -253,13 +269,20 @@ def ontology_reference(files: list[Path] | None = None) -> str:
             if isinstance(s, URIRef):
                 module_of.setdefault(s, path.stem if path.parent.name == "modules" else "hub")
         g += part
+    used = {str(n) for triple in g for n in triple if isinstance(n, URIRef)}
+    for prefix, ns in _PREFIXES.items():  # the prefixes this page writes terms with
+        if any(iri.startswith(ns) for iri in used):
+            namespaces.setdefault(prefix, ns)
     ontology = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     kinds = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
              ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty)]
 
+    def label(term) -> str:  # type: ignore[no-untyped-def]
+        return str(g.value(term, RDFS.label) or _short(term).removeprefix("cs:"))
+
     def terms(kind):  # type: ignore[no-untyped-def]
         return sorted((s for s in set(g.subjects(RDF.type, kind)) if isinstance(s, URIRef)
-                       and str(s).startswith(_CS)), key=lambda s: str(s).lower())
+                       and str(s).startswith(_CS)), key=lambda s: (label(s).lower(), str(s)))
 
     def ref(node) -> str:  # type: ignore[no-untyped-def]
         if isinstance(node, URIRef) and str(node).startswith(_CS) and (node, RDF.type, None) in g:
@@ -269,11 +292,11 @@ def ontology_reference(files: list[Path] | None = None) -> str:
     parts = ["# Ontology reference", ""]
     if ontology is not None:
         parts += [f"**{g.value(ontology, DCTERMS.title) or 'coopsec'}**", "",
-                  _table(["", ""], [["IRI", f"`{ontology}`"],
-                                    ["version IRI", f"`{g.value(ontology, OWL.versionIRI) or ''}`"],
-                                    ["version", _cell(g.value(ontology, OWL.versionInfo))],
-                                    ["licence", f"<{g.value(ontology, DCTERMS.license)}>"],
-                                    ["modules", ", ".join(sorted({m for m in module_of.values()}))]]), "",
+                  _term_table([["IRI", f"`{ontology}`"],
+                               ["version IRI", f"`{g.value(ontology, OWL.versionIRI) or ''}`"],
+                               ["version", _text(g.value(ontology, OWL.versionInfo))],
+                               ["licence", f"<{g.value(ontology, DCTERMS.license)}>"],
+                               ["modules", ", ".join(sorted({m for m in module_of.values()}))]]), "",
                   str(g.value(ontology, DCTERMS.description) or ""), ""]
     parts += ["Generated from the Turtle files of `ontology/` when the site is built. Each term gives its IRI, "
               "the module that declares it, its definition (in the project's own words) and the works and "
@@ -282,20 +305,19 @@ def ontology_reference(files: list[Path] | None = None) -> str:
     index = []
     for title, kind in kinds:
         index.append(f"**{title}** ({len(terms(kind))}): " + ", ".join(
-            f"[{_short(t).removeprefix('cs:')}](#{_anchor(_short(t))})" for t in terms(kind)))
+            f"[{_cell(label(t))}](#{_anchor(_short(t))})" for t in terms(kind)))
     parts += ["## Index", "", *[line + "\n" for line in index]]
     for title, kind in kinds:
         parts += [f"## {title}", ""]
         for t in terms(kind):
-            label = g.value(t, RDFS.label) or _short(t)
-            parts += [_h(3, _short(t), _short(t)), "", f"**{label}**", ""]
-            rows = [["IRI", f"`{t}`"], ["module", module_of.get(t, "hub")]]
+            parts += [_h(3, _cell(label(t)), _short(t)), ""]
+            rows = [["IRI", f"`{_short(t)}` = `{t}`"], ["module", module_of.get(t, "hub")]]
             definition = g.value(t, SKOS.definition) or g.value(t, RDFS.comment)
             if definition:
-                rows.append(["definition", _cell(definition)])
+                rows.append(["definition", _text(definition)])
             alt = sorted(str(a) for a in g.objects(t, SKOS.altLabel))
             if alt:
-                rows.append(["also called", _cell(", ".join(alt))])
+                rows.append(["also called", _text(", ".join(alt))])
             for name, pred in (("superclasses", RDFS.subClassOf), ("superproperties", RDFS.subPropertyOf),
                                ("domain", RDFS.domain), ("range", RDFS.range),
                                ("disjoint with", OWL.disjointWith), ("inverse of", OWL.inverseOf)):
@@ -312,8 +334,8 @@ def ontology_reference(files: list[Path] | None = None) -> str:
                     rows.append([f"used on ({len(used_by)})", ", ".join(used_by[:25]) +
                                  (" ..." if len(used_by) > 25 else "")])
             sources = _sources(g, t)
-            rows.append(["sources", _cell("; ".join(sources)) if sources else "none recorded"])
-            parts += [_table(["", ""], rows), ""]
+            rows.append(["sources", _text("; ".join(sources)) if sources else "none recorded"])
+            parts += [_term_table(rows), ""]
     return "\n".join(parts)
 
 

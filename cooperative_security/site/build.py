@@ -185,13 +185,44 @@ def _ontology(site: Site) -> None:
     groups: dict[str, list[Concept]] = defaultdict(list)
     for c in site.concepts.values():
         groups[modules.get(c.iri, "other")].append(c)
-    parts = ["<h1>The ontology</h1>", f'<p class="iri">{esc(CS)}</p>']
+    parts = ["<h1>The ontology</h1>", f'<p class="iri">{esc(CS)}</p>',
+             "<p>The concepts (classes) by module, then the properties with their domains and ranges: "
+             + ", ".join(f'<a href="#module-{esc(m)}">{esc(m)}</a>' for m in sorted(groups))
+             + '; <a href="#properties">properties</a>.</p>']
     for module in sorted(groups):
         rows = [[site.a(c.iri, c.label, up=""), esc(c.definition)]
                 for c in sorted(groups[module], key=lambda c: c.label.lower())]
         parts.append(f'<h2 id="module-{esc(module)}">Module: {esc(module)}</h2>'
                      + table(["concept", "definition"], rows))
+    parts.append(_properties(site))
     site.write("ontology.html", "The ontology", "".join(parts))
+
+
+def _properties(site: Site) -> str:
+    """The ontology's properties by kind, each with its definition, domains and ranges
+    (``queries/concepts/properties.rq``); a domain or range that is a concept links to its page."""
+    kinds = {"ObjectProperty": "Object properties", "DatatypeProperty": "Datatype properties",
+             "AnnotationProperty": "Annotation properties"}
+    rows: dict[str, list[list[str]]] = defaultdict(list)
+    for r in site.store.select(load_query("concepts/properties")):
+        iri = _v(r["property"])
+
+        def classes(value: str | None) -> str:
+            return ", ".join(site.a(c, up="") for c in sorted((value or "").split()))
+
+        rows[_slug(_v(r["kind"]))].append([
+            f'<span id="{esc(_slug(iri))}">{esc(_v(r["label"]) or _slug(iri))}</span>'
+            f'<br><span class="muted">{esc(compact(iri))}</span>',
+            classes(_v(r["domains"])), classes(_v(r["ranges"])), esc(_v(r["definition"]) or "")])
+    out = ['<h2 id="properties">Properties</h2>']
+    for kind, title in kinds.items():
+        if not rows[kind]:
+            continue
+        keep = [0, *(i for i in (1, 2) if any(row[i] for row in rows[kind])), 3]  # no column left empty
+        headers = ["property", "domain", "range", "definition"]
+        out.append(f'<h3 id="{kind}">{title} ({len(rows[kind])})</h3>'
+                   + table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows[kind]]))
+    return "".join(out)
 
 
 def _concept_page(site: Site, c: Concept) -> None:

@@ -42,8 +42,14 @@ CITATION_COLOURS = {
     "agreesWith": "#2a9d2a", "extends": "#1f5fbf", "qualifies": "#e08a00", "critiques": "#e25822",
     "disputes": "#be0032",
 }
-MODULE_COLOURS = ["#cfe3f7", "#fde2c4", "#d7f0d2", "#f5d0dc", "#e4dcf5", "#fff3b0", "#d0f0ef", "#eadbc8",
-                  "#e0e0e0", "#f2f2f2", "#dfe9c9", "#f9d9d0"]
+#: node fills by module, told apart at a glance (ColorBrewer Set3, dark text stays readable on each): the
+#: typology's modules take the strongest, the schema's (drawn in their own box) the quieter ones
+MODULE_FILLS = {
+    "condition": "#fb8072", "perspectives": "#6fa8dc", "games": "#ffed6f", "regimes": "#bebada",
+    "communities": "#fdb462", "trust": "#b3de69", "strategies": "#8dd3c7",
+    "classification": "#f7f7f7", "datasets": "#fccde5", "events": "#e5d8bd", "records": "#bc80bd",
+}
+MODULE_COLOURS = ["#ccebc5", "#ffffb3", "#decbe4", "#fed9a6", "#b3cde3", "#f2f2f2"]  # modules added later
 
 _VENDOR_FILES = {
     "cytoscape.min.js": ("cytoscape/cytoscape.min.js", "text/javascript; charset=utf-8"),
@@ -160,7 +166,7 @@ def concept_map_data(store: Store, href: Callable[[str], str | None]) -> dict[st
     edges = [{"data": {"id": f"e{i}", "source": u, "target": v, "relation": d["relation"]}}
              for i, (u, v, d) in enumerate(graph.edges(data=True))]
     return {"elements": parents + nodes + edges,
-            "modules": [{"name": m, "colour": MODULE_COLOURS[i % len(MODULE_COLOURS)],
+            "modules": [{"name": m, "colour": MODULE_FILLS.get(m) or MODULE_COLOURS[i % len(MODULE_COLOURS)],
                          "group": "typology" if m in TYPOLOGY_MODULES else "schema",
                          "count": sum(1 for n in nodes if n["data"]["module"] == m)} for i, m in enumerate(names)],
             "relations": [{"name": r, "label": r.split(":")[1], "colour": colours[r], "count": counts[r]}
@@ -251,8 +257,8 @@ def interactive_page(kind: str, data: dict[str, Any], vendor: str, nav: str, css
     payload = json.dumps(data).replace("</", "<\\/")
     body = (f'<h1>{esc(title)}</h1><p class="muted">{esc(intro)}</p><div id="app"><div id="side">'
             '<label for="search"><strong>Search</strong></label>'
-            '<input id="search" type="search" autocomplete="off" '
-            'placeholder="a concept or a work, e.g. embedded trust">'
+            '<input id="search" type="search" autocomplete="off" placeholder="'
+            + ("e.g. embedded trust" if kind == "concepts" else "e.g. Jervis 1982") + '">'
             '<div id="search-status" class="count"></div><ul id="search-results"></ul>'
             '<button id="show-all" type="button">Show everything</button>'
             f'<div id="info"></div>{filters}<div id="legend">{legend}</div></div><div id="cy"></div></div>'

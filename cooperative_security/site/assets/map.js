@@ -100,9 +100,13 @@ function runSearch() {
   if (!found.length) { return; }
   found.addClass('match');
   cy.elements().not(found.closedNeighborhood()).not('[?compound]').addClass('faded');
+  // the best match first (the label itself, then a label that starts so, then the rest): the view goes to
+  // it and its neighbours, close enough to read; the other matches stay marked
+  const rank = n => { const l = n.data('label').toLowerCase(); return l === q ? 0 : (l.startsWith(q) ? 1 : 2); };
+  const ordered = found.toArray().sort((a, b) => rank(a) - rank(b) || a.data('label').localeCompare(b.data('label')));
   cy.stop(true);  // one glide, to the latest matches: typing must not queue one per keystroke
-  cy.animate({fit: {eles: found.closedNeighborhood(), padding: 60}, duration: 300});
-  found.slice(0, 30).forEach(n => {
+  cy.animate({fit: {eles: ordered[0].closedNeighborhood(), padding: 60}, duration: 300});
+  ordered.slice(0, 30).forEach(n => {
     const li = document.createElement('li');
     const a = document.createElement('a');
     a.textContent = n.data('label');
