@@ -101,6 +101,11 @@ def test_the_ontology_page_documents_the_properties_too(site: Path) -> None:
         assert f"cs:{prop}" in row and definition in row
     assert page[start:].count("<tr>") > 150
     assert "<td></td>" not in page[start:]  # a column all empty (no domain or range declared) is left out
+    row = page[page.index('id="agent"', start):]
+    row = row[:row.index("</tr>")]  # a declared domain and range show, linked to the classes' pages
+    assert "Event" in row and "Actor" in row and "none declared" not in row
+    row = page[page.index('id="target"', start):]
+    assert "none declared" in row[:row.index("</tr>")]  # and where none is declared, the cell says so
 
 
 def test_a_work_page_says_what_it_is_cited_for(site: Path) -> None:

@@ -208,7 +208,10 @@ def _properties(site: Site) -> str:
         iri = _v(r["property"])
 
         def classes(value: str | None) -> str:
-            return ", ".join(site.a(c, up="") for c in sorted((value or "").split()))
+            named = sorted((value or "").split())
+            if not named:
+                return '<span class="muted" title="none declared">&ndash;</span>'
+            return ", ".join(site.a(c, up="") for c in named)
 
         rows[_slug(_v(r["kind"]))].append([
             f'<span id="{esc(_slug(iri))}">{esc(_v(r["label"]) or _slug(iri))}</span>'
@@ -218,7 +221,7 @@ def _properties(site: Site) -> str:
     for kind, title in kinds.items():
         if not rows[kind]:
             continue
-        keep = [0, *(i for i in (1, 2) if any(row[i] for row in rows[kind])), 3]  # no column left empty
+        keep = [0, *(i for i in (1, 2) if any("none declared" not in row[i] for row in rows[kind])), 3]  # no column all empty
         headers = ["property", "domain", "range", "definition"]
         out.append(f'<h3 id="{kind}">{title} ({len(rows[kind])})</h3>'
                    + table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows[kind]]))
