@@ -87,8 +87,10 @@ class BulkLoading(Protocol):
     """A store that loads RDF in bulk into named graphs, bypassing SPARQL updates (the embedded
     pyoxigraph store). Callers check ``isinstance(store, BulkLoading)``."""
 
-    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
-        """Load N-Triples into ``graph`` (not transactional: load into a temporary graph and switch)."""
+    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode, lenient: bool = False) -> None:
+        """Load N-Triples into ``graph`` (not transactional: load into a temporary graph and switch).
+        ``lenient`` skips the parser's validation of IRIs: only for text the project wrote itself from
+        checked values (the dyad-year graph), never for a user's file."""
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         """Remove ``graph`` if it exists (to undo a bulk load that failed)."""

@@ -461,9 +461,9 @@ class EmbeddedStore:
     def closed(self) -> bool:
         return not hasattr(self, "_store")
 
-    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode) -> None:
+    def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode, lenient: bool = False) -> None:
         self._writable()
-        self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        self.raw.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=lenient)
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         if self.raw.contains_named_graph(graph):

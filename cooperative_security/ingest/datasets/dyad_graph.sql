@@ -1,4 +1,5 @@
--- The N-Triples of the dyad-year graph (datasets/dyad_graph.py), one line per row of the result, from
+-- The N-Triples of the dyad-year graph (datasets/dyad_graph.py), one line per row of the result (each made
+-- by one concat(), which builds a string in one piece where a chain of || copies it at every step), from
 -- the checked tables universe(a, b, y), majors(c, s, e), contiguity(a, b, k, s, e), distance(a, b, y, km),
 -- mid(a, b, y, dispnum, h, fatal), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
 -- roots(code, root) (a state's earliest predecessor) and kept(a, b) (with $only: the dyads to keep).
@@ -11,7 +12,7 @@ u AS (
   WHERE NOT $only OR (a, b) IN (SELECT (a, b) FROM k)
 ),
 ud AS (
-  SELECT a, b, y, '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '>' AS dy
+  SELECT a, b, y, concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '>') AS dy
   FROM u
 ),
 dyad AS (
@@ -25,59 +26,50 @@ m AS (
     AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
 ),
 lines AS (
-  SELECT dy || ' <' || $cs || 'dyad> <' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> .' AS line FROM ud
+  SELECT concat(dy, ' <', $cs, 'dyad> <', $id, 'dyad/', a, '-', b, E'> .\n') AS line FROM ud
   UNION ALL
-  SELECT dy || ' <' || $cs || 'year> "' || y::VARCHAR || '"^^<' || $xsd || 'integer> .' FROM ud
+  SELECT concat(dy, ' <', $cs, 'year> "', y, '"^^<', $xsd, E'integer> .\n') FROM ud
   UNION ALL
-  SELECT DISTINCT ud.dy || ' <' || $cs || 'majorPower1> "true"^^<' || $xsd || 'boolean> .'
+  SELECT DISTINCT concat(ud.dy, ' <', $cs, 'majorPower1> "true"^^<', $xsd, E'boolean> .\n')
   FROM ud JOIN majors mj ON mj.c = ud.a AND mj.s <= ud.y AND ud.y <= mj.e
   UNION ALL
-  SELECT DISTINCT ud.dy || ' <' || $cs || 'majorPower2> "true"^^<' || $xsd || 'boolean> .'
+  SELECT DISTINCT concat(ud.dy, ' <', $cs, 'majorPower2> "true"^^<', $xsd, E'boolean> .\n')
   FROM ud JOIN majors mj ON mj.c = ud.b AND mj.s <= ud.y AND ud.y <= mj.e
   UNION ALL
-  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'ccode1> "' || a::VARCHAR
-         || '"^^<' || $xsd || 'integer> .' FROM dyad
+  SELECT concat('<', $id, 'dyad/', a, '-', b, '> <', $cs, 'ccode1> "', a, '"^^<', $xsd, E'integer> .\n') FROM dyad
   UNION ALL
-  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'ccode2> "' || b::VARCHAR
-         || '"^^<' || $xsd || 'integer> .' FROM dyad
+  SELECT concat('<', $id, 'dyad/', a, '-', b, '> <', $cs, 'ccode2> "', b, '"^^<', $xsd, E'integer> .\n') FROM dyad
   UNION ALL
-  SELECT '<' || $id || 'dyad/' || a::VARCHAR || '-' || b::VARCHAR || '> <' || $cs || 'lineage> <' || $id || 'dyad/'
-         || la::VARCHAR || '-' || lb::VARCHAR || '> .' FROM dyad
+  SELECT concat('<', $id, 'dyad/', a, '-', b, '> <', $cs, 'lineage> <', $id, 'dyad/', la, '-', lb, E'> .\n') FROM dyad
   UNION ALL
-  SELECT ANY_VALUE(ud.dy) || ' <' || $cs || 'contiguity> "' || MIN(c.k)::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  SELECT concat(ANY_VALUE(ud.dy), ' <', $cs, 'contiguity> "', MIN(c.k), '"^^<', $xsd, E'integer> .\n')
   FROM ud JOIN contiguity c ON c.a = ud.a AND c.b = ud.b AND c.s <= ud.y AND ud.y <= c.e
   GROUP BY ud.a, ud.b, ud.y
   UNION ALL
-  SELECT DISTINCT ud.dy || ' <' || $cs || 'minimumDistance> "' || d.km || '"^^<' || $xsd || 'decimal> .'
+  SELECT DISTINCT concat(ud.dy, ' <', $cs, 'minimumDistance> "', d.km, '"^^<', $xsd, E'decimal> .\n')
   FROM distance d JOIN ud ON ud.a = LEAST(d.a, d.b) AND ud.b = GREATEST(d.a, d.b) AND ud.y = d.y
   UNION ALL
-  SELECT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
-         || 'hostility> "' || MAX(h)::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  SELECT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'hostility> "', MAX(h), '"^^<', $xsd, E'integer> .\n')
   FROM m GROUP BY a, b, y
   UNION ALL
-  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
-         || 'dispute> "' || dispnum::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'dispute> "', dispnum, '"^^<', $xsd, E'integer> .\n')
   FROM m
   UNION ALL
-  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
-         || 'fatalDispute> "' || dispnum::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'fatalDispute> "', dispnum, '"^^<', $xsd, E'integer> .\n')
   FROM m WHERE fatal
   UNION ALL
-  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
-         || 'war> "true"^^<' || $xsd || 'boolean> .'
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'war> "true"^^<', $xsd, E'boolean> .\n')
   FROM war WHERE a < b AND y BETWEEN $start AND $last AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k))
   UNION ALL
-  SELECT DISTINCT '<' || $id || 'dyad-year/' || a::VARCHAR || '-' || b::VARCHAR || '-' || y::VARCHAR || '> <' || $cs
-         || prop || '> "true"^^<' || $xsd || 'boolean> .'
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, prop, '> "true"^^<', $xsd, E'boolean> .\n')
   FROM (UNPIVOT (SELECT * FROM atop WHERE a < b AND y BETWEEN $start AND $last
                    AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k)))
         ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
         INTO NAME prop VALUE held)
   WHERE held
   UNION ALL
-  SELECT DISTINCT '<' || $id || 'dyad-year/' || LEAST(a, b)::VARCHAR || '-' || GREATEST(a, b)::VARCHAR || '-'
-         || y::VARCHAR || '> <' || $cs || 'sharedIgos> "' || n::VARCHAR || '"^^<' || $xsd || 'integer> .'
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, 'sharedIgos> "', n, '"^^<', $xsd, E'integer> .\n')
   FROM igo WHERE n IS NOT NULL AND y BETWEEN $start AND $last
     AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
 )
-SELECT line || E'\n' AS line FROM lines
+SELECT line FROM lines
