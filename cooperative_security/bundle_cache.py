@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +26,7 @@ import pyoxigraph as ox
 KEEP = 4  # entries kept; older ones (other checkouts, earlier edits) are removed
 _PACKAGE = Path(__file__).resolve().parent
 PREFIX = "bundled-"
+STALE_SECONDS = 3600  # a partial entry this old belongs to no running writer
 
 
 def cache_dir() -> Path | None:
@@ -85,5 +87,8 @@ def write(key: str, quads: Iterable[ox.Quad]) -> None:
         entries = sorted(folder.glob(f"{PREFIX}*.nq"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
+        for partial in folder.glob(f".{PREFIX}*.partial"):  # left by a process killed while writing
+            if time.time() - partial.stat().st_mtime > STALE_SECONDS:
+                partial.unlink(missing_ok=True)
     except OSError:
         return

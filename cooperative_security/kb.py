@@ -42,8 +42,8 @@ def load_theory(store: Store) -> None:
 
 def bundled_inputs() -> list[Path]:
     """Every file that loading the bundled knowledge graph reads (the key of its cache)."""
-    theory = [p for p in ontology_dir().rglob("*") if p.is_file()]
-    return [*theory, data_dir() / "rules.ttl", *bundled_data_files()]
+    theory = list(ontology_dir().rglob("*"))
+    return [p for p in (*theory, data_dir() / "rules.ttl", *bundled_data_files()) if p.is_file()]
 
 
 def load_bundled(store: Store, progress: Callable[[str], None] | None = None) -> None:
@@ -55,7 +55,7 @@ def load_bundled(store: Store, progress: Callable[[str], None] | None = None) ->
     """
     key = None
     if store.ephemeral and not store.graph_names():
-        key = bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file())
+        key = bundle_cache.bundle_key(bundled_inputs())
         cached = bundle_cache.read(key)
         if cached is not None:
             store.replace_graphs(cached)

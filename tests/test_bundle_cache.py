@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from cooperative_security import bundle_cache
+from cooperative_security import bundle_cache, kb
 from cooperative_security.classify import classify
 from cooperative_security.kb import bundled_inputs, open_knowledge_graph
 
@@ -31,6 +32,20 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COOPSEC_CACHE_DIR", str(folder))
     monkeypatch.delenv("COOPSEC_NO_CACHE", raising=False)
     return folder
+
+
+def test_a_warm_cache_is_read_not_the_files(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_knowledge_graph("memory:").close()
+
+    def no_parse(*args: object) -> None:
+        raise AssertionError("the bundled files were parsed although the cache holds them")
+
+    monkeypatch.setattr(kb, "_parse_bundled", no_parse)
+    store = open_knowledge_graph("memory:")
+    try:
+        assert store.count() > 10000
+    finally:
+        store.close()
 
 
 def test_a_cached_load_is_the_same_knowledge_graph_as_a_parse(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -58,14 +73,13 @@ def test_an_edited_bundled_file_is_parsed_again_never_read_stale(cache: Path, re
     open_knowledge_graph("memory:").close()
     before = _entries(cache)
     case = resources_copy / "data" / "cases" / "korea.yaml"
-    key = bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file())
+    key = bundle_cache.bundle_key(bundled_inputs())
     case.write_text(case.read_text(encoding="utf-8").replace("label: North and South Korea", "label: Edited North and South Korea", 1), encoding="utf-8")
-    assert bundle_cache.bundle_key(p for p in bundled_inputs() if p.is_file()) != key
+    assert bundle_cache.bundle_key(bundled_inputs()) != key
     store = open_knowledge_graph("memory:")
     try:
-        names = {r["name"].value for r in store.select(  # type: ignore[union-attr]
-            "SELECT ?name WHERE { GRAPH ?g { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?name } "
-            "FILTER(CONTAINS(STR(?name), 'Edited')) }")}
+        label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+        names = {q.object.value for q in store.quads() if q.predicate == label and "Edited" in q.object.value}
     finally:
         store.close()
     assert names, "the edit must reach the store"
@@ -105,3 +119,13 @@ def test_only_the_newest_entries_are_kept(cache: Path) -> None:
         bundle_cache.write(f"k{i}", [])
     assert len(_entries(cache)) == bundle_cache.KEEP
     assert not list(cache.glob(".*partial"))
+
+
+def test_a_partial_entry_left_by_a_killed_writer_is_swept(cache: Path) -> None:
+    cache.mkdir()
+    stale, fresh = cache / ".bundled-dead.partial", cache / ".bundled-live.partial"
+    for path in (stale, fresh):
+        path.write_bytes(b"<half")
+    os.utime(stale, (1_000_000, 1_000_000))
+    bundle_cache.write("k", [])
+    assert not stale.exists() and fresh.exists()
