@@ -203,28 +203,24 @@ def _properties(site: Site) -> str:
     (``queries/concepts/properties.rq``); a domain or range that is a concept links to its page."""
     kinds = {"ObjectProperty": "Object properties", "DatatypeProperty": "Datatype properties",
              "AnnotationProperty": "Annotation properties"}
-    rows: dict[str, list[list[str]]] = defaultdict(list)
+    none = '<span class="muted" title="none declared">&ndash;</span>'
+    rows: dict[str, list[tuple[str, list[str], list[str], str]]] = defaultdict(list)
     for r in site.store.select(load_query("concepts/properties")):
         iri = _v(r["property"])
-
-        def classes(value: str | None) -> str:
-            named = sorted((value or "").split())
-            if not named:
-                return '<span class="muted" title="none declared">&ndash;</span>'
-            return ", ".join(site.a(c, up="") for c in named)
-
-        rows[_slug(_v(r["kind"]))].append([
-            f'<span id="{esc(_slug(iri))}">{esc(_v(r["label"]) or _slug(iri))}</span>'
-            f'<br><span class="muted">{esc(compact(iri))}</span>',
-            classes(_v(r["domains"])), classes(_v(r["ranges"])), esc(_v(r["definition"]) or "")])
+        name = (f'<span id="{esc(_slug(iri))}">{esc(_v(r["label"]) or _slug(iri))}</span>'
+                f'<br><span class="muted">{esc(compact(iri))}</span>')
+        rows[_slug(_v(r["kind"]))].append((name, sorted((_v(r["domains"]) or "").split()),
+                                           sorted((_v(r["ranges"]) or "").split()), esc(_v(r["definition"]) or "")))
     out = ['<h2 id="properties">Properties</h2>']
+    headers = ["property", "domain", "range", "definition"]
     for kind, title in kinds.items():
         if not rows[kind]:
             continue
-        keep = [0, *(i for i in (1, 2) if any("none declared" not in row[i] for row in rows[kind])), 3]  # no column all empty
-        headers = ["property", "domain", "range", "definition"]
+        keep = [0, *(i for i in (1, 2) if any(row[i] for row in rows[kind])), 3]  # no column all empty
+        cells = [[row[0], *(", ".join(site.a(c, up="") for c in named) or none for named in row[1:3]), row[3]]
+                 for row in rows[kind]]
         out.append(f'<h3 id="{kind}">{title} ({len(rows[kind])})</h3>'
-                   + table([headers[i] for i in keep], [[row[i] for i in keep] for row in rows[kind]]))
+                   + table([headers[i] for i in keep], [[row[i] for i in keep] for row in cells]))
     return "".join(out)
 
 
