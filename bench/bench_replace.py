@@ -14,12 +14,19 @@ The last columns are oxigraph's own floor, in another fresh store of the same ru
 reading the same triples from an N-Quads file, then deleting them in transactions of ``replace_chunk(n)``
 triples (what a replacement's drop does). A replacement of all of a graph does at least both.
 
+With ``--command`` it times what a user runs instead: ``coopsec ingest`` of an N-Triples file into an
+on-disk store (which holds one small graph already), then ``coopsec ingest`` of the same file holding
+wholly new triples, each in its own process (parsing and checking the file included), and the ratio of
+the second to the first.
+
     python3 bench/bench_replace.py                 # 50000 200000
     python3 bench/bench_replace.py 50000 --before
+    python3 bench/bench_replace.py 200000 1000000 --command
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,7 +99,30 @@ def run(n: int, before: bool, folder: Path) -> dict[str, float]:
         store.close()
 
 
+def command(n: int, folder: Path) -> None:
+    """``coopsec ingest`` of a file of ``n`` triples, then of the same file with wholly new triples."""
+    store, data = folder / f"cli-store-{n}", folder / f"cli-{n}"
+    data.mkdir()
+    (folder / f"seed-{n}.nt").write_text('<http://example.org/seed> <http://example.org/p> "seed" .\n')
+    times = {}
+    for step, source in (("seed", folder / f"seed-{n}.nt"), ("first", None), ("all new", None)):
+        if source is None:
+            source = data / "big.nt"
+            source.write_bytes(ox.serialize(triples(step, n), format=ox.RdfFormat.N_TRIPLES))
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cooperative_security.cli", "ingest", "--store", f"oxigraph:{store}",
+                        str(source)], check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+        times[step] = time.perf_counter() - started
+    print(f"{n:>9,} triples: coopsec ingest, first {times['first']:6.1f} s | replacing it with all new triples "
+          f"{times['all new']:6.1f} s ({times['all new'] / times['first']:4.2f}x)", flush=True)
+
+
 def main(sizes: list[int], before: bool) -> None:
+    if "--command" in sys.argv:
+        with tempfile.TemporaryDirectory() as folder:
+            for n in sizes:
+                command(n, Path(folder))
+        return
     with tempfile.TemporaryDirectory() as folder:
         for i, n in enumerate(sizes):
             row = run(n, before and i == 0, Path(folder))

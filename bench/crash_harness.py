@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from cooperative_security.ingest.rdf import file_graph
 from cooperative_security.namespaces import graph
 from cooperative_security.store import open_store
-from cooperative_security.store.embedded import BULK_TEMPORARY, JOURNAL_FILE, OWNER_FILE
+from cooperative_security.store.embedded import BULK_TEMPORARY, COPIES_DIR, JOURNAL_FILE, OWNER_FILE
 
 CLI = "import sys; from cooperative_security.cli import main; sys.exit(main(sys.argv[1:]))"
 EX = "http://example.org/"
@@ -155,7 +155,9 @@ def trial(setup: Setup, folder: Path, rng: random.Random) -> Trial:
         hidden = sum(1 for _ in peek.quads_for_pattern(None, None, None, file_graph(setup.big)))
         del peek
     outcome, reopen = check_store(setup, folder)
-    leftovers = sorted(n for n in _files(folder) - before if not ROCKSDB_FILE.fullmatch(n) and n != OWNER_FILE)
+    kept = (OWNER_FILE, COPIES_DIR)  # the store's own
+    leftovers = sorted(n for n in _files(folder) - before if not ROCKSDB_FILE.fullmatch(n) and n not in kept)
+    leftovers += sorted(f"{COPIES_DIR}/{p.name}" for p in (folder / COPIES_DIR).glob("*.tmp"))  # a copy half-written
     shutil.rmtree(folder)
     return Trial(delay, "finished" if finished else outcome, reopen, leftovers, temporaries, unpublished, hidden)
 

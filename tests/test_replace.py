@@ -19,7 +19,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cooperative_security.store.embedded import REPLACEMENT_DATA, REPLACEMENT_FILE, SMALL_REPLACEMENT, EmbeddedStore
+from cooperative_security.store.embedded import (
+    COPIES_DIR,
+    REPLACEMENT_DATA,
+    REPLACEMENT_FILE,
+    SMALL_REPLACEMENT,
+    EmbeddedStore,
+)
 
 G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
 OTHER = ox.NamedNode("https://w3id.org/coopsec/graph/file/other")
@@ -44,18 +50,29 @@ G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
 P = ox.NamedNode("http://example.org/p")
 where, n = sys.argv[2], int(sys.argv[3])
 store = EmbeddedStore(sys.argv[1])
+class Dies:
+    def __init__(self, real):
+        self.real = real
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+    def remove_graph(self, graph):
+        self.real.remove_graph(graph)
+        if where == "after-drop":
+            os._exit(9)
+    def bulk_load(self, *args, **kwargs):
+        self.real.bulk_load(*args, **kwargs)
+        if where == "after-load":
+            os._exit(9)
+    def update(self, text, *args, **kwargs):
+        self.real.update(text, *args, **kwargs)
+        if where == "mid-delete" and text.startswith("DELETE DATA"):
+            os._exit(9)  # from the deleting thread, while the bulk loader runs
 if where == "before-commit":  # the new data is written, the journal not yet in place
     embedded.os.replace = lambda *a: os._exit(9)
-elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded
-    class Dies:
-        def __init__(self, real):
-            self.real = real
-        def __getattr__(self, name):
-            return getattr(self.real, name)
-        def remove_graph(self, graph):
-            self.real.remove_graph(graph)
-            os._exit(9)
-    store._store = Dies(store._store)
+elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded (no copy: read path)
+    import shutil
+    shutil.rmtree(store.path / embedded.COPIES_DIR)
+store._store = Dies(store._store)
 print("ready", flush=True)
 store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))
                           for i in range(n)]})
@@ -87,14 +104,15 @@ def _reopen(folder: Path) -> tuple[set[ox.Triple], int]:
         store.close()
 
 
-@pytest.mark.parametrize(("where", "expected"), [("before-commit", "old"), ("after-drop", "new")])
+@pytest.mark.parametrize(("where", "expected"), [("before-commit", "old"), ("after-drop", "new"),
+                                                 ("mid-delete", "new"), ("after-load", "new")])
 def test_a_replacement_that_dies_part_way_leaves_the_old_graph_or_the_new(template: Path, where: str,
                                                                          expected: str) -> None:
     child = _child(template, where)
     _, err = child.communicate(timeout=600)
     assert child.returncode == 9, err
     assert (template / REPLACEMENT_DATA).exists()  # it died with its new data written
-    assert (template / REPLACEMENT_FILE).exists() == (where == "after-drop")
+    assert (template / REPLACEMENT_FILE).exists() == (where != "before-commit")
     got, others = _reopen(template)
     assert got == set(triples(expected, BIG)) and others == 10
 
@@ -181,3 +199,68 @@ def test_a_full_disk_after_the_commit_says_the_next_open_finishes_the_replacemen
     gc.collect()
     got, others = _reopen(template)
     assert got == set(triples("new", BIG)) and others == 10
+
+
+class NoReading:
+    """A pyoxigraph store that fails if a graph's triples are read back (counting is allowed)."""
+
+    def __init__(self, real: ox.Store) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.real, name)
+
+    def quads_for_pattern(self, *args: object) -> None:
+        raise AssertionError("the old graph was read back")
+
+
+def test_a_big_replacement_finds_what_to_delete_in_the_copy_not_in_the_store(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    new = triples("new", BIG)
+    try:
+        store.replace_graphs({G: triples("old", BIG), OTHER: triples("other", 10)})
+        copy = store._copy_file(G)
+        assert copy.parent.name == COPIES_DIR and copy.read_bytes().splitlines()[0] == b"# " + G.value.encode()
+        assert not store._copy_file(OTHER).exists()  # small graphs get none
+        real = store._store
+        store._store = NoReading(real)  # type: ignore[assignment]
+        try:
+            store.replace_graphs({G: new})
+        finally:
+            store._store = real  # type: ignore[assignment]
+        assert content(store, G) == set(new) and store.count(OTHER) == 10
+        lines = copy.read_bytes().splitlines()[1:]
+        assert set(lines) == set((ox.serialize(new, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines())
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("change", ["all new", "1% changed"])
+@pytest.mark.parametrize("copy_is", ["stale", "damaged", "missing"])
+def test_a_stale_damaged_or_missing_copy_costs_time_never_data(tmp_path: Path, change: str, copy_is: str) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    new = triples("new", BIG) if change == "all new" else triples("old", BIG - BIG // 100) + triples("new", BIG // 100)
+    try:
+        store.replace_graphs({G: triples("old", BIG)})
+        copy = store._copy_file(G)
+        if copy_is == "stale":  # the graph changed by SPARQL after the copy was written
+            store.update(f'INSERT DATA {{ GRAPH {G} {{ <http://example.org/x> {P} "added by an update" }} }} ; '
+                         f'DELETE DATA {{ GRAPH {G} {{ <http://example.org/s1> {P} "old 1" }} }}')
+        elif copy_is == "damaged":
+            copy.write_bytes(b"# " + G.value.encode() + b"\n<http://example.org/s1> not n-triples\n")
+        else:
+            copy.unlink()
+        store.replace_graphs({G: new})
+        assert content(store, G) == set(new)
+    finally:
+        store.close()
+
+
+def test_the_copy_of_a_dropped_graph_goes_when_the_store_is_closed(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    store.replace_graphs({G: triples("old", BIG)})
+    copy = store._copy_file(G)
+    assert copy.exists()
+    store.update(f"DROP GRAPH {G}")
+    store.close()
+    assert not copy.exists()

@@ -135,3 +135,47 @@ def test_only_big_ntriples_and_turtle_files_stream(store: Store, tmp_path: Path,
     assert batches["big.nt"].graphs == {} and batches["big.nt"].streams == {file_graph(big): [big]}
     assert batches["small.ttl"].streams == {} and batches["small.ttl"].size() == 1
     assert batches["big.trig"].streams == {} and batches["big.trig"].size() == 200
+
+
+class Watching:
+    """A pyoxigraph store that records which graphs' triples are read back."""
+
+    def __init__(self, real: ox.Store) -> None:
+        self.real = real
+        self.read: list[object] = []
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.real, name)
+
+    def quads_for_pattern(self, *args: object):  # type: ignore[no-untyped-def]
+        self.read.append(args[3] if len(args) > 3 else None)
+        return self.real.quads_for_pattern(*args)
+
+
+def test_replacing_a_streamed_file_finds_the_old_triples_in_the_copy_made_while_it_loaded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cooperative_security.store.embedded import SMALL_REPLACEMENT, EmbeddedStore
+
+    monkeypatch.setenv("COOPSEC_STREAM_AFTER", "1")
+    n = SMALL_REPLACEMENT + 5000  # big enough for a copy, and for the replacement to be a big one
+    data = tmp_path / "dump.nt"
+    data.write_text(_ntriples(n), encoding="utf-8")
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        ingest_paths(store, [data])
+        g = file_graph(data)
+        copy = store._copy_file(g)
+        assert copy.exists() and len(copy.read_bytes().splitlines()) == n + 1  # a line naming the graph
+        data.write_text(_ntriples(n, start=10 * n), encoding="utf-8")
+        watching = Watching(store._store)
+        store._store = watching  # type: ignore[assignment]
+        try:
+            ingest_paths(store, [data])
+        finally:
+            store._store = watching.real  # type: ignore[assignment]
+        assert g not in watching.read and None not in watching.read
+        expected = {ox.Triple(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(f"value {i}"))
+                    for i in range(10 * n, 11 * n)}
+        assert {q.triple for q in store.quads(g)} == expected
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import threading
 import traceback
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from .citations import parse_citations
 from .csl import parse_csl
 from .events_csv import parse_event_csv
 from .naming import PROJECT_NAMESPACE, claims, path_hash, per_file_names, rename_graphs, roots, source_name
-from .rdf import bulk_load_file, parse_rdf, rdf_format, stream_batch, streamable
+from .rdf import bulk_load_file, parse_rdf, rdf_format, stream_batch, stream_source, stream_triples, streamable
 from .works import BIBLIOGRAPHY_GRAPH, slugify
 
 #: how many triples a graph holds, as the ingest record states it
@@ -270,9 +271,9 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     existing = set(store.graph_names())
     if streams and not any(g.value in existing for g in [*graphs, *streams, record_graph]):
         return _write_streaming(store, graphs, streams, ident, names, sources)
-    for g, paths in streams.items():  # replacing graphs: one update, with the triples in memory
+    for g, paths in streams.items():  # replacing graphs: with the triples in memory, parsed as a stream is
         for path in paths:
-            graphs.setdefault(g, []).extend(parse_rdf(path, g).graphs.get(g, []))
+            graphs.setdefault(g, []).extend(stream_triples(path))
     record = ingest_record(ident, names, {g: len(ts) for g, ts in graphs.items()}, sources)
     graphs[record_graph] = record
     store.replace_graphs(graphs)
@@ -291,10 +292,19 @@ def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
             raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, g) for g, ts in graphs.items() for t in ts)
         for g in graphs:
             raw.add_graph(g)  # an empty one too
-        for g, paths in streams.items():
-            for path in paths:
-                bulk_load_file(raw, path, g)
-            counts[g] = graph_size(raw, g)  # still hidden from the Store methods
+        def copy() -> None:  # the store's copies, made while the bulk loader runs (on the other core)
+            for g, paths in streams.items():
+                store.keep_copy_of_files(g, [stream_source(p) for p in paths])
+
+        copier = threading.Thread(target=copy, name="coopsec-copies", daemon=True)
+        copier.start()
+        try:
+            for g, paths in streams.items():
+                for path in paths:
+                    bulk_load_file(raw, path, g)
+                counts[g] = graph_size(raw, g)  # still hidden from the Store methods
+        finally:
+            copier.join()
         record = ingest_record(ident, names, counts, sources)
         raw.extend(ox.Quad(t.subject, t.predicate, t.object, record_graph) for t in record)
     counts[record_graph] = len(record)

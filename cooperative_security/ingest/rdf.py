@@ -136,6 +136,28 @@ def bulk_load_file(store: ox.Store, path: Path, graph_name: ox.NamedNode) -> Non
         raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}")) from exc
 
 
+def stream_triples(path: Path) -> list[ox.Triple]:
+    """A streamed file's triples, parsed by oxigraph alone as its bulk load would (replacing the graph of a
+    file that was streamed): a syntax error becomes a located InputError."""
+    fmt = rdf_format(path)
+    assert fmt in STREAMABLE
+    try:
+        return [q.triple if isinstance(q, ox.Quad) else q  # a triple format's statements come as quads
+                for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())]
+    except SyntaxError as exc:
+        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
+                                 line=getattr(exc, "lineno", None))) from exc
+    except ValueError as exc:
+        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}")) from exc
+
+
+def stream_source(path: Path) -> tuple[Path, ox.RdfFormat, str]:
+    """A streamed file as its bulk load reads it: path, format and base IRI (its own ``file:`` URL)."""
+    fmt = rdf_format(path)
+    assert fmt in STREAMABLE
+    return path, fmt, path.resolve().as_uri()
+
+
 def xml_depth_problem(raw: bytes, src: str) -> Problem | None:
     """The first place RDF/XML nests deeper than MAX_XML_DEPTH (expat: iterative, no entities)."""
     parser = xml.parsers.expat.ParserCreate()

@@ -12,7 +12,7 @@ over its pyoxigraph store, for ``coopsec serve``), checked with ``isinstance``. 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +99,11 @@ class BulkLoading(Protocol):
         """Write graphs that do not exist yet through the pyoxigraph store the block gets (``bulk_load``
         straight from a file, ``bulk_extend``): hidden from queries while the block runs, published whole
         when it ends, dropped if it raises or the process dies."""
+
+    def keep_copy_of_files(self, graph: ox.NamedNode, files: Sequence[tuple[Path, ox.RdfFormat, str]]) -> None:
+        """Record the N-Triples of a graph that ``new_graphs`` loads straight from ``files`` (path, format,
+        base IRI), parsed as the bulk loader parses them, so that replacing the graph later need not read
+        it back out of the store. Safe to run in a thread beside the load; any failure only means no copy."""
 
 
 @runtime_checkable

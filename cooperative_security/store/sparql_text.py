@@ -66,6 +66,12 @@ def difference_update(deletions: Mapping[ox.NamedNode, Iterable[ox.Triple]],
     return "\n".join(parts)
 
 
+def delete_lines_update(graph: ox.NamedNode, lines: Iterable[bytes]) -> str:
+    """``DELETE DATA`` of N-Triples lines (oxigraph's serialiser, no blank node) from one graph: an
+    N-Triples line is a triple in SPARQL's syntax too."""
+    return "\n".join(("DELETE DATA { GRAPH " + str(graph) + " {", b"\n".join(lines).decode(), "} }"))
+
+
 def drop_some_update(graph: ox.NamedNode, limit: int) -> str:
     """Delete at most ``limit`` triples of a graph: big deletions in bounded transactions."""
     pattern = " ".join(("GRAPH", str(graph), "{ ?s ?p ?o }"))
