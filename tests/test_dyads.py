@@ -221,6 +221,18 @@ def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path)
     assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)
 
 
+def test_compare_follows_a_member_into_its_successor_state(cli) -> None:  # type: ignore[no-untyped-def]
+    """The France-Germany case names the German Federal Republic (260); after unification the state system
+    codes Germany as 255, which data/rules.ttl makes one lineage with 260: the years after 1990 are compared
+    too, under the numbers the dyad-years carry."""
+    import json
+
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "france-germany", "--all", "--format", "json")
+    assert result.code == 0, result.err
+    pairs = {r["year"]: (r["ccode1"], r["ccode2"]) for r in json.loads(result.out)}
+    assert pairs[1980] == (220, 260) and pairs[1991] == (220, 255) and pairs[2000] == (220, 255)
+
+
 @pytest.mark.parametrize(("name", "text", "where"), [
     ("direct-contiguity.csv", "ccode1,ccode2,conttype,stdate,enddate\n2,20,1,1920-01-01,2016-12-01\n2,31,9,1973-07-01,2016-12-01\n",
      ":3: field 'conttype'"),

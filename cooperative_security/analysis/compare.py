@@ -15,7 +15,7 @@ from ..catalogue import list_cases
 from ..classify import classify as classify_cases
 from ..classify.dyads import classify, rules_explained
 from ..export.dyads import dataframe
-from ..ingest.dyad_years import DataFiles, build, new_store
+from ..ingest.dyad_years import DataFiles, build, lineage, new_store, successions
 from ..kb import open_knowledge_graph
 
 CASES = ("france-germany", "asean", "indonesia-malaysia")
@@ -57,9 +57,15 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
         classify(dyad_store, first, last)
         frame = dataframe(dyad_store).set_index(["ccode1", "ccode2", "year"])  # type: ignore[arg-type]
         rules = rules_explained(dyad_store)  # type: ignore[arg-type]
+        succession = successions(dyad_store)
     finally:
         if files is None:
             kg.close()
+    # a member's lineage (data/rules.ttl's successions): the states the dyad-years may name it by, so
+    # that a case naming the German Federal Republic (260) meets Germany (255) after 1990
+    kin: dict[int, list[int]] = {}
+    for code in {*succession, *succession.values()}:
+        kin.setdefault(lineage(code, succession), []).append(code)
     rows: list[dict[str, Any]] = []
     for case in cases or sorted({p.relationship for p in periods}):
         case_periods = [p for p in periods if p.relationship == case and p.position]
@@ -70,9 +76,11 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
                 continue
             period = current[-1]
             members = sorted({codes[case][m] for m in period.members if m in codes.get(case, {})})
-            for a, b in combinations(members, 2):
-                if (a, b, year) not in frame.index:
+            for m1, m2 in combinations(members, 2):
+                found = _dyad_of_year(frame.index, kin, m1, m2, year)
+                if found is None:
                     continue
+                a, b = found
                 row = frame.loc[(a, b, year)]
                 dyad_position = row["position"] if isinstance(row["position"], str) else "no-data"
                 rule = rules.get(str(row["rule"]), {})
@@ -84,3 +92,19 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
                     "dyad_why": f"{row['rule']}: {rule.get('description', '')} [{rule.get('sources', '')}]",
                 })
     return rows
+
+
+def _dyad_of_year(index: Any, kin: dict[int, list[int]], m1: int, m2: int, year: int) -> tuple[int, int] | None:
+    """The dyad-year of two members in ``year``: under their own COW numbers, or else under those of the
+    states of their lineages that the state system holds that year (at most one pair does)."""
+    if (min(m1, m2), max(m1, m2), year) in index:
+        return min(m1, m2), max(m1, m2)
+    for a in kin.get(_root(kin, m1), [m1]):
+        for b in kin.get(_root(kin, m2), [m2]):
+            if a != b and (min(a, b), max(a, b), year) in index:
+                return min(a, b), max(a, b)
+    return None
+
+
+def _root(kin: dict[int, list[int]], code: int) -> int:
+    return next((root for root, codes in kin.items() if code in codes), code)
