@@ -221,16 +221,36 @@ def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path)
     assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)
 
 
-def test_compare_follows_a_member_into_its_successor_state(cli) -> None:  # type: ignore[no-untyped-def]
-    """The France-Germany case names the German Federal Republic (260); after unification the state system
-    codes Germany as 255, which data/rules.ttl makes one lineage with 260: the years after 1990 are compared
-    too, under the numbers the dyad-years carry."""
+def test_compare_follows_a_member_into_its_successor_state(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A France-Germany case names the German Federal Republic (260); after unification the state system
+    codes Germany as 255, which data/rules.ttl makes one lineage with 260: a case observed past 1990 is
+    compared there too, under the numbers the dyad-years carry."""
     import json
 
-    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "france-germany", "--all", "--format", "json")
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    case = tmp_path / "my-france-germany.yaml"
+    source = (Path(__file__).parent.parent / "data" / "cases" / "france-germany.yaml").read_text()
+    assert "\nto: 1970\n" in source
+    case.write_text(source.replace("id: france-germany", "id: my-france-germany", 1).replace("\nto: 1970\n", "\nto: 2000\n"))
+    assert cli("ingest", str(case), "--store", store).code == 0
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--store", store, "--case", "my-france-germany",
+                 "--all", "--format", "json")
     assert result.code == 0, result.err
     pairs = {r["year"]: (r["ccode1"], r["ccode2"]) for r in json.loads(result.out)}
-    assert pairs[1980] == (220, 260) and pairs[1991] == (220, 255) and pairs[2000] == (220, 255)
+    assert pairs[1980] == (220, 260) and pairs[1991] == (220, 255) and max(pairs) == 2000
+
+
+def test_compare_stops_where_the_case_stops_being_observed(cli) -> None:  # type: ignore[no-untyped-def]
+    """Indonesia-Malaysia is assessed up to its last event (August 1966): its conflict formation, still in
+    effect then, is no conclusion about 1967-2010, so those years are not compared."""
+    import json
+
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "indonesia-malaysia", "--all", "--format",
+                 "json")
+    assert result.code == 0, result.err
+    years = {r["year"] for r in json.loads(result.out)}
+    assert min(years) == 1963 and max(years) == 1966
 
 
 @pytest.mark.parametrize(("name", "text", "where"), [

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..catalogue import list_cases
 from ..classify import classify as classify_cases
+from ..classify import observed_until
 from ..classify.dyads import classify, rules_explained
 from ..export.dyads import dataframe
 from ..ingest.dyad_years import DataFiles, build, lineage, new_store, successions
@@ -39,15 +40,22 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
         periods = classify_cases(kg, cases=list(cases) if cases else None)
         # each member's own COW number, as the case file names it (the ISO code DEU is both Germany, 255,
         # and the German Federal Republic, 260: only the actor the case names counts)
+        known = list_cases(kg)
         codes = {c.id: {m: cow for m, cow in zip(c.members, c.members_cow, strict=True) if cow is not None}
-                 for c in list_cases(kg)}
+                 for c in known}
+        # a case is assessed up to its `to` or its last event: a position still in effect then is no
+        # conclusion about the years after, so those are not compared
+        until = observed_until(kg)
+        observed = {c.id: int(until[c.iri][:4]) for c in known if c.iri in until}
     except BaseException:
         kg.close()
         raise
     if files is not None:
         kg.close()
-    spans = [(p, int((p.start or p.from_ or "1816")[:4]), int((p.end or p.to or "2010")[:4])) for p in periods
-             if p.position]
+    def last_year(p: Any) -> int:
+        return int(p.end[:4]) if p.end else min(observed.get(p.relationship, 2010), 2010)
+
+    spans = [(p, int((p.start or p.from_ or "1816")[:4]), last_year(p)) for p in periods if p.position]
     years = [y for _, s, e in spans for y in (s, e)]
     first, last = max(min(years, default=1816), 1816), min(max(years, default=2010), 2010)
     try:
@@ -71,7 +79,7 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
         case_periods = [p for p in periods if p.relationship == case and p.position]
         for year in range(first, last + 1):
             day = f"{year}-12-31"
-            current = [p for p in case_periods if p.covers(day) and int((p.end or p.to or "2010")[:4]) >= year]
+            current = [p for p in case_periods if p.covers(day) and last_year(p) >= year]
             if not current:
                 continue
             period = current[-1]

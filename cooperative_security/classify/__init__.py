@@ -54,6 +54,12 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
     return periods
 
 
+def observed_until(store: Store) -> dict[str, str]:
+    """Case IRI -> the last day (ISO) the last run assessed it: its ``to``, or the day of its last event."""
+    return {r["case"].value: r["until"].value for r in store.select(load_query("classify/read-observed"))  # type: ignore[union-attr]
+            if r.get("case") is not None and r.get("until") is not None}
+
+
 def inferred_triples(store: Store) -> list[ox.Triple]:
     """The inferred graph of the last run, as triples."""
     return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(INFERRED_GRAPH)]
