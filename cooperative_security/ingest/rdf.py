@@ -125,36 +125,35 @@ def stream_batch(path: Path, target: ox.NamedNode | None = None) -> Batch:
 
 def bulk_load_file(store: ox.Store, path: Path, graph_name: ox.NamedNode) -> None:
     """Bulk-load a streamed file into a graph; a syntax error becomes a located InputError."""
-    fmt = rdf_format(path)
-    assert fmt in STREAMABLE
+    path, fmt, base = stream_source(path)
     try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph_name, base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
-                                 line=getattr(exc, "lineno", None))) from exc
-    except ValueError as exc:
-        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}")) from exc
+        store.bulk_load(path=str(path), format=fmt, to_graph=graph_name, base_iri=base)
+    except (SyntaxError, ValueError) as exc:
+        raise _not_valid(path, fmt, exc) from exc
+
+
+def _not_valid(path: Path, fmt: ox.RdfFormat, exc: SyntaxError | ValueError) -> InputError:
+    if isinstance(exc, SyntaxError):
+        return InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
+                                  line=getattr(exc, "lineno", None)))
+    return InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}"))
 
 
 def stream_triples(path: Path) -> list[ox.Triple]:
     """A streamed file's triples, parsed by oxigraph alone as its bulk load would (replacing the graph of a
     file that was streamed): a syntax error becomes a located InputError."""
-    fmt = rdf_format(path)
-    assert fmt in STREAMABLE
+    path, fmt, base = stream_source(path)
     try:
         return [q.triple if isinstance(q, ox.Quad) else q  # a triple format's statements come as quads
-                for q in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())]
-    except SyntaxError as exc:
-        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
-                                 line=getattr(exc, "lineno", None))) from exc
-    except ValueError as exc:
-        raise InputError(Problem(str(path), f"not valid {fmt.name.replace('_', '-')}: {exc}")) from exc
+                for q in ox.parse(path=str(path), format=fmt, base_iri=base)]
+    except (SyntaxError, ValueError) as exc:
+        raise _not_valid(path, fmt, exc) from exc
 
 
 def stream_source(path: Path) -> tuple[Path, ox.RdfFormat, str]:
     """A streamed file as its bulk load reads it: path, format and base IRI (its own ``file:`` URL)."""
     fmt = rdf_format(path)
-    assert fmt in STREAMABLE
+    assert fmt is not None and fmt in STREAMABLE
     return path, fmt, path.resolve().as_uri()
 
 
