@@ -257,11 +257,13 @@ def test_a_stale_damaged_or_missing_copy_costs_time_never_data(tmp_path: Path, c
         store.close()
 
 
-def test_the_copy_of_a_dropped_graph_goes_when_the_store_is_closed(tmp_path: Path) -> None:
+def test_the_copy_of_a_dropped_graph_and_a_half_written_one_go_when_the_store_is_closed(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
     store.replace_graphs({G: triples("old", MID)})
     copy = store._copy_file(G)
     assert copy.exists()
     store.update(f"DROP GRAPH {G}")
+    draft = copy.with_suffix(".123.tmp")  # what a process killed while writing a copy leaves
+    draft.write_bytes(b"# half a copy\n")
     store.close()
-    assert not copy.exists()
+    assert not copy.exists() and not draft.exists()

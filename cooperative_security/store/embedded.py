@@ -13,9 +13,10 @@ import re
 import shutil
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -611,8 +612,7 @@ class EmbeddedStore:
                 if not ts:
                     self._store.add_graph(g)
             if self.path:
-                self._keep_copies({g: _ntriples({g: ts})[g] if len(ts) >= SMALL_REPLACEMENT else b""
-                                   for g, ts in materialised.items()})
+                self._keep_copies_of(materialised)
         return written
 
     def _replace_existing(self, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> None:
@@ -665,8 +665,7 @@ class EmbeddedStore:
         for g in graphs:
             self._store.add_graph(g)  # an empty new graph stays named (no-op for the others)
         if self.path:
-            self._keep_copies({g: _ntriples({g: ts})[g] if len(ts) >= SMALL_REPLACEMENT else b""
-                               for g, ts in graphs.items()})
+            self._keep_copies_of(graphs)
 
     def _replace_from_copies(self, graphs: dict[ox.NamedNode, list[ox.Triple]]) -> bool:
         """A big replacement that knows the old triples from the graphs' copies (``COPIES_DIR``), without
@@ -770,16 +769,25 @@ class EmbeddedStore:
         self._keep_copies(texts)
 
     def keep_copy_of_files(self, graph: ox.NamedNode, files: Sequence[tuple[Path, ox.RdfFormat, str]]) -> None:
+        def fill(fh: BinaryIO) -> None:  # written as parsed: memory stays flat whatever the files' size
+            for path, fmt, base in files:
+                ox.serialize(ox.parse(path=str(path), format=fmt, base_iri=base), fh, format=ox.RdfFormat.N_TRIPLES)
+
+        self._write_copy(graph, fill)
+
+    def _write_copy(self, graph: ox.NamedNode, fill: Callable[[BinaryIO], None]) -> None:
+        """Write a graph's copy (``COPIES_DIR``): a line naming the graph, then what ``fill`` writes, through
+        a draft; no copy is kept if the text holds blank nodes or under ``SMALL_REPLACEMENT`` triples, or
+        if anything fails (a full disk, a file that does not parse): a copy is only a hint."""
         if not self.path:
             return
         target = self._copy_file(graph)
         draft = target.with_suffix(f".{threading.get_ident()}.tmp")
         try:
             target.parent.mkdir(exist_ok=True)
-            with draft.open("wb") as fh:  # written as parsed: memory stays flat whatever the file's size
+            with draft.open("wb") as fh:
                 fh.write(b"# " + graph.value.encode() + b"\n")
-                for path, fmt, base in files:
-                    ox.serialize(ox.parse(path=str(path), format=fmt, base_iri=base), fh, format=ox.RdfFormat.N_TRIPLES)
+                fill(fh)
             lines = 0
             with draft.open("rb") as fh:
                 while chunk := fh.read(1 << 20):
@@ -828,28 +836,16 @@ class EmbeddedStore:
                 pass
 
     def _keep_copies(self, texts: Mapping[ox.NamedNode, bytes]) -> None:
-        """Record each graph's N-Triples as just written (``COPIES_DIR``), or forget its copy: the graph is
-        small, holds blank nodes, or the copy cannot be written (a full disk is no error here)."""
-        if not self.path:
-            return
+        """Record each graph's N-Triples as just written (``COPIES_DIR``), or forget its copy."""
         for g, text in texts.items():
-            target = self._copy_file(g)
-            draft = target.with_suffix(".tmp")
-            try:
-                if text.count(b"\n") < SMALL_REPLACEMENT or b"_:" in text:
-                    target.unlink(missing_ok=True)
-                    continue
-                target.parent.mkdir(exist_ok=True)
-                with draft.open("wb") as fh:
-                    fh.write(b"# " + g.value.encode() + b"\n")
-                    fh.write(text)
-                os.replace(draft, target)
-            except OSError:
-                for leftover in (draft, target):
-                    try:
-                        leftover.unlink(missing_ok=True)
-                    except OSError:
-                        pass
+            if self.path and text.count(b"\n") < SMALL_REPLACEMENT:
+                self._copy_file(g).unlink(missing_ok=True)  # no copy needed, and an older one is stale
+            else:
+                self._write_copy(g, lambda fh, text=text: fh.write(text))
+
+    def _keep_copies_of(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
+        """``_keep_copies`` of graphs given as triples (serialised only if big enough for a copy)."""
+        self._keep_copies(_ntriples({g: ts if len(ts) >= SMALL_REPLACEMENT else [] for g, ts in graphs.items()}))
 
     @contextmanager
     def new_graphs(self, names: Iterable[ox.NamedNode]) -> Iterator[ox.Store]:
