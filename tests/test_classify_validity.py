@@ -101,7 +101,8 @@ def test_conflict_formations_name_their_evidence(full_run: list[Period]) -> None
 EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
 
 
-def _case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad") -> list[Period]:
+def _case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
+          to: str | None = "2000", at: str | None = None) -> list[Period]:
     path = tmp_path / f"{case_id}.yaml"
     path.write_text(textwrap.dedent(f"""\
         id: {case_id}
@@ -109,13 +110,12 @@ def _case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str
         kind: dyad
         members: {members}
         from: 1950
-        to: 2000
-        events:
-        """) + textwrap.indent(textwrap.dedent(events), "  "), encoding="utf-8")
+        """) + (f"to: {to}\n" if to else "") + "events:\n" + textwrap.indent(textwrap.dedent(events), "  "),
+        encoding="utf-8")
     kg = open_knowledge_graph("memory:")
     try:
         ingest_paths(kg, [path])
-        return classify(kg, [case_id])
+        return classify(kg, [case_id], at)
     finally:
         kg.close()
 
@@ -185,6 +185,34 @@ def test_force_makes_a_conflict_formation_for_its_window_only(tmp_path: Path) ->
     assert war.evidence[0]["event"].endswith("/clash")
     # the window of rule:conflict-formation is ten calendar years: from 1975 nothing decides
     assert _at(periods, "1975-06-01").position == "undetermined"
+
+
+def test_a_date_outside_the_observation_gets_no_position(tmp_path: Path) -> None:
+    """A case observed to its last event says nothing about later years. Indonesia-Malaysia, observed to
+    1966, came out a conflict formation in 1990 while its last period ran on for ever."""
+    events = _event("raid", "1963-04", "ArmedClash") + _event("landing", "1964-08-17", "ArmedClash")
+    periods = _case(tmp_path, events, to=None)
+    last = periods[-1]
+    assert last.position == "conflict-formation" and last.to is None
+    assert last.observed_until == "1964-08-17" and last.to_json()["observed_until"] == "1964-08-17"
+    assert last.covers("1964-08-17") and not last.covers("1964-08-18")
+    assert all(p.observed_until is None for p in periods[:-1])
+    later = _case(tmp_path, events, to=None, at="1990")
+    assert [(p.position, p.observed_until) for p in later] == [(None, None)]
+    assert "not observed at 1990 (observed 1963-04 to 1964-08-17)" in (later[0].reason or "")
+    earlier = _case(tmp_path, events, to=None, at="1962")
+    assert earlier[0].position is None and "not observed at 1962" in (earlier[0].reason or "")
+    # a `to` says the record is complete up to it: the window rules then run on to it
+    longer = _case(tmp_path, events, to="1990", at="1990")
+    assert [p.position for p in longer] == ["undetermined"]
+
+
+def test_a_year_to_observes_the_whole_year(tmp_path: Path) -> None:
+    """`to: 1985` covers all of 1985, also when the last event falls in 1985: compared as text, "1985"
+    sorted before "1985-03-01", and the observation stopped at that event."""
+    events = _event("clash", "1985-03-01", "ArmedClash")
+    assert _case(tmp_path, events, to="1985")[-1].observed_until == "1985-12-31"
+    assert [p.position for p in _case(tmp_path, events, to="1985", at="1985-12-31")] == ["conflict-formation"]
 
 
 def test_one_poll_never_makes_a_mature_community(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_help_shows_flags_as_flags_and_lists_by_their_element(cli) -> None:  # t
 
 
 def test_piped_tables_are_aligned_plain_text_with_whole_words(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("classify", "--at", "1990")
+    result = cli("classify", "--at", "1969")
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert "│" not in result.out and "┃" not in result.out

@@ -221,11 +221,10 @@ def snapshot(store: Store) -> set[ox.Quad]:
     return out
 
 
-def check_one(store: Store, path: Path, data: bytes) -> None:
-    """Accepted, or refused with a located InputError and the store exactly as it was."""
+def check_one(store: Store, path: Path, data: bytes, before: set[ox.Quad], raw_before: list[ox.Quad]) -> None:
+    """Accepted, or refused with a located InputError and the store exactly as it was: as ``before``
+    (its snapshot), which ``raw_before`` (its quads) restores after an accepted input."""
     path.write_bytes(data)
-    before = snapshot(store)
-    raw_before = list(store.quads())
     try:
         ingest_paths(store, [path])
         # accepted: put the store back, so that (say) a fuzzed actors file does not replace the
@@ -244,11 +243,14 @@ def _fuzz(fmt: str, examples: int, tmp_path: Path, store: Store, how: str) -> No
     name, seed = SEEDS[fmt]
     strategy = mutated(seed) if how == "mutated" else structured_file(fmt)
 
+    # every example leaves the store as it found it (checked, or restored), so one snapshot serves all
+    before, raw_before = snapshot(store), list(store.quads())
+
     @settings(max_examples=examples, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(strategy)
     def run(data: bytes) -> None:
-        check_one(store, tmp_path / name, data)
+        check_one(store, tmp_path / name, data, before, raw_before)
 
     run()
 

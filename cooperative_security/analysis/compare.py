@@ -79,7 +79,8 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
         case_periods = [p for p in periods if p.relationship == case and p.position]
         for year in range(first, last + 1):
             day = f"{year}-12-31"
-            current = [p for p in case_periods if p.covers(day) and last_year(p) >= year]
+            # in effect at the year's end, or at the last day observed in the case's last year
+            current = [p for p in case_periods if p.covers(min(day, p.observed_until or day)) and last_year(p) >= year]
             if not current:
                 continue
             period = current[-1]

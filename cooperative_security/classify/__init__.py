@@ -50,8 +50,27 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
     if cases:
         periods = [p for p in periods if p.relationship in cases]
     if span:
-        periods = [p for p in periods if p.position is None or p.overlaps(*span)]
+        periods = _at(periods, at, span)  # type: ignore[arg-type]
     return periods
+
+
+def _at(periods: list[Period], at: str, span: tuple[str, str]) -> list[Period]:
+    """The periods overlapping ``span``, and for a case observed only before or after it, a period
+    without a position that says so: the rules assess nothing outside a case's observation, so its
+    last position is no answer about a later date."""
+    shown: list[Period] = []
+    for case in dict.fromkeys(p.relationship for p in periods):
+        mine = [p for p in periods if p.relationship == case]
+        here = [p for p in mine if p.position is None or p.overlaps(*span)]
+        dated = [p for p in mine if p.position is not None and p.start]
+        if not here and dated:
+            first, last = dated[0], dated[-1]
+            until = last.observed_until or last.start
+            shown.append(Period(case, first.members, None, None, None, reason=(
+                f"not observed at {at} (observed {first.from_} to {until}): record its events of {at}, or "
+                "extend its `to`, to classify it then")))
+        shown += here
+    return shown
 
 
 def observed_until(store: Store) -> dict[str, str]:

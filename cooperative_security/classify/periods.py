@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import Case, Event, list_cases
+from ..ingest.base import parse_date
 from ..namespaces import CS
 from ..queries import load_query
 from ..store import Store
@@ -44,13 +45,20 @@ class Period:
     reason: str | None = None
     start: str | None = None  # ISO date of the first checkpoint
     end: str | None = None  # ISO date of the next change (exclusive)
+    # For the period still in effect when the case's observation ends (``to`` is None): the last day
+    # observed (the case's ``to``, or its last event). The rules assess nothing after it, so the period
+    # is no conclusion about later days.
+    observed_until: str | None = None
 
     def covers(self, iso: str) -> bool:
-        return (self.start is None or self.start <= iso) and (self.end is None or iso < self.end)
+        """Whether the period is in effect on the ISO day ``iso`` (and the case observed then)."""
+        return ((self.start is None or self.start <= iso) and (self.end is None or iso < self.end)
+                and (self.observed_until is None or iso <= self.observed_until))
 
     def overlaps(self, first: str, last: str) -> bool:
-        """Whether the period shares a day with the span from ``first`` to ``last`` (ISO dates)."""
-        return (self.start is None or self.start <= last) and (self.end is None or self.end > first)
+        """Whether the period shares an observed day with the span from ``first`` to ``last`` (ISO dates)."""
+        return ((self.start is None or self.start <= last) and (self.end is None or self.end > first)
+                and (self.observed_until is None or self.observed_until >= first))
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -63,6 +71,7 @@ class Period:
         }
         if self.reason:
             data["reason"] = self.reason
+        data["observed_until"] = self.observed_until
         return data
 
 
@@ -119,6 +128,7 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
     for r in store.select(load_query("classify/read-sensibility")):
         sensibility[_v(r["case"])].append(_v(r["event"]))
 
+    observed = {_v(r["case"]): _last_day(_v(r["until"])) for r in store.select(load_query("classify/read-observed"))}
     periods: list[Period] = []
     for case in cases:
         points = sorted(assessments.get(case.iri, []), key=lambda p: p["date"])
@@ -137,8 +147,11 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
                 runs.append([point])
         for i, run in enumerate(runs):
             nxt = runs[i + 1][0] if i + 1 < len(runs) else None
-            periods.append(_period(case, run, nxt, findings, used, rules, events, strategies, sensibility,
-                                   statuses, misses, upto, ignored.get(case.iri, [])))
+            period = _period(case, run, nxt, findings, used, rules, events, strategies, sensibility,
+                             statuses, misses, upto, ignored.get(case.iri, []))
+            if nxt is None:
+                period.observed_until = observed.get(case.iri)
+            periods.append(period)
     return periods
 
 
@@ -211,6 +224,14 @@ def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[s
         out.append({"kind": m["kind"], "rule": m["rule"], "reason": _v(info["whenMissing"]) if info else None,
                     **_event_json(events.get(m["event"]), m["event"])})
     return sorted(out, key=lambda x: (x["date"] or "", x["event"], x["kind"], x["rule"]))
+
+
+def _last_day(text: str) -> str:
+    """The last day a case's observation end names: its ``to: 2013`` observes all of 2013."""
+    try:
+        return parse_date(text).latest.isoformat()
+    except ValueError:  # cs:day values are ISO days already
+        return text
 
 
 def _date(events: dict[str, Event], iri: str) -> str:

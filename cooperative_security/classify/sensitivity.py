@@ -216,8 +216,11 @@ def _apply(own: dict[ox.NamedNode, list[ox.Triple]], variant: Variant) -> dict[o
 
 
 def _state_at(periods: list[Period], iso: str) -> State | None:
+    """The state of the period that starts on or before ``iso`` and has not ended by it. A run's last
+    period counts to the end of time here: a variant without the case's last event is observed for less
+    long, and its last state is what that event changes."""
     for p in periods:
-        if p.position is not None and p.covers(iso):
+        if p.position is not None and (p.start is None or p.start <= iso) and (p.end is None or iso < p.end):
             return p.position, p.stage, p.trust
     return None
 

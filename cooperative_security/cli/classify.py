@@ -129,10 +129,13 @@ def classify_command(
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
         for p, voice, checked in zip(periods, voices, matched, strict=True):
-            console.print(f"\n[bold]{p.relationship} {p.from_ or ''} - {p.to or 'open'}: "
-                          f"{p.position or 'unclassifiable'}[/bold]", highlight=False)
+            span = f" {p.from_ or ''} - {p.to or 'open'}" if p.position else ""
+            console.print(f"\n[bold]{p.relationship}{span}: {p.position or 'unclassifiable'}[/bold]", highlight=False)
             if p.reason:
                 console.print(f"  {p.reason}", highlight=False)
+            if p.observed_until:
+                console.print(f"  observed to {p.observed_until}: nothing is concluded about later dates",
+                              highlight=False)
             if p.position:
                 console.print(f"  sources: {_voice_text(voice)}", highlight=False)
             if checked is not None:
