@@ -152,8 +152,9 @@ def test_us_western_europe_japan_2002_pluralistic_community(store: Store) -> Non
     assert {"USA", "JPN"} <= set(p.members)
 
 
-@pytest.mark.parametrize(("case", "date"), [("italian-unification", "1861-03-17"), ("italian-unification", "1870"),
-                                            ("german-unification", "1871-01-18"), ("german-unification", "1880")])
+# the dates after each unification up to the end of its case's observation (to: 1861; the proclamation)
+@pytest.mark.parametrize(("case", "date"), [("italian-unification", "1861-03-17"), ("italian-unification", "1861-12-31"),
+                                            ("german-unification", "1871-01-18"), ("german-unification", "1871")])
 def test_unification_is_regional_integration(store: Store, case: str, date: str) -> None:
     assert in_effect(store, case, date).position == "regional-integration"
 
@@ -172,7 +173,8 @@ def test_json_has_the_issue_keys(store: Store) -> None:
     data = in_effect(store, "asean", "2012").to_json()
     assert set(data) == {"relationship", "members", "from", "to", "position", "subtype", "stage", "trust",
                          "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
-                         "strategies_not_found", "not_counted"}
+                         "strategies_not_found", "not_counted", "observed_until"}
+    assert data["observed_until"] == "2013-12-31"  # asean's `to: 2013`: all of 2013
     assert {"event", "date", "label", "sources"} <= set(data["evidence"][0])
     assert all({"condition", "rule"} <= set(m) for m in data["missing"])
     leap = in_effect(store, "france-germany", "1950-05-09").to_json()["strategies"][0]

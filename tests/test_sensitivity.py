@@ -63,8 +63,9 @@ def edited_store(tmp_path: Path, case_id: str, event_id: str, new_type: str | No
 
 
 def state_at(periods: list[Period], iso: str) -> tuple[Any, ...] | None:
+    """As the robustness check reads a run: its last period runs on ("today"), past the observation."""
     for p in periods:
-        if p.position is not None and p.covers(iso):
+        if p.position is not None and (p.start or "") <= iso and (p.end is None or iso < p.end):
             return p.position, p.stage, p.trust
     return None
 

@@ -36,7 +36,7 @@ def find(voiced: tuple[list[Period], list[Voice]], case: str, iso: str) -> tuple
 
 def test_a_position_no_source_asserts_is_marked_silent(voiced: tuple[list[Period], list[Voice]]) -> None:
     """Issue 11, point 4: a US-Soviet regime from 1963 is the classifier's inference alone."""
-    period, voice = find(voiced, "us-ussr", "1970-01-01")
+    period, voice = find(voiced, "us-ussr", "1963-12-31")  # the last day observed (to: 1963)
     assert voice.dimensions["position"] == "silent"
     assert voice.verdict in {"silent", "disagree"} and not voice.agree.get("position")
     assert period.position is not None
