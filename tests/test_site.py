@@ -86,6 +86,8 @@ def test_a_case_page_has_periods_positions_reasons_and_sourced_events(site: Path
     assert 'href="france-germany-timeline.png"' in page and '<g id="event-elysee-treaty" class="event-mark"><title>' in page
     assert "security-community" in page and "Periods and positions" in page
     assert "../work/" in page  # events and evidence link to their sources
+    # the last period is open, and no conclusion past the case's `to: 1970`
+    assert "observed to 1970-12-31; nothing is concluded after it" in page
 
 
 def test_the_ontology_page_documents_the_properties_too(site: Path) -> None:

@@ -267,7 +267,9 @@ def _case_page(site: Site, case: Case, periods: list[Period]) -> None:
         position = esc(p.position or "unclassifiable") + (f"<br><span class=\"muted\">{esc(p.reason)}</span>"
                                                           if p.reason else "")
         extra = esc(", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x))
-        period_rows.append([esc(p.from_ or "?"), esc(p.to or "open"), position, extra, why or "", missing,
+        to = esc(p.to) if p.to else "open" + (f"<br><span class=\"muted\">observed to {esc(p.observed_until)}; "
+                                               "nothing is concluded after it</span>" if p.observed_until else "")
+        period_rows.append([esc(p.from_ or "?"), to, position, extra, why or "", missing,
                             strategies, esc(", ".join(compact(r) for r in p.rules))])
     event_rows = [[f'<span id="{esc(e.id)}">{esc(e.date)}</span>', site.a(e.type, e.type_label),
                    esc(e.level or ""), esc(e.label), _event_sources(site, e.sources)] for e in case.events]

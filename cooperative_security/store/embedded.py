@@ -352,7 +352,8 @@ class EmbeddedStore:
 
     def _redo_replacement(self, graphs: list[ox.NamedNode], sizes: Mapping[ox.NamedNode, int] | None = None,
                           gone: Mapping[ox.NamedNode, list[bytes]] | None = None,
-                          wanted: Mapping[ox.NamedNode, list[ox.Triple]] | None = None) -> None:
+                          wanted: Mapping[ox.NamedNode, list[ox.Triple]] | None = None,
+                          distinct: Mapping[ox.NamedNode, int] | None = None) -> None:
         """Drop the graphs and load their new content from ``REPLACEMENT_DATA``; then the journal goes.
 
         Idempotent: run again after a crash part way, it ends in the same state. With the graphs' sizes
@@ -373,7 +374,7 @@ class EmbeddedStore:
                 self._store.flush()
             finally:
                 counter.join()
-            if self._remove_strays(wanted, sizes):
+            if self._remove_strays(wanted, sizes, distinct):
                 self._store.flush()
             (self.path / REPLACEMENT_FILE).unlink(missing_ok=True)
             self._sync_folder()
@@ -690,20 +691,24 @@ class EmbeddedStore:
         changed = sum(map(len, gone.values())) + sum(len(news[g].difference(olds[g])) for g in graphs)
         if changed <= SMALL_REPLACEMENT:
             return False
-        self._replace_through_journal(graphs, {}, texts=texts, gone=gone)
+        self._replace_through_journal(graphs, {}, texts=texts, gone=gone, distinct={g: len(news[g]) for g in graphs})
         self._keep_copies(texts)
         return True
 
     def _remove_strays(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]],
-                       sizes: Mapping[ox.NamedNode, int] | None = None) -> bool:
+                       sizes: Mapping[ox.NamedNode, int] | None = None,
+                       distinct: Mapping[ox.NamedNode, int] | None = None) -> bool:
         """Delete what a graph holding all its new triples holds beyond them (old ones a stale copy missed:
         the graph was changed by a SPARQL update since), found by counting (or the ``sizes`` counted
-        already), then by reading the graph. Whether any was found."""
+        already) against the number of distinct new triples (``distinct``, when the caller knows it;
+        else a set of them is made), then by reading the graph. Whether any was found."""
         found = False
         for g, ts in graphs.items():
-            wanted = set(ts)
             size = sizes[g] if sizes is not None and g in sizes else graph_size(self._store, g)
-            if size == len(wanted):  # it holds all of them, so nothing else
+            if distinct is not None and size == distinct.get(g):  # holds all of them, so nothing else
+                continue
+            wanted = set(ts)
+            if size == len(wanted):
                 continue
             strays = [q for q in self._store.quads_for_pattern(None, None, None, g) if q.triple not in wanted]
             for q in strays:
@@ -713,7 +718,8 @@ class EmbeddedStore:
 
     def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],
                                  sizes: Mapping[ox.NamedNode, int], texts: Mapping[ox.NamedNode, bytes] | None = None,
-                                 gone: Mapping[ox.NamedNode, list[bytes]] | None = None) -> None:
+                                 gone: Mapping[ox.NamedNode, list[bytes]] | None = None,
+                                 distinct: Mapping[ox.NamedNode, int] | None = None) -> None:
         assert self.path is not None
         names = list(graphs)
         data = self.path / REPLACEMENT_DATA
@@ -742,7 +748,7 @@ class EmbeddedStore:
             if gone is None:
                 self._redo_replacement(names, sizes)
             else:
-                self._redo_replacement(names, gone=gone, wanted=graphs)
+                self._redo_replacement(names, gone=gone, wanted=graphs, distinct=distinct)
         except OSError as exc:
             if not _disk_full(exc):
                 raise
