@@ -213,6 +213,9 @@ def test_a_year_to_observes_the_whole_year(tmp_path: Path) -> None:
     events = _event("clash", "1985-03-01", "ArmedClash")
     assert _case(tmp_path, events, to="1985")[-1].observed_until == "1985-12-31"
     assert [p.position for p in _case(tmp_path, events, to="1985", at="1985-12-31")] == ["conflict-formation"]
+    # a month: to its last day, in a leap year too
+    for to, last in (("1985-04", "1985-04-30"), ("1984-02", "1984-02-29"), ("1985-02", "1985-02-28")):
+        assert _case(tmp_path, _event("clash", f"{to}-02", "ArmedClash"), to=to)[-1].observed_until == last
 
 
 def test_one_poll_never_makes_a_mature_community(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import Case, Event, list_cases
-from ..ingest.base import parse_date
 from ..namespaces import CS
 from ..queries import load_query
 from ..store import Store
@@ -128,7 +127,7 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
     for r in store.select(load_query("classify/read-sensibility")):
         sensibility[_v(r["case"])].append(_v(r["event"]))
 
-    observed = {_v(r["case"]): _last_day(_v(r["until"])) for r in store.select(load_query("classify/read-observed"))}
+    observed = {_v(r["case"]): _v(r["until"]) for r in store.select(load_query("classify/read-observed"))}
     periods: list[Period] = []
     for case in cases:
         points = sorted(assessments.get(case.iri, []), key=lambda p: p["date"])
@@ -224,14 +223,6 @@ def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[s
         out.append({"kind": m["kind"], "rule": m["rule"], "reason": _v(info["whenMissing"]) if info else None,
                     **_event_json(events.get(m["event"]), m["event"])})
     return sorted(out, key=lambda x: (x["date"] or "", x["event"], x["kind"], x["rule"]))
-
-
-def _last_day(text: str) -> str:
-    """The last day a case's observation end names: its ``to: 2013`` observes all of 2013."""
-    try:
-        return parse_date(text).latest.isoformat()
-    except ValueError:  # cs:day values are ISO days already
-        return text
 
 
 def _date(events: dict[str, Event], iri: str) -> str:
