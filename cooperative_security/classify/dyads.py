@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
@@ -26,18 +27,37 @@ def rule_queries() -> list[Query]:
     return numbered_queries("classify/dyads", _RULE_FILE)
 
 
-def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
-    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
-    curated rules (classify/run.py); returns the run IRI."""
+def _request(first: int, last: int) -> tuple[ox.NamedNode, list[ox.Triple]]:
     run = instance("run", uuid.uuid4().hex)
     integer_type = ox.NamedNode(XSD + "integer")
-    run_rule_set(store, rule_queries(), REQUEST_GRAPH, [
+    return run, [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
                   ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
         ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=integer_type)),
         ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=integer_type)),
-    ])
+    ]
+
+
+def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
+    curated rules (classify/run.py); returns the run IRI."""
+    run, request = _request(first, last)
+    run_rule_set(store, rule_queries(), REQUEST_GRAPH, request)
+    return run
+
+
+def classify_parts(stores: list[Store], first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+    """:func:`classify` on each store of ``ingest.dyad_years.build_parts`` at once, one thread each (Oxigraph
+    runs updates to different stores in parallel), as one run: the same request in every part."""
+    run, request = _request(first, last)
+    queries = rule_queries()
+    if len(stores) == 1:
+        run_rule_set(stores[0], queries, REQUEST_GRAPH, request)
+        return run
+    with ThreadPoolExecutor(max_workers=len(stores)) as pool:
+        for done in [pool.submit(run_rule_set, store, queries, REQUEST_GRAPH, request) for store in stores]:
+            done.result()
     return run
 
 

@@ -12,12 +12,12 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..analysis.compare import compare_cases
-from ..classify.dyads import classify
+from ..classify.dyads import classify, classify_parts
 from ..errors import UsageError
 from ..export.dyads import write_rdf, write_table
 from ..ingest import field_datasets
 from ..ingest.datasets import DATASETS, ingest_dataset
-from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build, new_store
+from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
 from ..store import BulkLoading, Capabilities, open_store
@@ -102,6 +102,10 @@ def dyads_command(
     store: Annotated[str | None, typer.Option("--store", help="Classify the dyad-year graph held by this store "
                                               "(oxigraph:DIR, after `coopsec ingest-dataset dyad-years DIR "
                                               "--store SPEC`) instead of reading --data-dir.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, max=16,
+                                             help="With --data-dir: classify in this many parts at once, each "
+                                             "the dyads of some lineages in its own in-memory store (default: the "
+                                             "usable cores, at most 4; the output is the same).")] = None,
 ) -> None:
     """Classify every dyad-year on Buzan's spectrum: one row per non-directed dyad-year (ccode1 < ccode2), or
     per directed dyad-year with --directed; columns in peacesciencer's names."""
@@ -112,15 +116,15 @@ def dyads_command(
         _dyads_in_store(store, output, first, last, fmt, directed, started)
         return
     files = DataFiles(resolve_data_dir(data_dir))
-    kg = new_store()
+    parts = [new_store() for _ in range(jobs or default_jobs())]
     with _bar() as bar:
         task = bar.add_task("reading", total=1, rows=0)
-        build(kg, files, first, last,
-              progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
-                                                                  total=total, rows=rows))
+        build_parts(parts, files, first, last,
+                    progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
+                                                                        total=total, rows=rows))
     with err_console.status("classifying..."):
-        classify(kg, first, last)
-    count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)
+        classify_parts(parts, first, last)
+    count = write_rdf(parts, output) if fmt is OutFormat.rdf else write_table(parts, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
                   f"({first}-{last}) in {time.perf_counter() - started:.1f} s", highlight=False)
 

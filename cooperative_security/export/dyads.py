@@ -8,7 +8,8 @@ DuckDB, in pandas' CSV format) or Parquet; :func:`write_rdf` the graphs as N-Qua
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import EnvironmentProblem, UsageError
 from ..ingest.datasets.dyad_graph import connect
 from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH
-from ..namespaces import cs
+from ..namespaces import cs, instance
 from ..queries import load_query
 from ..store import InProcess
 from ..store.sparql_text import with_values
@@ -58,17 +59,38 @@ def _arrow(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None
         column_types={c: pa.string() for c in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
 
 
-def _relation(con, store: InProcess, directed: bool):  # type: ignore[no-untyped-def]
+#: one store, or the parts of ``ingest.dyad_years.build_parts`` (each the dyads of some lineages)
+Stores = InProcess | Sequence[InProcess]
+
+
+def _parts(stores: Stores) -> list[InProcess]:
+    return list(stores) if isinstance(stores, Sequence) else [stores]
+
+
+def _read_all(parts: list[InProcess], name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
+    """A read query's result over every part, one thread each (queries run in parallel), as one table."""
+    import pyarrow as pa
+
+    if len(parts) == 1:
+        return _arrow(parts[0], name, bindings)
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        tables = list(pool.map(lambda part: _arrow(part, name, bindings), parts))
+    return pa.concat_tables(tables)
+
+
+def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-def]
     """The classified dyad-years as a DuckDB relation: the read queries' results joined by key, columns
     :data:`COLUMNS`, sorted by ccode1, ccode2, year (both directions with ``directed``). Each result is
     reduced to one row per dyad-year, keyed by its numbers, as soon as it is read (bounded memory)."""
+    parts = _parts(stores)
     # the numbers after id/dyad-year/, split at the dashes once (a regular expression per number costs
     # three times as much)
     key = ", ".join(f"CAST(n[{i}] AS BIGINT) AS {c}" for i, c in enumerate(("ccode1", "ccode2", "year"), 1))
     numbered = "(SELECT *, string_split(split_part(dy, '/dyad-year/', 2), '-') AS n FROM result)"
 
     def table(name: str, query: str, select: str, bindings: dict[str, ox.NamedNode] | None = None) -> None:
-        con.register("result", _arrow(store, query, bindings))
+        con.register("result", _read_all(parts if query != "dyads/read-rule-positions" else parts[:1], query,
+                                         bindings))
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
         con.unregister("result")
 
@@ -93,7 +115,7 @@ def _relation(con, store: InProcess, directed: bool):  # type: ignore[no-untyped
     return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
 
 
-def dataframe(store: InProcess, directed: bool = False):  # type: ignore[no-untyped-def]
+def dataframe(store: Stores, directed: bool = False):  # type: ignore[no-untyped-def]
     """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year.
 
     Non-directed (ccode1 < ccode2) by default; ``directed`` gives each dyad-year in both directions, as
@@ -123,7 +145,7 @@ def _csv_text(column: str) -> str:
     return column
 
 
-def write_table(store: InProcess, path: Path, directed: bool = False) -> int:
+def write_table(store: Stores, path: Path, directed: bool = False) -> int:
     """Write ``path`` (.csv or .parquet), sorted by ccode1, ccode2, year; returns the rows written."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
@@ -146,13 +168,28 @@ def write_table(store: InProcess, path: Path, directed: bool = False) -> int:
         con.close()
 
 
-def write_rdf(store: InProcess, path: Path) -> int:
-    """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig)."""
+def write_rdf(store: Stores, path: Path) -> int:
+    """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig). Of
+    parts, each dyad and dyad-year from its part, and what every part holds alike (the run's provenance,
+    the request, the rules) once."""
     fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
-    graphs = (DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH)
+    parts = _parts(store)
+    where = [(g, part) for g in (DYADS_GRAPH, INFERRED_GRAPH) for part in parts]
+    where += [(g, parts[0]) for g in (REQUEST_GRAPH, RULES_GRAPH)]
+    own = (instance("dyad-year", "").value, instance("dyad", "").value)
+    seen: set[ox.Quad] = set()
+
+    def once(q: ox.Quad) -> bool:
+        if len(parts) == 1 or q.subject.value.startswith(own):
+            return True
+        if q in seen:
+            return False
+        seen.add(q)
+        return True
+
     with open(path, "wb") as out:
         count = 0
-        quads = (q for g in graphs for q in store.raw.quads_for_pattern(None, None, None, g))
+        quads = (q for g, part in where for q in part.raw.quads_for_pattern(None, None, None, g) if once(q))
 
         def counted() -> Iterator[ox.Quad]:
             nonlocal count

@@ -126,7 +126,7 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
     renamed = ", ".join(f'c{header.index(c)} AS "{c}"' for c in needed)  # names from FAST, never from the file
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT " + renamed + " FROM read_csv($path, header=false, "
+        con.execute("CREATE OR REPLACE TABLE raw AS SELECT " + renamed + " FROM read_csv($path, header=false, "
                     "skip=1, auto_detect=false, columns=$columns, delim=',', quote='\"', escape='\"', "
                     "strict_mode=true, null_padding=false, compression=$compression)",
                     {"path": str(path), "columns": columns,
@@ -135,7 +135,7 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
         if bad:
             return False
         params = {k: v for k, v in {"start": start, "last": last}.items() if f"${k}" in select}
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}", params)
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}", params)
         return True
     except duckdb.Error:
         return False
@@ -170,7 +170,7 @@ def _slow(con: Any, name: str, rows: Iterable[tuple]) -> None:  # type: ignore[t
     arrow = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
     table = pa.table({n: pa.array(list(c), type=arrow[TYPES[name][n]]) for n, c in zip(names, columns, strict=True)})
     con.register("slow", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM slow")
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM slow")
     con.unregister("slow")
 
 
@@ -203,12 +203,11 @@ def connect():  # type: ignore[no-untyped-def]
     return con
 
 
-def batches(files: DataFiles, first: int, last: int, lookback: int, roots: dict[int, int],
-            keep: Callable[[int, int], bool] | None = None,
-            progress: Callable[[str, int, int, int], None] | None = None) -> Iterator[bytes]:
-    """N-Triples text in chunks of about :data:`BATCH` lines: the dyad-year graph for ``first..last`` and
-    the ``lookback`` years before it. ``roots``: state -> its earliest predecessor; ``keep(a, b)`` (a < b),
-    if given, keeps only those dyads."""
+def read_tables(files: DataFiles, first: int, last: int, lookback: int, roots: dict[int, int],
+                progress: Callable[[str, int, int, int], None] | None = None):  # type: ignore[no-untyped-def]
+    """A DuckDB connection whose tables (in its own in-memory database, so that every cursor sees them)
+    hold the publishers' files for ``first..last`` and the ``lookback`` years before it, checked as
+    described above, and ``roots`` (state -> its earliest predecessor)."""
     import pyarrow as pa
 
     start = first - lookback + 1
@@ -217,32 +216,65 @@ def batches(files: DataFiles, first: int, last: int, lookback: int, roots: dict[
     def report(name: str) -> Callable[[int, int, int], None] | None:
         return (lambda rows, done, total: progress(name, rows, done, total)) if progress else None
 
-    for name, (path, slow) in _readers(files, start, last, report).items():
-        if progress:
-            size = path.stat().st_size if path.is_file() else 1
-            progress(name, 0, 0, size)
-        if not _fast(con, name, path, start, last):
-            _slow(con, name, slow())
-        if progress:
-            progress(name, 0, size, size)
-    con.register("roots", pa.table({"code": pa.array(list(roots), pa.int64()),
-                                    "root": pa.array(list(roots.values()), pa.int64())}))
-    pairs: list[tuple[int, int]] = []
-    if keep is not None:
-        candidates = con.execute(
-            "SELECT DISTINCT LEAST(a, b), GREATEST(a, b) FROM (SELECT a, b FROM universe UNION ALL SELECT a, b "
-            "FROM mid UNION ALL SELECT a, b FROM war UNION ALL SELECT a, b FROM atop UNION ALL SELECT a, b FROM igo)"
-        ).fetchall()
-        pairs = [(a, b) for a, b in candidates if keep(a, b)]
+    try:
+        for name, (path, slow) in _readers(files, start, last, report).items():
+            if progress:
+                size = path.stat().st_size if path.is_file() else 1
+                progress(name, 0, 0, size)
+            if not _fast(con, name, path, start, last):
+                _slow(con, name, slow())
+            if progress:
+                progress(name, 0, size, size)
+        con.register("roots_arrow", pa.table({"code": pa.array(list(roots), pa.int64()),
+                                              "root": pa.array(list(roots.values()), pa.int64())}))
+        con.execute("CREATE OR REPLACE TABLE roots AS SELECT * FROM roots_arrow")
+        con.unregister("roots_arrow")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def dyads_in_files(con) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    """Every non-directed pair (a < b) any of the tables names."""
+    return con.execute(
+        "SELECT DISTINCT LEAST(a, b), GREATEST(a, b) FROM (SELECT a, b FROM universe UNION ALL SELECT a, b "
+        "FROM mid UNION ALL SELECT a, b FROM war UNION ALL SELECT a, b FROM atop UNION ALL SELECT a, b FROM igo)"
+    ).fetchall()
+
+
+def lines(con, first: int, last: int, lookback: int,  # type: ignore[no-untyped-def]
+          pairs: list[tuple[int, int]] | None = None) -> Iterator[bytes]:
+    """N-Triples text in chunks of about :data:`BATCH` lines, from the tables of :func:`read_tables`: the
+    dyad-year graph, of only the dyads ``pairs`` (a < b) if given. ``con`` may be a cursor of the reading
+    connection, so that several parts are made at once."""
+    import pyarrow as pa
+
+    only = pairs is not None
+    pairs = pairs or []
     con.register("kept", pa.table({"a": pa.array([a for a, _ in pairs], pa.int64()),
                                    "b": pa.array([b for _, b in pairs], pa.int64())}))
-    params = {"id": ID, "cs": CS, "xsd": XSD, "start": start, "last": last, "only": keep is not None}
+    params = {"id": ID, "cs": CS, "xsd": XSD, "start": first - lookback + 1, "last": last,
+              "only": only}
     relation = con.sql(SQL.read_text(), params=params)
     # DuckDB 2 calls it to_arrow_reader; 1.x, fetch_arrow_reader
     reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader)(BATCH)
     for batch in reader:
         yield _text(batch.column(0))
-    con.close()
+
+
+def batches(files: DataFiles, first: int, last: int, lookback: int, roots: dict[int, int],
+            keep: Callable[[int, int], bool] | None = None,
+            progress: Callable[[str, int, int, int], None] | None = None) -> Iterator[bytes]:
+    """N-Triples text in chunks of about :data:`BATCH` lines: the dyad-year graph for ``first..last`` and
+    the ``lookback`` years before it. ``roots``: state -> its earliest predecessor; ``keep(a, b)`` (a < b),
+    if given, keeps only those dyads."""
+    con = read_tables(files, first, last, lookback, roots, progress)
+    try:
+        pairs = None if keep is None else [(a, b) for a, b in dyads_in_files(con) if keep(a, b)]
+        yield from lines(con, first, last, lookback, pairs)
+    finally:
+        con.close()
 
 
 def _text(column: Any) -> bytes:
