@@ -311,25 +311,30 @@ def actors(*, store: Store | None = None) -> pd.DataFrame:
     return frame
 
 
-def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None) -> pd.DataFrame:
+def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None,
+          jobs: int | None = None) -> pd.DataFrame:
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
-    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``)."""
-    from .classify.dyads import classify as classify_dyads
+    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``). ``jobs``: parts
+    classified at once, as ``coopsec dyads --jobs`` (default: the usable cores, at most 4)."""
+    from .classify.dyads import classify_parts
     from .cli.dyads import resolve_data_dir
     from .export.dyads import dataframe
-    from .ingest.dyad_years import DataFiles, build, new_store
+    from .ingest.dyad_years import DataFiles, build_parts, default_jobs, new_store
 
     data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
     if first > last:
         raise UsageError(f"first year {first} is after last year {last}")
-    store = new_store()
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"jobs is {jobs}; give 1 or more")
+    stores = [new_store() for _ in range(jobs or default_jobs())]
     try:
-        build(store, DataFiles(Path(data_dir)), first, last)
-        classify_dyads(store, first, last)
-        return dataframe(store)
+        build_parts(stores, DataFiles(Path(data_dir)), first, last)
+        classify_parts(stores, first, last)
+        return dataframe(stores)
     finally:
-        store.close()
+        for store in stores:
+            store.close()
 
 
 def info() -> dict[str, str]:

@@ -117,5 +117,9 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 @pytest.mark.skipif(not (SHARED / "cow").is_dir(), reason="needs ../shared/data")
 def test_dyads_from_the_field_data() -> None:
-    frame = cs.dyads(1990, 1990, data_dir=SHARED)
+    frame = cs.dyads(1990, 1990, data_dir=SHARED, jobs=2)
     assert len(frame) > 1000 and {"ccode1", "ccode2", "year", "position"} <= set(frame.columns)
+    assert {str(frame[c].dtype) for c in ("ccode1", "ccode2", "year")} == {"int64"}
+    assert frame.equals(cs.dyads(1990, 1990, data_dir=SHARED, jobs=1))  # parts change nothing
+    with pytest.raises(Exception, match="jobs"):
+        cs.dyads(1990, 1990, data_dir=SHARED, jobs=0)

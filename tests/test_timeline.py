@@ -150,3 +150,27 @@ def test_a_case_with_a_hundred_events_draws_marks_only_on_a_page_sized_figure(tm
     out = tmp_path / "many.svg"
     draw_timeline("many", [], events, out)
     assert out.read_text(encoding="utf-8").count('class="event-mark"') == 100
+
+
+def test_an_open_period_ends_where_the_case_stops_being_observed(france_germany, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The last period has no end, but the case is observed only to 1970-12-31: the band stops there, and
+    says so, rather than running on to the edge as if the position held for ever."""
+    from datetime import date
+
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    periods, events = france_germany
+    last = periods[-1]
+    assert last.to is None and last.observed_until == "1970-12-31"
+    fig, _ = timeline_figure("france-germany", periods, events)
+    try:
+        bands = [b for b in fig.axes[0].patches if b.get_width() > 0]
+        ends = sorted(b.get_x() + b.get_width() for b in bands)
+        assert ends[-1] == pytest.approx(mdates.date2num(date(1970, 12, 31)))
+        assert fig.axes[0].get_xlim()[1] > ends[-1]  # the axis goes on past it, with nothing concluded there
+    finally:
+        plt.close(fig)
+    out = tmp_path / "fg.svg"
+    draw_timeline("france-germany", periods, events, out)
+    assert "observed to 1970-12-31" in out.read_text(encoding="utf-8")

@@ -78,6 +78,12 @@ _MARK_PX = 7.0  # half a mark's width at _DPI (s=70 points squared)
 _MAX_LABELLED = 60
 
 
+def _until(p: Period, right: date) -> date:
+    """Where a period's band ends: its end; if it has none, where the case stops being observed (nothing is
+    concluded after it); if that is not known either, the right edge."""
+    return _day(p.end) if p.end else _day(p.observed_until) if p.observed_until else right
+
+
 def short_label(text: str, limit: int = _LABEL_CHARS) -> str:
     """``text`` cut at a word to at most ``limit`` characters, with an ellipsis when cut."""
     text = " ".join(text.split())
@@ -150,7 +156,8 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     dated = [p for p in periods if p.start]
     days = [_day(p.start) for p in dated if p.start] + [_day(e.earliest) for e in events if e.earliest]
     first = min(days) if days else date(1950, 1, 1)
-    last = max([*days, *(_day(p.end) for p in dated if p.end)]) if days else date(1960, 1, 1)
+    last = max([*days, *(_day(p.end) for p in dated if p.end),
+                *(_day(p.observed_until) for p in dated if p.observed_until)]) if days else date(1960, 1, 1)
     span = max((last - first).days, 365)
     left, right = first - timedelta(days=int(span * 0.04)), last + timedelta(days=int(span * 0.08) + 180)
     axis_px = _WIDTH * _DPI * (_RIGHT - _LEFT)
@@ -234,7 +241,8 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     notes: list[tuple[int, str, date, float, float, str]] = []  # rank, text, x, span start, end px, align
     for i, p in enumerate(dated):
         start = _day(p.start or "")
-        end = _day(p.end) if p.end else right
+        # an open period ends where the case stops being observed: nothing is concluded after it
+        end = _until(p, right)
         rank = ranks.get(p.position or "", -1)
         colour = _POSITION_COLOURS.get(p.position or "", "#999999")
         robust = _robust(p)
@@ -256,6 +264,11 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
                 notes.append((rank, note, start, px(start), px(start) + w, "left"))
             else:  # and near the right edge, it ends there
                 notes.append((rank, note, right, axis_px - w, axis_px, "right"))
+        if not p.end and p.observed_until:
+            pos_ax.plot([end, right], [rank, rank], color="#999999", linewidth=1.0, linestyle=(0, (1, 3)))
+            pos_ax.annotate(f"observed to {p.observed_until}", (end, rank), xytext=(3, -13), textcoords="offset points",
+                            fontsize=7.5, ha="left" if px(end) + 110 < axis_px else "right", va="top", color="#555",
+                            annotation_clip=False)
         pos_ax.axvline(start, color="#555", linewidth=0.6, linestyle=":", zorder=0)
         pos_ax.annotate(p.from_ or start.isoformat(), (start, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(0, 4 + 12 * tops[i]), textcoords="offset points", fontsize=7.5, rotation=30,
@@ -268,7 +281,7 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     # a step line joins the periods, so the path along the spectrum reads at a glance
     xs, ys = [], []
     for p in dated:
-        xs += [_day(p.start or ""), _day(p.end) if p.end else right]
+        xs += [_day(p.start or ""), _until(p, right)]
         ys += [ranks.get(p.position or "", -1)] * 2
     if xs:
         pos_ax.plot(xs, ys, color="#222", linewidth=1.4, drawstyle="steps-post")
@@ -291,7 +304,7 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     txs, tys = [], []
     for p in dated:
         if p.trust in _TRUST:
-            txs += [_day(p.start or ""), _day(p.end) if p.end else right]
+            txs += [_day(p.start or ""), _until(p, right)]
             tys += [_TRUST[p.trust or "none"]] * 2
     if txs:
         trust_ax.fill_between(txs, tys, step="post", color="#7fb3d5", alpha=0.45)
