@@ -96,3 +96,27 @@ def test_cli_jobs_gives_the_same_csv(cli, tmp_path: Path) -> None:  # type: igno
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 100
     bad = cli("dyads", "--data-dir", str(HERE / "layout"), "--jobs", "0", "-o", str(tmp_path / "x.csv"))
     assert bad.code != 0 and "--jobs" in bad.err
+
+
+def test_a_bad_row_read_while_other_files_load_is_located_and_nothing_is_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The files are read at once, each in its own thread: a bad row still stops the command with the
+    file, the line and the field, the first bad file in the order the files are read (major powers before
+    contiguity), and no output."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(HERE / "layout", data, symlinks=False)
+    majors = data / "cow" / "major-powers.csv"
+    lines = majors.read_text().splitlines()
+    majors.unlink()
+    majors.write_text("\n".join([lines[0], lines[1], lines[2].replace(",1816,", ",x,", 1), *lines[3:]]) + "\n")
+    contiguity = data / "cow" / "direct-contiguity.csv"
+    text = contiguity.read_text()
+    contiguity.unlink()
+    contiguity.write_text(text + "2,20,9,1973-07-01,2016-12-01\n")
+    out = tmp_path / "dyads.csv"
+    result = cli("dyads", "--from", "1990", "--to", "1991", "--data-dir", str(data), "--jobs", "2", "-o", str(out))
+    assert result.code != 0
+    assert f"{majors}:3: field 'styear'" in result.err, result.err
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert not out.exists()
