@@ -291,7 +291,7 @@ def build_parts(stores: list[Store], files: DataFiles, first: int = FIRST_YEAR, 
     if len(stores) == 1:
         return build(stores[0], files, first, last, progress)
     lookback = _lookback(stores[0], files, first, last)
-    from .datasets.dyad_graph import dyads_in_files, lines, read_tables
+    from .datasets.dyad_graph import BATCH, dyads_in_files, lines, read_tables
 
     succession = successions(stores[0])
     roots = {code: lineage(code, succession) for code in succession}
@@ -304,7 +304,7 @@ def build_parts(stores: list[Store], files: DataFiles, first: int = FIRST_YEAR, 
         def load(store: Store, pairs: list[tuple[int, int]]) -> int:
             cursor = con.cursor()
             try:
-                return bulk_load_chunks(store, lines(cursor, first, last, lookback, pairs), None,
+                return bulk_load_chunks(store, lines(cursor, first, last, lookback, pairs, BATCH // len(stores)), None,
                                         target=DYADS_GRAPH, lenient=True)
             finally:
                 cursor.close()

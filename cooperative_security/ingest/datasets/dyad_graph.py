@@ -257,10 +257,11 @@ def dyads_in_files(con) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def
 
 
 def lines(con, first: int, last: int, lookback: int,  # type: ignore[no-untyped-def]
-          pairs: list[tuple[int, int]] | None = None) -> Iterator[bytes]:
-    """N-Triples text in chunks of about :data:`BATCH` lines, from the tables of :func:`read_tables`: the
+          pairs: list[tuple[int, int]] | None = None, batch: int = BATCH) -> Iterator[bytes]:
+    """N-Triples text in chunks of about ``batch`` lines, from the tables of :func:`read_tables`: the
     dyad-year graph, of only the dyads ``pairs`` (a < b) if given. ``con`` may be a cursor of the reading
-    connection, so that several parts are made at once."""
+    connection, so that several parts are made at once (each with a smaller ``batch``: the text in
+    flight stays about the same whatever the number of parts)."""
     import pyarrow as pa
 
     only = pairs is not None
@@ -271,7 +272,7 @@ def lines(con, first: int, last: int, lookback: int,  # type: ignore[no-untyped-
               "only": only}
     relation = con.sql(SQL.read_text(), params=params)
     # DuckDB 2 calls it to_arrow_reader; 1.x, fetch_arrow_reader
-    reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader)(BATCH)
+    reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader)(batch)
     for batch in reader:
         yield _text(batch.column(0))
 
