@@ -6,6 +6,7 @@ built from the slices under tests/data by the real ingest and classified by the 
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -120,3 +121,40 @@ def test_a_bad_row_read_while_other_files_load_is_located_and_nothing_is_written
     assert f"{majors}:3: field 'styear'" in result.err, result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert not out.exists()
+
+
+def test_the_read_back_is_bounded_and_leaves_nothing_behind(one, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """DuckDB's memory for the read-back is bounded (it spills to a temporary folder of its own): the same
+    table within the bound, the same again when the bound is too small for DuckDB (it tries once more
+    without it), and neither a spill folder nor anything in the current folder remains."""
+    import tempfile
+
+    from cooperative_security.export import dyads as export
+
+    expected = tmp_path / "expected.csv"
+    export.write_table(one, expected)
+    spill, here = tmp_path / "spill", tmp_path / "here"
+    spill.mkdir()
+    here.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spill))
+    monkeypatch.chdir(here)
+    limits: list[str] = []
+    bounded = export._bounded
+
+    @contextlib.contextmanager
+    def spy(limit):  # type: ignore[no-untyped-def]
+        with bounded(limit) as con:
+            limits.append(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+            yield con
+
+    monkeypatch.setattr(export, "_bounded", spy)
+    # DuckDB gives 256MB as 244.1 MiB; it needs about 61 MiB even for the slices, so 8MB is too little
+    for bound, shown, tries in (("256MB", "244.1 MiB", 1), ("8MB", "7.6 MiB", 2)):
+        monkeypatch.setattr(export, "READ_BACK_MEMORY", bound)
+        limits.clear()
+        got = tmp_path / f"got-{bound}.csv"
+        assert export.write_table(one, got) > 100
+        assert got.read_bytes() == expected.read_bytes(), bound
+        assert len(limits) == tries and limits[0] == shown and limits[-1] != "7.6 MiB"
+    assert export.dataframe(one).equals(dataframe(one))
+    assert not list(spill.iterdir()) and not list(here.iterdir())

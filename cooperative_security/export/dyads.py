@@ -8,9 +8,12 @@ DuckDB, in pandas' CSV format) or Parquet; :func:`write_rdf` the graphs as N-Qua
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -58,6 +61,8 @@ def _arrow(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None
     return pacsv.read_csv(io.BytesIO(data), convert_options=pacsv.ConvertOptions(
         column_types={c: pa.string() for c in header}, strings_can_be_null=True, quoted_strings_can_be_null=False))
 
+
+T = TypeVar("T")
 
 #: one store, or the parts of ``ingest.dyad_years.build_parts`` (each the dyads of some lineages)
 Stores = InProcess | Sequence[InProcess]
@@ -118,14 +123,46 @@ def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-d
     return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
 
 
+#: DuckDB's memory for the read-back's joins, sort and CSV; beyond it DuckDB spills to a temporary folder
+#: of its own. The stores are in memory meanwhile: on 1816-2010 in two parts this keeps the command's
+#: peak about 200 MiB lower (2,580-2,640 against 2,816 MiB) for about 0.3 s; 300 MB still works there.
+READ_BACK_MEMORY = "600MB"
+
+
+@contextmanager
+def _bounded(limit: str | None):  # type: ignore[no-untyped-def]
+    """A DuckDB connection for the read-back, its memory bounded by ``limit`` (None: DuckDB's default),
+    spilling into a temporary folder that is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="coopsec-dyads-") as spill:
+        con = connect()
+        try:
+            con.execute("SET temp_directory = $dir", {"dir": spill})
+            if limit:
+                con.execute(f"SET memory_limit = '{limit}'")
+            yield con
+        finally:
+            con.close()
+
+
+def _read_back(work: Callable[[Any], T]) -> T:
+    """``work(con)`` within :data:`READ_BACK_MEMORY`; if DuckDB cannot keep to it (what it must hold at
+    once grows with the data), once more without the bound, so a bound never costs a result."""
+    import duckdb
+
+    try:
+        with _bounded(READ_BACK_MEMORY) as con:
+            return work(con)
+    except duckdb.OutOfMemoryException:
+        with _bounded(None) as con:
+            return work(con)
+
+
 def dataframe(store: Stores, directed: bool = False):  # type: ignore[no-untyped-def]
     """One row per classified dyad-year, columns :data:`COLUMNS`, sorted by ccode1, ccode2, year.
 
     Non-directed (ccode1 < ccode2) by default; ``directed`` gives each dyad-year in both directions, as
     peacesciencer's directed dyad-year frames do. The read queries' results are joined by DuckDB."""
-    con = connect()
-    frame = _relation(con, store, directed).df()
-    con.close()
+    frame = _read_back(lambda con: _relation(con, store, directed).df())
     for column, _, _, kind in INDICATORS:
         if kind == "int":
             frame[column] = frame[column].astype("Int64")
@@ -162,13 +199,12 @@ def write_table(store: Stores, path: Path, directed: bool = False) -> int:
         frame = dataframe(store, directed)
         frame.to_parquet(path, index=False)
         return len(frame)
-    con = connect()
-    try:
+    def write(con) -> int:  # type: ignore[no-untyped-def]
         relation = _relation(con, store, directed)
         relation.select(", ".join(_csv_text(c) for c in COLUMNS)).write_csv(str(path), header=True)
         return int(con.sql("SELECT count(*) FROM decided").fetchall()[0][0]) * (2 if directed else 1)  # type: ignore[index]
-    finally:
-        con.close()
+
+    return _read_back(write)
 
 
 def write_rdf(store: Stores, path: Path) -> int:
