@@ -97,6 +97,8 @@ def test_cli_jobs_gives_the_same_csv(cli, tmp_path: Path) -> None:  # type: igno
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 100
     bad = cli("dyads", "--data-dir", str(HERE / "layout"), "--jobs", "0", "-o", str(tmp_path / "x.csv"))
     assert bad.code != 0 and "--jobs" in bad.err
+    bad = cli("dyads", "--store", f"oxigraph:{tmp_path / 'kg'}", "--jobs", "2", "-o", str(tmp_path / "x.csv"))
+    assert bad.code != 0 and "--jobs is for --data-dir" in bad.err and not (tmp_path / "x.csv").exists()
 
 
 def test_a_bad_row_read_while_other_files_load_is_located_and_nothing_is_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -113,6 +113,9 @@ def dyads_command(
     if store is not None:
         if data_dir is not None:
             raise UsageError("give --store (a store holding the dyad-year graph) or --data-dir, not both")
+        if jobs is not None:
+            raise UsageError("--jobs is for --data-dir, which builds the parts in memory; dyads --store classifies "
+                             "the one store it is given")
         _dyads_in_store(store, output, first, last, fmt, directed, started)
         return
     files = DataFiles(resolve_data_dir(data_dir))
