@@ -160,3 +160,15 @@ def test_the_read_back_is_bounded_and_leaves_nothing_behind(one, tmp_path: Path,
         assert len(limits) == tries and limits[0] == shown and limits[-1] != "7.6 MiB"
     assert export.dataframe(one).equals(dataframe(one))
     assert not list(spill.iterdir()) and not list(here.iterdir())
+
+
+@pytest.mark.parametrize("parts", [1, 2])
+def test_progress_names_each_file_and_counts_the_triples_loaded(parts: int) -> None:
+    calls: list[tuple[str, int, int | None, int | None]] = []
+    stores = [new_store() for _ in range(parts)]
+    written = build_parts(stores, FILES, 1985, 1995, progress=lambda *call: calls.append(call))
+    read = {name for name, *_ in calls if name != "loading"}
+    assert {"universe", "majors", "contiguity", "distance", "mid", "war", "atop", "igo"} <= read
+    loading = [rows for name, rows, *_ in calls if name == "loading"]
+    assert loading == sorted(loading) and loading[-1] == written > 1000
+    assert written == sum(len(s.raw) for s in stores) - sum(len(new_store().raw) for _ in stores)

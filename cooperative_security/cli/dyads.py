@@ -125,9 +125,10 @@ def dyads_command(
         build_parts(parts, files, first, last,
                     progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
                                                                         total=total, rows=rows))
-    with err_console.status("classifying..."):
+    with err_console.status(f"classifying in {len(parts)} part(s) at once..."):
         classify_parts(parts, first, last)
-    count = write_rdf(parts, output) if fmt is OutFormat.rdf else write_table(parts, output, directed)
+    with err_console.status(f"writing {output}..."):
+        count = write_rdf(parts, output) if fmt is OutFormat.rdf else write_table(parts, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
                   f"({first}-{last}) in {time.perf_counter() - started:.1f} s", highlight=False)
 

@@ -12,6 +12,7 @@ dyad-years are run by ``classify/dyads.py``; the tables are written by ``export/
 from __future__ import annotations
 
 import os
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -282,30 +283,43 @@ def part_of(a: int, b: int, succession: dict[int, int], parts: int) -> int:
 
 
 def build_parts(stores: list[Store], files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
-                progress: Callable[[str, int, int, int], None] | None = None) -> int:
-    """Load the dyad-year graph for ``first..last`` into several fresh stores (:func:`new_store`), each the
-    dyads of some lineages (:func:`part_of`), all at once: the files are read once, and each part is made
-    by DuckDB and bulk-loaded by Oxigraph in its own thread. The rules then run on every part at once
+                progress: Callable[[str, int, int | None, int | None], None] | None = None) -> int:
+    """Load the dyad-year graph for ``first..last`` into one or more fresh stores (:func:`new_store`), each
+    the dyads of some lineages (:func:`part_of`), all at once: the files are read once, and each part is
+    made by DuckDB and bulk-loaded by Oxigraph in its own thread. The rules then run on every part at once
     (``classify.dyads.classify_parts``) and the tables read them back together (``export.dyads``), which
-    gives the same rows as one store, in about half the time on two cores. Returns the triples written."""
-    if len(stores) == 1:
-        return build(stores[0], files, first, last, progress)
+    gives the same rows as one store, in about half the time on two cores. ``progress`` is called as each
+    file is read (name, rows, bytes done, bytes in all) and as each chunk is loaded ("loading", triples
+    loaded so far, None, None). Returns the triples written."""
     lookback = _lookback(stores[0], files, first, last)
     from .datasets.dyad_graph import BATCH, dyads_in_files, lines, read_tables
 
     succession = successions(stores[0])
     roots = {code: lineage(code, succession) for code in succession}
-    con = read_tables(files, first, last, lookback, roots, progress)
-    try:
-        groups: list[list[tuple[int, int]]] = [[] for _ in stores]
-        for a, b in dyads_in_files(con):
-            groups[part_of(a, b, succession, len(stores))].append((a, b))
+    con = read_tables(files, first, last, lookback, roots, progress)  # type: ignore[arg-type]
+    loaded, lock = 0, threading.Lock()
 
-        def load(store: Store, pairs: list[tuple[int, int]]) -> int:
+    def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        nonlocal loaded
+        for chunk in chunks:
+            yield chunk
+            with lock:
+                loaded += chunk.count(b"\n")
+                if progress:
+                    progress("loading", loaded, None, None)
+
+    try:
+        groups: list[list[tuple[int, int]] | None] = [None]  # one part: every dyad, no list to keep
+        if len(stores) > 1:
+            groups = [[] for _ in stores]
+            for a, b in dyads_in_files(con):
+                groups[part_of(a, b, succession, len(stores))].append((a, b))  # type: ignore[union-attr]
+
+        def load(store: Store, pairs: list[tuple[int, int]] | None) -> int:
             cursor = con.cursor()
             try:
-                return bulk_load_chunks(store, lines(cursor, first, last, lookback, pairs, BATCH // len(stores)), None,
-                                        target=DYADS_GRAPH, lenient=True)
+                chunks = counted(lines(cursor, first, last, lookback, pairs, BATCH // len(stores)))
+                return bulk_load_chunks(store, chunks, None, target=DYADS_GRAPH, lenient=True)
             finally:
                 cursor.close()
 
