@@ -90,19 +90,19 @@ def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-d
     parts = _parts(stores)
     # the numbers after id/dyad-year/, split at the dashes once (a regular expression per number costs
     # three times as much)
-    # kept as SMALLINT (COW codes and years are below 32,768: a third of the memory of BIGINT keys in the
-    # sixteen tables), given out as BIGINT
-    key = ", ".join(f"CAST(n[{i}] AS SMALLINT) AS {c}" for i, c in enumerate(("ccode1", "ccode2", "year"), 1))
+    # kept as INTEGER (half the memory of BIGINT keys in the sixteen tables; the readers accept at most
+    # nine digits), given out as BIGINT
+    key = ", ".join(f"CAST(n[{i}] AS INTEGER) AS {c}" for i, c in enumerate(("ccode1", "ccode2", "year"), 1))
     numbered = "(SELECT *, string_split(split_part(dy, '/dyad-year/', 2), '-') AS n FROM result)"
 
-    def table(name: str, query: str, select: str, bindings: dict[str, ox.NamedNode] | None = None) -> None:
-        con.register("result", _read_all(parts if query != "dyads/read-rule-positions" else parts[:1], query,
-                                         bindings))
+    def table(name: str, query: str, select: str, bindings: dict[str, ox.NamedNode] | None = None,
+              where: list[InProcess] = parts) -> None:
+        con.register("result", _read_all(where, query, bindings))
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {select}")
         con.unregister("result")
 
     table("decided", "dyads/read-dyad-years", f"SELECT {key}, rule FROM {numbered}")
-    table("rules", "dyads/read-rule-positions", "SELECT * FROM result")
+    table("rules", "dyads/read-rule-positions", "SELECT * FROM result", where=parts[:1])  # the same in every part
     selects, joins = [], []
     for i, (column, g, prop, kind) in enumerate(INDICATORS):
         value = {"text": "string_agg(value, ';' ORDER BY value)", "int": "MAX(CAST(value AS INTEGER))",
