@@ -52,9 +52,6 @@ def classify_parts(stores: list[Store], first: int = FIRST_YEAR, last: int = LAS
     runs updates to different stores in parallel), as one run: the same request in every part."""
     run, request = _request(first, last)
     queries = rule_queries()
-    if len(stores) == 1:
-        run_rule_set(stores[0], queries, REQUEST_GRAPH, request)
-        return run
     with ThreadPoolExecutor(max_workers=len(stores)) as pool:
         for done in [pool.submit(run_rule_set, store, queries, REQUEST_GRAPH, request) for store in stores]:
             done.result()
