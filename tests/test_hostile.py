@@ -123,6 +123,21 @@ def test_utf16_rdfxml_cannot_smuggle_a_doctype(store: Store, tmp_path: Path) -> 
         parse_rdf(path)
 
 
+def test_rdfxml_declaring_an_encoding_nobody_knows_is_a_located_error(store: Store, tmp_path: Path) -> None:
+    """Found by the fuzz test: ``encoding="TF-8"`` made the nesting check's XML parser raise LookupError
+    (an internal error); the file is UTF-8 (checked first), so it is read as such and pyoxigraph refuses
+    the declaration by name, with nothing written."""
+    path = tmp_path / "tf8.rdf"
+    path.write_text('<?xml version="1.0" encoding="TF-8"?>\n'
+                    f'<rdf:RDF xmlns:rdf="{RDF_NS}" xmlns:e="http://e/"><rdf:Description rdf:about="http://a">'
+                    "<e:p>1</e:p></rdf:Description></rdf:RDF>\n")
+    before = store.count()
+    with pytest.raises(InputError, match="UTF-8") as info:
+        ingest_paths(store, [path])
+    assert str(path) in str(info.value)
+    assert store.count() == before
+
+
 def _nested_turtle(depth: int, open_: str, close: str) -> str:
     return "<http://a> <http://b> " + open_ * depth + "<http://o>" + close * depth + " .\n"
 

@@ -159,7 +159,9 @@ def stream_source(path: Path) -> tuple[Path, ox.RdfFormat, str]:
 
 def xml_depth_problem(raw: bytes, src: str) -> Problem | None:
     """The first place RDF/XML nests deeper than MAX_XML_DEPTH (expat: iterative, no entities)."""
-    parser = xml.parsers.expat.ParserCreate()
+    # the text is UTF-8 (checked before): expat reads it as such whatever the declaration says, so an
+    # encoding it does not know (``encoding="TF-8"``) is left for pyoxigraph to refuse with its own message
+    parser = xml.parsers.expat.ParserCreate(encoding="utf-8")
     depth = 0
 
     class TooDeep(Exception):
