@@ -11,12 +11,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 
@@ -42,6 +44,8 @@ class OxigraphServer:
     process: subprocess.Popen[bytes]
     port: int
     location: Path
+    #: the server's standard error, in a file (a pipe nobody reads fills up and stalls the server)
+    log: BinaryIO | None = None
 
     @property
     def base(self) -> str:
@@ -63,6 +67,8 @@ class OxigraphServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.log is not None:
+            self.log.close()
 
 
 def start_server(location: Path, wait: float = 30.0) -> OxigraphServer:
@@ -71,15 +77,18 @@ def start_server(location: Path, wait: float = 30.0) -> OxigraphServer:
     if binary is None:
         raise RuntimeError("the oxigraph command is not installed: pip install oxigraph")
     port = free_port()
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=log,
     )
-    server = OxigraphServer(process, port, location)
+    server = OxigraphServer(process, port, location, log)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            log.seek(0)
+            err = log.read().decode("utf-8", "replace")
+            log.close()
             raise RuntimeError(f"oxigraph serve exited with {process.returncode}: {err}")
         try:
             with urllib.request.urlopen(f"{server.base}/query?query=ASK%7B%7D", timeout=2) as response:

@@ -9,7 +9,9 @@ Complements tests/test_backends.py (endpoint down, never answering, 5xx retries,
 
 from __future__ import annotations
 
+import gc
 import http.client
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -221,3 +223,25 @@ def test_the_command_line_shows_no_traceback_when_the_endpoint_dies(server: Oxig
     result = cli("cases", "--store", spec)
     assert result.code == 2
     assert "Traceback" not in result.err and f"{server.base}/query" in result.err
+
+
+def test_a_malformed_answer_leaves_no_pyoxigraph_result_for_another_thread_to_drop(server: OxigraphServer,
+                                                                                  proxy: FaultyProxy) -> None:
+    """pyoxigraph's query results belong to the thread that made them. A malformed answer fails while
+    its results are read; the failure's traceback then kept them, in a reference cycle that the garbage
+    collector broke in whatever thread ran it (a server's, a timer's): "PyQuerySolutions is unsendable,
+    but is being dropped on another thread". Collecting in another thread must find nothing of the kind."""
+    _seed(server)
+    proxy.faults = ["garbage"]
+    with pytest.raises(StoreError):
+        remote(proxy.base).select(SELECT_ALL)
+    seen: list[str] = []
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda info: seen.append(f"{info.exc_type.__name__}: {info.exc_value}")
+    try:
+        collector = threading.Thread(target=gc.collect)
+        collector.start()
+        collector.join()
+    finally:
+        sys.unraisablehook = previous
+    assert not [s for s in seen if "unsendable" in s], seen

@@ -256,7 +256,12 @@ def _status_of(exc: BaseException) -> int | None:
 def _classify(exc: BaseException, endpoint: str, what: str) -> Exception:
     """Turn a low-level failure into _Transient (retry) or a typed StoreError (stop)."""
     if isinstance(exc, urllib.error.HTTPError):
-        body = exc.read1(65536).decode("utf-8", "replace") if exc.fp else ""  # one read: the body is not capped
+        try:
+            body = exc.read1(65536).decode("utf-8", "replace") if exc.fp else ""  # one read: the body is not capped
+        except OSError:
+            body = ""
+        finally:
+            exc.close()  # its connection, at once rather than when the error is collected
         if exc.code >= 500:
             return _Transient(f"HTTP {exc.code}", sent=True)
         return EndpointRejected(endpoint, exc.code, body or exc.reason, what)
@@ -287,6 +292,18 @@ def _classify(exc: BaseException, endpoint: str, what: str) -> Exception:
         codes = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414}
         return EndpointRejected(endpoint, codes.get(type(exc).__name__), str(exc), what)
     return exc if isinstance(exc, Exception) else RuntimeError(str(exc))
+
+
+def _detached(parse: Callable[[bytes], T], body: bytes) -> T:
+    """``parse(body)``; a malformed answer's error raised again from here, without its traceback. pyoxigraph's
+    parsers and results belong to the thread that made them, and the traceback's frames would keep them in
+    a reference cycle (the retry loop's error refers to its own frame) that the garbage collector may break
+    in another thread: "PyQuerySolutions is unsendable, but is being dropped on another thread"."""
+    try:
+        return parse(body)
+    except (SyntaxError, ValueError) as exc:
+        message = str(exc) or type(exc).__name__
+    raise ValueError(message)  # out of the except block: the old traceback, and what it held, are gone
 
 
 class RemoteStore:
@@ -359,7 +376,7 @@ class RemoteStore:
             sw = self._wrapper(self.query_url, text, kind)
             sw.setReturnFormat(fmt)
             with open_bounded(sw._createRequest(), self.query_url, self.limits, deadline) as response:
-                return parse(read_bounded(response, self.query_url, self.limits, deadline))
+                return _detached(parse, read_bounded(response, self.query_url, self.limits, deadline))
 
         return self._attempt(self.query_url, name, call, safe=True)
 
