@@ -116,6 +116,18 @@ def _swap(new: Path, target: Path, command: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def check_output(path: Path, example: str = "") -> None:
+    """Refuse an ``-o`` that cannot be written, at once (before the slow part of a command): a folder, a
+    folder that does not exist, one the user may not write in. ``example``: a file name to suggest."""
+    if path.is_dir():
+        raise UsageError(f"-o {path}: that is a folder; give a file name" + (f", such as -o {path / example}"
+                                                                             if example else ""))
+    if not path.parent.is_dir():
+        raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"-o {path}: the folder {path.parent} is not writable for you; choose another")
+
+
 @contextlib.contextmanager
 def replace_file(path: Path) -> Iterator[BinaryIO]:
     """An open binary file that becomes ``path`` when the block ends without an error (flushed to disk
@@ -131,10 +143,7 @@ def replace_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
     """A temporary path beside ``path`` (ending in ``suffix``, by default ``.partial`` and ``path``'s own
     suffix, for libraries that write by file name, such as matplotlib): it becomes ``path`` when the block
     ends without an error; on an error it is removed and ``path`` is as it was."""
-    if path.is_dir():
-        raise UsageError(f"-o {path}: that is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UsageError(f"-o {path}: no folder {path.parent} to write it in; create it first")
+    check_output(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
     _sweep(path)
     fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=suffix or f".partial{path.suffix}", dir=path.parent)
@@ -160,4 +169,4 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
-__all__ = ["MARKER", "check_folder", "file_mode", "replace_folder", "replace_file", "replace_path"]
+__all__ = ["MARKER", "check_folder", "check_output", "file_mode", "replace_folder", "replace_file", "replace_path"]

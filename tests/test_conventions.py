@@ -112,3 +112,14 @@ def test_csv_is_unchanged_for_programs(cli) -> None:  # type: ignore[no-untyped-
     result = cli("classify", "korea", "--format", "csv")
     assert result.code == 0
     assert result.out.splitlines()[0].startswith("relationship,members,from,to,position")
+
+
+def test_a_file_the_system_refuses_is_an_error_naming_it_not_an_internal_error(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """An OSError about a file (here a name longer than the file system allows) is the user's to fix: one
+    line naming the file and the system's reason, exit 2."""
+    out = tmp_path / ("x" * 300 + ".ttl")
+    result = cli("export", "--format", "turtle", "-o", str(out))
+    assert result.code == 2
+    line = _one_error_line(result.err)
+    assert line == f"coopsec: error: {out}: File name too long"
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a partial file

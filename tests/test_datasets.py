@@ -193,3 +193,52 @@ def test_full_run_1816_2010() -> None:
     frame = dataframe(store)
     assert len(frame) == 842655
     assert frame.set_index(["ccode1", "ccode2", "year"]).loc[(220, 255, 1940), "position"] == "conflict-formation"
+
+
+@pytest.mark.parametrize(("name", "extra", "said"), [
+    ("missing/dyads.csv", [], "no folder"),
+    ("dyads.txt", [], "give a name ending in .csv or .parquet"),
+    ("dyads.csv", ["--format", "rdf"], "give a name ending in .nq, .nquads or .trig"),
+    (".", [], "give a name ending in .csv or .parquet"),
+])
+def test_cli_dyads_refuses_an_output_it_cannot_write_before_reading_the_data(cli, tmp_path: Path, name: str,  # type: ignore[no-untyped-def]
+                                                                             extra: list[str], said: str) -> None:
+    """The output is checked first: the data folder here holds nothing, so a check made after reading it
+    would report the missing files instead (a folder that did not exist gave an internal error from DuckDB,
+    after the whole classification)."""
+    out = tmp_path / name
+    result = cli("dyads", "--data-dir", str(tmp_path / "no-data-here"), "-o", str(out), *extra)
+    assert result.code == 2, result.err
+    assert said in result.err and str(out) in result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+
+
+def test_a_dyads_write_that_fails_leaves_the_file_that_was_there(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch) -> None:
+    """Written beside the file and renamed into place when whole: a write that fails part way (here DuckDB
+    cannot write, as on a full disk) is an error naming the file, and the old file is untouched."""
+    import duckdb
+
+    from cooperative_security.errors import EnvironmentProblem
+    from cooperative_security.export import dyads as tables
+
+    store = new_store()
+    build(store, DataFiles(HERE / "layout"), 1963, 1963)
+    classify(store, 1963, 1963)
+    out = tmp_path / "dyads.csv"
+    out.write_text("the user's earlier table\n")
+    real = tables._csv_text
+
+    def failing(column: str) -> str:
+        if column == "no_data_reason":  # the last column: the relation is built, then writing fails
+            raise duckdb.IOException("No space left on device")
+        return real(column)
+
+    monkeypatch.setattr(tables, "_csv_text", failing)
+    with pytest.raises(EnvironmentProblem, match="could not be written") as info:
+        tables.write_table(store, out)
+    assert str(out) in str(info.value)
+    assert out.read_text() == "the user's earlier table\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dyads.csv"]  # no partial file left beside it
+    monkeypatch.setattr(tables, "_csv_text", real)
+    assert tables.write_table(store, out) > 0 and out.read_text().startswith("ccode1,ccode2,year")

@@ -127,12 +127,24 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coopsec: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
-        if os.environ.get("COOPSEC_DEBUG"):
-            raise
-        print(f"coopsec: internal error: {type(exc).__name__}: {exc} (rerun with COOPSEC_DEBUG=1 for the "
-              "traceback, and please report it)", file=sys.stderr)
+    except OSError as exc:
+        if exc.filename is None:  # not about a file or folder the user can act on: report it as ours
+            return _internal(exc)
+        # a file or folder the system refused (permissions, a full disk, a name too long): the user's to fix
+        where = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+        print(f"coopsec: error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    """What a user sees of a failure that is a bug of ours: one line, and how to get the traceback."""
+    if os.environ.get("COOPSEC_DEBUG"):
+        raise exc
+    print(f"coopsec: internal error: {type(exc).__name__}: {exc} (rerun with COOPSEC_DEBUG=1 for the "
+          "traceback, and please report it)", file=sys.stderr)
+    return 2
 
 
 def entry_point() -> None:

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..analysis.compare import compare_cases
 from ..classify.dyads import classify, classify_parts
 from ..errors import UsageError
-from ..export.dyads import write_rdf, write_table
+from ..export.dyads import check_output, write_rdf, write_table
 from ..ingest import field_datasets
 from ..ingest.datasets import DATASETS, ingest_dataset
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
@@ -110,6 +110,7 @@ def dyads_command(
     """Classify every dyad-year on Buzan's spectrum: one row per non-directed dyad-year (ccode1 < ccode2), or
     per directed dyad-year with --directed; columns in peacesciencer's names."""
     started = time.perf_counter()
+    check_output(output, rdf=fmt is OutFormat.rdf)  # before the slow part
     if store is not None:
         if data_dir is not None:
             raise UsageError("give --store (a store holding the dyad-year graph) or --data-dir, not both")

@@ -53,11 +53,11 @@ def export(
 
     With -o the file is written beside FILE and renamed into place when complete (an existing FILE is replaced,
     and the command says so); a failed or interrupted export leaves FILE as it was."""
-    from ..outputs import replace_file
+    from ..outputs import check_output, replace_file
 
     replaced = False
     if output is not None:
-        _check_file(output)
+        check_output(output, "coopsec.ttl")
         replaced = output.exists()
     with knowledge_graph(store) as kg:
         if classify:
@@ -71,14 +71,6 @@ def export(
     unit = "quads" if fmt in (RdfFormat.trig, RdfFormat.nquads) else "triples"
     err_console.print(f"{count} {unit}" + (f" written to {output}" if output else "")
                       + (" (replacing the file that was there)" if replaced else ""), highlight=False)
-
-
-def _check_file(output: Path) -> None:
-    """Refuse at once (before the slow part) an -o that cannot be written."""
-    if output.is_dir():
-        raise UsageError(f"-o {output}: that is a folder; give a file name, such as -o {output / 'coopsec.ttl'}")
-    if not output.parent.is_dir():
-        raise UsageError(f"-o {output}: no folder {output.parent} to write it in; create it first")
 
 
 def release(

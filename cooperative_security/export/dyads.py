@@ -21,6 +21,8 @@ from ..errors import EnvironmentProblem, UsageError
 from ..ingest.datasets.dyad_graph import connect
 from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH
 from ..namespaces import cs, instance
+from ..outputs import check_output as check_file
+from ..outputs import replace_path
 from ..queries import load_query
 from ..store import InProcess
 from ..store.sparql_text import with_values
@@ -185,23 +187,53 @@ def _csv_text(column: str) -> str:
     return column
 
 
+#: the file names each kind of output takes
+TABLE_SUFFIXES = (".csv", ".parquet")
+RDF_SUFFIXES = (".nq", ".nquads", ".trig")
+
+
+def check_output(path: Path, rdf: bool = False) -> None:
+    """Refuse an output :func:`write_table` (or, with ``rdf``, :func:`write_rdf`) cannot write: a name
+    without one of their endings, a folder, a folder that is missing or not writable. The command calls it
+    before the slow part; the writers call it again."""
+    suffixes = RDF_SUFFIXES if rdf else TABLE_SUFFIXES
+    if path.suffix.lower() not in suffixes:
+        kind = "--format rdf writes N-Quads or TriG" if rdf else "the table is written as CSV or Parquet"
+        raise UsageError(f"-o {path}: {kind}: give a name ending in {', '.join(suffixes[:-1])} or {suffixes[-1]}")
+    check_file(path)
+
+
+@contextmanager
+def _written(path: Path):  # type: ignore[no-untyped-def]
+    """A temporary path beside ``path`` that becomes it when the block ends (``outputs.replace_path``: a
+    failure part way leaves an existing file as it was); what the writer could not write, said as such."""
+    import duckdb
+
+    with replace_path(path) as name:
+        try:
+            yield name
+        except (duckdb.IOException, OSError) as exc:
+            raise EnvironmentProblem(f"-o {path}: could not be written ({exc}); nothing was changed there") from exc
+
+
 def write_table(store: Stores, path: Path, directed: bool = False) -> int:
     """Write ``path`` (.csv or .parquet), sorted by ccode1, ccode2, year; returns the rows written."""
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        raise UsageError(f"{path}: the output must end in .csv or .parquet")
-    if suffix == ".parquet":
+    check_output(path)
+    if path.suffix.lower() == ".parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError:
             raise EnvironmentProblem("writing Parquet needs pyarrow: pip install 'pyarrow>=14' "
                                      "(or write .csv)") from None
         frame = dataframe(store, directed)
-        frame.to_parquet(path, index=False)
+        with _written(path) as name:
+            frame.to_parquet(name, index=False)
         return len(frame)
+
     def write(con) -> int:  # type: ignore[no-untyped-def]
         relation = _relation(con, store, directed)
-        relation.select(", ".join(_csv_text(c) for c in COLUMNS)).write_csv(str(path), header=True)
+        with _written(path) as name:
+            relation.select(", ".join(_csv_text(c) for c in COLUMNS)).write_csv(str(name), header=True)
         return int(con.sql("SELECT count(*) FROM decided").fetchall()[0][0]) * (2 if directed else 1)  # type: ignore[index]
 
     return _read_back(write)
@@ -211,7 +243,8 @@ def write_rdf(store: Stores, path: Path) -> int:
     """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig). Of
     parts, each dyad and dyad-year from its part, and what every part holds alike (the run's provenance,
     the request, the rules) once."""
-    fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
+    check_output(path, rdf=True)
+    fmt = ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.N_QUADS
     parts = _parts(store)
     where = [(g, part) for g in (DYADS_GRAPH, INFERRED_GRAPH) for part in parts]
     where += [(g, parts[0]) for g in (REQUEST_GRAPH, RULES_GRAPH)]
@@ -226,7 +259,7 @@ def write_rdf(store: Stores, path: Path) -> int:
         seen.add(q)
         return True
 
-    with open(path, "wb") as out:
+    with _written(path) as name, open(name, "wb") as out:
         count = 0
         quads = (q for g, part in where for q in part.raw.quads_for_pattern(None, None, None, g) if once(q))
 
