@@ -123,3 +123,21 @@ def test_a_file_the_system_refuses_is_an_error_naming_it_not_an_internal_error(c
     line = _one_error_line(result.err)
     assert line == f"coopsec: error: {out}: File name too long"
     assert list(tmp_path.iterdir()) == []  # nothing written, not even a partial file
+
+
+@pytest.mark.parametrize("args", [
+    ["serve", "--port", "99999"],  # was an internal error (OverflowError from bind)
+    ["serve", "--port", "-1"],
+    ["timeline", "france-germany", "-o", "{tmp}/missing/x.svg"],
+    ["classify", "france-germany", "--at", "1964-13-01"],
+    ["classify", "no-such-case"],
+    ["query", "concepts/subtypes", "--param", "nope=1"],
+    ["ingest", "{tmp}/missing.yaml"],
+    ["datasets", "check", "{tmp}/missing"],
+    ["dyads", "--data-dir", "{tmp}/missing", "-o", "{tmp}/missing/x.csv"],
+])
+def test_odd_arguments_get_an_error_not_an_internal_error(cli, tmp_path, args: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A new user's first hour, as probed: each of these is a one-line error (exit 1 or 2)."""
+    result = cli(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.code in (1, 2), (result.code, result.err)
+    _one_error_line(result.err)

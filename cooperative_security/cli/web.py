@@ -15,7 +15,7 @@ def serve(
     store: StoreOption = "memory:",
     host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1, this machine "
                                                             "only); another address must be named here.")] = None,
-    port: Annotated[int, typer.Option("--port", help="Port (0: any free port).")] = 8000,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port (0: any free port).")] = 8000,
     writable: Annotated[bool, typer.Option("--writable", help="Accept SPARQL updates (refused with 403 "
                                                                "otherwise).")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run before the answer is 503.")]
