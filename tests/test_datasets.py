@@ -242,3 +242,19 @@ def test_a_dyads_write_that_fails_leaves_the_file_that_was_there(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dyads.csv"]  # no partial file left beside it
     monkeypatch.setattr(tables, "_csv_text", real)
     assert tables.write_table(store, out) > 0 and out.read_text().startswith("ccode1,ccode2,year")
+
+
+@pytest.mark.parametrize("year", [1963, 1990])
+def test_one_year_is_classified_as_in_a_longer_span(frame, year: int) -> None:  # type: ignore[no-untyped-def]
+    """The years before --from carry only what the rules read there (dyad-years, disputes, wars, defence
+    pacts): every row and column of a one-year run is the same as that year's in a run from 1930."""
+    import pandas as pd
+
+    store = new_store()
+    build(store, DataFiles(HERE / "layout"), year, year)
+    classify(store, year, year)
+    alone = dataframe(store).set_index(["ccode1", "ccode2", "year"])
+    within = frame[frame.index.get_level_values("year") == year]
+    assert len(alone) == len(within) > 0
+    assert set(alone.position) - {"no-security-interdependence"}  # not a trivial year
+    pd.testing.assert_frame_equal(alone.sort_index(), within.sort_index(), check_dtype=False)

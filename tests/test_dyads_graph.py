@@ -46,6 +46,11 @@ def test_duckdb_graph_is_the_row_by_row_graph(only: set[tuple[int, int]] | None)
         assert {t.predicate.value.rpartition("#")[2] for t in rows} >= {
             "dyad", "year", "ccode1", "ccode2", "lineage", "majorPower1", "contiguity", "minimumDistance",
             "hostility", "dispute", "fatalDispute", "war", "defencePact", "sharedIgos"}
+        # the look-back (the rules' 30 years before 1950) carries only what the rules read there
+        before = {t.predicate.value.rpartition("#")[2] for t in rows
+                  if "/dyad-year/" in t.subject.value and int(t.subject.value.rpartition("-")[2]) < 1950}
+        assert {"dyad", "year", "defencePact", "dispute"} <= before
+        assert before <= {"dyad", "year", "hostility", "dispute", "fatalDispute", "war", "defencePact"}
     assert rows == fast
 
 

@@ -117,7 +117,10 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
                progress: Callable[[str, int, int, int], None] | None = None,
                only: set[tuple[int, int]] | None = None) -> Iterator[str]:
     """The N-Triples of the dyad-year graph: the universe (each dyad with its lineage: the dyad of the
-    predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals.
+    predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals. The
+    ``lookback`` years before ``first`` carry only what the rules read there (the dyad-years, disputes,
+    wars and defence pacts): contiguity, major powers, distance, shared IGOs and the other pacts count
+    for their own year alone.
 
     ``only`` keeps the dyads whose lineage is one of those pairs' lineages (the rules read nothing
     outside a dyad's lineage, so their positions are the same as in a full run)."""
@@ -156,7 +159,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
         universe.add((a, b, y))
         yield f"{dy} {dyad_p} {d} .\n"
         yield f"{dy} {year_p} {integer(y)} .\n"
-        if majors and (a in majors or b in majors):
+        if majors and (a in majors or b in majors) and y >= first:
             if major(a, y):
                 yield f"{dy} {m1} {TRUE} .\n"
             if major(b, y):
@@ -169,7 +172,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
             yield f"{d} {lin} {node('dyad', f'{la}-{lb}')} .\n"
     contiguity: dict[tuple[int, int, int], int] = {}
     for a, b, kind, s, e in relevance.read_contiguity(files.contiguity, report("contiguity")):
-        for y in range(max(s, start), min(e, last) + 1):
+        for y in range(max(s, first), min(e, last) + 1):
             key = (a, b, y)
             if key in universe and kind < contiguity.get(key, 9):
                 contiguity[key] = kind
@@ -178,7 +181,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     del contiguity
     km_p = p("minimumDistance")
     for a, b, y, km in relevance.read_distance(files.distance, report("distance")):
-        if start <= y <= last and (min(a, b), max(a, b), y) in universe:
+        if first <= y <= last and (min(a, b), max(a, b), y) in universe:
             yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
@@ -206,9 +209,10 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
         if a < b and start <= y <= last and keep(a, b):
             for prop in held:
-                yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+                if y >= first or prop == "defencePact":
+                    yield triple(_dyad_year(a, b, y), p(prop), TRUE)
     for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
-        if n is not None and start <= y <= last and keep(a, b):
+        if n is not None and first <= y <= last and keep(a, b):
             yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
 
 

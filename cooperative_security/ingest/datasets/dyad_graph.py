@@ -268,7 +268,7 @@ def lines(con, first: int, last: int, lookback: int,  # type: ignore[no-untyped-
     pairs = pairs or []
     con.register("kept", pa.table({"a": pa.array([a for a, _ in pairs], pa.int64()),
                                    "b": pa.array([b for _, b in pairs], pa.int64())}))
-    params = {"id": ID, "cs": CS, "xsd": XSD, "start": first - lookback + 1, "last": last,
+    params = {"id": ID, "cs": CS, "xsd": XSD, "start": first - lookback + 1, "first": first, "last": last,
               "only": only}
     relation = con.sql(SQL.read_text(), params=params)
     # DuckDB 2 calls it to_arrow_reader; 1.x, fetch_arrow_reader

@@ -4,7 +4,10 @@
 -- mid(a, b, y, dispnum, h, fatal), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
 -- roots(code, root) (a state's earliest predecessor) and kept(a, b) (with $only: the dyads to keep).
 -- The same triples as the row-by-row reader (dyads.dyad_lines). Parameters (bound, never pasted): $id
--- $cs $xsd (IRI prefixes), $start $last (years), $only (restrict to kept).
+-- $cs $xsd (IRI prefixes), $start $first $last (years: the look-back's first, the span's first, the
+-- last), $only (restrict to kept). The years before $first (the rules' look-back) carry only what the
+-- rules read there: the dyad-years, disputes, wars and defence pacts; a year's contiguity, major
+-- powers, distance, shared IGOs and other pacts are read for that year alone.
 WITH
 k AS (SELECT a, b FROM kept),
 u AS (
@@ -31,10 +34,10 @@ lines AS (
   SELECT concat(dy, ' <', $cs, 'year> "', y, '"^^<', $xsd, E'integer> .\n') FROM ud
   UNION ALL
   SELECT DISTINCT concat(ud.dy, ' <', $cs, 'majorPower1> "true"^^<', $xsd, E'boolean> .\n')
-  FROM ud JOIN majors mj ON mj.c = ud.a AND mj.s <= ud.y AND ud.y <= mj.e
+  FROM ud JOIN majors mj ON mj.c = ud.a AND mj.s <= ud.y AND ud.y <= mj.e WHERE ud.y >= $first
   UNION ALL
   SELECT DISTINCT concat(ud.dy, ' <', $cs, 'majorPower2> "true"^^<', $xsd, E'boolean> .\n')
-  FROM ud JOIN majors mj ON mj.c = ud.b AND mj.s <= ud.y AND ud.y <= mj.e
+  FROM ud JOIN majors mj ON mj.c = ud.b AND mj.s <= ud.y AND ud.y <= mj.e WHERE ud.y >= $first
   UNION ALL
   SELECT concat('<', $id, 'dyad/', a, '-', b, '> <', $cs, 'ccode1> "', a, '"^^<', $xsd, E'integer> .\n') FROM dyad
   UNION ALL
@@ -44,10 +47,12 @@ lines AS (
   UNION ALL
   SELECT concat(ANY_VALUE(ud.dy), ' <', $cs, 'contiguity> "', MIN(c.k), '"^^<', $xsd, E'integer> .\n')
   FROM ud JOIN contiguity c ON c.a = ud.a AND c.b = ud.b AND c.s <= ud.y AND ud.y <= c.e
+  WHERE ud.y >= $first
   GROUP BY ud.a, ud.b, ud.y
   UNION ALL
   SELECT DISTINCT concat(ud.dy, ' <', $cs, 'minimumDistance> "', d.km, '"^^<', $xsd, E'decimal> .\n')
   FROM distance d JOIN ud ON ud.a = LEAST(d.a, d.b) AND ud.b = GREATEST(d.a, d.b) AND ud.y = d.y
+  WHERE ud.y >= $first
   UNION ALL
   SELECT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'hostility> "', MAX(h), '"^^<', $xsd, E'integer> .\n')
   FROM m GROUP BY a, b, y
@@ -66,10 +71,10 @@ lines AS (
                    AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k)))
         ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
         INTO NAME prop VALUE held)
-  WHERE held
+  WHERE held AND (y >= $first OR prop = 'defencePact')
   UNION ALL
   SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, 'sharedIgos> "', n, '"^^<', $xsd, E'integer> .\n')
-  FROM igo WHERE n IS NOT NULL AND y BETWEEN $start AND $last
+  FROM igo WHERE n IS NOT NULL AND y BETWEEN $first AND $last
     AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
 )
 SELECT line FROM lines
