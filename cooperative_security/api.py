@@ -312,11 +312,12 @@ def actors(*, store: Store | None = None) -> pd.DataFrame:
 
 
 def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = None,
-          jobs: int | None = None) -> pd.DataFrame:
+          jobs: int | None = None, directed: bool = False) -> pd.DataFrame:
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
     ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``). ``jobs``: parts
-    classified at once, as ``coopsec dyads --jobs`` (default: the usable cores, at most 4)."""
+    classified at once, as ``coopsec dyads --jobs`` (default: the usable cores, at most 4). ``directed``:
+    each dyad-year in both directions, as ``coopsec dyads --directed``, to merge with a directed frame."""
     from .classify.dyads import classify_parts
     from .cli.dyads import resolve_data_dir
     from .export.dyads import dataframe
@@ -331,7 +332,7 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
     try:
         build_parts(stores, DataFiles(Path(data_dir)), first, last)
         classify_parts(stores, first, last)
-        return dataframe(stores)
+        return dataframe(stores, directed)
     finally:
         for store in stores:
             store.close()

@@ -121,5 +121,11 @@ def test_dyads_from_the_field_data() -> None:
     assert len(frame) > 1000 and {"ccode1", "ccode2", "year", "position"} <= set(frame.columns)
     assert {str(frame[c].dtype) for c in ("ccode1", "ccode2", "year")} == {"int64"}
     assert frame.equals(cs.dyads(1990, 1990, data_dir=SHARED, jobs=1))  # parts change nothing
+    both = cs.dyads(1990, 1990, data_dir=SHARED, directed=True)  # as `coopsec dyads --directed`
+    assert len(both) == 2 * len(frame)
+    swapped = both[both.ccode1 > both.ccode2].rename(columns={"ccode1": "ccode2", "ccode2": "ccode1",
+                                                              "cowmaj1": "cowmaj2", "cowmaj2": "cowmaj1"})
+    swapped = swapped[list(frame.columns)].sort_values(["ccode1", "ccode2", "year"]).reset_index(drop=True)
+    assert swapped.equals(frame.reset_index(drop=True))  # the other direction: the same rows, states swapped
     with pytest.raises(Exception, match="jobs"):
         cs.dyads(1990, 1990, data_dir=SHARED, jobs=0)
