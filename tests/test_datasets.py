@@ -258,3 +258,11 @@ def test_one_year_is_classified_as_in_a_longer_span(frame, year: int) -> None:  
     assert len(alone) == len(within) > 0
     assert set(alone.position) - {"no-security-interdependence"}  # not a trivial year
     pd.testing.assert_frame_equal(alone.sort_index(), within.sort_index(), check_dtype=False)
+
+
+def test_cli_dyads_says_when_the_span_holds_no_dyad_year(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "none.csv"
+    result = cli("dyads", "--from", "1700", "--to", "1800", "--data-dir", str(HERE / "layout"), "-o", str(out))
+    assert result.code == 0, result.err
+    assert out.read_text().count("\n") == 1  # the header
+    assert "holds no dyad-year in 1700-1800" in result.err and "1816" in result.err

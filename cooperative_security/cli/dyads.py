@@ -132,6 +132,9 @@ def dyads_command(
         count = write_rdf(parts, output) if fmt is OutFormat.rdf else write_table(parts, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
                   f"({first}-{last}) in {time.perf_counter() - started:.1f} s", highlight=False)
+    if count == 0:
+        err_console.print(f"note: {files.dyad_years} holds no dyad-year in {first}-{last} (the COW state system "
+                          f"begins in {FIRST_YEAR}); the output has the header only", highlight=False)
 
 
 def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutFormat, directed: bool,
