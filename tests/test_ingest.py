@@ -279,3 +279,25 @@ def test_the_command_line_says_when_an_ingest_is_already_in_the_store(tmp_path: 
     assert first.code == 0 and "graph/file/batch: 1 triples" in first.out, first.err
     again = cli("ingest", str(data), "--store", spec)
     assert again.code == 0 and "is already in" in again.out and "nothing to write" in again.out
+
+
+def test_a_key_written_twice_is_reported_at_its_second_place_only(tmp_path: Path) -> None:
+    """The second entry of a key used to replace the first before the checks: its faults (here, no author)
+    were reported at the first entry's line, and the file was said to hold entries coopsec could not
+    locate. Now the duplicate is reported where it is, and the first entry is read as written."""
+    from cooperative_security.ingest.bibtex import read_bibtex_text
+
+    text = textwrap.dedent("""\
+        @article{a1,
+          author = {M{\\"u}ller, J.},
+          title = {Trust},
+          year = {2001},
+          journal = {J}
+        }
+        @misc{a1, title = {The same key again}}
+        """)
+    with pytest.raises(InputError) as info:
+        read_bibtex_text(text, "twice.bib")
+    assert [(p.line, p.message) for p in info.value.problems] == [(7, "duplicate key 'a1'")]
+    works, _ = read_bibtex_text(text.split("@misc")[0], "once.bib")
+    assert [(w.title, [a.family for a in w.authors]) for w in works] == [("Trust", ["Müller"])]

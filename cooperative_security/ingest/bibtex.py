@@ -75,7 +75,9 @@ def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         db = bibtexparser.loads(raw, parser=parser)
     except Exception as exc:  # noqa: BLE001 - the parser's errors are untyped
         raise InputError(Problem(src, f"not valid BibTeX: {exc}")) from exc
-    by_key = {e["ID"]: e for e in db.entries}
+    by_key: dict[str, list[dict[str, str]]] = {}  # a key written twice: both entries, in the file's order
+    for e in db.entries:
+        by_key.setdefault(e["ID"], []).append(e)
     problems: list[Problem] = []
     works: list[Work] = []
     seen: set[str] = set()
@@ -85,7 +87,7 @@ def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             problems.append(Problem(src, f"duplicate key {key!r}", line=line, record=key))
             continue
         seen.add(key)
-        entry = by_key.get(key)
+        entry = by_key.get(key, [None])[0]  # the first entry of that key is the one at this line
         if entry is None:
             problems.append(Problem(src, f"the @{etype} entry {key!r} could not be read: check its braces, "
                                          "commas and quotes", line=line, record=key))
@@ -126,7 +128,7 @@ def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             edition=entry.get("edition"), series=entry.get("series"), translator=entry.get("translator"),
             url=entry.get("url"), doi=entry.get("doi"), note=entry.get("note"), line=line,
         ))
-    if len(db.entries) > len(seen):
+    if len(db.entries) > len(starts):  # more entries than the places found for them (duplicates counted)
         problems.append(Problem(src, "the file holds entries coopsec could not locate; check for '@' inside "
                                      "field values"))
     if problems:
