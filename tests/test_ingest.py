@@ -238,6 +238,22 @@ def test_event_csv_rows_are_checked_by_line(store, tmp_path: Path) -> None:  # t
     assert snapshot(store) == before
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_an_event_csv_saved_with_another_separator_says_so(store, tmp_path: Path, sep: str) -> None:  # type: ignore[no-untyped-def]
+    """A spreadsheet saved with semicolons (as many European locales do) reads as one column: the error
+    says which separator it holds and what to do, not only which columns are missing."""
+    path = tmp_path / "semicolons.csv"
+    path.write_text(sep.join(("case", "id", "date", "type", "by", "level", "label", "work")) + "\n"
+                    + sep.join(("france-germany", "x", "1962", "LeadershipVisit", "de-gaulle-c", "elite", "A visit",
+                                "keating-wheeler-2013")) + "\n")
+    before = snapshot(store)
+    with pytest.raises(InputError) as info:
+        ingest_paths(store, [path])
+    assert f"{path}:1" in str(info.value)
+    assert f"the header is one field holding {sep!r}: save the file with commas" in str(info.value)
+    assert snapshot(store) == before
+
+
 def test_non_utf8_input_is_reported_not_garbled(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "latin.yaml"
     path.write_bytes("id: latin\nlabel: Br\xfcssel\n".encode("cp1252"))

@@ -33,8 +33,11 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Ba
         raise InputError(Problem(src, f"not valid CSV: {exc}", line=reader.line_num)) from exc
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise InputError(Problem(src, f"missing column(s) {missing}; the header must include {list(REQUIRED)}",
-                                 line=1))
+        # a spreadsheet saved with another separator reads as one column
+        other = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
+        hint = f"; the header is one field holding {other!r}: save the file with commas between the fields" \
+            if other else f"; the header must include {list(REQUIRED)}"
+        raise InputError(Problem(src, f"missing column(s) {missing}{hint}", line=1))
     c = _Case(path, registry)
     c.batch.kind = "events"
     by_case: dict[str, list] = {}  # type: ignore[type-arg]
