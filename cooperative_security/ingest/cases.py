@@ -129,11 +129,16 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         c.add(case, ox.NamedNode(RDFS + "label"), text(data["label"]))
     if data.get("description"):
         c.add(case, ox.NamedNode(DCTERMS + "description"), text(data["description"]))
+    span = {}
     for key, prop in (("from", "startDate"), ("to", "endDate")):
         if data.get(key) is not None:
-            d = c.date(data[key], line_of(data), key, case_id)
+            where = data.line_of_key(key) if isinstance(data, LocatedDict) else line_of(data)
+            d = c.date(data[key], where, key, case_id)
             if d:
                 c.add(case, cs(prop), d.literal())
+                span[key] = (d, where)
+    if "from" in span and "to" in span and span["to"][0].latest < span["from"][0].earliest:
+        c.problem(f"to {span['to'][0].text} is before from {span['from'][0].text}", span["to"][1], "to", case_id)
     _members(c, case, data, case_id, kind)
     c.sources(case, "source", data.get("sources"), line_of(data), "sources", case_id)
     for ch in data.get("characterised_as") or []:
