@@ -102,9 +102,10 @@ def test_reingesting_the_same_file_duplicates_nothing(store, tmp_path: Path) -> 
         (lambda t: t.replace("work: milward-2006", "work: nobody-1999"), 15, "unknown work 'nobody-1999'"),
         (lambda t: t.replace("date: 1951-04", "date: 1931-04"), 9, "outside the lifetime of gfr"),
         (lambda t: t.replace("to: 1960", "to: 1940"), 6, "to 1940 is before from 1950"),
+        (lambda t: t.replace("members: [frn, gfr]", "members: [frn, FRA]"), 4, "members names 'frn' twice (also as 'FRA')"),
     ],
     ids=["missing-date", "unknown-actor", "bad-date", "duplicate-id", "unknown-type", "unknown-work", "lifetime",
-         "span-backwards"],
+         "span-backwards", "member-twice"],
 )
 def test_a_bad_case_is_rejected_with_file_and_line_and_the_store_is_unchanged(
     store, tmp_path: Path, mutation, expected_line: int, expected_text: str  # type: ignore[no-untyped-def]

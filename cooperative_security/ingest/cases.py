@@ -171,6 +171,8 @@ def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, k
         return
     if kind == "dyad" and len(members) != 2:
         c.problem(f"a dyad has exactly two members, not {len(members)}", line, "members", case_id)
+    plain: dict[ox.NamedNode, Any] = {}  # an actor named by its id or code alone, once (a membership with
+    # from/to may name an actor again: one that left and rejoined)
     for member in members:
         if isinstance(member, dict):
             iri = c.actor(member.get("actor"), line_of(member, line), "members.actor", case_id)
@@ -187,7 +189,11 @@ def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, k
                         c.add(node, cs(prop), date_literal(d.earliest if key == "from" else d.latest))
         else:
             iri = c.actor(member, line, "members", case_id)
-            if iri is not None:
+            if iri is not None and iri in plain:
+                c.problem(f"members names {plain[iri]!r} twice" + (f" (also as {member!r})" if member != plain[iri]
+                                                                 else ""), line, "members", case_id)
+            elif iri is not None:
+                plain[iri] = member
                 c.add(case, cs("member"), iri)
 
 
