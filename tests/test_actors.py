@@ -139,3 +139,31 @@ def test_a_polity_the_state_system_never_listed_is_an_actor(tmp_path: Path) -> N
         assert objects(kg, nfl, "cowCode") == []
     finally:
         kg.close()
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [
+    ("states:\n  - {id: frn, name: France again}\n", 2, "'frn' is a bundled actor"),
+    ("people:\n  - {id: someone, name: Some One, state: atlantis}\n", 2, "unknown state 'atlantis'"),
+    ("people:\n  - {id: someone, name: Some One, state: ecsc}\n", 2, "unknown state 'ecsc' ('ecsc' is an organisation)"),
+], ids=["bundled-id-again", "unknown-state", "not-a-state"])
+def test_an_actors_file_may_not_rename_a_bundled_actor_or_name_an_unknown_state(
+        tmp_path: Path, text: str, line: int, message: str) -> None:
+    """Both were accepted: the first gave France a second name beside the bundled one, the second a person
+    of a state nobody declared. Against the store's actors, as `coopsec ingest` checks them."""
+    kg = open_knowledge_graph("memory:")
+    try:
+        path = tmp_path / "more-actors.yaml"
+        path.write_text(text, encoding="utf-8")
+        before = kg.count()
+        with pytest.raises(InputError) as info:
+            ingest_paths(kg, [path])
+        assert any(message in str(p) and f"more-actors.yaml:{line}" in str(p) for p in info.value.problems), \
+            info.value.problems
+        assert kg.count() == before
+        # a state declared in the same file, and a person of it, are fine
+        path.write_text("states:\n  - {id: ruritania, name: Ruritania}\npeople:\n"
+                        "  - {id: rudolf, name: Rudolf, state: ruritania}\n  - {id: marianne, name: Marianne, state: frn}\n",
+                        encoding="utf-8")
+        assert ingest_paths(kg, [path]).triples > 0
+    finally:
+        kg.close()

@@ -151,7 +151,7 @@ def parse_all(
             progress(str(path))
         try:
             if kind == "actors":
-                batch, more = parse_actors(path)
+                batch, more = parse_actors(path, registry)
                 registry.update(more)
             elif kind == "bibtex":
                 batch = parse_bibtex(path)

@@ -53,6 +53,8 @@ class Actor:
     iso3: str | None = None
     system: tuple[Spell, ...] = ()
     statuses: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
+    #: one of the bundled actors (data/actors.yaml, graph actors), which a user's file may not declare again
+    bundled: bool = False
 
 
 Registry = dict[str, Actor]
@@ -79,7 +81,11 @@ def find_actor(registry: Registry, name: str) -> Actor | str:
             "(`coopsec schema actors` shows the layout)")
 
 
-def parse_actors(path: Path) -> tuple[Batch, Registry]:
+def parse_actors(path: Path, known: Registry | None = None) -> tuple[Batch, Registry]:
+    """The actors of a file, checked on their own and against ``known`` (the actors already in the store):
+    a bundled actor's id may not be declared again (it would give France a second name), and a person's,
+    society's or organisation's ``state``/``states`` must be a state of this file or of ``known``."""
+    known = known or {}
     data = load_yaml(path)
     batch = Batch(str(path), kind="actors", shacl=True)
     problems: list[Problem] = []
@@ -90,6 +96,7 @@ def parse_actors(path: Path) -> tuple[Batch, Registry]:
     if unknown:
         problems.append(Problem(str(path), f"unknown section(s) {sorted(unknown)}; allowed: {list(SECTIONS)}"))
     triples: list[ox.Triple] = []
+    states: list[tuple[str, str, int | None]] = []  # (actor, the state it names, line): checked at the end
     for section, (kind, cls) in SECTIONS.items():
         entries = data.get(section) or []
         if not isinstance(entries, list):
@@ -105,8 +112,20 @@ def parse_actors(path: Path) -> tuple[Batch, Registry]:
             if actor.slug in registry:
                 problems.append(Problem(str(path), f"duplicate actor id {actor.slug!r}",
                                         line=line_of(entry), field="id"))
+            elif actor.slug in known and known[actor.slug].bundled:
+                problems.append(Problem(str(path), f"{actor.slug!r} is a bundled actor (`coopsec actors` lists "
+                                        "them); a file adds new actors: give this one another id, or use the "
+                                        "bundled one as it is", line=line_of(entry),
+                                        field="id", record=actor.slug))
             registry[actor.slug] = actor
             triples.extend(more)
+            states.extend((actor.slug, s, line_of(entry)) for s in _states_of(entry))
+    for slug, state, line in states:
+        found = registry.get(state) or known.get(state)
+        if found is None or found.kind != "state":
+            what = f" ({state!r} is {_A.get(found.kind, found.kind)})" if found else ""
+            problems.append(Problem(str(path), f"unknown state {state!r}{what}: name a state of this file's "
+                                    "states: or one `coopsec actors` lists", line=line, field="state", record=slug))
     if problems:
         raise InputError(problems)
     batch.add(ACTORS_GRAPH, triples)
@@ -171,7 +190,7 @@ def _actor(
     for key, prop in (("role", "role"), ("note", "note")):
         if entry.get(key):
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
-    for state in ([entry["state"]] if entry.get("state") else []) + list(entry.get("states") or []):
+    for state in _states_of(entry):
         triples.append(ox.Triple(iri, cs("ofState"), instance("state", state)))
     actor = Actor(
         slug,
@@ -184,6 +203,14 @@ def _actor(
         statuses,
     )
     return actor, triples, problems
+
+
+_A = {"organisation": "an organisation", "person": "a person", "society": "a society"}
+
+
+def _states_of(entry: dict[str, Any]) -> list[str]:
+    """The states an actor entry names (``state:`` and ``states:``)."""
+    return ([entry["state"]] if entry.get("state") else []) + list(entry.get("states") or [])
 
 
 def _spell_dates(values: Any, problems: list[Problem], src: str, line: int | None, field: str,
@@ -299,5 +326,6 @@ def registry_from_rows(rows: list[dict[str, Any]]) -> Registry:
         start = parse_date(row["start"].value).earliest if row.get("start") else None
         end = parse_date(row["end"].value).latest if row.get("end") else None
         iso3 = row["iso3"].value if row.get("iso3") else None
-        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3)
+        bundled = row.get("g") == ACTORS_GRAPH
+        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled)
     return registry
