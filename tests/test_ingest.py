@@ -320,3 +320,19 @@ def test_a_key_written_twice_is_reported_at_its_second_place_only(tmp_path: Path
     assert [(p.line, p.message) for p in info.value.problems] == [(7, "duplicate key 'a1'")]
     works, _ = read_bibtex_text(text.split("@misc")[0], "once.bib")
     assert [(w.title, [a.family for a in w.authors]) for w in works] == [("Trust", ["Müller"])]
+
+
+@pytest.mark.parametrize(("numbers", "line", "said"), [
+    ([-3], 3, "footnote -3: footnotes are numbered from 1"),  # said "footnotes missing from the sequence: []"
+    ([1, 2, 5, 9], None, "footnotes missing from the sequence: 3-4, 6-8"),
+])
+def test_a_citations_file_with_odd_footnote_numbers_says_what_is_wrong(tmp_path: Path, numbers: list[int],
+                                                                      line: int | None, said: str) -> None:
+    from cooperative_security.ingest.citations import parse_citations
+
+    notes = "".join(f"  - footnote: {n}\n    section: Introduction\n    claim: \"x\"\n    cites:\n"
+                    f"      - {{work: booth-wheeler-2008, pages: \"5\", function: citesAsAuthority}}\n" for n in numbers)
+    path = write(tmp_path, "cites.yaml", "chapter: keating-wheeler-2013\nfootnotes:\n" + notes)
+    with pytest.raises(InputError) as info:
+        parse_citations(path)
+    assert [(p.line, p.message) for p in info.value.problems] == [(line, said)]

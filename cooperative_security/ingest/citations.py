@@ -45,6 +45,10 @@ def parse_citations(path: Path) -> Batch:
             continue
         number = note["footnote"]
         record = f"footnote {number}"
+        if number < 1:
+            problems.append(Problem(src, f"footnote {number}: footnotes are numbered from 1", line=line,
+                                    field="footnote", record=record))
+            continue
         if number in seen:
             problems.append(Problem(src, f"footnote {number} appears twice", line=line, record=record))
         seen.add(number)
@@ -78,8 +82,7 @@ def parse_citations(path: Path) -> Batch:
             t += _citation(cite, index, number, chapter, batch, problems, line_of(cite, line))
     expected = set(range(1, max(seen, default=0) + 1))
     if seen and seen != expected:
-        missing = sorted(expected - seen)
-        problems.append(Problem(src, f"footnotes missing from the sequence: {missing}"))
+        problems.append(Problem(src, f"footnotes missing from the sequence: {_runs(sorted(expected - seen))}"))
     positions = data.get("positions") or []
     # two records on the same pair and relation (about different concepts) must stay two positions
     pairs = Counter(_pair(p) for p in positions)
@@ -206,3 +209,14 @@ def _position(position: Any, index: int, batch: Batch, problems: list[Problem], 
     if isinstance(evidence, dict) and evidence.get("footnote") is not None:
         out.append(ox.Triple(node, cs("inFootnote"), instance("footnote", str(evidence["footnote"]))))
     return out
+
+
+def _runs(numbers: list[int]) -> str:
+    """``[1, 2, 3, 7]`` as ``1-3, 7``: a long gap said in a few words."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
