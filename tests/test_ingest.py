@@ -336,3 +336,28 @@ def test_a_citations_file_with_odd_footnote_numbers_says_what_is_wrong(tmp_path:
     with pytest.raises(InputError) as info:
         parse_citations(path)
     assert [(p.line, p.message) for p in info.value.problems] == [(line, said)]
+
+
+def test_another_works_footnotes_never_add_to_the_chapters(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A citations file for another work used to mint the chapter's note IRIs (id/footnote/1): note 1 of
+    the chapter then had two works, two sections and two claims. Another work's notes are
+    id/footnote/<work>/<n>."""
+    path = write(tmp_path, "bw-notes.yaml", """\
+        chapter: booth-wheeler-2008
+        footnotes:
+          - footnote: 1
+            section: Introduction
+            claim: "Another book's first note."
+            cites:
+              - {work: jervis-1976, pages: "66", function: quotes}
+        """)
+    chapter_note = ox.NamedNode("https://w3id.org/coopsec/id/footnote/1")
+    before = {(q.predicate, q.object) for q in store.quads() if q.subject == chapter_note}
+    ingest_paths(store, [path])
+    assert {(q.predicate, q.object) for q in store.quads() if q.subject == chapter_note} == before
+    theirs = ox.NamedNode("https://w3id.org/coopsec/id/footnote/booth-wheeler-2008/1")
+    in_work = [q.object for q in store.quads() if q.subject == theirs and q.predicate.value.endswith("#inWork")]
+    assert in_work == [ox.NamedNode("https://w3id.org/coopsec/id/work/booth-wheeler-2008")]
+    cited_in = {q.object for q in store.quads() if q.predicate.value.endswith("#inFootnote")
+                and q.subject.value.endswith("booth-wheeler-2008-fn1-1")}
+    assert cited_in == {theirs}

@@ -22,6 +22,16 @@ FUNCTIONS = {
 POSITION_RELATIONS = {"agreesWith", "disputes", "extends", "critiques", "qualifies", "supports"}
 
 
+#: the source chapter, whose notes are ``id/footnote/<n>`` (docs/modelling.md); another work's notes are
+#: ``id/footnote/<work>/<n>``, so that a citations file for another work never adds to the chapter's notes
+SOURCE_CHAPTER = "keating-wheeler-2013"
+
+
+def footnote_iri(chapter_key: str, number: object) -> ox.NamedNode:
+    """The IRI of note ``number`` of the work ``chapter_key``."""
+    return instance("footnote", str(number) if chapter_key == SOURCE_CHAPTER else f"{chapter_key}/{number}")
+
+
 def parse_citations(path: Path) -> Batch:
     data = load_yaml(path)
     src = str(path)
@@ -52,7 +62,7 @@ def parse_citations(path: Path) -> Batch:
         if number in seen:
             problems.append(Problem(src, f"footnote {number} appears twice", line=line, record=record))
         seen.add(number)
-        fn = instance("footnote", str(number))
+        fn = footnote_iri(chapter_key, number)
         t += [
             ox.Triple(fn, RDF_TYPE, cs("Footnote")),
             ox.Triple(fn, cs("number"), integer(number)),
@@ -79,7 +89,7 @@ def parse_citations(path: Path) -> Batch:
             problems.append(Problem(src, "a note that cites nothing needs `note:` with its content",
                                     line=line, field="note", record=record))
         for index, cite in enumerate(cites, 1):
-            t += _citation(cite, index, number, chapter, batch, problems, line_of(cite, line))
+            t += _citation(cite, index, number, chapter_key, batch, problems, line_of(cite, line))
     expected = set(range(1, max(seen, default=0) + 1))
     if seen and seen != expected:
         problems.append(Problem(src, f"footnotes missing from the sequence: {_runs(sorted(expected - seen))}"))
@@ -87,7 +97,7 @@ def parse_citations(path: Path) -> Batch:
     # two records on the same pair and relation (about different concepts) must stay two positions
     pairs = Counter(_pair(p) for p in positions)
     for index, position in enumerate(positions, 1):
-        t += _position(position, index, batch, problems, pairs[_pair(position)] > 1)
+        t += _position(position, index, batch, problems, pairs[_pair(position)] > 1, chapter_key)
     for index, inference in enumerate(data.get("inferences") or [], 1):
         t += _inference(inference, index, batch, problems)
     if problems:
@@ -96,7 +106,7 @@ def parse_citations(path: Path) -> Batch:
     return batch
 
 
-def _citation(cite: Any, index: int, number: int, chapter: ox.NamedNode, batch: Batch,
+def _citation(cite: Any, index: int, number: int, chapter_key: str, batch: Batch,
               problems: list[Problem], line: int | None) -> list[ox.Triple]:
     record = f"footnote {number}"
     if not isinstance(cite, dict) or not is_slug(cite.get("work")):
@@ -113,13 +123,15 @@ def _citation(cite: Any, index: int, number: int, chapter: ox.NamedNode, batch: 
     batch.references.append(("work", cite["work"], Problem(
         batch.source, f"unknown work {cite['work']!r}: add it to data/bibliography.bib", line=line,
         field="cites.work", record=record)))
-    node = instance("citation", f"fn{number}-{index}")
+    node = instance("citation", f"fn{number}-{index}" if chapter_key == SOURCE_CHAPTER
+                    else f"{chapter_key}-fn{number}-{index}")
+    chapter = instance("work", chapter_key)
     out = [
         ox.Triple(node, RDF_TYPE, ox.NamedNode(CITO + "Citation")),
         ox.Triple(node, ox.NamedNode(CITO + "hasCitingEntity"), chapter),
         ox.Triple(node, ox.NamedNode(CITO + "hasCitedEntity"), cited),
         ox.Triple(node, ox.NamedNode(CITO + "hasCitationCharacterization"), ox.NamedNode(CITO + function)),
-        ox.Triple(node, cs("inFootnote"), instance("footnote", str(number))),
+        ox.Triple(node, cs("inFootnote"), footnote_iri(chapter_key, number)),
         ox.Triple(chapter, ox.NamedNode(CITO + function), cited),
     ]
     if cite.get("pages") is not None:
@@ -154,8 +166,8 @@ def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
 
 
-def _position(position: Any, index: int, batch: Batch, problems: list[Problem], shared: bool = False
-              ) -> list[ox.Triple]:
+def _position(position: Any, index: int, batch: Batch, problems: list[Problem], shared: bool = False,
+              chapter_key: str = SOURCE_CHAPTER) -> list[ox.Triple]:
     line = line_of(position)
     record = f"position {index}"
     if not isinstance(position, dict):
@@ -207,7 +219,7 @@ def _position(position: Any, index: int, batch: Batch, problems: list[Problem], 
         out.append(ox.Triple(node, cs("claim"), text(position["claim"])))
     evidence = position.get("evidence") or {}
     if isinstance(evidence, dict) and evidence.get("footnote") is not None:
-        out.append(ox.Triple(node, cs("inFootnote"), instance("footnote", str(evidence["footnote"]))))
+        out.append(ox.Triple(node, cs("inFootnote"), footnote_iri(chapter_key, evidence["footnote"])))
     return out
 
 
