@@ -167,3 +167,24 @@ def test_an_actors_file_may_not_rename_a_bundled_actor_or_name_an_unknown_state(
         assert ingest_paths(kg, [path]).triples > 0
     finally:
         kg.close()
+
+
+def test_a_correlates_of_war_number_names_one_state(tmp_path: Path) -> None:
+    """A new state with France's COW number (220) was accepted, so that 220 stood for two actors."""
+    kg = open_knowledge_graph("memory:")
+    try:
+        path = tmp_path / "more-actors.yaml"
+        for text, line, holder in (("states:\n  - {id: gaul, name: Gaul, cow: 220}\n", 2, "frn"),
+                                   ("states:\n  - {id: aa1, name: A, cow: 5001}\n  - {id: aa2, name: B, cow: 5001}\n",
+                                    3, "aa1")):
+            path.write_text(text, encoding="utf-8")
+            with pytest.raises(InputError) as info:
+                ingest_paths(kg, [path])
+            assert [(p.line, p.field) for p in info.value.problems] == [(line, "cow")]
+            assert f"is already the number of {holder!r}" in str(info.value)
+        path.write_text("states:\n  - {id: aa1, name: A, cow: 5001}\n", encoding="utf-8")
+        assert ingest_paths(kg, [path]).triples > 0
+        path.write_text("states:\n  - {id: aa1, name: A renamed, cow: 5001}\n", encoding="utf-8")
+        assert ingest_paths(kg, [path]).triples > 0  # the same state again, edited: its own number
+    finally:
+        kg.close()

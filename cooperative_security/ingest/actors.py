@@ -55,6 +55,8 @@ class Actor:
     statuses: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
     #: one of the bundled actors (data/actors.yaml, graph actors), which a user's file may not declare again
     bundled: bool = False
+    #: the Correlates of War number (states), which names one state only
+    cow: int | None = None
 
 
 Registry = dict[str, Actor]
@@ -117,6 +119,12 @@ def parse_actors(path: Path, known: Registry | None = None) -> tuple[Batch, Regi
                                         "them); a file adds new actors: give this one another id, or use the "
                                         "bundled one as it is", line=line_of(entry),
                                         field="id", record=actor.slug))
+            holder = next((a for a in (*registry.values(), *known.values())
+                           if actor.cow is not None and a.cow == actor.cow and a.slug != actor.slug), None)
+            if holder is not None:
+                problems.append(Problem(str(path), f"cow {actor.cow} is already the number of {holder.slug!r}; a "
+                                        "Correlates of War number names one state: use that actor's id, or "
+                                        "correct the number", line=line_of(entry), field="cow", record=actor.slug))
             registry[actor.slug] = actor
             triples.extend(more)
             states.extend((actor.slug, s, line_of(entry)) for s in _states_of(entry))
@@ -174,6 +182,7 @@ def _actor(
                                         line=line, field=key, record=slug))
     statuses = _statuses(entry.get("status"), iri, lifetime, triples, problems, src, line, slug)
     system = _system(entry.get("system"), iri, lifetime, triples, problems, src, line, slug)
+    cow: int | None = None
     if system and entry.get("cow") is None:
         problems.append(Problem(src, "system membership needs the Correlates of War number (cow:)", line=line,
                                 field="cow", record=slug))
@@ -183,7 +192,8 @@ def _actor(
                 triples.append(ox.Triple(iri, cs(prop), plain(entry[key])))
         if entry.get("cow") is not None:
             try:
-                triples.append(ox.Triple(iri, cs("cowCode"), integer(int(entry["cow"]))))
+                cow = int(entry["cow"])
+                triples.append(ox.Triple(iri, cs("cowCode"), integer(cow)))
             except (TypeError, ValueError, OverflowError):
                 problems.append(Problem(src, f"cow {entry['cow']!r} is not a number", line=line,
                                         field="cow", record=slug))
@@ -201,6 +211,7 @@ def _actor(
         entry.get("iso3"),
         system,
         statuses,
+        cow=cow,
     )
     return actor, triples, problems
 
@@ -327,5 +338,6 @@ def registry_from_rows(rows: list[dict[str, Any]]) -> Registry:
         end = parse_date(row["end"].value).latest if row.get("end") else None
         iso3 = row["iso3"].value if row.get("iso3") else None
         bundled = row.get("g") == ACTORS_GRAPH
-        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled)
+        cow = int(row["cow"].value) if row.get("cow") else None
+        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled, cow=cow)
     return registry
