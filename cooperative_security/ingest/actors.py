@@ -88,6 +88,7 @@ def parse_actors(path: Path, known: Registry | None = None) -> tuple[Batch, Regi
     a bundled actor's id may not be declared again (it would give France a second name), and a person's,
     society's or organisation's ``state``/``states`` must be a state of this file or of ``known``."""
     known = known or {}
+    numbers = {a.cow: a.slug for a in known.values() if a.cow is not None}  # COW number -> the state holding it
     data = load_yaml(path)
     batch = Batch(str(path), kind="actors", shacl=True)
     problems: list[Problem] = []
@@ -119,12 +120,13 @@ def parse_actors(path: Path, known: Registry | None = None) -> tuple[Batch, Regi
                                         "them); a file adds new actors: give this one another id, or use the "
                                         "bundled one as it is", line=line_of(entry),
                                         field="id", record=actor.slug))
-            holder = next((a for a in (*registry.values(), *known.values())
-                           if actor.cow is not None and a.cow == actor.cow and a.slug != actor.slug), None)
-            if holder is not None:
-                problems.append(Problem(str(path), f"cow {actor.cow} is already the number of {holder.slug!r}; a "
+            holder = numbers.get(actor.cow) if actor.cow is not None else None
+            if holder is not None and holder != actor.slug:
+                problems.append(Problem(str(path), f"cow {actor.cow} is already the number of {holder!r}; a "
                                         "Correlates of War number names one state: use that actor's id, or "
                                         "correct the number", line=line_of(entry), field="cow", record=actor.slug))
+            elif actor.cow is not None:
+                numbers[actor.cow] = actor.slug
             registry[actor.slug] = actor
             triples.extend(more)
             states.extend((actor.slug, s, line_of(entry)) for s in _states_of(entry))
