@@ -237,8 +237,14 @@ def test_compare_follows_a_member_into_its_successor_state(cli, tmp_path: Path) 
     result = cli("compare", "--data-dir", str(HERE / "layout"), "--store", store, "--case", "my-france-germany",
                  "--all", "--format", "json")
     assert result.code == 0, result.err
-    pairs = {r["year"]: (r["ccode1"], r["ccode2"]) for r in json.loads(result.out)}
+    rows = json.loads(result.out)
+    pairs = {r["year"]: (r["ccode1"], r["ccode2"]) for r in rows}
     assert pairs[1980] == (220, 260) and pairs[1991] == (220, 255) and max(pairs) == 2000
+    # 1990, the GFR's last year, has no shared-IGO count: the dyad-year side says which test was not run
+    gap = [r["dyad_why"] for r in rows if r["year"] == 1990]
+    assert gap and all(why.endswith("; security community not tested: no shared-IGO count is recorded for this year")
+                       for why in gap)
+    assert not any("not tested" in r["dyad_why"] for r in rows if r["year"] != 1990)
 
 
 def test_compare_stops_where_the_case_stops_being_observed(cli) -> None:  # type: ignore[no-untyped-def]
@@ -317,3 +323,93 @@ def test_a_fatal_dispute_between_allies_lowers_the_rivalry_threshold(tmp_path: P
     deadly = _allied_disputes(tmp_path / "deadly", 1991)
     assert deadly.position == "conflict-formation" and deadly.rule == "dyad-rivalry"
     assert deadly.last_fatal_dispute_year == 1991
+
+
+def test_a_community_whose_igo_count_is_not_recorded_says_its_test_was_not_run(frame) -> None:  # type: ignore[no-untyped-def]
+    """The shared-IGO data lack the German Federal Republic's last year (1990): France-GFR, a community
+    in 1989, is a regime from its pacts in 1990, and the row says that the community test could not be run
+    (rule-95), not that the community ended."""
+    import pandas as pd
+
+    before, gap = frame.loc[(220, 260, 1989)], frame.loc[(220, 260, 1990)]
+    assert before.position == "security-community" and pd.isna(before.unassessed)
+    assert pd.isna(gap.dyadigos) and gap.position == "security-regime" and gap.atop_defense == 1
+    assert gap.unassessed == "security community not tested: no shared-IGO count is recorded for this year"
+    # a row whose data are whole carries no mark
+    assert frame[frame.dyadigos.notna() & frame.mindist.notna()].unassessed.isna().all()
+
+
+def _without_distance(tmp_path: Path, a: int, b: int, year: int) -> Path:
+    """The slices, less the minimum-distance rows of one dyad-year (both directions)."""
+    import csv
+    import gzip
+    import shutil
+
+    layout = tmp_path / "layout"
+    shutil.copytree(HERE / "layout", layout)
+    path = layout / "cow" / "minimum-distance-dyad-years.csv.gz"
+    with gzip.open(path, "rt", newline="") as handle:
+        rows = list(csv.reader(handle))
+    keep = [r for r in rows if not (r[0] == "ccode1" or {int(float(r[0])), int(float(r[1]))} == {a, b}
+                                    and int(float(r[2])) == year)]
+    with gzip.open(path, "wt", newline="") as handle:
+        csv.writer(handle).writerows([rows[0], *keep])
+    return layout
+
+
+def test_no_interdependence_without_a_recorded_distance_says_proximity_was_not_tested(tmp_path: Path) -> None:
+    import pandas as pd
+
+    store = new_store()
+    build(store, DataFiles(_without_distance(tmp_path, 150, 395, 1990)), 1989, 1991)
+    classify(store, 1989, 1991)
+    rows = dataframe(store).set_index(["ccode1", "ccode2", "year"])
+    gap = rows.loc[(150, 395, 1990)]
+    assert gap.position == "no-security-interdependence" and pd.isna(gap.mindist)
+    assert gap.unassessed.startswith("proximity not tested: no minimum distance is recorded for this year")
+    assert pd.isna(rows.loc[(150, 395, 1989)].unassessed) and pd.isna(rows.loc[(150, 395, 1991)].unassessed)
+
+
+def test_undetermined_without_an_igo_count_names_both_tests_not_run(tmp_path: Path) -> None:
+    """An undetermined dyad-year rests on the regime and community tests; without its IGO count both are
+    named (the regime one tested on pacts only)."""
+    import csv
+    import gzip
+    import shutil
+
+    a, b, year = 800, 820, 1960  # Thailand-Malaysia: interdependent, no pact, 17 shared IGOs
+    first = new_store()
+    build(first, DataFiles(HERE / "layout"), year, year)
+    classify(first, year, year)
+    whole = dataframe(first).set_index(["ccode1", "ccode2", "year"]).loc[(a, b, year)]
+    assert whole.position == "undetermined" and whole.dyadigos == 17
+    import pandas as pd
+
+    assert pd.isna(whole.unassessed)
+    layout = tmp_path / "layout"
+    shutil.copytree(HERE / "layout", layout)
+    path = layout / "cow" / "igo-shared-memberships-dyad-years.csv.gz"
+    with gzip.open(path, "rt", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    c1, c2, y = header.index("ccode1"), header.index("ccode2"), header.index("year")
+    keep = [r for r in rows[1:] if not ({int(float(r[c1])), int(float(r[c2]))} == {a, b} and int(float(r[y])) == year)]
+    assert len(keep) < len(rows) - 1
+    with gzip.open(path, "wt", newline="") as handle:
+        csv.writer(handle).writerows([header, *keep])
+    store = new_store()
+    build(store, DataFiles(layout), year, year)
+    classify(store, year, year)
+    row = dataframe(store).set_index(["ccode1", "ccode2", "year"]).loc[(a, b, year)]
+    assert row.position == "undetermined"
+    assert row.unassessed == ("security community not tested: no shared-IGO count is recorded for this year; "
+                              "security regime tested on pacts only: no shared-IGO count is recorded for this year")
+
+
+def test_validation_explanation_counts_the_years_a_test_was_not_run(frame) -> None:  # type: ignore[no-untyped-def]
+    from cooperative_security.analysis.dyad_validation import _explain
+
+    france_gfr = frame.loc[(220, 260)].loc[1985:1990].reset_index()
+    text = _explain(france_gfr)
+    assert text.endswith("; security community not tested: no shared-IGO count is recorded for this year (1 year)")
+    assert "not tested" not in _explain(frame.loc[(220, 260)].loc[1985:1989].reset_index())

@@ -98,7 +98,8 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
                     "curated": period.position, "dyad_year": dyad_position,
                     "agree": period.position == dyad_position,
                     "curated_why": _curated_why(period),
-                    "dyad_why": f"{row['rule']}: {rule.get('description', '')} [{rule.get('sources', '')}]",
+                    "dyad_why": f"{row['rule']}: {rule.get('description', '')} [{rule.get('sources', '')}]"
+                                + (f"; {row['unassessed']}" if isinstance(row["unassessed"], str) else ""),
                 })
     return rows
 

@@ -148,9 +148,11 @@ def _explain(rows: Any) -> str:
     defense = int(rows["atop_defense"].sum())
     disputes = rows["gml_disputes_window"].max()
     igos = rows["dyadigos"].median()
+    unassessed = Counter(text for cell in rows["unassessed"].dropna() for text in cell.split("; "))
+    untested = "".join(f"; {text} ({n} year{'s' if n > 1 else ''})" for text, n in sorted(unassessed.items()))
     return (f"{decided}; defence pact in {defense}/{len(rows)} years; most disputes in the rivalry window "
             f"{'none' if disputes is None or str(disputes) == '<NA>' else int(disputes)}; median shared IGOs "
-            f"{'n/a' if igos != igos else int(igos)}")
+            f"{'n/a' if igos != igos else int(igos)}{untested}")
 
 
 def validate_dyads(store: str | None = None, data_dir: str | Path | None = None,

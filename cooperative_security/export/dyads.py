@@ -28,7 +28,8 @@ from ..store import InProcess
 from ..store.sparql_text import with_values
 
 #: (output column, graph, indicator property, kind) in peacesciencer's names where it has one: flags are 0/1,
-#: counts and years nullable integers, distances floats; interdependence joins its reasons with ";"
+#: counts and years nullable integers, distances floats; interdependence joins its reasons with ";", and
+#: unassessed the words (cs:whenUnassessed) of the rules whose test lacked a recorded indicator with "; "
 INDICATORS = (
     ("interdependence", INFERRED_GRAPH, "interdependentBy", "text"),
     ("conttype", DYADS_GRAPH, "contiguity", "int"), ("cowmaj1", DYADS_GRAPH, "majorPower1", "flag"),
@@ -39,6 +40,7 @@ INDICATORS = (
     ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
     ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
     ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"), ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"),
+    ("unassessed", INFERRED_GRAPH, "notAssessed", "rule"),
 )
 COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "reason",
            *(c for c, *_ in INDICATORS), "no_data", "no_data_reason")
@@ -108,8 +110,11 @@ def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-d
     selects, joins = [], []
     for i, (column, g, prop, kind) in enumerate(INDICATORS):
         value = {"text": "string_agg(value, ';' ORDER BY value)", "int": "MAX(CAST(value AS INTEGER))",
-                 "float": "MAX(CAST(value AS DOUBLE))", "flag": "1"}[kind]
-        table(f"i{i}", "dyads/read-indicator", f"SELECT {key}, {value} AS value FROM {numbered} GROUP BY ALL",
+                 "float": "MAX(CAST(value AS DOUBLE))", "flag": "1",
+                 "rule": "string_agg(r.unassessed, '; ' ORDER BY r.unassessed)"}[kind]
+        source = (f"{numbered} JOIN rules r ON r.rule = split_part(value, '/rule/', 2)" if kind == "rule"
+                  else numbered)
+        table(f"i{i}", "dyads/read-indicator", f"SELECT {key}, {value} AS value FROM {source} GROUP BY ALL",
               {"graph": g, "indicator": cs(prop)})
         joins.append(f"LEFT JOIN i{i} USING (ccode1, ccode2, year)")
         selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
@@ -172,6 +177,8 @@ def dataframe(store: Stores, directed: bool = False):  # type: ignore[no-untyped
             frame[column] = frame[column].astype("float64")
         elif kind == "flag":
             frame[column] = frame[column].astype("int8")
+        else:  # text: the same dtype whether or not a row has a value (DuckDB gives an all-null column as object)
+            frame[column] = frame[column].astype("string")
     return frame
 
 
