@@ -68,7 +68,7 @@ def load_bundled(store: Store, progress: Callable[[str], None] | None = None) ->
 def _parse_bundled(store: Store, progress: Callable[[str], None] | None) -> None:
     load_theory(store)
     files = expand_paths(bundled_data_files())
-    batches = parse_all(store, files, progress)
+    batches = parse_all(store, files, progress, bundled=True)
     write_batches(store, batches, ingest_id(files), [p.name for _, p in files])
     from .check import record_checksums
 

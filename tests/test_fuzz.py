@@ -88,7 +88,7 @@ organisations:
   - {id: fuzz-org, name: An Organisation, states: [fuzzland], from: 1950}
 """),
     "citations": ("fuzz-citations.yaml", """\
-chapter: keating-wheeler-2013
+chapter: booth-wheeler-2008
 footnotes:
   - footnote: 1
     section: Introduction

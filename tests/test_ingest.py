@@ -332,7 +332,7 @@ def test_a_citations_file_with_odd_footnote_numbers_says_what_is_wrong(tmp_path:
 
     notes = "".join(f"  - footnote: {n}\n    section: Introduction\n    claim: \"x\"\n    cites:\n"
                     f"      - {{work: booth-wheeler-2008, pages: \"5\", function: citesAsAuthority}}\n" for n in numbers)
-    path = write(tmp_path, "cites.yaml", "chapter: keating-wheeler-2013\nfootnotes:\n" + notes)
+    path = write(tmp_path, "cites.yaml", "chapter: booth-wheeler-2008\nfootnotes:\n" + notes)
     with pytest.raises(InputError) as info:
         parse_citations(path)
     assert [(p.line, p.message) for p in info.value.problems] == [(line, said)]
@@ -361,3 +361,25 @@ def test_another_works_footnotes_never_add_to_the_chapters(store, tmp_path: Path
     cited_in = {q.object for q in store.quads() if q.predicate.value.endswith("#inFootnote")
                 and q.subject.value.endswith("booth-wheeler-2008-fn1-1")}
     assert cited_in == {theirs}
+
+
+def test_a_users_citations_file_for_the_chapter_itself_is_refused(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The chapter's notes are bundled: a user's file naming the chapter used to add a second section and
+    claim to its note 1. It is refused at the `chapter` line, and nothing is written."""
+    path = write(tmp_path, "my-notes.yaml", """\
+        # my reading of the chapter
+        chapter: keating-wheeler-2013
+        footnotes:
+          - footnote: 1
+            section: Conclusion
+            claim: "My own reading of note 1."
+            cites:
+              - {work: jervis-1976, pages: "66", function: quotes}
+        """)
+    before = set(store.quads())
+    with pytest.raises(InputError) as info:
+        ingest_paths(store, [path])
+    [problem] = info.value.problems
+    assert (problem.source, problem.line, problem.field) == (str(path), 2, "chapter")
+    assert "bundled (data/citations.yaml)" in problem.message and "another work" in problem.message
+    assert set(store.quads()) == before

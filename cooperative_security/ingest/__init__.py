@@ -140,9 +140,11 @@ def _where(exc: BaseException) -> str:
 
 
 def parse_all(
-    store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None
+    store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None,
+    bundled: bool = False,
 ) -> list[Batch]:
-    """Parse and check every file against the store and each other; raise before writing anything."""
+    """Parse and check every file against the store and each other; raise before writing anything.
+    ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
     works, classes, events, registry, cases = _known(store)
     batches: list[Batch] = []
     problems: list[Problem] = []
@@ -158,7 +160,7 @@ def parse_all(
             elif kind == "csl":
                 batch = parse_csl(path)
             elif kind == "citations":
-                batch = parse_citations(path)
+                batch = parse_citations(path, bundled)
             elif kind == "case":
                 batch = parse_case(path, registry)
                 cases.add(path.stem)

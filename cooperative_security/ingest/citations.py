@@ -32,7 +32,9 @@ def footnote_iri(chapter_key: str, number: object) -> ox.NamedNode:
     return instance("footnote", str(number) if chapter_key == SOURCE_CHAPTER else f"{chapter_key}/{number}")
 
 
-def parse_citations(path: Path) -> Batch:
+def parse_citations(path: Path, bundled: bool = False) -> Batch:
+    """A citations file: the footnotes of one work. Only the bundled file (``bundled``) describes the source
+    chapter's own notes: another file for them would give a note a second section and claim."""
     data = load_yaml(path)
     src = str(path)
     batch = Batch(src, kind="citations", shacl=True)
@@ -43,6 +45,14 @@ def parse_citations(path: Path) -> Batch:
     if not is_slug(chapter_key):
         raise InputError(Problem(src, "`chapter` must be the bibliography key of the citing work",
                                  line=line_of(data), field="chapter"))
+    if chapter_key == SOURCE_CHAPTER and not bundled:
+        raise InputError(Problem(
+            src, f"`chapter: {SOURCE_CHAPTER}`: the source chapter's footnotes are bundled (data/citations.yaml) "
+                 "and already in the store, and a second file for them would give a note a second section and "
+                 "claim; a citations file describes the notes of another work: give that work's bibliography "
+                 "key (ingest its BibTeX entry first if coopsec does not know it). To correct a bundled note, "
+                 "edit data/citations.yaml in a source checkout and run `coopsec init`",
+            line=line_of(data), field="chapter"))
     chapter = instance("work", chapter_key)
     batch.references.append(("work", chapter_key, Problem(src, f"unknown work {chapter_key!r}",
                                                             line=line_of(data), field="chapter")))
