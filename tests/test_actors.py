@@ -10,9 +10,10 @@ import pytest
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
-from cooperative_security.ingest.actors import parse_actors
+from cooperative_security.ingest.actors import parse_actors, registry_from_rows
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.namespaces import cs, instance
+from cooperative_security.queries import load_query
 from cooperative_security.resources import data_dir
 from cooperative_security.store import Store
 
@@ -186,5 +187,16 @@ def test_a_correlates_of_war_number_names_one_state(tmp_path: Path) -> None:
         assert ingest_paths(kg, [path]).triples > 0
         path.write_text("states:\n  - {id: aa1, name: A renamed, cow: 5001}\n", encoding="utf-8")
         assert ingest_paths(kg, [path]).triples > 0  # the same state again, edited: its own number
+        # the same file with the state's id changed: its earlier version's graph is replaced, so the number is
+        # free again (it was refused as held by 'aa1')
+        path.write_text("states:\n  - {id: aa-one, name: A, cow: 5001}\n", encoding="utf-8")
+        assert ingest_paths(kg, [path]).triples > 0
+        holders = [a.slug for a in registry_from_rows(kg.select(load_query("ingest/actors"))).values() if a.cow == 5001]
+        assert holders == ["aa-one"]
+        # another file still may not take it
+        other = tmp_path / "other-actors.yaml"
+        other.write_text("states:\n  - {id: bb1, name: B, cow: 5001}\n", encoding="utf-8")
+        with pytest.raises(InputError, match="is already the number of 'aa-one'"):
+            ingest_paths(kg, [other])
     finally:
         kg.close()

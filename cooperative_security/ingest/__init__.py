@@ -146,6 +146,7 @@ def parse_all(
     """Parse and check every file against the store and each other; raise before writing anything.
     ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
     works, classes, events, registry, cases = _known(store)
+    owners = claims(store) if any(kind == "actors" for kind, _ in files) else {}
     batches: list[Batch] = []
     problems: list[Problem] = []
     for kind, path in files:
@@ -153,7 +154,9 @@ def parse_all(
             progress(str(path))
         try:
             if kind == "actors":
-                batch, more = parse_actors(path, registry)
+                # the graphs an earlier ingest of this file wrote: this one replaces them
+                source = str(path.resolve())
+                batch, more = parse_actors(path, registry, {g for g, c in owners.items() if c.source == source})
                 registry.update(more)
             elif kind == "bibtex":
                 batch = parse_bibtex(path)

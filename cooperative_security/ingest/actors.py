@@ -10,6 +10,7 @@ pre-unification state is an actor before (or without) joining the state system.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ class Actor:
     bundled: bool = False
     #: the Correlates of War number (states), which names one state only
     cow: int | None = None
+    #: the named graph that holds the actor in the store (None: not in the store yet)
+    graph: str | None = None
 
 
 Registry = dict[str, Actor]
@@ -83,12 +86,16 @@ def find_actor(registry: Registry, name: str) -> Actor | str:
             "(`coopsec schema actors` shows the layout)")
 
 
-def parse_actors(path: Path, known: Registry | None = None) -> tuple[Batch, Registry]:
+def parse_actors(path: Path, known: Registry | None = None,
+                 replaced: Collection[str] = ()) -> tuple[Batch, Registry]:
     """The actors of a file, checked on their own and against ``known`` (the actors already in the store):
     a bundled actor's id may not be declared again (it would give France a second name), and a person's,
-    society's or organisation's ``state``/``states`` must be a state of this file or of ``known``."""
+    society's or organisation's ``state``/``states`` must be a state of this file or of ``known``.
+    ``replaced``: the graphs an earlier ingest of this same file wrote, which this one replaces, so that
+    a number its earlier version gave a state (renamed since) is free again."""
     known = known or {}
-    numbers = {a.cow: a.slug for a in known.values() if a.cow is not None}  # COW number -> the state holding it
+    # COW number -> the state holding it, in the store or earlier in this file
+    numbers = {a.cow: a.slug for a in known.values() if a.cow is not None and a.graph not in replaced}
     data = load_yaml(path)
     batch = Batch(str(path), kind="actors", shacl=True)
     problems: list[Problem] = []
@@ -341,5 +348,7 @@ def registry_from_rows(rows: list[dict[str, Any]]) -> Registry:
         iso3 = row["iso3"].value if row.get("iso3") else None
         bundled = row.get("g") == ACTORS_GRAPH
         cow = int(row["cow"].value) if row.get("cow") else None
-        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled, cow=cow)
+        held_in = row["g"].value if row.get("g") else None
+        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled, cow=cow,
+                                            graph=held_in)
     return registry
