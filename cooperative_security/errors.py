@@ -34,6 +34,11 @@ class StoreError(EnvironmentProblem):
     """The store cannot be opened or written."""
 
 
+class ClosedStore(StoreError, AttributeError):
+    """The store was closed. Also an AttributeError, so that ``hasattr`` and the runtime protocol checks
+    (``isinstance(store, InProcess)``) see a closed store as lacking what it lost."""
+
+
 @dataclass
 class Problem:
     """One thing wrong with an input: where it is and what was expected."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import UsageError
+from .errors import EnvironmentProblem, UsageError
 
 #: The file that marks a folder as built by coopsec (and so replaceable by the next build).
 MARKER = ".coopsec-output"
@@ -146,12 +146,23 @@ def replace_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
     check_output(path)
     mode = path.stat().st_mode & 0o777 if path.exists() else file_mode()
     _sweep(path)
-    fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=suffix or f".partial{path.suffix}", dir=path.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=_prefix(path), suffix=suffix or f".partial{path.suffix}", dir=path.parent)
+    except OSError as exc:  # a folder whose permissions say writable but that is not (/sys, a read-only mount)
+        raise EnvironmentProblem(f"-o {path}: cannot create a file in {path.parent} ({exc.strerror or exc}); "
+                                 "choose a folder you can write to") from exc
     os.close(fd)
     try:
         yield Path(name)
         os.chmod(name, mode)
         os.replace(name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        if exc.filename in (name, str(path)):  # about the file being written: say so by the name the user gave
+            raise EnvironmentProblem(f"-o {path}: could not be written ({exc.strerror or exc}); nothing was "
+                                     "changed there") from exc
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(name)

@@ -25,7 +25,7 @@ from .errors import UsageError
 from .namespaces import XSD, expand
 from .resources import queries_dir
 
-_PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|integer|date|decimal)\s+(?P<doc>.*)$")
+_PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|folded|integer|date|decimal)\s+(?P<doc>.*)$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Parameter:
                 return ox.Literal(str(float(value)), datatype=ox.NamedNode(XSD + "decimal"))
             if self.kind == "date":
                 return ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))
+            if self.kind == "folded":  # compared with a LCASE() of the data: any case matches
+                return ox.Literal(" ".join(value.lower().split()))
             return ox.Literal(value)
         except ValueError as exc:
             raise UsageError(f"parameter {self.name}: {value!r} is not a valid {self.kind}: {exc}") from exc

@@ -229,3 +229,29 @@ def test_what_a_killed_build_left_is_removed_by_the_next_one(cli, tmp_path: Path
     finally:
         running.kill()
         running.wait()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, a folder no one can create files in")
+def test_a_folder_that_refuses_files_is_named_as_given_not_by_the_temporary_name() -> None:
+    """`timeline -o /sys/x.svg` said "/sys/.x.svg.8808.zhri9dat.partial.svg: Permission denied"."""
+    from cooperative_security.errors import EnvironmentProblem
+    from cooperative_security.outputs import replace_path
+
+    with pytest.raises(EnvironmentProblem) as info, replace_path(Path("/proc/x.svg")):
+        pass
+    assert str(info.value).startswith("-o /proc/x.svg: cannot create a file in /proc (")
+    assert ".partial" not in str(info.value)
+
+
+def test_a_write_that_fails_part_way_names_the_output_and_leaves_it(tmp_path: Path) -> None:
+    import errno
+
+    from cooperative_security.errors import EnvironmentProblem
+    from cooperative_security.outputs import replace_path
+
+    target = tmp_path / "out.csv"
+    target.write_text("before\n", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem) as info, replace_path(target) as name:
+        raise OSError(errno.ENOSPC, "No space left on device", str(name))
+    assert str(info.value) == f"-o {target}: could not be written (No space left on device); nothing was changed there"
+    assert target.read_text(encoding="utf-8") == "before\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

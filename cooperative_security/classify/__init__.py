@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import UnknownTerm
+from ..errors import UnknownTerm, UsageError
 from ..queries import load_query
 from ..store import Store
 from .periods import Period, build_periods
@@ -43,6 +43,9 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
         unknown = [c for c in cases if c not in known]
         if unknown:
             raise UnknownTerm(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
+    if at is not None and not str(at).strip():  # an empty shell variable: it used to give every period
+        raise UsageError("--at is empty: give a date (YYYY, YYYY-MM or YYYY-MM-DD), or leave --at out for every "
+                         "period")
     day = requested_day(at) if at else None
     span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
     run_rules(store, [at] if at else None)

@@ -82,8 +82,11 @@ def remove(
     """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
     from ..ingest.remove import remove_source
 
-    if parse_spec(store).ephemeral:  # read before opening: opening oxigraph:DIR would create it
+    spec = parse_spec(store)  # read before opening: opening oxigraph:DIR would create it
+    if spec.ephemeral:
         raise UsageError("an in-memory store holds only the bundled data: give --store oxigraph:DIR")
+    if not spec.exists():
+        raise UsageError(f"there is no store {store} (no such folder): nothing was ingested there")
     kg = open_store(store)
     try:
         notice_recovery(kg)

@@ -32,8 +32,27 @@ ClassifyOption = Annotated[
     bool, typer.Option("--classify/--no-classify",
                        help="Run the classifier first so that the inferred graph is current (it writes to the store).")
 ]
+def _endpoint(url: str | None) -> str | None:
+    """--endpoint: an absolute http(s) URL, which the VoID description uses as an IRI."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        ox.NamedNode(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.netloc)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(f"--endpoint {url!r}: not an http(s) URL; give the endpoint's full address, such as "
+                         "--endpoint http://127.0.0.1:7878/query")
+    return url
+
+
 EndpointOption = Annotated[
-    str | None, typer.Option("--endpoint", help="URL of a SPARQL endpoint serving the data, for the VoID description.")
+    str | None, typer.Option("--endpoint", callback=_endpoint,
+                             help="URL of a SPARQL endpoint serving the data, for the VoID description.")
 ]
 
 

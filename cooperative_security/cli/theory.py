@@ -142,6 +142,9 @@ def query(
         key, sep, value = item.partition("=")
         if not sep:
             raise UsageError(f"--param {item!r} must be name=value")
+        if key.strip() in values:  # the last one used to win without a word
+            raise UsageError(f"--param {key.strip()} is given twice ({values[key.strip()]!r} and {value!r}); a "
+                             "query takes one value for each parameter: run it once for each")
         values[key.strip()] = value
     # Names first (a usage error before the knowledge graph loads); values once the store can resolve them.
     q.bind({k: ("https://w3id.org/coopsec/placeholder" if p.kind == "iri" else v) for k, v in values.items()
@@ -150,7 +153,7 @@ def query(
     with knowledge_graph(store) as kg:
         bindings = bind_terms(kg, q, values)
         rows = kg.select(q, bindings)
-    columns = list(rows[0].keys()) if rows else []
+    columns = getattr(rows, "columns", None) or (list(rows[0].keys()) if rows else [])
     records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in rows]
     emit(fmt, records, [(c, c) for c in columns], title=q.title,
          cell=lambda _k, v: "" if v is None else compact(str(v)))

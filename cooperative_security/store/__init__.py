@@ -28,6 +28,14 @@ Row = dict[str, Term | None]
 Bindings = Mapping[str, Term]
 
 
+class Rows(list[Row]):
+    """A SELECT's solutions, with its variables in order (``columns``), which an empty result still has."""
+
+    def __init__(self, rows: Iterable[Row] = (), columns: Sequence[str] = ()) -> None:
+        super().__init__(rows)
+        self.columns = list(columns)
+
+
 @runtime_checkable
 class Capabilities(Protocol):
     """What a store can do, asked of the store instead of testing its class or its spec.
@@ -189,5 +197,5 @@ def open_snapshot(path: str) -> Store:
     return EmbeddedStore.snapshot(path)
 
 
-__all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "StoreSpec", "Row", "Term", "Bindings", "open_store",
-           "open_snapshot", "parse_spec"]
+__all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "StoreSpec", "Row", "Rows", "Term", "Bindings",
+           "open_store", "open_snapshot", "parse_spec"]

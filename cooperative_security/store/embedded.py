@@ -20,10 +20,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..errors import StoreError
+from ..errors import ClosedStore, StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
-from . import Bindings, Row
+from . import Bindings, Row, Rows
 from .sparql_text import delete_lines_update, difference_update, drop_some_update, with_values
 
 #: batches at least this big go into an on-disk store through the bulk loader (table files, no
@@ -221,15 +221,33 @@ class VisibleStore:
         return getattr(self._store, name)
 
 
+def _not_another_folder(path: Path) -> None:
+    """Refuse to make a store where it would mix its database files with other files: a path that is a
+    file, or a folder that holds files but no store (every Oxigraph store has RocksDB's ``CURRENT``)."""
+    if path.is_file():
+        raise StoreError(f"cannot open the store {path}: it is a file; an on-disk store is a folder "
+                         "(give a new or empty folder, e.g. `coopsec init --store oxigraph:kb`)")
+    try:
+        entries = [p.name for p in path.iterdir()] if path.is_dir() else []
+    except OSError:
+        return  # unreadable: opening it says why
+    if entries and "CURRENT" not in entries:
+        shown = ", ".join(sorted(entries)[:3]) + (", ..." if len(entries) > 3 else "")
+        raise StoreError(f"{path} is a folder that holds other files ({shown}) but no store: opening it would "
+                         "write the store's database files among them. Give a new or empty folder "
+                         "(`coopsec init --store oxigraph:NEW-FOLDER`)")
+
+
 class EmbeddedStore:
     """A pyoxigraph ``Store``; ``path=None`` keeps it in memory."""
 
     def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        self.path = Path(path) if path is not None else None
+        self.path = Path(path).expanduser() if path is not None else None
         self.spec = f"oxigraph:{self.path}" if self.path else "memory:"
         #: why the store is open read-only (its folder cannot be written), or None when it is writable
         self.read_only_reason: str | None = None
         if self.path:
+            _not_another_folder(self.path)
             _remove_leftovers(self.path)  # first: on a full disk, they may be what keeps the store from opening
         try:
             self._store = ox.Store(str(self.path)) if self.path else ox.Store()
@@ -265,6 +283,12 @@ class EmbeddedStore:
                 _OPEN_HERE.discard(str(self.path.resolve()))
                 del self._store  # let the lock go: the caller gets the error, not a held store
                 raise
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        # only for attributes not found: after close(), the pyoxigraph store is gone
+        if name == "_store":
+            raise ClosedStore(f"the store {self.spec} was closed; open it again (`cs.open(...)`, `open_store(...)`)")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @classmethod
     def snapshot(cls, path: str | os.PathLike[str]) -> EmbeddedStore:
@@ -538,7 +562,7 @@ class EmbeddedStore:
 
     @property
     def closed(self) -> bool:
-        return not hasattr(self, "_store")
+        return "_store" not in self.__dict__
 
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode, lenient: bool = False) -> None:
         self._writable()
@@ -568,7 +592,7 @@ class EmbeddedStore:
     def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
         result = self._run(query, bindings)
         names = [v.value for v in result.variables]
-        return [{n: sol[n] for n in names} for sol in result]
+        return Rows(({n: sol[n] for n in names} for sol in result), names)
 
     def ask(self, query: Query | str, bindings: Bindings | None = None) -> bool:
         return bool(self._run(query, bindings))
@@ -924,7 +948,7 @@ class EmbeddedStore:
         return self._store.quads_for_pattern(None, None, None, graph)
 
     def close(self) -> None:
-        if not hasattr(self, "_store"):
+        if self.closed:
             return
         try:
             if self.path:

@@ -31,7 +31,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from ..errors import StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
-from . import Bindings, Row
+from . import Bindings, Row, Rows
 from .sparql_text import replace_graphs_update, with_values
 
 T = TypeVar("T")
@@ -388,7 +388,7 @@ class RemoteStore:
             if isinstance(results, ox.QueryBoolean):
                 raise ValueError("expected the answer of a SELECT query, got a boolean")
             names = [v.value for v in results.variables]
-            return [{n: sol[n] for n in names} for sol in results]
+            return Rows(({n: sol[n] for n in names} for sol in results), names)
 
         return self._query(query, bindings, JSON, parse, "SELECT")
 
