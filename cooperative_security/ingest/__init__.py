@@ -28,7 +28,7 @@ from .bibtex import parse_bibtex
 from .cases import parse_case
 from .citations import parse_citations
 from .csl import parse_csl
-from .events_csv import parse_event_csv
+from .events_csv import EventIds, parse_event_csv
 from .naming import PROJECT_NAMESPACE, claims, path_hash, per_file_names, rename_graphs, roots, source_name
 from .rdf import bulk_load_file, parse_rdf, rdf_format, stream_batch, stream_source, stream_triples, streamable
 from .works import BIBLIOGRAPHY_GRAPH, slugify
@@ -86,16 +86,29 @@ def classify_file(path: Path) -> str:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
-    """Files to read, with their kind, in the documented order (folders: every file inside)."""
+    """Files to read, with their kind, in the documented order (folders: every file inside).
+
+    A file named twice (in a folder and by itself, or by two spellings of its path) is read once, as
+    first named: ingesting it twice in one batch would write its triples twice.
+    """
     found: list[tuple[str, Path]] = []
+    named: set[Path] = set()
+
+    def add(file: Path) -> None:
+        resolved = file.resolve()
+        if resolved not in named:
+            named.add(resolved)
+            found.append((classify_file(file), file))
+
     for path in paths:
         if path.is_dir():
             files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             if not files:
                 raise UsageError(f"the folder {path} holds no files to ingest")
-            found.extend((classify_file(p), p) for p in files)
+            for file in files:
+                add(file)
         elif path.is_file():
-            found.append((classify_file(path), path))
+            add(path)
         else:
             raise UsageError(f"no such file or folder: {path}")
     return sorted(found, key=lambda kp: (ORDER.index(kp[0]), str(kp[1])))
@@ -147,6 +160,7 @@ def parse_all(
     ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
     works, classes, events, registry, cases = _known(store)
     owners = claims(store) if any(kind == "actors" for kind, _ in files) else {}
+    ids = EventIds(store) if any(kind == "events" for kind, _ in files) else None
     batches: list[Batch] = []
     problems: list[Problem] = []
     for kind, path in files:
@@ -167,8 +181,10 @@ def parse_all(
             elif kind == "case":
                 batch = parse_case(path, registry)
                 cases.add(path.stem)
+                if ids is not None:  # an events CSV read later may not reuse this file's event ids
+                    ids.case_file(batch)
             elif kind == "events":
-                batch = parse_event_csv(path, registry, cases)
+                batch = parse_event_csv(path, registry, cases, ids)
             elif can_stream(store) and streamable(path):
                 batch = stream_batch(path)
             else:

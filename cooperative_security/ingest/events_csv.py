@@ -1,69 +1,186 @@
 """A simple event CSV: one dated, typed, sourced event per row, for a case already known.
 
-Columns (header required): ``case, id, date, type, by, towards, level, label, work, pages, section``;
-``by`` and ``towards`` hold actor ids separated by ``;``. The events go into the named graph
-``graph/events/<file stem>``.
+Columns (header required): ``case, id, date, type, by, level, label, work``, and optionally ``towards,
+pages, section, kind, description, outcome``; ``by`` and ``towards`` hold actor ids separated by ``;``.
+``kind`` says whether the work ``documents`` the event or only ``mentions`` it (an empty cell, or no
+``kind`` column, means ``mentions``: citing a work says at least that). A header naming a column twice,
+or a column not in this list, is refused (with the nearest name for a misspelling). Lines starting with
+``#`` between records are comments; line numbers in errors count them. The events go into the named
+graph ``graph/events/<file stem>``.
+
+An events CSV adds events: a row may not reuse the id of an event its case already has, in the store or
+in another file of the same ingest (:class:`EventIds`). Its own earlier version, re-ingested from the
+same path, is replaced, so editing and re-ingesting the file works.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import graph, instance
+from ..queries import load_query
+from ..store import Store
 from .actors import Registry
-from .base import Batch, LocatedDict, LocatedList, read_text
+from .base import Batch, LocatedDict, LocatedList, cs, is_slug, read_text
 from .cases import _Case, _event
+from .naming import Claim, claims
+from .sources import KINDS
 from .works import slugify
 
 REQUIRED = ("case", "id", "date", "type", "by", "level", "label", "work")
-OPTIONAL = ("towards", "pages", "section", "description", "outcome")
+OPTIONAL = ("towards", "pages", "section", "kind", "description", "outcome")
+COLUMNS = REQUIRED + OPTIONAL
+#: the evidence kind of a row that leaves ``kind`` empty (or a file without the column)
+DEFAULT_KIND = "mentions"
 
 
-def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Batch:
+@dataclass(frozen=True)
+class Holder:
+    """Where an event id is already used: words for the error, and the resolved source file (if known)."""
+
+    where: str
+    source: str | None
+
+
+class EventIds:
+    """The event ids each case already has: in the store (by graph, with the file that wrote it) and in
+    the files of this ingest read so far (case files, earlier CSV files)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._owners: dict[str, Claim] | None = None
+        self._stored: dict[str, dict[str, Holder]] = {}  # case IRI -> event IRI -> holder
+        self._replaced: set[str] = set()  # store graphs a case file of this ingest writes again
+        self._this_ingest: dict[str, Holder] = {}
+
+    def case_file(self, batch: Batch) -> None:
+        """A case file of this ingest: its graph replaces the stored one, and its events are taken."""
+        source = str(Path(batch.source).resolve())
+        for g, triples in batch.graphs.items():
+            self._replaced.add(g.value)
+            for t in triples:
+                if t.predicate == cs("inCase"):
+                    self._this_ingest.setdefault(t.subject.value, Holder(f"the case file {batch.source}", source))
+
+    def take(self, event: ox.NamedNode, holder: Holder) -> None:
+        self._this_ingest.setdefault(event.value, holder)
+
+    def holder(self, case: ox.NamedNode, event: ox.NamedNode, source: str) -> Holder | None:
+        """Who else already has this event id (``source``: the resolved path of the file asking)."""
+        held = self._this_ingest.get(event.value)
+        if held is not None and held.source != source:
+            return held
+        stored = self._stored.get(case.value)
+        if stored is None:
+            stored = self._stored[case.value] = self._load(case)
+        held = stored.get(event.value)
+        if held is None or held.source == source:  # this file's own earlier version: replaced
+            return None
+        return held
+
+    def _load(self, case: ox.NamedNode) -> dict[str, Holder]:
+        if self._owners is None:
+            self._owners = claims(self._store)
+        found: dict[str, Holder] = {}
+        for row in self._store.select(load_query("ingest/case-events"), {"case": case}):
+            event, g = row["event"], row["graph"]
+            if event is None or g is None or g.value in self._replaced:
+                continue
+            owner = self._owners.get(g.value)
+            if owner is not None and owner.source:
+                what = "the case file" if g.value.startswith(graph("case/").value) else "the file"
+                found.setdefault(event.value, Holder(f"{what} {owner.source} (graph <{g.value}>)", owner.source))
+            else:
+                found.setdefault(event.value, Holder(f"the graph <{g.value}>, which no ingested file wrote", None))
+        return found
+
+
+class _Lines:
+    """The file's lines for the CSV reader, leaving out ``#`` comments and blank lines between records
+    (never inside a quoted field); counts every line of the file, so errors give the file's line numbers."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text)
+        self.number = 0  # the last line read
+        self.start = 1  # the first line of the current record
+        self.between = True  # the reader is between records
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            line = next(self._lines)
+            self.number += 1
+            if self.between:
+                if line.startswith("#") or not line.strip():
+                    continue
+                self.start = self.number
+                self.between = False
+            return line
+
+
+def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None) -> Batch:
+    """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use."""
     src = str(path)
-    reader = csv.DictReader(io.StringIO(read_text(path)), restval="")
-    try:
-        header = reader.fieldnames or []
-    except csv.Error as exc:
-        raise InputError(Problem(src, f"not valid CSV: {exc}", line=reader.line_num)) from exc
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        # a spreadsheet saved with another separator reads as one column
-        other = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
-        hint = f"; the header is one field holding {other!r}: save the file with commas between the fields" \
-            if other else f"; the header must include {list(REQUIRED)}"
-        raise InputError(Problem(src, f"missing column(s) {missing}{hint}", line=1))
+    source = str(path.resolve())
+    lines = _Lines(read_text(path))
+    records = _records(csv.reader(lines), lines, src)
+    header = next(records, [])
+    header_line = lines.start if header else 1
+    _check_header(header, header_line, src)
     c = _Case(path, registry)
     c.batch.kind = "events"
-    by_case: dict[str, list] = {}  # type: ignore[type-arg]
+    by_case: dict[str, list[ox.Triple]] = {}
     seen: dict[str, set[str]] = {}
-    for row in _rows(reader, src):
-        line = reader.line_num
-        if None in row:
-            c.problem(f"{len(row[None]) + len(header)} fields where the header has {len(header)}", line, None,
-                      row.get("id"))
+    for fields in records:
+        line = lines.start
+        if len(fields) > len(header):
+            c.problem(f"{len(fields)} fields where the header has {len(header)}", line, None,
+                      f"{fields[header.index('case')]}/{fields[header.index('id')]}")
             continue
-        case_id = (row.get("case") or "").strip()
+        row = dict(zip(header, [*fields, *[""] * (len(header) - len(fields))], strict=True))
+        case_id = row["case"].strip()
         if case_id not in known_cases:
-            c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case", row.get("id"))
+            c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case", row["id"])
             continue
+        eid = row["id"].strip()
+        case = instance("case", case_id)
+        if ids is not None and is_slug(eid):  # (a bad id is reported by _event)
+            event_iri = instance("event", f"{case_id}/{eid}")
+            held = ids.holder(case, event_iri, source)
+            if held is not None:
+                c.problem(f"the case {case_id!r} already has an event {eid!r}, in {held.where}; an events CSV "
+                          "only adds events: give this row a new id, or edit the event in that file instead",
+                          line, "id", f"{case_id}/{eid}")
+                continue
+            ids.take(event_iri, Holder(f"{src}:{line} (an earlier file of this ingest)", source))
+        evidence = {"work": row["work"].strip(), "pages": row.get("pages"), "section": row.get("section")}
+        kind = (row.get("kind") or "").strip() or DEFAULT_KIND
+        if kind in KINDS:
+            evidence["kind"] = kind
+        else:
+            c.problem(f"kind {kind!r} must be `documents` (the work is a record of the event) or `mentions` (it "
+                      f"only refers to it); empty means {DEFAULT_KIND}", line, "kind", f"{case_id}/{eid}")
         event = LocatedDict(
-            id=row["id"].strip(), date=row["date"].strip(), type=row["type"].strip(), level=row["level"].strip(),
+            id=eid, date=row["date"].strip(), type=row["type"].strip(), level=row["level"].strip(),
             label=row["label"], by=_ids(row["by"], line), towards=_ids(row.get("towards") or "", line),
-            evidence=LocatedList([{k: v for k, v in (("work", row["work"].strip()), ("pages", row.get("pages")),
-                                                     ("section", row.get("section"))) if v}]),
+            evidence=LocatedList([{k: v for k, v in evidence.items() if v}]),
         )
         for key in ("description", "outcome"):
             if row.get(key):
                 event[key] = row[key].strip()
         event.line = line
         before = len(c.triples)
-        _event(c, instance("case", case_id), case_id, event, seen.setdefault(case_id, set()))
+        _event(c, case, case_id, event, seen.setdefault(case_id, set()))
         by_case.setdefault(case_id, []).extend(c.triples[before:])
     if c.problems:
         raise InputError(c.problems)
@@ -75,13 +192,45 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str]) -> Ba
     return c.batch
 
 
-def _rows(reader: csv.DictReader, src: str) -> Iterator[dict[str, Any]]:  # type: ignore[type-arg]
-    """The rows, with a CSV syntax error (a stray quote or carriage return) located by line."""
+def _check_header(header: list[str], line: int, src: str) -> None:
+    """Every required column, each once, and no other: all that is wrong, at the header's line."""
+    missing = [c for c in REQUIRED if c not in header]
+    # a spreadsheet saved with another separator reads as one column
+    other = next((sep for sep in (";", "\t", "|") if len(header) == 1 and sep in header[0]), None)
+    if missing and other:
+        raise InputError(Problem(src, f"missing column(s) {missing}; the header is one field holding {other!r}: save "
+                                      "the file with commas between the fields", line=line))
+    problems: list[Problem] = []
+    for name in dict.fromkeys(header):
+        where = [i + 1 for i, h in enumerate(header) if h == name]
+        if len(where) > 1 and name:
+            problems.append(Problem(src, f"column {name!r} is named {len(where)} times (columns "
+                                         f"{', '.join(map(str, where))}): keep one", line=line))
+        if name in COLUMNS:
+            continue
+        if not name.strip():
+            problems.append(Problem(src, f"column {where[0]} has no name: remove the empty column (a comma at the "
+                                         "end of the header?)", line=line))
+            continue
+        near = difflib.get_close_matches(name.strip().lower(), COLUMNS, n=1)
+        hint = f"did you mean {near[0]!r}?" if near else f"the columns are {list(COLUMNS)}"
+        problems.append(Problem(src, f"unknown column {name!r}: {hint}", line=line))
+    if missing:
+        problems.append(Problem(src, f"missing column(s) {missing}; the header must include {list(REQUIRED)}",
+                                line=line))
+    if problems:
+        raise InputError(problems)
+
+
+def _records(reader: Iterator[list[str]], lines: _Lines, src: str) -> Iterator[list[str]]:
+    """The records, with a CSV syntax error (a stray quote or carriage return) located by line."""
     try:
-        yield from reader
+        for fields in reader:
+            lines.between = True
+            yield fields
     except csv.Error as exc:
         raise InputError(Problem(src, f"not valid CSV: {exc}; quote fields that hold line breaks",
-                                 line=reader.line_num)) from exc
+                                 line=lines.number)) from exc
 
 
 def _ids(value: str, line: int) -> LocatedList:
