@@ -19,7 +19,10 @@ the lock the kernel itself holds; :func:`close` lets it go.
 from __future__ import annotations
 
 import atexit
-from collections.abc import Sequence
+import datetime as dt
+import numbers
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,17 +34,53 @@ if TYPE_CHECKING:
 
 _OPEN: dict[str, Store] = {}
 _CURRENT: list[Store] = []
+_SPECS = "a spec (memory:, oxigraph:DIR or sparql:URL) or a pathlib.Path to an on-disk store"
 
 
+def _refuse(name: str, value: object, expected: str) -> UsageError:
+    """The error for an argument of the wrong kind: which argument, what was given and what is expected."""
+    return UsageError(f"{name}: {value!r} ({type(value).__name__}) is not {expected}")
 
 
-def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - cs.open reads naturally
+def _spec(spec: object, name: str) -> str:
+    """A spec string as given; a path (``pathlib.Path``) is the on-disk store in that folder."""
+    if isinstance(spec, os.PathLike):
+        return f"oxigraph:{os.fspath(spec)}"
+    if isinstance(spec, str):
+        return spec
+    raise _refuse(name, spec, _SPECS)
+
+
+def _flag(value: object, name: str) -> bool:
+    import numpy as np
+
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise _refuse(name, value, "True or False")
+
+
+def _whole(value: object, name: str, expected: str = "a whole number") -> int:
+    """An int, numpy integer or other :class:`numbers.Integral`, never a bool, a float or a string."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise _refuse(name, value, expected)
+
+
+def open(spec: str | os.PathLike[str] = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - reads naturally
     """Open a knowledge graph and make it the one the other functions use.
 
     ``spec`` is ``memory:`` (the bundled ontology and data, loaded in memory: the default), ``oxigraph:DIR``
-    (an on-disk store made by ``coopsec init``) or ``sparql:QUERY_URL[,UPDATE_URL]``. The same spec opened
-    again in this process gives back the same store (``fresh=True`` closes it and opens it anew).
+    (an on-disk store made by ``coopsec init``; a ``pathlib.Path`` is taken as one) or
+    ``sparql:QUERY_URL[,UPDATE_URL]``. The same spec opened again in this process gives back the same store
+    (``fresh=True`` closes it and opens it anew).
     """
+    known = _opened(_spec(spec, "spec"), _flag(fresh, "fresh"))
+    _CURRENT[:] = [known]
+    return known
+
+
+def _opened(spec: str, fresh: bool = False) -> Store:
+    """The store open with ``spec`` in this process, else a new one kept for the next time."""
     from .kb import open_knowledge_graph
     from .store import parse_spec
 
@@ -53,13 +92,27 @@ def open(spec: str = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 
     if known is None:
         known = open_knowledge_graph(spec)
         _OPEN[key] = known
-    _CURRENT[:] = [known]
     return known
 
 
-def close(store: Store | None = None) -> None:
-    """Close ``store`` (or every store this module opened), releasing an on-disk store's lock."""
-    targets = [store] if store is not None else list(_OPEN.values())
+def close(store: Store | str | os.PathLike[str] | None = None) -> None:
+    """Close ``store`` (a store :func:`open` gave, or the spec or path it was opened with), or every store
+    this module opened, releasing an on-disk store's lock."""
+    from .store import parse_spec
+
+    if store is None:
+        targets = list(_OPEN.values())
+    elif isinstance(store, str | os.PathLike):
+        spec = _spec(store, "store")
+        known = _OPEN.get(parse_spec(spec).key)
+        if known is None:
+            raise UsageError(f"store: no store opened with {spec!r} is open (open: {', '.join(_OPEN) or 'none'}); "
+                             "cs.close() closes every one")
+        targets = [known]
+    elif hasattr(type(store), "close"):
+        targets = [store]
+    else:
+        raise _refuse("store", store, "a store from cs.open() or the spec it was opened with")
     for s in targets:
         _forget(s)
 
@@ -79,12 +132,53 @@ def _forget(store: Store) -> None:
 atexit.register(close)
 
 
-def _store(store: Store | None) -> Store:
-    if store is not None:
-        return store
-    if not _CURRENT:
-        open()
-    return _CURRENT[0]
+def _store(store: Store | str | os.PathLike[str] | None) -> Store:
+    """``store=``: a store, a spec or path (the store open with it, else opened now; the current one stays),
+    or None: the current store."""
+    if store is None:
+        if not _CURRENT:
+            open()
+        return _CURRENT[0]
+    if isinstance(store, str | os.PathLike):
+        return _opened(_spec(store, "store"))
+    if not hasattr(type(store), "select"):  # the type's, so that a closed store is still a store
+        raise _refuse("store", store, f"a store from cs.open() or {_SPECS}")
+    return store
+
+
+def _names(cases: object) -> list[str] | None:
+    """``cases``: None (every case), a case id, or any iterable of them (a list, a numpy array, a Series)."""
+    expected = "a case id or an iterable of them, e.g. 'korea' or ['korea', 'asean']"
+    if cases is None:
+        return None
+    if isinstance(cases, str):
+        return [cases]
+    if isinstance(cases, bytes | bytearray) or not isinstance(cases, Iterable):
+        raise _refuse("cases", cases, expected)
+    names = list(cases)
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise UsageError(f"cases: item {i} is {name!r} ({type(name).__name__}); give {expected}")
+    return [str(n) for n in names]  # numpy's str_ as str
+
+
+def _when(at: object) -> str | None:
+    """``at``: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a year as a whole number, or a date (or datetime)."""
+    if at is None:
+        return None
+    if isinstance(at, dt.date) and at == at:  # pandas' NaT is a datetime that equals nothing
+        return f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
+    if isinstance(at, numbers.Integral) and not isinstance(at, bool) and 1 <= at <= 9999:
+        return f"{int(at):04d}"
+    if isinstance(at, str) and at.strip():
+        from .ingest.base import parse_date
+
+        try:
+            return parse_date(at).text
+        except ValueError as exc:
+            raise UsageError(f"at: {exc}") from None
+    raise _refuse("at", at, "a date: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', a year from 1 to 9999 (1990) or a "
+                  "datetime.date")
 
 
 # -- classification --------------------------------------------------------------------------------------
@@ -123,8 +217,8 @@ def one_case(items: list[Any], case: str) -> list[Any]:
     return wanted
 
 
-def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
-             store: Store | None = None) -> pd.DataFrame:
+def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date | None = None, *,
+             store: Store | str | None = None) -> pd.DataFrame:
     """Place each relationship (or those named) on Buzan's spectrum, period by period.
 
     One row per relationship and period: ``relationship``, ``period`` (1, 2, ... in time order), ``start`` and
@@ -135,6 +229,10 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     fired and, for an unclassifiable period, the ``reason``. The lists behind the counts are in
     :func:`classify_long`.
 
+    ``cases``: a case id or any iterable of them (a list, a numpy array, a pandas Series; an empty one gives
+    no row), or None for every case. ``at``: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a year (``1990``) or a
+    ``datetime.date``: only the periods overlapping it.
+
     >>> cs.classify("korea")[["period", "start", "start_precision", "position"]]  # doctest: +SKIP
     """
     import pandas as pd
@@ -142,9 +240,9 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     from .catalogue import member_codes
     from .classify import classify as run
 
+    names, when = _names(cases), _when(at)
     kg = _store(store)
-    names = [cases] if isinstance(cases, str) else list(cases) if cases else None
-    periods = run(kg, names, at)
+    periods = [] if names == [] else run(kg, names, when)
     codes = member_codes(kg)
     rows = []
     counter: dict[str, int] = {}
@@ -178,19 +276,20 @@ def classify(cases: Sequence[str] | str | None = None, at: str | None = None, *,
     return frame
 
 
-def classify_long(cases: Sequence[str] | str | None = None, at: str | None = None, *,
-                  store: Store | None = None) -> pd.DataFrame:
+def classify_long(cases: Iterable[str] | str | None = None, at: str | int | dt.date | None = None, *,
+                  store: Store | str | None = None) -> pd.DataFrame:
     """What :func:`classify` counts, one row each: ``relationship``, ``period``, ``item`` (``member``,
     ``evidence``, ``missing``, ``strategy``, ``sensibility``), ``date``, ``label``, ``detail`` and ``sources``.
-    A member's ``label`` is its ISO code (else its id) and its ``detail`` its COW number."""
+    A member's ``label`` is its ISO code (else its id) and its ``detail`` its COW number. ``cases`` and ``at``
+    as for :func:`classify`."""
     import pandas as pd
 
     from .catalogue import member_codes
     from .classify import classify as run
 
-    names = [cases] if isinstance(cases, str) else list(cases) if cases else None
+    names, when = _names(cases), _when(at)
     kg = _store(store)
-    periods = run(kg, names, at)
+    periods = [] if names == [] else run(kg, names, when)
     codes = member_codes(kg)
     rows: list[dict[str, Any]] = []
     counter: dict[str, int] = {}
@@ -217,11 +316,12 @@ def classify_long(cases: Sequence[str] | str | None = None, at: str | None = Non
 
 # -- queries, concepts, cases -----------------------------------------------------------------------------
 
-def query(name: str, *, store: Store | None = None, **params: str) -> pd.DataFrame:
+def query(name: str, *, store: Store | str | None = None, **params: str) -> pd.DataFrame:
     """Run a named query (``coopsec query --list`` lists them) with its parameters bound, as a DataFrame.
 
     Parameters are given as labels, ids, CURIEs or IRIs: ``cs.query("cases/timeline", case="asean")``,
-    ``cs.query("concepts/subtypes", concept="security regime")``. IRIs come back as full strings.
+    ``cs.query("concepts/subtypes", concept="security regime")``. IRIs come back as full strings. A query
+    that finds nothing gives its columns with no row.
     """
     import pandas as pd
 
@@ -234,7 +334,9 @@ def query(name: str, *, store: Store | None = None, **params: str) -> pd.DataFra
     q = load_query(name)
     kg = _store(store)
     rows = kg.select(q, bind(kg, q, {k: str(v) for k, v in params.items()}))
-    return pd.DataFrame([{k: (None if v is None else v.value) for k, v in row.items()} for row in rows])
+    # the store's rows carry the query's variables (``Rows.columns``), which an empty result still has
+    return pd.DataFrame([{k: (None if v is None else v.value) for k, v in row.items()} for row in rows],
+                        columns=getattr(rows, "columns", None) or None)
 
 
 def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `coopsec query --list --all`
@@ -244,11 +346,12 @@ def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `co
     from . import queries as named
     from .cli.theory import is_internal
 
+    all = _flag(all, "all")
     return pd.DataFrame([{"name": q.name, "title": q.title, "parameters": ", ".join(p.name for p in q.parameters)}
                          for q in named.list_queries() if all or not is_internal(q)])
 
 
-def concepts(*, store: Store | None = None) -> pd.DataFrame:
+def concepts(*, store: Store | str | None = None) -> pd.DataFrame:
     """Every concept of the typology: ``iri``, ``label``, ``definition``, ``alt_labels`` and ``broader`` (``;``-
     separated) and ``sources`` (citations with pages or section, ``;``-separated)."""
     import pandas as pd
@@ -265,7 +368,7 @@ def concepts(*, store: Store | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["iri", "label", "definition", "alt_labels", "broader", "sources"])
 
 
-def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFrame:
+def cases(case: str | None = None, *, store: Store | str | None = None) -> pd.DataFrame:
     """The events of every case (or of one): one row per event, with ``case``, ``members_iso`` and
     ``members_cow``, ``event``, ``date`` (a pandas date, the first day) and ``date_precision``, ``type``,
     ``level``, ``label``, ``actors`` and ``actors_cow``, ``towards`` and ``towards_cow``, and ``sources``.
@@ -275,6 +378,8 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
 
     from .catalogue import list_cases
 
+    if case is not None and not isinstance(case, str):
+        raise _refuse("case", case, "a case id, e.g. 'asean' (or None for every case)")
     items = list_cases(_store(store))
     if case is not None:
         items = one_case(items, case)
@@ -296,7 +401,7 @@ def cases(case: str | None = None, *, store: Store | None = None) -> pd.DataFram
     return frame
 
 
-def actors(*, store: Store | None = None) -> pd.DataFrame:
+def actors(*, store: Store | str | None = None) -> pd.DataFrame:
     """Every actor a case file can name (``coopsec actors``): ``id`` (what a case file writes), ``shown`` (how
     every output names it: the ISO code, else the id), ``iso3``, ``cow`` (the COW number of a state), ``kind``,
     ``name``, ``start`` and ``end`` as written, and ``states`` (``;``-separated: whose person or society)."""
@@ -315,20 +420,27 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
           jobs: int | None = None, directed: bool = False) -> pd.DataFrame:
     """Classify every non-directed dyad-year from the field's data sets (COW, MID, ATOP as shipped) between
     ``first`` and ``last``: one row per dyad-year, as ``coopsec dyads`` writes it. Needs the data sets:
-    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``). ``jobs``: parts
-    classified at once, as ``coopsec dyads --jobs`` (default: the usable cores, at most 4). ``directed``:
+    ``data_dir`` holds ``cow/``, ``mid/`` and ``atop/`` (default: ``$COOPSEC_DATA``). ``first`` and ``last``
+    are whole numbers (an int or a numpy integer). ``jobs``: parts classified at once, 1 to 16, as
+    ``coopsec dyads --jobs`` (default: the usable cores, at most 4). ``directed``:
     each dyad-year in both directions, as ``coopsec dyads --directed``, to merge with a directed frame."""
     from .classify.dyads import classify_parts
     from .cli.dyads import resolve_data_dir
     from .export.dyads import dataframe
     from .ingest.dyad_years import DataFiles, build_parts, default_jobs, new_store
 
-    data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
+    first = _whole(first, "first", "a whole number (a year: 1990)")
+    last = _whole(last, "last", "a whole number (a year: 2000)")
     if first > last:
         raise UsageError(f"first year {first} is after last year {last}")
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"jobs is {jobs}; give 1 or more")
-    stores = [new_store() for _ in range(jobs or default_jobs())]
+    parts = _whole(jobs, "jobs", _JOBS) if jobs is not None else default_jobs()
+    if not 1 <= parts <= 16:  # as `coopsec dyads --jobs`: each part is a store in memory
+        raise _refuse("jobs", jobs, _JOBS)
+    directed = _flag(directed, "directed")
+    if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
+        raise _refuse("data_dir", data_dir, "a folder (a str or pathlib.Path) holding cow/, mid/ and atop/")
+    data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
+    stores = [new_store() for _ in range(parts)]
     try:
         build_parts(stores, DataFiles(Path(data_dir)), first, last)
         classify_parts(stores, first, last)
@@ -336,6 +448,9 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
     finally:
         for store in stores:
             store.close()
+
+
+_JOBS = "a whole number from 1 to 16 (as coopsec dyads --jobs)"
 
 
 def info() -> dict[str, str]:
