@@ -174,3 +174,13 @@ def test_an_open_period_ends_where_the_case_stops_being_observed(france_germany,
     out = tmp_path / "fg.svg"
     draw_timeline("france-germany", periods, events, out)
     assert "observed to 1970-12-31" in out.read_text(encoding="utf-8")
+
+
+def test_timeline_robustness_from_the_command_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`timeline --robustness` runs the robustness check and marks each period; it failed with an internal
+    error (ImportError) once a helper it imported was dropped, and only the drawing was tested."""
+    out = tmp_path / "korea.svg"
+    result = cli("timeline", "korea", "--robustness", "-o", str(out))
+    assert result.code == 0, result.err
+    assert "undetermined, fragile" in result.out
+    assert "fragile (hatched)" in out.read_text(encoding="utf-8")

@@ -241,12 +241,13 @@ def timeline(
         periods = classify(kg, [case])
         events = next(c for c in list_cases(kg) if c.id == case).events
         if robustness:
-            from ..classify.sensitivity import key, sensitivity
+            from ..classify.sensitivity import sensitivity
 
-            verdicts = {key(r.period): r.verdict for r in sensitivity(kg, [case])}
+            # a result is matched to its period of the full run by relationship and start
+            verdicts = {(r.period.relationship, r.period.start): r.verdict for r in sensitivity(kg, [case])}
             for p in periods:
-                if key(p) in verdicts:
-                    p.robust = verdicts[key(p)] == "robust"  # type: ignore[attr-defined]  # read by the drawing
+                if (p.relationship, p.start) in verdicts:
+                    p.robust = verdicts[p.relationship, p.start] == "robust"  # type: ignore[attr-defined]  # drawn
     for p in periods:
         label = p.position or f"unclassifiable ({p.reason})"
         if getattr(p, "robust", None) is not None:
