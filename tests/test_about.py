@@ -110,3 +110,21 @@ def test_hints_name_commands_not_repository_files(cli, tmp_path: Path) -> None: 
         assert result.code == 1
         assert hint in result.err, result.err
         assert "data/actors.yaml" not in result.err and "events.ttl" not in result.err
+
+
+def test_cite_dyads_names_every_file_dyads_reads_and_the_works_its_rules_apply(cli) -> None:  # type: ignore[no-untyped-def]
+    """`cite dyads` left out the contiguity and distance data and Lemke and Reed's politically relevant dyads."""
+    from cooperative_security.ingest.field_datasets import DATASETS
+
+    keys = [e["ID"] for e in bibtexparser.loads(cli("cite", "dyads").out).entries]
+    assert {k for d in DATASETS for k in d.cite} <= set(keys)  # every file `coopsec datasets` lists
+    assert {"stinnett-etal-2002", "schvitz-etal-2022", "lemke-reed-2001", "diehl-goertz-2000",
+            "deutsch-etal-1957"} <= set(keys)
+    assert len(keys) == len(set(keys))
+    contiguity = [e["ID"] for e in bibtexparser.loads(cli("cite", "contiguity").out).entries]
+    assert contiguity == ["stinnett-etal-2002"]  # "no data set called 'contiguity'"
+    from bibtexparser.bparser import BibTexParser
+
+    parser = BibTexParser(ignore_nonstandard_types=False)
+    every = [e["ID"] for e in bibtexparser.loads(cli("cite").out, parser=parser).entries]
+    assert {"stinnett-etal-2002", "schvitz-etal-2022"} <= set(every)

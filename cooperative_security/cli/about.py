@@ -110,16 +110,33 @@ def register(app: typer.Typer) -> None:
     app.command()(cite)
 
 
-#: the data sets coopsec reads -> the keys of data/datasets.bib their publishers ask to be cited
-DATASET_WORKS = {
-    "cow-states": ["cow-2017"],
-    "mid": ["gibler-etal-2016"],
-    "atop": ["leeds-etal-2002"],
-    "igo": ["pevehouse-etal-2020"],
-    "wars": ["sarkees-wayman-2010"],
-    "icews": ["boschee-etal-2015", "gerner-etal-2002", "goldstein-1992"],
-    "dyads": ["cow-2017", "gibler-etal-2016", "leeds-etal-2002", "pevehouse-etal-2020", "sarkees-wayman-2010"],
-}
+def _dataset_works() -> dict[str, list[str]]:
+    """The data sets coopsec reads -> the keys of data/datasets.bib their publishers ask to be cited: each file
+    of ``coopsec datasets`` (ingest/field_datasets.py), the others ``ingest-dataset`` reads, and ``dyads``:
+    every file ``coopsec dyads`` reads."""
+    from ..ingest.field_datasets import DATASETS
+
+    works = {d.name: list(d.cite) for d in DATASETS}
+    works |= {"cow-states": ["cow-2017"], "icews": ["boschee-etal-2015", "gerner-etal-2002", "goldstein-1992"]}
+    works["dyads"] = list(dict.fromkeys(k for d in DATASETS for k in d.cite))
+    return works
+
+
+DATASET_WORKS = _dataset_works()
+
+
+def _dyad_rule_works() -> list[str]:
+    """The works the dyad-year rules cite as their sources (data/rules.ttl): the operationalisations that
+    `coopsec dyads` applies to the data (politically relevant dyads, dispute density, ...)."""
+    from ..ingest.dyad_years import new_store
+    from ..queries import load_query
+
+    store = new_store()
+    try:
+        rows = store.select(load_query("dyads/read-rules"))
+    finally:
+        store.close()
+    return sorted({row["work"].value.rpartition("/")[2] for row in rows if row["work"] is not None})
 
 
 def software_bibtex() -> str:
@@ -171,6 +188,11 @@ def cite(
     if datasets:
         keys = list(dict.fromkeys(k for d in datasets for k in DATASET_WORKS[d]))
         sys.stdout.write(_entries(data_dir() / "datasets.bib", keys))
+        if "dyads" in datasets:  # and the works its rules apply, wherever the bibliography keeps them
+            rules = [k for k in _dyad_rule_works() if k not in keys]
+            sys.stdout.write("\n% The works the dyad-year rules apply (data/rules.ttl)\n\n"
+                             + _entries(data_dir() / "datasets.bib", rules)
+                             + _entries(data_dir() / "bibliography.bib", rules))
         return
     sys.stdout.write("% coopsec itself (code: MIT; ontology and data: CC-BY-4.0)\n\n" + software_bibtex())
     sys.stdout.write("\n% The chapter the typology and the cases are built from\n\n")
