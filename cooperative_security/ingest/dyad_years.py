@@ -247,10 +247,11 @@ def _lookback(store: Store, files: DataFiles, first: int, last: int) -> int:
 
 def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
           progress: Callable[[str, int, int, int], None] | None = None,
-          only: set[tuple[int, int]] | None = None, switch: str | None = None) -> int:
+          only: set[tuple[int, int]] | None = None, replace: bool = False) -> int:
     """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
-    the triples written. With ``switch`` (``dyads/switch-dyads``, for a store that lives on) the graph
-    replaces the one in the store atomically, as ``ingest-dataset`` does; otherwise it goes straight in."""
+    the triples written. With ``replace`` (for a store that lives on) the graph replaces the one in the
+    store, all or nothing, as ``ingest-dataset`` does, and the results of the old one are dropped
+    (``dyads/dyads-loaded``); otherwise it goes straight in."""
     lookback = _lookback(store, files, first, last)
     from .datasets.dyad_graph import batches
 
@@ -265,8 +266,8 @@ def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = L
     roots = {code: lineage(code, succession) for code in succession}
     # lenient: every line is made by dyad_graph.sql from numbers and checked values (tests/test_dyads_graph.py
     # parses the same text strictly)
-    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), switch,
-                            target=DYADS_GRAPH, lenient=True)
+    return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), DYADS_GRAPH,
+                            replace=replace, after="dyads/dyads-loaded" if replace else None, lenient=True)
 
 
 def default_jobs() -> int:
@@ -323,7 +324,7 @@ def build_parts(stores: list[Store], files: DataFiles, first: int = FIRST_YEAR, 
             cursor = con.cursor()
             try:
                 chunks = counted(lines(cursor, first, last, lookback, pairs, BATCH // len(stores)))
-                return bulk_load_chunks(store, chunks, None, target=DYADS_GRAPH, lenient=True)
+                return bulk_load_chunks(store, chunks, DYADS_GRAPH, lenient=True)
             finally:
                 cursor.close()
 

@@ -96,12 +96,17 @@ class BulkLoading(Protocol):
     pyoxigraph store). Callers check ``isinstance(store, BulkLoading)``."""
 
     def bulk_load_ntriples(self, data: bytes, graph: ox.NamedNode, lenient: bool = False) -> None:
-        """Load N-Triples into ``graph`` (not transactional: load into a temporary graph and switch).
+        """Load N-Triples into ``graph`` (not transactional: for a graph that may exist, use
+        :meth:`replace_graph_ntriples`).
         ``lenient`` skips the parser's validation of IRIs: only for text the project wrote itself from
         checked values (the dyad-year graph), never for a user's file."""
 
     def drop_graph(self, graph: ox.NamedNode) -> None:
         """Remove ``graph`` if it exists (to undo a bulk load that failed)."""
+
+    def replace_graph_ntriples(self, graph: ox.NamedNode, chunks: Iterable[bytes], lenient: bool = False) -> int:
+        """Replace ``graph`` whole with N-Triples text in chunks, all or nothing, at the bulk loader's speed;
+        returns the lines loaded."""
 
     def new_graphs(self, names: Iterable[ox.NamedNode]) -> AbstractContextManager[ox.Store]:
         """Write graphs that do not exist yet through the pyoxigraph store the block gets (``bulk_load``

@@ -13,6 +13,7 @@ import re
 import shutil
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from ..errors import ClosedStore, StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
 from . import Bindings, Row, Rows
-from .sparql_text import delete_lines_update, difference_update, drop_some_update, with_values
+from .sparql_text import delete_lines_update, difference_update, drop_some_update, move_graph_update, with_values
 
 #: batches at least this big go into an on-disk store through the bulk loader (table files, no
 #: write-ahead log to replay after a crash), published when whole (see ``JOURNAL_FILE``)
@@ -740,19 +741,56 @@ class EmbeddedStore:
             found = found or bool(strays)
         return found
 
+    def replace_graph_ntriples(self, graph: ox.NamedNode, chunks: Iterable[bytes], lenient: bool = False) -> int:
+        """Replace ``graph`` whole with N-Triples text in chunks (whole lines each, as the project writes them:
+        ``S P O .``), all or nothing, at the bulk loader's speed; returns the lines loaded. A graph that does
+        not exist yet is loaded hidden and published at the end (:meth:`new_graphs`). An existing one is
+        replaced through the journal, as a big :meth:`replace_graphs` is (the text is written to
+        ``REPLACEMENT_DATA`` as it comes, then the old graph is dropped and the file loaded). A SPARQL
+        ``MOVE`` of a loaded temporary graph, the way this used to be done, holds the whole move in one
+        transaction: 2.3 million triples took 11 minutes and 8 GB."""
+        self._writable()
+        self._settle()
+        count = 0
+        exists = self._store.contains_named_graph(graph)
+        if not exists or self.path is None:
+            # in memory an existing graph is loaded beside (hidden) and moved over it in one transaction
+            into = ox.NamedNode(f"{STAGING_PREFIX}replacing/{uuid.uuid4().hex}") if exists else graph
+            with self.new_graphs([into]) as raw:
+                for chunk in chunks:
+                    count += chunk.count(b"\n")
+                    raw.bulk_load(input=chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=into, lenient=lenient)
+                raw.add_graph(into)
+                if exists:
+                    raw.update(move_graph_update(into, graph))
+            return count
+        tail = str(graph).encode() + b" .\n"
+
+        def write(fh: BinaryIO) -> None:
+            nonlocal count
+            for chunk in chunks:
+                count += chunk.count(b"\n")
+                fh.write(b"".join(line[:-1] + tail for line in chunk.splitlines()))
+
+        self._replace_through_journal({graph: []}, {graph: graph_size(self._store, graph)}, write_data=write)
+        return count
+
     def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],
                                  sizes: Mapping[ox.NamedNode, int], texts: Mapping[ox.NamedNode, bytes] | None = None,
                                  gone: Mapping[ox.NamedNode, list[bytes]] | None = None,
-                                 distinct: Mapping[ox.NamedNode, int] | None = None) -> None:
+                                 distinct: Mapping[ox.NamedNode, int] | None = None,
+                                 write_data: Callable[[BinaryIO], None] | None = None) -> None:
         assert self.path is not None
         names = list(graphs)
         data = self.path / REPLACEMENT_DATA
         draft = self.path / (REPLACEMENT_FILE + ".tmp")
-        texts = texts if texts is not None else _ntriples(graphs)
+        texts = texts if texts is not None or write_data is not None else _ntriples(graphs)
         try:
             with data.open("wb") as fh:
-                for g, text in texts.items():  # N-Triples lines ("S P O .") made N-Quads: four times faster
-                    tail = str(g).encode() + b" .\n"  # than serialising Quad objects made in Python
+                if write_data is not None:  # the new content, written as it is made
+                    write_data(fh)
+                for g, text in (texts or {}).items():  # N-Triples lines ("S P O .") made N-Quads: four times
+                    tail = str(g).encode() + b" .\n"  # faster than serialising Quad objects made in Python
                     fh.write(b"".join(line[:-1] + tail for line in text.splitlines()))
                 fh.flush()
                 os.fsync(fh.fileno())

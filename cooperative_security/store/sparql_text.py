@@ -82,3 +82,8 @@ def drop_some_update(graph: ox.NamedNode, limit: int) -> str:
 def drop_graphs_update(graphs: Iterable[ox.NamedNode]) -> str:
     """``DROP SILENT GRAPH`` for each graph, as one atomic request (``coopsec remove``)."""
     return " ;\n".join("DROP SILENT GRAPH " + str(g) for g in graphs)
+
+
+def move_graph_update(source: ox.NamedNode, target: ox.NamedNode) -> str:
+    """``MOVE`` one graph over another, in one transaction (the target's old content goes)."""
+    return f"MOVE GRAPH {source} TO GRAPH {target}"

@@ -1,8 +1,8 @@
 """``coopsec ingest-dataset``: stream one publisher's file into the graph ``events/<dataset>``.
 
-Atomic by a bulk load into a temporary graph, then one update that moves it over the target graph
-(``queries/classify/dyads/switch-<dataset>.rq``); a malformed row stops the load, the temporary graph is dropped
-and the store is left as it was.
+All or nothing at the bulk loader's speed (``EmbeddedStore.replace_graph_ntriples``: a new graph is loaded
+hidden and published at the end; an existing one is replaced through the store's journal); a malformed row
+stops the load and the store is left as it was.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def _dyad_years(store: Store, folder: Path, started: float) -> IngestReport:
         raise UsageError(f"{folder}: dyad-years takes the data folder (holding cow/, mid/ and atop/ as shipped; "
                          "`coopsec datasets` lists the files), not a file")
     files = DataFiles(folder)
-    count = build(store, files, switch="dyads/switch-dyads")
+    count = build(store, files, replace=True)
     return IngestReport("dyad-years", [str(f) for f in files.all()], {DYADS_GRAPH.value: count},
                         seconds=time.perf_counter() - started)
 
@@ -93,7 +93,8 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
     started = time.perf_counter()
     if dataset == "dyad-years":
         return _dyad_years(store, file, started)
-    count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), f"classify/dyads/switch-{dataset}")
+    target = graph(f"events/{dataset}")
+    count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), target, replace=True)
     seconds = time.perf_counter() - started
     return IngestReport(dataset, [str(file)], {graph(f"events/{dataset}").value: count}, rows=rows[0], seconds=seconds)
 

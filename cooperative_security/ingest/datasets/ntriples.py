@@ -9,7 +9,9 @@ switches it in, atomically. A rejected row drops the temporary graph: the store 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +19,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ...errors import UsageError
-from ...namespaces import CS, GRAPH, ID, XSD
+from ...namespaces import CS, ID, XSD
 from ...store import BulkLoading, Store
 
 XSD_INTEGER = f"<{XSD}integer>"
@@ -66,19 +68,10 @@ class LoadReport:
     seconds: float
 
 
-TEMPORARY_GRAPH = ox.NamedNode(f"{GRAPH}tmp/load")
-
-
-def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
-                    on_chunk: Callable[[int], None] | None = None,
-                    target: ox.NamedNode | None = None) -> int:
-    """Load N-Triples lines in chunks (bounded memory); returns the number of lines loaded.
-
-    With ``switch`` (a query name such as ``classify/dyads/switch-mid``) the lines go into a temporary graph that
-    the switching update then moves over the target graph in one transaction; on any error the temporary
-    graph is dropped and the error re-raised, leaving the store as it was. Without it they go straight
-    into ``target`` (for a store built afresh, such as the dyad-year store).
-    """
+def bulk_load_lines(store: Store, lines: Iterable[str], target: ox.NamedNode, replace: bool = False,
+                    on_chunk: Callable[[int], None] | None = None) -> int:
+    """Load N-Triples lines in chunks (bounded memory) into ``target``; returns the number of lines loaded.
+    ``replace``: ``target`` is replaced whole, all or nothing (see :func:`bulk_load_chunks`)."""
     count = 0
 
     def chunks() -> Iterable[bytes]:
@@ -96,22 +89,30 @@ def bulk_load_lines(store: Store, lines: Iterable[str], switch: str | None,
             count += len(buffer)
             yield "".join(buffer).encode()
 
-    bulk_load_chunks(store, chunks(), switch, target)
+    bulk_load_chunks(store, chunks(), target, replace=replace)
     return count
 
 
-def bulk_load_chunks(store: Store, chunks: Iterable[bytes], switch: str | None,
-                     target: ox.NamedNode | None = None, lenient: bool = False) -> int:
-    """Load chunks of N-Triples text (each made of whole lines), as :func:`bulk_load_lines` does; returns
-    the lines loaded. ``lenient`` (text made by the project from checked values only, such as the
-    dyad-year graph's) skips the parser's IRI validation, which takes about a third of the load."""
+def bulk_load_chunks(store: Store, chunks: Iterable[bytes], target: ox.NamedNode, replace: bool = False,
+                     after: str | None = None, lenient: bool = False) -> int:
+    """Load chunks of N-Triples text (each made of whole lines) into ``target``; returns the lines loaded.
+
+    Without ``replace`` they go straight in (a store built afresh, such as ``coopsec dyads``' own). With it,
+    ``target`` is replaced whole, all or nothing, at the bulk loader's speed
+    (``EmbeddedStore.replace_graph_ntriples``): a malformed row part way leaves the store as it was. Then
+    the update ``after`` (a query name) runs, e.g. dropping results the old graph gave. ``lenient`` (text
+    made by the project from checked values only, such as the dyad-year graph's) skips the parser's IRI
+    validation, which takes about a third of the load."""
     if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
-    from ...queries import load_query
+    if replace:
+        count = store.replace_graph_ntriples(target, _ahead(chunks), lenient)
+        if after:
+            from ...queries import load_query
 
-    into = TEMPORARY_GRAPH if switch else target
-    assert into is not None
+            store.update(load_query(after))
+        return count
     count = 0
     # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread makes the
     # next, so making (Python, DuckDB) and loading (Rust) overlap on two cores; at most two chunks in memory.
@@ -119,7 +120,7 @@ def bulk_load_chunks(store: Store, chunks: Iterable[bytes], switch: str | None,
     pending: Future[None] | None = None
 
     def load(data: bytes) -> None:
-        store.bulk_load_ntriples(data, into, lenient)  # type: ignore[union-attr]
+        store.bulk_load_ntriples(data, target, lenient)  # type: ignore[union-attr]
 
     try:
         for data in chunks:
@@ -130,14 +131,48 @@ def bulk_load_chunks(store: Store, chunks: Iterable[bytes], switch: str | None,
         if pending:
             pending.result()
             pending = None
-        if switch:
-            store.update(load_query(switch))
     except BaseException:
         if pending:
             pending.exception()
-        if switch:
-            store.drop_graph(TEMPORARY_GRAPH)
         raise
     finally:
         pool.shutdown(wait=True)
     return count
+
+
+def _ahead(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """``chunks``, the next one made in a thread while the caller loads this one (the bulk loader releases
+    the GIL, so making and loading overlap on two cores); at most two chunks in memory. An error in the
+    making is raised here."""
+    done = object()
+    box: queue.Queue[object] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        box.put(chunk, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:  # handed to the consumer
+            box.put(exc)
+
+    maker = threading.Thread(target=make, name="coopsec-chunks", daemon=True)
+    maker.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        maker.join()
