@@ -294,3 +294,31 @@ def test_the_map_and_the_citations_are_built_under_the_query_limits(server: Runn
             status, _, body = fetch(small.url + path)
             assert status == 422 and b"--max-answer" in body, body
         assert get_query(small, "ASK { ?s ?p ?o }", "application/sparql-results+json")[0] == 200
+
+
+def test_an_unknown_iri_asked_for_as_data_is_a_plain_text_404(server: RunningServer) -> None:
+    """It was the HTML page, whatever the Accept; a browser still gets that page."""
+    status, headers, body = fetch(server.url + "id/case/nosuch", headers={"Accept": "text/turtle"})
+    assert status == 404 and headers["Content-Type"].startswith("text/plain")
+    assert body.decode().startswith("the graph knows nothing about https://w3id.org/coopsec/id/case/nosuch")
+    status, headers, _ = fetch(server.url + "id/case/nosuch", headers={"Accept": "text/html"})
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("PUT", "sparql", "GET, HEAD, POST"), ("DELETE", "sparql", "GET, HEAD, POST"), ("PATCH", "", "GET, HEAD"),
+    ("OPTIONS", "id/work/herz-1950", "GET, HEAD"),
+])
+def test_other_methods_are_a_plain_text_405(server: RunningServer, method: str, path: str, allowed: str) -> None:
+    """http.server answered these with 501 and an HTML page; a PUT to /sparql must never run as a POST."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        connection.request(method, "/" + path, body=b"update=DROP ALL" if method == "PUT" else None,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        response = connection.getresponse()
+        body = response.read().decode()
+        assert response.status == 405 and response.getheader("Allow") == allowed
+        assert response.getheader("Content-Type").startswith("text/plain") and f"does not take {method}" in body
+    finally:
+        connection.close()
+    assert get_query(server, "ASK { ?s ?p ?o }", "application/sparql-results+json")[0] == 200

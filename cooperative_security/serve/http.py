@@ -182,6 +182,27 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle("POST")
 
+    def _other_method(self) -> None:
+        """PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT: 405 in plain text, naming the methods the path takes
+        (http.server answered 501 with an HTML page). The body is not read, so the connection is closed."""
+        path = unquote(urlsplit(self.path).path)
+        allowed = "GET, HEAD, POST" if path == "/sparql" else "GET, HEAD"
+        data = (f"{path} does not take {self.command}: it answers {allowed}\n").encode()
+        self.close_connection = True
+        self.send_response(405, HTTPStatus(405).phrase)
+        self.send_header("Allow", allowed)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
+
     def _handle(self, method: str, head: bool = False) -> None:
         url = urlsplit(self.path)
         params = parse_qs(url.query, keep_blank_values=True)

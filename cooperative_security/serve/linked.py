@@ -95,8 +95,9 @@ def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: st
     if media == "text/html":
         return _html(store, resource, window)
     rows, _ = _select(store, "serve/describe", resource, window)
-    if not rows:
-        return _not_found(iri)
+    if not rows:  # asked for as data: the plain-text answer every other error gets
+        return Representation(404, "text/plain; charset=utf-8",
+                              f"the graph knows nothing about {iri}\n".encode())
     triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
     charset = "; charset=utf-8"
     return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
