@@ -83,3 +83,23 @@ def test_dyad_years_ingested_again_replace_the_graph_and_drop_its_results(cli, t
     second = cli("dyads", "--store", spec, "--from", "1985", "--to", "1995", "-o", str(tmp_path / "second.csv"))
     assert second.code == 0, second.err
     assert (tmp_path / "second.csv").read_bytes() == (tmp_path / "first.csv").read_bytes()
+
+
+def test_the_three_atop_files_keep_each_other(tmp_path: Path) -> None:
+    """Each ATOP file replaced the whole of events/atop, so only the last one loaded stayed (treaties and their
+    sameAs links gone once the members were loaded). Each has its graph now: events/atop/<kind>."""
+    store = open_store("memory:")
+    try:
+        load_bundled(store)
+        graphs = {}
+        for name, kind in (("atop-alliance-slice.csv", "alliance"), ("atop-member-slice.csv", "member"),
+                           ("atop-dyad-years-slice.csv.gz", "dyad-years")):
+            report = ingest_dataset(store, "atop", HERE / name)
+            assert list(report.graphs) == [graph(f"events/atop/{kind}").value]
+            graphs[kind] = set(store.quads(graph(f"events/atop/{kind}")))
+        for kind, quads in graphs.items():
+            assert quads and set(store.quads(graph(f"events/atop/{kind}"))) == quads, kind
+        ingest_dataset(store, "atop", HERE / "atop-member-slice.csv")  # again: replaces its own graph only
+        assert set(store.quads(graph("events/atop/alliance"))) == graphs["alliance"]
+    finally:
+        store.close()

@@ -31,7 +31,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooperative_security.errors import InputError, Problem
-from cooperative_security.ingest.datasets import atop, cameo, cow_states, dyadyears, icews, igo, ingest_dataset, mid
+from cooperative_security.ingest.datasets import (
+    atop,
+    cameo,
+    cow_states,
+    dataset_graph,
+    dyadyears,
+    icews,
+    igo,
+    ingest_dataset,
+    mid,
+)
 from cooperative_security.kb import load_bundled
 from cooperative_security.namespaces import GRAPH, XSD, graph
 from cooperative_security.store import open_store
@@ -362,9 +372,8 @@ def check_one(baseline: Baseline, folder: Path, seed: Seed, data: bytes) -> str:
     target = folder / seed.path
     target.write_bytes(data)
     raw = baseline.raw
-    events = graph(f"events/{seed.dataset}")
     try:
-        ingest_dataset(baseline.store, seed.dataset, folder / (seed.ingest or seed.path))
+        report = ingest_dataset(baseline.store, seed.dataset, folder / (seed.ingest or seed.path))
     except InputError as exc:
         unchanged = baseline.unchanged()  # first, so that the store is put back whatever fails below
         assert exc.problems, "an InputError must carry at least one problem"
@@ -375,6 +384,8 @@ def check_one(baseline: Baseline, folder: Path, seed: Seed, data: bytes) -> str:
         assert str(target) in str(exc)
         assert unchanged, f"a refused input changed the store: {exc}"
         return "refused"
+    [events] = [ox.NamedNode(g) for g in report.graphs]  # events/<dataset> (events/atop/<kind> for ATOP)
+    assert events == dataset_graph(seed.dataset, folder / (seed.ingest or seed.path))
     loaded = list(raw.quads_for_pattern(None, None, None, events))
     temporary = [g for g in raw.named_graphs() if g.value.startswith(GRAPH + "tmp/")]
     # take the data set's graph out again: what is left must be the store exactly as it was
@@ -441,7 +452,7 @@ def test_every_seed_is_accepted(fmt: str, tmp_path: Path, baseline: Baseline) ->
     """The mutations start from valid files (else the fuzzing would only test the first check)."""
     seed = SEEDS[fmt]
     ingested = next(s for s in SEEDS.values() if s.path == (seed.ingest or seed.path))
-    events = graph(f"events/{seed.dataset}")
+    events = dataset_graph(seed.dataset, lay_out(tmp_path) / ingested.path)
     report = ingest_dataset(baseline.store, seed.dataset, lay_out(tmp_path) / ingested.path)
     loaded = list(baseline.raw.quads_for_pattern(None, None, None, events))
     baseline.raw.remove_graph(events)

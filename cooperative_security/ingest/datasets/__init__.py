@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ...errors import UsageError
 from ...namespaces import graph
 from ...store import Store
@@ -93,10 +95,19 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
     started = time.perf_counter()
     if dataset == "dyad-years":
         return _dyad_years(store, file, started)
-    target = graph(f"events/{dataset}")
+    target = dataset_graph(dataset, file)
     count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), target, replace=True)
     seconds = time.perf_counter() - started
-    return IngestReport(dataset, [str(file)], {graph(f"events/{dataset}").value: count}, rows=rows[0], seconds=seconds)
+    return IngestReport(dataset, [str(file)], {target.value: count}, rows=rows[0], seconds=seconds)
+
+
+def dataset_graph(dataset: str, file: Path) -> ox.NamedNode:
+    """The graph a data set file is loaded into, and replaces: ``events/<dataset>``; for ATOP, whose three
+    files hold different things (treaties, memberships, obligations per dyad-year), ``events/atop/<kind>``,
+    so that loading one does not replace what another loaded."""
+    if dataset == "atop":
+        return graph(f"events/atop/{atop.kind(file)}")
+    return graph(f"events/{dataset}")
 
 
 Callback = Callable[[int, int, int], None]
