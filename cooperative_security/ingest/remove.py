@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import UnknownTerm
 from ..namespaces import graph
 from ..queries import load_query
 from ..store import Store
@@ -35,7 +35,7 @@ def remove_source(store: Store, source: Path | str) -> Removal:
     if not mine:
         known = sorted({c.source for c in owners.values() if c.source and Path(c.source).name == path.name})
         hint = f"; files of that name it holds: {', '.join(known)}" if known else ""
-        raise UsageError(f"{store.spec} holds nothing ingested from {path}{hint} (coopsec remove takes the path "
+        raise UnknownTerm(f"{store.spec} holds nothing ingested from {path}{hint} (coopsec remove takes the path "
                          "of a file given to `coopsec ingest`, as it was then)")
     removal = Removal(str(path), {g: store.count(ox.NamedNode(g)) for g in mine})
     by_ingest: dict[str, set[str]] = {}
