@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
-import numbers
 import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .arguments import SPECS, case_names, flag, refuse, spec_of, when, whole
 from .errors import UnknownTerm, UsageError
 from .store import Store
 
@@ -34,38 +34,6 @@ if TYPE_CHECKING:
 
 _OPEN: dict[str, Store] = {}
 _CURRENT: list[Store] = []
-_SPECS = "a spec (memory:, oxigraph:DIR or sparql:URL) or a pathlib.Path to an on-disk store"
-
-
-def _refuse(name: str, value: object, expected: str) -> UsageError:
-    """The error for an argument of the wrong kind: which argument, what was given and what is expected."""
-    return UsageError(f"{name}: {value!r} ({type(value).__name__}) is not {expected}")
-
-
-def _spec(spec: object, name: str) -> str:
-    """A spec string as given; a path (``pathlib.Path``) is the on-disk store in that folder."""
-    if isinstance(spec, os.PathLike):
-        return f"oxigraph:{os.fspath(spec)}"
-    if isinstance(spec, str):
-        return spec
-    raise _refuse(name, spec, _SPECS)
-
-
-def _flag(value: object, name: str) -> bool:
-    import numpy as np
-
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    raise _refuse(name, value, "True or False")
-
-
-def _whole(value: object, name: str, expected: str = "a whole number") -> int:
-    """An int, numpy integer or other :class:`numbers.Integral`, never a bool, a float or a string."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return int(value)
-    raise _refuse(name, value, expected)
-
-
 def open(spec: str | os.PathLike[str] = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - reads naturally
     """Open a knowledge graph and make it the one the other functions use.
 
@@ -74,7 +42,7 @@ def open(spec: str | os.PathLike[str] = "memory:", *, fresh: bool = False) -> St
     ``sparql:QUERY_URL[,UPDATE_URL]``. The same spec opened again in this process gives back the same store
     (``fresh=True`` closes it and opens it anew).
     """
-    known = _opened(_spec(spec, "spec"), _flag(fresh, "fresh"))
+    known = _opened(spec_of(spec, "spec"), flag(fresh, "fresh"))
     _CURRENT[:] = [known]
     return known
 
@@ -103,7 +71,7 @@ def close(store: Store | str | os.PathLike[str] | None = None) -> None:
     if store is None:
         targets = list(_OPEN.values())
     elif isinstance(store, str | os.PathLike):
-        spec = _spec(store, "store")
+        spec = spec_of(store, "store")
         known = _OPEN.get(parse_spec(spec).key)
         if known is None:
             raise UsageError(f"store: no store opened with {spec!r} is open (open: {', '.join(_OPEN) or 'none'}); "
@@ -112,7 +80,7 @@ def close(store: Store | str | os.PathLike[str] | None = None) -> None:
     elif hasattr(type(store), "close"):
         targets = [store]
     else:
-        raise _refuse("store", store, "a store from cs.open() or the spec it was opened with")
+        raise refuse("store", store, "a store from cs.open() or the spec it was opened with")
     for s in targets:
         _forget(s)
 
@@ -140,45 +108,10 @@ def _store(store: Store | str | os.PathLike[str] | None) -> Store:
             open()
         return _CURRENT[0]
     if isinstance(store, str | os.PathLike):
-        return _opened(_spec(store, "store"))
+        return _opened(spec_of(store, "store"))
     if not hasattr(type(store), "select"):  # the type's, so that a closed store is still a store
-        raise _refuse("store", store, f"a store from cs.open() or {_SPECS}")
+        raise refuse("store", store, f"a store from cs.open() or {SPECS}")
     return store
-
-
-def _names(cases: object) -> list[str] | None:
-    """``cases``: None (every case), a case id, or any iterable of them (a list, a numpy array, a Series)."""
-    expected = "a case id or an iterable of them, e.g. 'korea' or ['korea', 'asean']"
-    if cases is None:
-        return None
-    if isinstance(cases, str):
-        return [cases]
-    if isinstance(cases, bytes | bytearray) or not isinstance(cases, Iterable):
-        raise _refuse("cases", cases, expected)
-    names = list(cases)
-    for i, name in enumerate(names):
-        if not isinstance(name, str):
-            raise UsageError(f"cases: item {i} is {name!r} ({type(name).__name__}); give {expected}")
-    return [str(n) for n in names]  # numpy's str_ as str
-
-
-def _when(at: object) -> str | None:
-    """``at``: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, a year as a whole number, or a date (or datetime)."""
-    if at is None:
-        return None
-    if isinstance(at, dt.date) and at == at:  # pandas' NaT is a datetime that equals nothing
-        return f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
-    if isinstance(at, numbers.Integral) and not isinstance(at, bool) and 1 <= at <= 9999:
-        return f"{int(at):04d}"
-    if isinstance(at, str) and at.strip():
-        from .ingest.base import parse_date
-
-        try:
-            return parse_date(at).text
-        except ValueError as exc:
-            raise UsageError(f"at: {exc}") from None
-    raise _refuse("at", at, "a date: 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', a year from 1 to 9999 (1990) or a "
-                  "datetime.date")
 
 
 # -- classification --------------------------------------------------------------------------------------
@@ -240,9 +173,9 @@ def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date |
     from .catalogue import member_codes
     from .classify import classify as run
 
-    names, when = _names(cases), _when(at)
+    names, day = case_names(cases), when(at)
     kg = _store(store)
-    periods = [] if names == [] else run(kg, names, when)
+    periods = [] if names == [] else run(kg, names, day)
     codes = member_codes(kg)
     rows = []
     counter: dict[str, int] = {}
@@ -287,9 +220,9 @@ def classify_long(cases: Iterable[str] | str | None = None, at: str | int | dt.d
     from .catalogue import member_codes
     from .classify import classify as run
 
-    names, when = _names(cases), _when(at)
+    names, day = case_names(cases), when(at)
     kg = _store(store)
-    periods = [] if names == [] else run(kg, names, when)
+    periods = [] if names == [] else run(kg, names, day)
     codes = member_codes(kg)
     rows: list[dict[str, Any]] = []
     counter: dict[str, int] = {}
@@ -346,7 +279,7 @@ def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `co
     from . import queries as named
     from .cli.theory import is_internal
 
-    all = _flag(all, "all")
+    all = flag(all, "all")
     return pd.DataFrame([{"name": q.name, "title": q.title, "parameters": ", ".join(p.name for p in q.parameters)}
                          for q in named.list_queries() if all or not is_internal(q)])
 
@@ -379,7 +312,7 @@ def cases(case: str | None = None, *, store: Store | str | None = None) -> pd.Da
     from .catalogue import list_cases
 
     if case is not None and not isinstance(case, str):
-        raise _refuse("case", case, "a case id, e.g. 'asean' (or None for every case)")
+        raise refuse("case", case, "a case id, e.g. 'asean' (or None for every case)")
     items = list_cases(_store(store))
     if case is not None:
         items = one_case(items, case)
@@ -429,16 +362,16 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
     from .export.dyads import dataframe
     from .ingest.dyad_years import DataFiles, build_parts, default_jobs, new_store
 
-    first = _whole(first, "first", "a whole number (a year: 1990)")
-    last = _whole(last, "last", "a whole number (a year: 2000)")
+    first = whole(first, "first", "a whole number (a year: 1990)")
+    last = whole(last, "last", "a whole number (a year: 2000)")
     if first > last:
         raise UsageError(f"first year {first} is after last year {last}")
-    parts = _whole(jobs, "jobs", _JOBS) if jobs is not None else default_jobs()
+    parts = whole(jobs, "jobs", _JOBS) if jobs is not None else default_jobs()
     if not 1 <= parts <= 16:  # as `coopsec dyads --jobs`: each part is a store in memory
-        raise _refuse("jobs", jobs, _JOBS)
-    directed = _flag(directed, "directed")
+        raise refuse("jobs", jobs, _JOBS)
+    directed = flag(directed, "directed")
     if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
-        raise _refuse("data_dir", data_dir, "a folder (a str or pathlib.Path) holding cow/, mid/ and atop/")
+        raise refuse("data_dir", data_dir, "a folder (a str or pathlib.Path) holding cow/, mid/ and atop/")
     data_dir = resolve_data_dir(Path(data_dir) if data_dir is not None else None)
     stores = [new_store() for _ in range(parts)]
     try:
