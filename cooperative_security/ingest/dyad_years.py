@@ -180,8 +180,10 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
         yield triple(_dyad_year(a, b, y), p("contiguity"), integer(kind))
     del contiguity
     km_p = p("minimumDistance")
+    measured: set[tuple[int, int, int]] = set()
     for a, b, y, km in relevance.read_distance(files.distance, report("distance")):
         if first <= y <= last and (min(a, b), max(a, b), y) in universe:
+            measured.add((min(a, b), max(a, b), y))
             yield f'{_dyad_year(min(a, b), max(a, b), y)} {km_p} "{km}"^^{XSD_DECIMAL} .\n'
     hostility: dict[tuple[int, int, int], int] = {}
     disputes: set[tuple[int, int, int, int]] = set()
@@ -211,9 +213,18 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
             for prop in held:
                 if y >= first or prop == "defencePact":
                     yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+    counted: set[tuple[int, int, int]] = set()
     for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
         if n is not None and first <= y <= last and keep(a, b):
+            counted.add((min(a, b), max(a, b), y))
             yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
+    # a dyad-year of the span that a year-by-year file gives no value for: said, not left to absence
+    unrecorded = p("unrecorded")
+    for key in sorted(universe):
+        if key[2] >= first:
+            for held, prop in ((measured, "minimumDistance"), (counted, "sharedIgos")):
+                if key not in held:
+                    yield f"{_dyad_year(*key)} {unrecorded} {p(prop)} .\n"
 
 
 def max_window(store: Store) -> int:

@@ -7,7 +7,9 @@
 -- $cs $xsd (IRI prefixes), $start $first $last (years: the look-back's first, the span's first, the
 -- last), $only (restrict to kept). The years before $first (the rules' look-back) carry only what the
 -- rules read there: the dyad-years, disputes, wars and defence pacts; a year's contiguity, major
--- powers, distance, shared IGOs and other pacts are read for that year alone.
+-- powers, distance, shared IGOs and other pacts are read for that year alone. A dyad-year of the span
+-- that the distance or IGO file (given year by year) has no value for gets cs:unrecorded and the
+-- indicator, which queries/classify/dyads/rule-95-unassessed.rq reads.
 WITH
 k AS (SELECT a, b FROM kept),
 u AS (
@@ -76,5 +78,14 @@ lines AS (
   SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, 'sharedIgos> "', n, '"^^<', $xsd, E'integer> .\n')
   FROM igo WHERE n IS NOT NULL AND y BETWEEN $first AND $last
     AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k))
+  UNION ALL
+  -- a dyad-year of the span for which a year-by-year file records no value: said, not left to absence
+  SELECT concat(ud.dy, ' <', $cs, 'unrecorded> <', $cs, E'minimumDistance> .\n') FROM ud
+  WHERE ud.y >= $first AND NOT EXISTS (SELECT 1 FROM distance d
+    WHERE LEAST(d.a, d.b) = ud.a AND GREATEST(d.a, d.b) = ud.b AND d.y = ud.y)
+  UNION ALL
+  SELECT concat(ud.dy, ' <', $cs, 'unrecorded> <', $cs, E'sharedIgos> .\n') FROM ud
+  WHERE ud.y >= $first AND NOT EXISTS (SELECT 1 FROM igo i
+    WHERE i.n IS NOT NULL AND LEAST(i.a, i.b) = ud.a AND GREATEST(i.a, i.b) = ud.b AND i.y = ud.y)
 )
 SELECT line FROM lines
