@@ -58,7 +58,8 @@ def edited_store(tmp_path: Path, case_id: str, event_id: str, new_type: str | No
     kg = open_store("memory:")
     load_theory(kg)
     found = expand_paths(files)
-    write_batches(kg, parse_all(kg, found), ingest_id(found), [p.name for _, p in found])
+    # the bundled files, one case edited: loaded as the bundle is (bundled=True: its citations describe the chapter)
+    write_batches(kg, parse_all(kg, found, bundled=True), ingest_id(found), [p.name for _, p in found])
     return kg
 
 
