@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from oxigraph_server import oxigraph_server  # noqa: F401
+from snapshots import snapshot
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import expand_paths, ingest_paths
@@ -33,13 +34,6 @@ def store() -> Iterator[Store]:
     load_bundled(s)
     yield s
     s.close()
-
-
-def snapshot(store: Store) -> set[ox.Quad]:
-    """Every quad, blank nodes replaced by one placeholder, so that two snapshots compare."""
-    blank = ox.NamedNode("urn:bnode")
-    return {ox.Quad(blank if isinstance(q.subject, ox.BlankNode) else q.subject, q.predicate,
-                    blank if isinstance(q.object, ox.BlankNode) else q.object, q.graph_name) for q in store.quads()}
 
 
 def write(folder: Path, name: str, text: str) -> Path:

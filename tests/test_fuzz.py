@@ -18,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from snapshots import snapshot
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
@@ -210,15 +211,6 @@ def store() -> Iterator[Store]:
     load_bundled(s)
     yield s
     s.close()
-
-
-def snapshot(store: Store) -> set[ox.Quad]:
-    out = set()
-    for q in store.quads():
-        s = ox.NamedNode("urn:bnode") if isinstance(q.subject, ox.BlankNode) else q.subject
-        o = ox.NamedNode("urn:bnode") if isinstance(q.object, ox.BlankNode) else q.object
-        out.add(ox.Quad(s, q.predicate, o, q.graph_name))
-    return out
 
 
 def check_one(store: Store, path: Path, data: bytes, before: set[ox.Quad], raw_before: list[ox.Quad]) -> None:
