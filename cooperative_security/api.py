@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
 _OPEN: dict[str, Store] = {}
 _CURRENT: list[Store] = []
+
+
 def open(spec: str | os.PathLike[str] = "memory:", *, fresh: bool = False) -> Store:  # noqa: A001 - reads naturally
     """Open a knowledge graph and make it the one the other functions use.
 
@@ -269,7 +271,7 @@ def query(name: str, *, store: Store | str | None = None, **params: str) -> pd.D
     rows = kg.select(q, bind(kg, q, {k: str(v) for k, v in params.items()}))
     # the store's rows carry the query's variables (``Rows.columns``), which an empty result still has
     return pd.DataFrame([{k: (None if v is None else v.value) for k, v in row.items()} for row in rows],
-                        columns=getattr(rows, "columns", None) or None)
+                        columns=rows.columns or None)
 
 
 def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `coopsec query --list --all`

@@ -10,6 +10,7 @@ overwritten. A file named with ``-o`` is replaced (the command says so), as ``cp
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
@@ -159,7 +160,9 @@ def replace_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(name)
-        if exc.filename in (name, str(path)):  # about the file being written: say so by the name the user gave
+        # about the file being written (a file object's write, flush or fsync names no file: a full disk, a
+        # quota, an I/O error): say so by the name the user gave
+        if exc.filename in (name, str(path)) or (exc.filename is None and exc.errno in _WRITE_ERRORS):
             raise EnvironmentProblem(f"-o {path}: could not be written ({exc.strerror or exc}); nothing was "
                                      "changed there") from exc
         raise
@@ -167,6 +170,10 @@ def replace_path(path: Path, suffix: str | None = None) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.unlink(name)
         raise
+
+
+#: what a write to a file object fails with, without a file name
+_WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EROFS}
 
 
 def _umask() -> int:

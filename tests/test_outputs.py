@@ -7,6 +7,7 @@ mkdocs empty whatever folder -o named; `export -o` into a missing folder was an 
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -244,8 +245,6 @@ def test_a_folder_that_refuses_files_is_named_as_given_not_by_the_temporary_name
 
 
 def test_a_write_that_fails_part_way_names_the_output_and_leaves_it(tmp_path: Path) -> None:
-    import errno
-
     from cooperative_security.errors import EnvironmentProblem
     from cooperative_security.outputs import replace_path
 
@@ -255,3 +254,19 @@ def test_a_write_that_fails_part_way_names_the_output_and_leaves_it(tmp_path: Pa
         raise OSError(errno.ENOSPC, "No space left on device", str(name))
     assert str(info.value) == f"-o {target}: could not be written (No space left on device); nothing was changed there"
     assert target.read_text(encoding="utf-8") == "before\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device every write to fails as a full disk")
+def test_a_full_disk_while_writing_names_the_output(tmp_path: Path) -> None:
+    """A file object's write, flush or fsync fails without a file name: the full-disk error of a real write
+    (to /dev/full) raised while writing the output is named by the output, not let through raw."""
+    from cooperative_security.errors import EnvironmentProblem
+
+    with open("/dev/full", "wb", buffering=0) as device, pytest.raises(OSError) as real:
+        device.write(b"x")
+    assert real.value.errno == errno.ENOSPC and real.value.filename is None
+    target = tmp_path / "out.ttl"
+    with pytest.raises(EnvironmentProblem) as info, replace_file(target):
+        raise real.value
+    assert str(info.value).startswith(f"-o {target}: could not be written (No space left on device)")
+    assert list(tmp_path.iterdir()) == []

@@ -145,7 +145,7 @@ def test_a_staging_graph_left_by_a_killed_dataset_load_is_never_seen(tmp_path: P
     raw.extend(ox.Quad(ox.NamedNode(f"{EX}x{i}"), ox.NamedNode(EX + "p"), ox.Literal(str(i)), staging)
                for i in range(1000))
     raw.flush()
-    del raw  # as a kill leaves it: the staging graph written, the switch never run
+    del raw  # as a kill leaves it: a staging graph written, never published
     store = open_store(f"oxigraph:{folder}")
     try:
         assert staging.value not in store.graph_names()

@@ -69,3 +69,12 @@ def test_a_closed_store_says_so(tmp_path: Path) -> None:
         store.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     with pytest.raises(AttributeError):
         store.no_such_attribute  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_a_closed_stores_properties_say_so_too(tmp_path: Path) -> None:
+    """`raw` and `reader` read the pyoxigraph store: after close() they said "no attribute 'raw'"."""
+    store = open_store(f"oxigraph:{tmp_path / 'kb'}")
+    store.close()
+    for name in ("raw", "reader"):
+        with pytest.raises(ClosedStore, match="was closed; open it again"):
+            getattr(store, name)

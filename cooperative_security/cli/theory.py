@@ -153,7 +153,7 @@ def query(
     with knowledge_graph(store) as kg:
         bindings = bind_terms(kg, q, values)
         rows = kg.select(q, bindings)
-    columns = getattr(rows, "columns", None) or (list(rows[0].keys()) if rows else [])
+    columns = rows.columns
     records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in rows]
     emit(fmt, records, [(c, c) for c in columns], title=q.title,
          cell=lambda _k, v: "" if v is None else compact(str(v)))

@@ -261,8 +261,8 @@ def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = L
           only: set[tuple[int, int]] | None = None, replace: bool = False) -> int:
     """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
     the triples written. With ``replace`` (for a store that lives on) the graph replaces the one in the
-    store, all or nothing, as ``ingest-dataset`` does, and the results of the old one are dropped
-    (``dyads/dyads-loaded``); otherwise it goes straight in."""
+    store, all or nothing, as ``ingest-dataset`` does, the results of the old one dropped first
+    (``dyads/drop-results``); otherwise it goes straight in."""
     lookback = _lookback(store, files, first, last)
     from .datasets.dyad_graph import batches
 
@@ -278,7 +278,7 @@ def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = L
     # lenient: every line is made by dyad_graph.sql from numbers and checked values (tests/test_dyads_graph.py
     # parses the same text strictly)
     return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), DYADS_GRAPH,
-                            replace=replace, after="dyads/dyads-loaded" if replace else None, lenient=True)
+                            replace=replace, before="dyads/drop-results" if replace else None, lenient=True)
 
 
 def default_jobs() -> int:

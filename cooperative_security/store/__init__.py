@@ -68,7 +68,7 @@ class Store(Capabilities, Protocol):
 
     spec: str
 
-    def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
+    def select(self, query: Query | str, bindings: Bindings | None = None) -> Rows:
         """Run a SELECT; each row maps variable names to terms (None when unbound)."""
 
     def ask(self, query: Query | str, bindings: Bindings | None = None) -> bool: ...

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..errors import ClosedStore, StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
-from . import Bindings, Row, Rows
+from . import Bindings, Rows
 from .sparql_text import delete_lines_update, difference_update, drop_some_update, move_graph_update, with_values
 
 #: batches at least this big go into an on-disk store through the bulk loader (table files, no
@@ -65,7 +65,7 @@ SAMPLE = 2_000
 #: are numbered with six digits: 000012.sst)
 BULK_TEMPORARY = re.compile(r"bulk-\d+\.sst|\d{7,}")
 
-#: graphs only a running load writes into (``coopsec ingest-dataset`` stages in ``graph/tmp/load``)
+#: graphs only a running load writes into (an in-memory ``replace_graph_ntriples`` stages in ``tmp/replacing/...``)
 STAGING_PREFIX = GRAPH + "tmp/"
 
 #: triples deleted per transaction when dropping unpublished data, so that a crash meanwhile leaves
@@ -286,8 +286,9 @@ class EmbeddedStore:
                 raise
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        # only for attributes not found: after close(), the pyoxigraph store is gone
-        if name == "_store":
+        # only for attributes not found: after close(), the pyoxigraph store is gone, and a property that
+        # reads it (``raw``, ``reader``) fails with an AttributeError that lands here under its own name
+        if "_store" not in self.__dict__ and (name == "_store" or hasattr(type(self), name)):
             raise ClosedStore(f"the store {self.spec} was closed; open it again (`cs.open(...)`, `open_store(...)`)")
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -590,7 +591,7 @@ class EmbeddedStore:
         text = query.text if isinstance(query, Query) else query
         return self._store.query(with_values(text, bindings or {}), **self._dataset())
 
-    def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
+    def select(self, query: Query | str, bindings: Bindings | None = None) -> Rows:
         result = self._run(query, bindings)
         names = [v.value for v in result.variables]
         return Rows(({n: sol[n] for n in names} for sol in result), names)
@@ -772,7 +773,12 @@ class EmbeddedStore:
                 count += chunk.count(b"\n")
                 fh.write(b"".join(line[:-1] + tail for line in chunk.splitlines()))
 
-        self._replace_through_journal({graph: []}, {graph: graph_size(self._store, graph)}, write_data=write)
+        try:
+            self._replace_through_journal({graph: []}, {graph: graph_size(self._store, graph)}, write_data=write)
+        except OSError as exc:
+            if _disk_full(exc):
+                raise self._full(exc, BYTES_PER_TRIPLE * max(count, 1)) from exc
+            raise
         return count
 
     def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],

@@ -31,7 +31,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from ..errors import StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
-from . import Bindings, Row, Rows
+from . import Bindings, Rows
 from .sparql_text import replace_graphs_update, with_values
 
 T = TypeVar("T")
@@ -382,8 +382,8 @@ class RemoteStore:
 
     # -- the Store protocol ----------------------------------------------------------------------
 
-    def select(self, query: Query | str, bindings: Bindings | None = None) -> list[Row]:
-        def parse(body: bytes) -> list[Row]:
+    def select(self, query: Query | str, bindings: Bindings | None = None) -> Rows:
+        def parse(body: bytes) -> Rows:
             results = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
             if isinstance(results, ox.QueryBoolean):
                 raise ValueError("expected the answer of a SELECT query, got a boolean")

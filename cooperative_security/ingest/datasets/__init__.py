@@ -82,7 +82,8 @@ def _dyad_years(store: Store, folder: Path, started: float) -> IngestReport:
 
 def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None = None,
                    progress: Progress | None = None) -> IngestReport:
-    """Load ``file`` as ``dataset`` into ``events/<dataset>`` (replacing it), all or nothing."""
+    """Load ``file`` as ``dataset`` into its graph (:func:`dataset_graph`: ``events/<dataset>``), replacing
+    it, all or nothing."""
     if dataset not in DATASETS:
         raise UsageError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
     rows = [0]

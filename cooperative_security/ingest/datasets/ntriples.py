@@ -2,13 +2,15 @@
 
 Lines are made from RDF terms (pyoxigraph writes IRIs and escaped literals) or from integers that the
 reader has already parsed, so no input text reaches the output unescaped. Loading goes through
-pyoxigraph's bulk loader in chunks (bounded memory) into a temporary graph; when every row has been read
-and checked, one SPARQL update (``queries/classify/dyads/switch-*.rq``-style: MOVE temporary TO target)
-switches it in, atomically. A rejected row drops the temporary graph: the store is unchanged.
+pyoxigraph's bulk loader in chunks (bounded memory): straight into a store built afresh, or, for a store
+that lives on, through ``EmbeddedStore.replace_graph_ntriples`` (a new graph loaded hidden and published
+at the end, an existing one replaced through the store's journal). A rejected row leaves the store
+unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -94,25 +96,26 @@ def bulk_load_lines(store: Store, lines: Iterable[str], target: ox.NamedNode, re
 
 
 def bulk_load_chunks(store: Store, chunks: Iterable[bytes], target: ox.NamedNode, replace: bool = False,
-                     after: str | None = None, lenient: bool = False) -> int:
+                     before: str | None = None, lenient: bool = False) -> int:
     """Load chunks of N-Triples text (each made of whole lines) into ``target``; returns the lines loaded.
 
     Without ``replace`` they go straight in (a store built afresh, such as ``coopsec dyads``' own). With it,
     ``target`` is replaced whole, all or nothing, at the bulk loader's speed
-    (``EmbeddedStore.replace_graph_ntriples``): a malformed row part way leaves the store as it was. Then
-    the update ``after`` (a query name) runs, e.g. dropping results the old graph gave. ``lenient`` (text
+    (``EmbeddedStore.replace_graph_ntriples``): a malformed row part way leaves the store as it was. The
+    update ``before`` (a query name) runs first, e.g. dropping the results the old graph gave, so that no
+    result of the old data is ever read beside the new (they can be computed again). ``lenient`` (text
     made by the project from checked values only, such as the dyad-year graph's) skips the parser's IRI
     validation, which takes about a third of the load."""
     if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
     if replace:
-        count = store.replace_graph_ntriples(target, _ahead(chunks), lenient)
-        if after:
+        if before:
             from ...queries import load_query
 
-            store.update(load_query(after))
-        return count
+            store.update(load_query(before))
+        with contextlib.closing(_ahead(chunks)) as ahead:
+            return store.replace_graph_ntriples(target, ahead, lenient)
     count = 0
     # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread makes the
     # next, so making (Python, DuckDB) and loading (Rust) overlap on two cores; at most two chunks in memory.
@@ -148,20 +151,24 @@ def _ahead(chunks: Iterable[bytes]) -> Iterator[bytes]:
     box: queue.Queue[object] = queue.Queue(maxsize=1)
     stop = threading.Event()
 
+    def hand(item: object) -> bool:
+        """Put ``item`` in the box unless the consumer has stopped (every put: never blocked for ever)."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def make() -> None:
         try:
             for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        box.put(chunk, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand(chunk):
                     return
-            box.put(done)
+            hand(done)
         except BaseException as exc:  # handed to the consumer
-            box.put(exc)
+            hand(exc)
 
     maker = threading.Thread(target=make, name="coopsec-chunks", daemon=True)
     maker.start()
