@@ -267,6 +267,11 @@ def query(name: str, *, store: Store | str | None = None, **params: str) -> pd.D
     if name not in {q.name for q in named.list_queries()}:
         raise UsageError(f"no query named {name!r}; cs.list_queries() or `coopsec query --list` lists them")
     q = load_query(name)
+    from numbers import Integral
+
+    for key, value in params.items():  # a str(None) would be looked up as the text "None"
+        if not isinstance(value, str | Integral) or isinstance(value, bool):
+            raise refuse(key, value, "a value for the query's parameter: a label, id, CURIE, IRI or number")
     kg = _store(store)
     rows = kg.select(q, bind(kg, q, {k: str(v) for k, v in params.items()}))
     # the store's rows carry the query's variables (``Rows.columns``), which an empty result still has

@@ -179,3 +179,14 @@ def test_a_query_that_finds_nothing_keeps_its_columns(kg) -> None:  # type: igno
     assert list(found.columns) == ["concept"] and len(found) == 1
     none = cs.query("concepts/find", text="zzz")
     assert none.shape == (0, 1) and list(none["concept"]) == []
+
+
+def test_a_query_parameter_that_is_not_a_value_is_refused() -> None:
+    """`case=None` was looked up as the text "None" (and found nothing, without a word)."""
+    import cooperative_security as cs
+    from cooperative_security.errors import UsageError
+
+    for value in (None, True, ["asean"], 1.5):
+        with pytest.raises(UsageError, match="^case: "):
+            cs.query("cases/timeline", case=value)
+    assert len(cs.query("cases/timeline", case="asean")) > 0
