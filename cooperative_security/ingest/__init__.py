@@ -159,8 +159,9 @@ def parse_all(
     """Parse and check every file against the store and each other; raise before writing anything.
     ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
     works, classes, events, registry, cases = _known(store)
-    owners = claims(store) if any(kind == "actors" for kind, _ in files) else {}
-    ids = EventIds(store) if any(kind == "events" for kind, _ in files) else None
+    # who wrote each graph (read once): an actors or events file's own earlier version is replaced, not a clash
+    owners = claims(store) if any(kind in ("actors", "events") for kind, _ in files) else {}
+    ids = EventIds(store, owners) if any(kind == "events" for kind, _ in files) else None
     batches: list[Batch] = []
     problems: list[Problem] = []
     for kind, path in files:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +54,10 @@ class EventIds:
     """The event ids each case already has: in the store (by graph, with the file that wrote it) and in
     the files of this ingest read so far (case files, earlier CSV files)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, owners: Mapping[str, Claim] | None = None) -> None:
+        """``owners``: who wrote each graph (``naming.claims``), if the caller has read it already."""
         self._store = store
-        self._owners: dict[str, Claim] | None = None
+        self._owners: Mapping[str, Claim] | None = owners
         self._stored: dict[str, dict[str, Holder]] = {}  # case IRI -> event IRI -> holder
         self._replaced: set[str] = set()  # store graphs a case file of this ingest writes again
         self._this_ingest: dict[str, Holder] = {}
