@@ -65,7 +65,7 @@ def when(at: object) -> str | None:
         return None
     if isinstance(at, dt.date) and at == at:  # pandas' NaT is a datetime that equals nothing
         return f"{at.year:04d}-{at.month:02d}-{at.day:02d}"
-    if isinstance(at, numbers.Integral) and not isinstance(at, bool) and 1 <= at <= 9999:
+    if isinstance(at, numbers.Integral) and not isinstance(at, bool) and 1 <= int(at) <= 9999:
         return f"{int(at):04d}"
     if isinstance(at, str) and at.strip():
         from .ingest.base import parse_date

@@ -79,7 +79,7 @@ def write(key: str, quads: Iterable[ox.Quad]) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{PREFIX}", suffix=".partial", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
-                out.write(data)
+                out.write(data or b"")
             os.replace(tmp, folder / f"{PREFIX}{key}.nq")
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -115,16 +115,16 @@ def list_cases(store: Store) -> list[Case]:
         events[iri] = event
         case.events.append(event)
     for r in store.select(load_query("cases/event-actors")):
-        event = events.get(_v(r["event"]))
-        if event is not None and (_v(r["event"]), _v(r["role"]), _v(r["actor"])) not in seen:
+        held = events.get(_v(r["event"]))
+        if held is not None and (_v(r["event"]), _v(r["role"]), _v(r["actor"])) not in seen:
             seen.add((_v(r["event"]), _v(r["role"]), _v(r["actor"])))
             by = _v(r["role"]) == "by"
-            (event.actors if by else event.towards).append(actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["actor"])))
-            (event.actors_cow if by else event.towards_cow).append(_cow(r["cow"]))
+            (held.actors if by else held.towards).append(actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["actor"])))
+            (held.actors_cow if by else held.towards_cow).append(_cow(r["cow"]))
     for r in store.select(load_query("cases/event-sources")):
-        event = events.get(_v(r["event"]))
-        if event is not None:
-            _add_source(event, SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
+        held = events.get(_v(r["event"]))
+        if held is not None:
+            _add_source(held, SourceRef(_v(r["work"]), _v(r["citation"]), _v(r["pages"]), _v(r["section"]),
                                          _v(r["record"]), _v(r["kind"]), _v(r["inferred"])))
     return sorted(cases.values(), key=lambda c: c.id)
 

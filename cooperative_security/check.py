@@ -62,7 +62,9 @@ def record_checksums(store: Store) -> None:
 
 def bundled_findings(store: Store) -> list[Finding]:
     """Bundled graphs missing, or changed since ``init``, by their recorded checksums."""
-    recorded = {q.subject.value: q.object.value for q in store.quads(CHECKSUMS_GRAPH) if q.predicate == _CHECKSUM}
+    recorded = {q.subject.value: q.object.value for q in store.quads(CHECKSUMS_GRAPH)
+                if q.predicate == _CHECKSUM and isinstance(q.subject, ox.NamedNode)
+                and isinstance(q.object, ox.Literal)}
     present = set(store.graph_names())
     findings = []
     for name, checksum in sorted(recorded.items()):
@@ -97,8 +99,8 @@ def run_checks(store: Store, reasoner: bool = True, shacl: bool = True) -> Check
     for query in queries:
         report.checks_run.append(query.title)
         for row in store.select(query):
-            term, problem = row["term"], row["problem"]
-            report.findings.append(Finding(query.title, term.value if term else "?", problem.value if problem else ""))
+            term, text = row["term"], row["problem"]
+            report.findings.append(Finding(query.title, term.value if term else "?", text.value if text else ""))
     if shacl:
         data = [q.triple for q in store.quads() if q.graph_name.value.startswith(  # type: ignore[union-attr]
             ("https://w3id.org/coopsec/graph/case/", "https://w3id.org/coopsec/graph/actors",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -47,7 +48,7 @@ def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox
     return run
 
 
-def classify_parts(stores: list[Store], first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+def classify_parts(stores: Sequence[Store], first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
     """:func:`classify` on each store of ``ingest.dyad_years.build_parts`` at once, one thread each (Oxigraph
     runs updates to different stores in parallel), as one run: the same request in every part."""
     run, request = _request(first, last)

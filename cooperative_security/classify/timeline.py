@@ -222,8 +222,8 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     height = top + _POSITION_H + _GAP + _TRUST_H + _GAP + events_h + _BOTTOM
     fig = plt.figure(figsize=(_WIDTH, height), dpi=_DPI)
 
-    def rect(offset: float, h: float) -> list[float]:
-        return [_LEFT, 1 - (offset + h) / height, _RIGHT - _LEFT, h / height]
+    def rect(offset: float, h: float) -> tuple[float, float, float, float]:
+        return (_LEFT, 1 - (offset + h) / height, _RIGHT - _LEFT, h / height)
 
     pos_ax = fig.add_axes(rect(top, _POSITION_H))
     trust_ax = fig.add_axes(rect(top + _POSITION_H + _GAP, _TRUST_H), sharex=pos_ax)
@@ -275,9 +275,9 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
                         ha="left", va="bottom", color="#333", annotation_clip=False)
     for rank in {n[0] for n in notes}:
         mine = [n for n in notes if n[0] == rank]
-        for (_, note, x, _a, _b, align), lane in zip(mine, pack([(n[3], n[4]) for n in mine], gap=8.0),
-                                                      strict=True):
-            pos_ax.text(x, rank + 0.34 + 0.22 * lane, note, ha=align, va="bottom", fontsize=7.5, color="#111")
+        for (_, note, day, _a, _b, align), lane in zip(mine, pack([(n[3], n[4]) for n in mine], gap=8.0),
+                                                        strict=True):
+            pos_ax.text(day, rank + 0.34 + 0.22 * lane, note, ha=align, va="bottom", fontsize=7.5, color="#111")
     # a step line joins the periods, so the path along the spectrum reads at a glance
     xs, ys = [], []
     for p in dated:
@@ -318,9 +318,9 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
     kinds_seen: dict[str, tuple[str, str]] = {}
     marks: list[tuple[str, str]] = []
     for n, kind in enumerate(kinds):
-        y0, lanes = row_of[kind]
+        y0, height_in_lanes = row_of[kind]
         ground = "#f4f6f8" if n % 2 == 0 else "white"  # rows alternate; a label masks the lines it sits on
-        ev_ax.axhspan(y0 - 0.5, y0 + lanes - 0.5, color=ground, zorder=0, linewidth=0)
+        ev_ax.axhspan(y0 - 0.5, y0 + height_in_lanes - 0.5, color=ground, zorder=0, linewidth=0)
         for e, text, _x, flip in placed[kind]:
             _, marker, colour = event_kind(e.type)
             kinds_seen[kind] = (marker, colour)

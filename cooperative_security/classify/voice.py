@@ -124,7 +124,7 @@ def readings(store: Store, cases: Iterable[str] | None = None) -> dict[str, list
              else {c.iri: c.id for c in list_cases(store)})
     found: dict[tuple[Any, ...], Reading] = {}
     for r in store.select(load_query("classify/read-voice")):
-        v = {k: (t.value if t is not None else None) for k, t in r.items()}
+        v: dict[str, Any] = {k: (t.value if t is not None else None) for k, t in r.items()}
         if v["case"] not in slugs:
             continue
         negated = v["negated"] == "true"

@@ -107,13 +107,13 @@ def main(argv: list[str] | None = None) -> int:
         result = app(args=argv, prog_name="coopsec", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except _EXIT as exc:
-        return exc.exit_code  # type: ignore[union-attr]
+        return int(getattr(exc, "exit_code", 1))
     except _ABORT:
         print("coopsec: interrupted", file=sys.stderr)
         return 130
     except _NO_ARGS as exc:
         # A bare `coopsec` (or a group without its command): the help, as a usage error.
-        print(exc.format_message(), file=sys.stderr)  # type: ignore[union-attr]
+        print(exc.format_message(), file=sys.stderr)  # type: ignore[attr-defined]
         return 2
     except _USAGE as exc:
         return _usage_error(exc, list(sys.argv[1:] if argv is None else argv))

@@ -161,7 +161,8 @@ def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
         items = list_works(kg)
     def cell(key: str, value: object) -> str:
         if key == "inferred":  # in the table a mark per inference; JSON and CSV carry the full text
-            return "; ".join(v.split(":")[0] for v in value) if fmt is Format.table else " | ".join(value)  # type: ignore[attr-defined]
+            marks = value if isinstance(value, list) else []
+            return "; ".join(v.split(":")[0] for v in marks) if fmt is Format.table else " | ".join(marks)
         return "; ".join(str(v) for v in value) if isinstance(value, list) else "" if value is None else str(value)
 
     emit(fmt, [w.to_json() for w in items],

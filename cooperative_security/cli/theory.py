@@ -152,9 +152,9 @@ def query(
                                                        if k not in {p.name for p in q.parameters}})
     with knowledge_graph(store) as kg:
         bindings = bind_terms(kg, q, values)
-        rows = kg.select(q, bindings)
-    columns = rows.columns
-    records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in rows]
+        answer = kg.select(q, bindings)
+    columns = answer.columns
+    records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in answer]
     emit(fmt, records, [(c, c) for c in columns], title=q.title,
          cell=lambda _k, v: "" if v is None else compact(str(v)))
 

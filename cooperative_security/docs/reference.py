@@ -270,9 +270,9 @@ def ontology_reference(files: list[Path] | None = None) -> str:
                 module_of.setdefault(s, path.stem if path.parent.name == "modules" else "hub")
         g += part
     used = {str(n) for triple in g for n in triple if isinstance(n, URIRef)}
-    for prefix, ns in _PREFIXES.items():  # the prefixes this page writes terms with
-        if any(iri.startswith(ns) for iri in used):
-            namespaces.setdefault(prefix, ns)
+    for prefix, base in _PREFIXES.items():  # the prefixes this page writes terms with
+        if any(iri.startswith(base) for iri in used):
+            namespaces.setdefault(prefix, base)
     ontology = next(iter(g.subjects(RDF.type, OWL.Ontology)), None)
     kinds = [("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
              ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty)]

@@ -52,7 +52,8 @@ def _csv(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None =
     """A read query's result as CSV bytes, serialised by Oxigraph; parameters bound as RDF terms."""
     text = with_values(load_query(name).text, bindings or {})
     result = store.raw.query(text)
-    return result.serialize(format=ox.QueryResultsFormat.CSV) or b""  # type: ignore[union-attr]
+    assert isinstance(result, ox.QuerySolutions)  # a SELECT
+    return result.serialize(format=ox.QueryResultsFormat.CSV) or b""
 
 
 def _arrow(store: InProcess, name: str, bindings: dict[str, ox.NamedNode] | None = None):  # type: ignore[no-untyped-def]
@@ -259,7 +260,7 @@ def write_rdf(store: Stores, path: Path) -> int:
     seen: set[ox.Quad] = set()
 
     def once(q: ox.Quad) -> bool:
-        if len(parts) == 1 or q.subject.value.startswith(own):
+        if len(parts) == 1 or (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)):
             return True
         if q in seen:
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -67,7 +67,7 @@ class RdfXmlWriter(OxigraphWriter):
             if isinstance(t.object, ox.Literal) and control_character(t.object.value) is not None:
                 bad = control_character(t.object.value)
                 raise UsageError(f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "  # type: ignore[index]
-                                 f"<{t.subject.value}> <{t.predicate.value}>: export as Turtle, N-Triples or TriG")
+                                 f"{t.subject} {t.predicate}: export as Turtle, N-Triples or TriG")
         body = ox.serialize(triples, format=self.format, prefixes=prefixes()) or b""
         if stamp:
             declaration, newline, rest = body.partition(b"\n")
@@ -115,7 +115,7 @@ def _stable(value: object, key: str = "") -> object:
     return value
 
 
-def _rdflib_term(term: object) -> object:
+def _rdflib_term(term: object) -> Any:
     import rdflib
 
     if isinstance(term, ox.NamedNode):

@@ -138,9 +138,9 @@ def parse_actors(path: Path, known: Registry | None = None,
             triples.extend(more)
             states.extend((actor.slug, s, line_of(entry)) for s in _states_of(entry))
     for slug, state, line in states:
-        found = registry.get(state) or known.get(state)
-        if found is None or found.kind != "state":
-            what = f" ({state!r} is {_A.get(found.kind, found.kind)})" if found else ""
+        named = registry.get(state) or known.get(state)
+        if named is None or named.kind != "state":
+            what = f" ({state!r} is {_A.get(named.kind, named.kind)})" if named else ""
             problems.append(Problem(str(path), f"unknown state {state!r}{what}: name a state of this file's "
                                     "states: or one `coopsec actors` lists", line=line, field="state", record=slug))
     if problems:

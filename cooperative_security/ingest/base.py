@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import pyoxigraph as ox
 import yaml
@@ -305,5 +305,5 @@ def cs(local: str) -> ox.NamedNode:
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-def is_slug(value: Any) -> bool:
+def is_slug(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(_SLUG.match(value))

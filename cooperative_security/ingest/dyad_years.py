@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from ..namespaces import graph
 from ..ontology import parse_rdf_file
 from ..queries import load_query
 from ..resources import data_dir
-from ..store import Store, open_store
+from ..store import LocalStore, Store, open_store
 from .datasets import atop, dyadyears, igo, mid, relevance, wars
 from .datasets.ntriples import TRUE, XSD_DECIMAL, bulk_load_chunks, integer, node, p, triple
 
@@ -214,16 +214,16 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
                 if y >= first or prop == "defencePact":
                     yield triple(_dyad_year(a, b, y), p(prop), TRUE)
     counted: set[tuple[int, int, int]] = set()
-    for a, b, y, n in igo.read(files.igo, report("shared IGOs")):
-        if n is not None and first <= y <= last and keep(a, b):
+    for a, b, y, shared in igo.read(files.igo, report("shared IGOs")):
+        if shared is not None and first <= y <= last and keep(a, b):
             counted.add((min(a, b), max(a, b), y))
-            yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(n))
+            yield triple(_dyad_year(min(a, b), max(a, b), y), p("sharedIgos"), integer(shared))
     # a dyad-year of the span that a year-by-year file gives no value for: said, not left to absence
     unrecorded = p("unrecorded")
     for key in sorted(universe):
         if key[2] >= first:
-            for held, prop in ((measured, "minimumDistance"), (counted, "sharedIgos")):
-                if key not in held:
+            for recorded, prop in ((measured, "minimumDistance"), (counted, "sharedIgos")):
+                if key not in recorded:
                     yield f"{_dyad_year(*key)} {unrecorded} {p(prop)} .\n"
 
 
@@ -233,9 +233,10 @@ def max_window(store: Store) -> int:
     return int(value.value) if isinstance(value, ox.Literal) else 1
 
 
-def new_store() -> Store:
+def new_store() -> LocalStore:
     """An in-memory store holding the rules graph."""
     store = open_store("memory:")
+    assert isinstance(store, LocalStore)
     store.replace_graphs({RULES_GRAPH: parse_rdf_file(data_dir() / "rules.ttl")})
     return store
 
@@ -298,7 +299,7 @@ def part_of(a: int, b: int, succession: dict[int, int], parts: int) -> int:
     return zlib.crc32(f"{la}-{lb}".encode()) % parts
 
 
-def build_parts(stores: list[Store], files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
+def build_parts(stores: Sequence[Store], files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
                 progress: Callable[[str, int, int | None, int | None], None] | None = None) -> int:
     """Load the dyad-year graph for ``first..last`` into one or more fresh stores (:func:`new_store`), each
     the dyads of some lineages (:func:`part_of`), all at once: the files are read once, and each part is

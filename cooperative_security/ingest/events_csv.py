@@ -68,7 +68,7 @@ class EventIds:
         for g, triples in batch.graphs.items():
             self._replaced.add(g.value)
             for t in triples:
-                if t.predicate == cs("inCase"):
+                if t.predicate == cs("inCase") and isinstance(t.subject, ox.NamedNode):
                     self._this_ingest.setdefault(t.subject.value, Holder(f"the case file {batch.source}", source))
 
     def take(self, event: ox.NamedNode, holder: Holder) -> None:

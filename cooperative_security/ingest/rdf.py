@@ -204,10 +204,10 @@ def json_depth_problem(raw: bytes, src: str) -> Problem | None:
     return None
 
 
-def _check_literal(q: ox.Quad, src: str, cap: int) -> None:
+def _check_literal(q: ox.Quad, literal: ox.Literal, src: str, cap: int) -> None:
     """Refuse a literal over the length cap. Control characters are valid RDF (the W3C suites hold them): the
     RDF/XML export refuses them with a clear message instead (export/formats.py)."""
-    value = q.object.value
+    value = literal.value
     where = (f"the value of <{q.subject.value}> <{q.predicate.value}>" if isinstance(q.subject, ox.NamedNode)
              else f"a value of <{q.predicate.value}>")
     if len(value) > cap:
@@ -264,7 +264,7 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
         # one pass, triples straight into the batch: no intermediate list of quads
         for q in ox.parse(raw, fmt, base_iri=base_iri or path.resolve().as_uri()):
             if isinstance(q.object, ox.Literal):
-                _check_literal(q, src, max_literal)
+                _check_literal(q, q.object, src, max_literal)
             g = q.graph_name
             if isinstance(g, ox.DefaultGraph):
                 default.append(q.triple)

@@ -15,12 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType, TracebackType
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..store import InProcess, Store
 from .engine import Limits, QueryService
 from .http import Access, CoopsecHTTPServer, is_loopback
 from .httperror import HttpError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
                          "name the host explicitly with --host to do so")
     if not isinstance(store, InProcess):
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
-    raw, path = store.raw, store.path
+    raw: ox.Store | None = store.raw
+    path = store.path
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
     if config.writable and path is not None:

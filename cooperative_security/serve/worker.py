@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..site.interactive import served_page
-from ..store import InProcess, open_snapshot, open_store
+from ..store import LocalStore, open_snapshot, open_store
 from .engine import run_query
 from .httperror import HttpError
 from .linked import describe
@@ -57,7 +57,7 @@ def _capped(data: bytes, request: dict[str, Any], how: str) -> bytes:
     return data
 
 
-def answer(kg: InProcess, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run one request; every failure becomes a status and a message."""
     store = kg.reader  # the graphs of an unpublished load or an unfinished replacement stay hidden
     try:
@@ -107,6 +107,7 @@ def serve_pipe(connection: Any, path: str, memory: int, writer: bool = False) ->
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash leaves no core file behind
     try:
         store = open_store(f"oxigraph:{path}") if writer else open_snapshot(path)
+        assert isinstance(store, LocalStore)  # an oxigraph:DIR store is one
     except (OSError, StoreError) as exc:
         connection.send_bytes(json.dumps({"ready": False, "error": str(exc)}).encode())
         return

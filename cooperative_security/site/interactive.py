@@ -195,7 +195,7 @@ def citation_data(store: Store, href: Callable[[str], str | None]) -> dict[str, 
     for n in graph.nodes:
         where = []
         for r in store.select(load_query("cases/work-cited-for"), {"work": ox.NamedNode(n)}):
-            if r["kind"] and r["kind"].value == "footnote claim":
+            if r["kind"] and r["kind"].value == "footnote claim" and r["what"] is not None:
                 where.append({"footnote": r["what"].value.rstrip("/").rpartition("/")[2],
                               "claim": r["label"].value if r["label"] else "",
                               "pages": r["pages"].value if r["pages"] else ""})

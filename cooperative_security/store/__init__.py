@@ -135,6 +135,12 @@ class InProcess(Protocol):
         ...
 
 
+@runtime_checkable
+class LocalStore(Store, InProcess, Protocol):
+    """A store held in this process (``memory:`` or ``oxigraph:DIR``): the :class:`Store` interface, and its
+    pyoxigraph store for code that runs queries itself (:class:`InProcess`)."""
+
+
 @dataclass(frozen=True)
 class StoreSpec:
     """A store spec as read (:func:`parse_spec`): what the store will be, before it is opened."""
@@ -194,7 +200,7 @@ def open_store(spec: str = "memory:") -> Store:
     return RemoteStore.from_spec(parsed.location)
 
 
-def open_snapshot(path: str) -> Store:
+def open_snapshot(path: str) -> LocalStore:
     """The on-disk store at ``path`` as it is now, read-only, beside the process that may be writing it
     (``coopsec serve``'s query workers); an :class:`InProcess` store. Graphs of an unpublished load stay hidden."""
     from .embedded import EmbeddedStore
@@ -202,5 +208,5 @@ def open_snapshot(path: str) -> Store:
     return EmbeddedStore.snapshot(path)
 
 
-__all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "StoreSpec", "Row", "Rows", "Term", "Bindings",
-           "open_store", "open_snapshot", "parse_spec"]
+__all__ = ["Store", "Capabilities", "BulkLoading", "InProcess", "LocalStore", "StoreSpec", "Row", "Rows", "Term",
+           "Bindings", "open_store", "open_snapshot", "parse_spec"]

@@ -167,7 +167,7 @@ def _slow(con: Any, name: str, rows: Iterable[tuple]) -> None:  # type: ignore[t
 
     names = list(TYPES[name])
     data = list(rows)
-    columns = list(zip(*data, strict=True)) if data else [[] for _ in names]
+    columns = list(zip(*data, strict=True)) if data else [() for _ in names]
     arrow = {"BIGINT": pa.int64(), "VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
     table = pa.table({n: pa.array(list(c), type=arrow[TYPES[name][n]]) for n, c in zip(names, columns, strict=True)})
     con.register("slow", table)
@@ -273,8 +273,8 @@ def lines(con, first: int, last: int, lookback: int,  # type: ignore[no-untyped-
     relation = con.sql(SQL.read_text(), params=params)
     # DuckDB 2 calls it to_arrow_reader; 1.x, fetch_arrow_reader
     reader = (getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader)(batch)
-    for batch in reader:
-        yield _text(batch.column(0))
+    for rows in reader:
+        yield _text(rows.column(0))
 
 
 def batches(files: DataFiles, first: int, last: int, lookback: int, roots: dict[int, int],
@@ -303,7 +303,6 @@ def _text(column: Any) -> bytes:
         if column.null_count:
             raise ValueError("a line of the dyad-year graph is missing")
     _, offsets, data = column.buffers()
-    width = "q" if pa.types.is_large_string(column.type) else "i"
-    where = memoryview(offsets).cast(width)
+    where = memoryview(offsets).cast("q" if pa.types.is_large_string(column.type) else "i")
     begin, end = where[column.offset], where[column.offset + len(column)]
     return bytes(memoryview(data)[begin:end])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -143,7 +143,7 @@ def bulk_load_chunks(store: Store, chunks: Iterable[bytes], target: ox.NamedNode
     return count
 
 
-def _ahead(chunks: Iterable[bytes]) -> Iterator[bytes]:
+def _ahead(chunks: Iterable[bytes]) -> Generator[bytes, None, None]:
     """``chunks``, the next one made in a thread while the caller loads this one (the bulk loader releases
     the GIL, so making and loading overlap on two cores); at most two chunks in memory. An error in the
     making is raised here."""
