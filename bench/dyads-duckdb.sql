@@ -18,7 +18,7 @@ u AS (
 ),
 m AS (
   SELECT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
-         dispnum::INTEGER dispnum, MAX(hostlev)::INTEGER h,
+         dispnum::INTEGER dispnum, MAX(GREATEST(hostlev1, hostlev2))::INTEGER h,
          BOOL_OR(GREATEST(fatality1, fatality2) >= 1) fatal FROM read_csv($mid) GROUP BY ALL
 ),
 ml AS (SELECT u.la, u.lb, u.y, m.dispnum, m.h, m.fatal FROM m JOIN u USING (a, b, y)),

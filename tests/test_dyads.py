@@ -413,3 +413,19 @@ def test_validation_explanation_counts_the_years_a_test_was_not_run(frame) -> No
     text = _explain(france_gfr)
     assert text.endswith("; security community not tested: no shared-IGO count is recorded for this year (1 year)")
     assert "not tested" not in _explain(frame.loc[(220, 260)].loc[1985:1989].reset_index())
+
+
+def test_hostility_is_the_two_states_own_not_the_disputes(frame) -> None:  # type: ignore[no-untyped-def]
+    """Regression: the United States and the Soviet Union share dispute 200 (1956) at the dispute's level
+    5 (war, fought by others), at their own levels 3 and 2: the dyad's hostility is 3, not 5."""
+    assert frame.loc[(2, 365, 1956)].hostlev == 3
+
+
+def test_mid_reader_takes_the_higher_of_the_two_own_levels(tmp_path: Path) -> None:
+    from cooperative_security.ingest.datasets import mid
+
+    path = tmp_path / "mid.csv"
+    path.write_text("dispnum,ccode1,ccode2,year,hostlev,hostlev1,hostlev2,fatality,sidea1,sidea2\n"
+                    "200,2,365,1956,5,3,2,6,0,1\n"
+                    "201,2,365,1957,4,-9,-9,0,0,1\n")  # no own levels: the dispute's
+    assert [r.hostlev for r in mid.read(path)] == [3, 4]

@@ -74,7 +74,7 @@ FAST: dict[str, tuple[tuple[str, ...], str, str]] = {
             " AND COALESCE(regexp_full_match(hostlev, '[1-5](\\.0)?'), false)"
             f" AND (fatality IS NULL OR fatality IN ('NA', '-9') OR {_int('fatality')})",
             f"SELECT {_as_int('ccode1')} a, {_as_int('ccode2')} b, {_as_int('year')} y, {_as_int('dispnum')} dispnum, "
-            f"{_as_int('hostlev')} h, {{fatal}} fatal FROM raw"),
+            "{hostility} h, {fatal} fatal FROM raw"),
     "war": (wars.REQUIRED, " AND ".join(_int(c) for c in ("ccode1", "ccode2", "year")),
             f"SELECT {_as_int('ccode1')} a, {_as_int('ccode2')} b, {_as_int('year')} y FROM raw"),
     "atop": (atop.DYAD, " AND ".join(_int(c) for c in ("ccode1", "ccode2", "year")) + "".join(
@@ -121,7 +121,7 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
     if not header or any(c not in header for c in needed) or any(header.count(c) > 1 for c in needed):
         return False
     if name == "mid":
-        needed, check, select = _mid_fatal(header, needed, check, select)
+        needed, check, select = _mid_own(header, needed, check, select)
         if any(header.count(c) > 1 for c in needed):
             return False
     columns = {f"c{i}": "VARCHAR" for i in range(len(header))}
@@ -144,11 +144,13 @@ def _fast(con: Any, name: str, path: Path, start: int, last: int) -> bool:
         con.execute("DROP TABLE IF EXISTS raw")
 
 
-def _mid_fatal(header: list[str], needed: tuple[str, ...], check: str, select: str) -> tuple[tuple[str, ...], str, str]:
-    """The MID table's ``fatal`` as mid.read has it: deaths among either side's own forces (``fatality1``,
-    ``fatality2``, those the file has) at level 1 or more, else the dispute's ``fatality``; ``-9`` and NA
-    are missing."""
+def _mid_own(header: list[str], needed: tuple[str, ...], check: str, select: str) -> tuple[tuple[str, ...], str, str]:
+    """The MID table's ``h`` and ``fatal`` as mid.read has them, from the two states' own levels where the
+    file has them: the higher of ``hostlev1`` and ``hostlev2`` (else the dispute's ``hostlev``), and deaths
+    among either side's own forces (``fatality1``, ``fatality2`` at level 1 or more; else the dispute's
+    ``fatality``); ``-9`` and NA are missing."""
     own = tuple(c for c in ("fatality1", "fatality2") if c in header)
+    levels = tuple(c for c in mid.OWN_HOSTILITY if c in header)
 
     def missing(c: str) -> str:
         return f"({c} IS NULL OR {c} IN ('NA', '-9'))"
@@ -156,9 +158,17 @@ def _mid_fatal(header: list[str], needed: tuple[str, ...], check: str, select: s
     def at_least_one(c: str) -> str:
         return f"COALESCE(CASE WHEN {missing(c)} THEN NULL ELSE {_as_int(c)} END >= 1, false)"
 
+    def level(c: str) -> str:
+        return f"CASE WHEN {missing(c)} THEN NULL ELSE {_as_int(c)} END"
+
     fatal = " OR ".join(at_least_one(c) for c in own) if own else at_least_one("fatality")
+    # GREATEST skips a missing level; with both missing, the dispute's
+    hostility = f"COALESCE(GREATEST({', '.join(level(c) for c in levels)}), {_as_int('hostlev')})" if levels \
+        else _as_int("hostlev")
     check += "".join(f" AND ({missing(c)} OR {_int(c)})" for c in own)
-    return (*needed, *own), check, select.replace("{fatal}", f"({fatal})")
+    check += "".join(f" AND ({missing(c)} OR COALESCE(regexp_full_match({c}, '[1-5](\\.0)?'), false))" for c in levels)
+    return ((*needed, *own, *levels), check,
+            select.replace("{fatal}", f"({fatal})").replace("{hostility}", hostility))
 
 
 def _slow(con: Any, name: str, rows: Iterable[tuple]) -> None:  # type: ignore[type-arg]

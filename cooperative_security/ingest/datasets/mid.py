@@ -21,6 +21,10 @@ from .ntriples import date, integer, node, p, triple
 from .reader import CsvStream, Progress, number
 
 REQUIRED = ("dispnum", "ccode1", "ccode2", "year", "hostlev", "fatality", "sidea1", "sidea2")
+#: each state's own highest hostility level in the dispute (GML's participant levels); ``hostlev`` is the
+#: dispute's, which in a dispute of many states may have been reached by others: the United States and
+#: the Soviet Union share dispute 200 (Suez, 1956) at the dispute's level 5, war, at their own 3 and 2
+OWN_HOSTILITY = ("hostlev1", "hostlev2")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class DisputeYear:
     ccode1: int
     ccode2: int
     year: int
+    #: the dyad's hostility: the higher of the two states' own levels in the dispute (``hostlev1``,
+    #: ``hostlev2``), else the dispute's ``hostlev`` where a file lacks them
     hostlev: int
     fatality: int | None
     sidea1: int
@@ -51,6 +57,14 @@ def read(path: Path, progress: Progress | None = None) -> Iterator[DisputeYear]:
         hostlev = number(stream, row, "hostlev")
         if hostlev not in (1, 2, 3, 4, 5):
             raise stream.problem(f"hostility level {hostlev} must be 1 to 5", row.line, "hostlev")
+        levels = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in OWN_HOSTILITY
+                  if c in row.values]
+        for c, level in zip((c for c in OWN_HOSTILITY if c in row.values), levels, strict=True):
+            if level is not None and level not in (1, 2, 3, 4, 5):
+                raise stream.problem(f"hostility level {level} must be 1 to 5", row.line, c)
+        known = [level for level in levels if level is not None]
+        if known:
+            hostlev = max(known)
         fatality = number(stream, row, "fatality", required=False, missing=("", "NA", "-9"))
         own = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in ("fatality1", "fatality2")
                if c in row.values]
