@@ -429,3 +429,29 @@ def test_mid_reader_takes_the_higher_of_the_two_own_levels(tmp_path: Path) -> No
                     "200,2,365,1956,5,3,2,6,0,1\n"
                     "201,2,365,1957,4,-9,-9,0,0,1\n")  # no own levels: the dispute's
     assert [r.hostlev for r in mid.read(path)] == [3, 4]
+
+
+def test_undetermined_says_what_would_decide_it(frame) -> None:  # type: ignore[no-untyped-def]
+    """Regression (validity audit): the reason of an undetermined dyad-year said only "no evidence either
+    way"; it now says which evidence would make it a regime or a conflict formation."""
+    reasons = set(frame[frame.position == "undetermined"].reason)
+    assert len(reasons) == 1
+    reason = reasons.pop()
+    assert "would make it a security regime" in reason and "would make it a conflict formation" in reason
+
+
+def test_what_would_decide_names_the_rules_own_thresholds() -> None:
+    """The words of cs:wouldBeDecidedBy quote the thresholds of the rules they name (data/rules.ttl): a
+    threshold changed there without the words fails here."""
+    import rdflib
+
+    from cooperative_security.resources import data_dir
+
+    g = rdflib.Graph().parse(data_dir() / "rules.ttl")
+    cs = rdflib.Namespace("https://w3id.org/coopsec/ontology#")
+    rule = rdflib.Namespace("https://w3id.org/coopsec/id/rule/")
+    text = str(g.value(rule["dyad-undetermined"], cs.wouldBeDecidedBy))
+    for r, prop in (("dyad-security-regime", "minimumSharedIgos"), ("dyad-sustained-force", "minimumYears"),
+                    ("dyad-sustained-force", "windowYears"), ("dyad-rivalry", "minimumDisputes"),
+                    ("dyad-rivalry", "windowYears")):
+        assert f" {g.value(rule[r], cs[prop])} " in f" {text} ", (r, prop, text)
