@@ -188,6 +188,31 @@ def test_validation_agreement_is_at_least_the_documented_figure() -> None:
         assert d["classifier"] and d["source"]  # both explanations
     text = result.text()
     assert "confusion matrix" in text and "kappa" in text
+    # out of sample: without the rows citing the chapter the rules come from and those a rule was tuned on
+    import re
+
+    match = re.search(r"[Oo]ut of sample[^:]*: (\d+) of (\d+) \(\d+%\), linearly weighted kappa ([0-9]+\.[0-9]+)",
+                      GUIDE.read_text())
+    assert match, "docs/guide/dyad-years.md no longer states the out-of-sample figures"
+    out = result.out_of_sample
+    assert out is not None and out.total == int(match.group(2)), text
+    assert out.agreed >= int(match.group(1)) and (out.kappa or 0) >= float(match.group(3)) - 0.005, text
+    assert report["in_sample"] and "out of sample" in text
+
+
+def test_rows_that_cannot_test_the_rules_are_counted_apart(tmp_path: Path) -> None:
+    """Regression (validity audit): rows citing the chapter the rules were built from, and rows a rule was
+    changed after missing, were counted as independent agreement."""
+    from cooperative_security.analysis.dyad_validation import read_periods, validation_file
+
+    periods = read_periods(validation_file())
+    chapter = [p for p in periods if p.work == "keating-wheeler-2013"]
+    assert chapter and all(p.in_sample for p in chapter)
+    assert {p.names for p in periods if "rule was changed" in p.in_sample} == {"Ecuador-Peru", "Morocco-Algeria"}
+    own = tmp_path / "mine.csv"  # a user's file without the optional column still reads
+    own.write_text("ccode1,ccode2,names,from,to,position,work,pages,paraphrase\n"
+                   "2,20,US-Canada,1950,1960,security-regime,my-work,12,x\n")
+    assert read_periods(own)[0].in_sample == ""
 
 
 def test_validation_set_cites_work_and_page_for_every_row() -> None:
