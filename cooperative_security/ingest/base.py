@@ -33,6 +33,8 @@ class Batch:
     shacl: bool = False
     #: big RDF files the store bulk-loads straight from disk (never held in memory), by target graph
     streams: dict[ox.NamedNode, list[Path]] = field(default_factory=dict)
+    #: the line each record (by IRI) starts on in the file, for the checks made after parsing
+    lines: dict[str, int] = field(default_factory=dict)
 
     def add(self, g: ox.NamedNode, triples: Triples) -> None:
         self.graphs.setdefault(g, []).extend(triples)
@@ -46,9 +48,24 @@ class LocatedDict(dict):  # type: ignore[type-arg]
 
     line: int = 0
     key_lines: dict[str, int] | None = None
+    #: the text as written of each value YAML read as something other than text (``yes``: a boolean)
+    written: dict[str, str] | None = None
 
     def line_of_key(self, key: str) -> int:
         return (self.key_lines or {}).get(key, self.line)
+
+    def shown(self, key: str) -> str:
+        """The value of ``key`` for an error: as written in the file, with what YAML read it as when that is
+        not text (``yes`` is a boolean: YAML 1.1 reads yes/no/on/off as true and false)."""
+        value = self.get(key)
+        as_written = (self.written or {}).get(key)
+        if isinstance(value, str) or as_written is None:
+            return repr(value)
+        if value is None:
+            return "empty" if not as_written.strip() else f"`{as_written}` (YAML reads it as null)"
+        what = "a boolean" if isinstance(value, bool) else "a number" if isinstance(value, int | float) else \
+            f"a {type(value).__name__}"
+        return f"`{as_written}` (YAML reads it as {what})"
 
 
 class LocatedList(list):  # type: ignore[type-arg]
@@ -129,6 +146,10 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
             )
         value[key] = loader.construct_object(value_node, deep=True)
         value.key_lines[str(key)] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode) and not isinstance(value[key], str):
+            if value.written is None:
+                value.written = {}
+            value.written[str(key)] = value_node.value
     value.line = node.start_mark.line + 1
     return value
 
@@ -173,6 +194,13 @@ def read_text(path: Path) -> str:
         raise InputError(Problem(str(path), f"a control character U+{ord(char):04X} at column {column}: XML (and "
                                             "so the RDF/XML export) cannot hold it; delete it from the file",
                                  line=line))
+    bad = _located(_BIDI, decoded)
+    if bad is not None:
+        line, column, char = bad
+        raise InputError(Problem(str(path), f"a bidirectional control character U+{ord(char):04X} at column "
+                                            f"{column}: it reorders how the text after it is shown, so a label "
+                                            "would read otherwise than it is stored and searched; delete it from "
+                                            "the file (right-to-left scripts need none)", line=line))
     return decoded
 
 
@@ -181,9 +209,20 @@ def read_text(path: Path) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+#: the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): XML holds
+#: them, but they make text display otherwise than it reads ("Trojan Source"); read_text refuses them
+#: with the control characters (the marks U+200E, U+200F and U+061C, which do not reorder, stay)
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def control_character(value: str) -> tuple[int, int, str] | None:
     """(line, column, character) of the first character XML cannot hold, or None."""
-    match = _CONTROL.search(value)
+    return _located(_CONTROL, value)
+
+
+def _located(pattern: re.Pattern[str], value: str) -> tuple[int, int, str] | None:
+    """(line, column, character) of the first match of ``pattern`` in ``value``, or None."""
+    match = pattern.search(value)
     if match is None:
         return None
     start = match.start()
@@ -227,6 +266,9 @@ def _load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
+        if mark is not None and _tab_indented(text, mark.line):
+            raise InputError(Problem(str(path), "not valid YAML: this line is indented with a tab; YAML indentation "
+                                                "must use spaces: replace the tab with spaces", line=line)) from exc
         raise InputError(Problem(str(path), f"not valid YAML: {exc.problem or exc}", line=line)) from exc
     except yaml.YAMLError as exc:
         raise InputError(Problem(str(path), f"not valid YAML: {exc}")) from exc
@@ -234,6 +276,13 @@ def _load_yaml(path: Path) -> Any:
         raise InputError(Problem(str(path), "YAML nested too deeply to read")) from exc
     finally:
         loader.dispose()
+
+
+def _tab_indented(text: str, index: int) -> bool:
+    """Whether line ``index`` (from 0) of ``text`` has a tab in its indentation."""
+    lines = text.split("\n", index + 1)
+    line = lines[index] if index < len(lines) else ""
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def line_of(obj: Any, default: int | None = None) -> int | None:

@@ -1,17 +1,29 @@
 """BibTeX -> works (bibtexparser does the parsing; we add located errors).
 
 Zotero's BibTeX export (keys like ``laudy_vatican_2000``) and Better BibTeX's (``laudyVatican2000``, and the
-BibLaTeX fields ``date`` and ``journaltitle``) are read as they come; keys are made readable (see :mod:`.keys`)."""
+BibLaTeX fields ``date`` and ``journaltitle``) are read as they come; keys are made readable (see :mod:`.keys`).
+
+Field values are LaTeX: pylatexenc turns them into text (``{\\'e}`` into é, ``\\emph{x}`` into x, ``--`` into an
+en dash, ````x''`` into curly quotes), the way bibtexparser 2 does; names are split first, so that braces keep
+``{World Bank}`` whole. URLs, DOIs, pages, years and keys are not LaTeX, and are taken as written.
+
+A key that the bundled bibliography (``data/bibliography.bib``, ``data/datasets.bib``) has for another work,
+another first author or year, is refused: the bundled evidence would cite this entry (:func:`bundled_collision`)."""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problem
-from .base import Batch, is_slug, read_text
-from .keys import KeyChange, KeyMaker, kebab
-from .works import Person, Work, works_batch
+from .base import Batch, control_character, is_slug, read_text
+from .keys import KeyChange, KeyMaker, from_record, kebab
+from .works import Person, Work, short_citation, slugify, works_batch
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 KINDS = {
     "article": "article",
@@ -36,7 +48,36 @@ KINDS = {
     "manual": "document",
 }
 _ENTRY_START = re.compile(r"^\s*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s]*)", re.MULTILINE)
-_BRACES = re.compile(r"[{}]")
+#: what makes a value worth handing to the LaTeX decoder (most are plain text)
+_LATEX = re.compile(r"[\\{}$~]|--|``|''")
+#: a ``%`` not escaped: in a BibTeX value it is text (LaTeX would take it for a comment)
+_PERCENT = re.compile(r"(?<!\\)%")
+#: the fields that are LaTeX text (the others, such as url, doi, pages, year, crossref, are taken as written)
+LATEX_FIELDS = ("title", "journal", "journaltitle", "booktitle", "publisher", "address", "location", "edition",
+                "series", "note", "month", "volume", "number", "translator")
+
+
+@cache
+def _decoder() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text  # here: commands that read the bundled cache never need it
+
+    return LatexNodes2Text(math_mode="verbatim")  # $x^2$ stays as written, as bibtexparser 2 keeps it
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX value as text: LaTeX accents, commands, braces and ligatures decoded, spaces collapsed."""
+    if _LATEX.search(value):
+        value = _decoder().latex_to_text(_PERCENT.sub(r"\\%", value))
+    return " ".join(value.split())
+
+
+def _checked(value: str, src: str, line: int, key: str, field: str) -> str:
+    """``value``, unless (once decoded) it holds a character XML cannot hold."""
+    bad = control_character(value)
+    if bad is not None:
+        raise InputError(Problem(src, f"the value holds the control character U+{ord(bad[2]):04X}: XML, and so the "
+                                      "RDF/XML export, cannot hold it; delete it", line=line, field=field, record=key))
+    return value
 
 
 def _people(value: str, src: str, line: int, key: str, field: str) -> list[Person]:
@@ -53,7 +94,14 @@ def _people(value: str, src: str, line: int, key: str, field: str) -> list[Perso
                                      record=key)) from exc
         family = " ".join(parts.get("von", []) + parts.get("last", []))
         given = " ".join(parts.get("first", []))
-        people.append(Person(_BRACES.sub("", family).strip(), _BRACES.sub("", given).strip()))
+        try:
+            people.append(Person(_checked(latex_text(family), src, line, key, field),
+                                 _checked(latex_text(given), src, line, key, field)))
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pylatexenc's errors are untyped
+            raise InputError(Problem(src, f"cannot read the LaTeX of the name {raw!r}: {exc}", line=line,
+                                     field=field, record=key)) from exc
     return people
 
 
@@ -61,18 +109,20 @@ def parse_bibtex_text(raw: str, src: str) -> list[Work]:
     return read_bibtex_text(raw, src)[0]
 
 
-def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
-    """The works of a BibTeX file, and the keys that were changed to make them readable."""
+def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[list[Work], list[KeyChange]]:
+    """The works of a BibTeX file, and the keys that were changed to make them readable. With
+    ``check_bundled``, a key the bundled bibliography has for another work is refused."""
     import bibtexparser  # here, not at the top: commands that read the bundled cache never need it
+    from bibtexparser.bibdatabase import UndefinedString
     from bibtexparser.bparser import BibTexParser
-    from bibtexparser.customization import convert_to_unicode
 
     starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in _ENTRY_START.finditer(raw)]
     starts = [s for s in starts if s[0] not in {"comment", "preamble", "string"}]
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
-    parser.customization = convert_to_unicode
     try:
         db = bibtexparser.loads(raw, parser=parser)
+    except UndefinedString as exc:
+        raise InputError(_undefined_string(raw, src, str(exc.args[0]) if exc.args else "", starts)) from exc
     except Exception as exc:  # noqa: BLE001 - the parser's errors are untyped
         raise InputError(Problem(src, f"not valid BibTeX: {exc}")) from exc
     by_key: dict[str, list[dict[str, str]]] = {}  # a key written twice: both entries, in the file's order
@@ -96,38 +146,16 @@ def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             problems.append(Problem(src, f"unsupported entry type @{etype}; use one of {sorted(KINDS)}",
                                     line=line, record=key))
             continue
-        if not entry.get("title"):
-            problems.append(Problem(src, "missing title", line=line, field="title", record=key))
-        year = entry.get("year", "").strip()
-        if not year and entry.get("date"):  # BibLaTeX: date = {2000-05-01}
-            found = re.match(r"\s*(\d{4})", entry["date"])
-            year = found.group(1) if found else entry["date"].strip()
-        if year and not re.fullmatch(r"\d{4}[a-z]?", year):
-            problems.append(Problem(src, f"year {year!r} must be four digits", line=line, field="year", record=key))
-        if not entry.get("author") and not entry.get("editor"):
-            problems.append(Problem(src, "an entry needs an author or an editor", line=line, field="author",
-                                    record=key))
         try:
-            authors = _people(entry.get("author", ""), src, line, key, "author")
-            editors = _people(entry.get("editor", ""), src, line, key, "editor")
+            work = _work(entry, etype, key, line, src, keys)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        kind = KINDS[etype]
-        if kind == "book" and editors and not authors:
-            kind = "edited-book"
-        readable = keys.key(f"line {line}", key, authors or editors, year, entry.get("title", ""))
-        works.append(Work(
-            key=readable, kind=kind, title=_BRACES.sub("", entry.get("title", "")), year=year or None,
-            authors=authors, editors=editors,
-            container=_BRACES.sub("", entry.get("journal") or entry.get("journaltitle") or entry.get("booktitle")
-                                  or "") or None,
-            container_key=_crossref(entry.get("crossref")), publisher=entry.get("publisher"),
-            place=entry.get("address") or entry.get("location"), volume=entry.get("volume"), issue=entry.get("number"),
-            pages=(entry.get("pages") or "").replace("--", "-") or None, month=entry.get("month"),
-            edition=entry.get("edition"), series=entry.get("series"), translator=entry.get("translator"),
-            url=entry.get("url"), doi=entry.get("doi"), note=entry.get("note"), line=line,
-        ))
+        collision = bundled_collision(work, src, key, line) if check_bundled else None
+        if collision is not None:
+            problems.append(collision)
+            continue
+        works.append(work)
     if len(db.entries) > len(starts):  # more entries than the places found for them (duplicates counted)
         problems.append(Problem(src, "the file holds entries coopsec could not locate; check for '@' inside "
                                      "field values"))
@@ -141,6 +169,118 @@ def read_bibtex_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         elif work.container_key and not is_slug(work.container_key) and kebab(work.container_key):
             work.container_key = kebab(work.container_key)
     return works, keys.changes
+
+
+def _work(entry: dict[str, str], etype: str, key: str, line: int, src: str, keys: KeyMaker) -> Work:
+    """One entry as a work; every problem it has, as one InputError."""
+    problems: list[Problem] = []
+    text: dict[str, str] = {}
+    for field in LATEX_FIELDS:
+        value = entry.get(field)
+        if not value:
+            continue
+        try:
+            text[field] = _checked(latex_text(value), src, line, key, field)
+        except InputError as exc:
+            problems.extend(exc.problems)
+        except Exception as exc:  # noqa: BLE001 - pylatexenc's errors are untyped
+            problems.append(Problem(src, f"cannot read the LaTeX of this value: {exc}", line=line, field=field,
+                                    record=key))
+    if not text.get("title"):
+        problems.append(Problem(src, "missing title", line=line, field="title", record=key))
+    year = entry.get("year", "").strip()
+    if not year and entry.get("date"):  # BibLaTeX: date = {2000-05-01}
+        found = re.match(r"\s*(\d{4})", entry["date"])
+        year = found.group(1) if found else entry["date"].strip()
+    if year and (not re.fullmatch(r"\d{4}[a-z]?", year) or year.startswith("0000")):
+        problems.append(Problem(src, f"year {year!r} must be four digits, 0001 to 9999", line=line, field="year",
+                                record=key))
+    if not entry.get("author") and not entry.get("editor"):
+        problems.append(Problem(src, "an entry needs an author or an editor", line=line, field="author",
+                                record=key))
+    for field in ("url", "doi", "pages"):
+        if entry.get(field):
+            try:
+                _checked(entry[field], src, line, key, field)
+            except InputError as exc:
+                problems.extend(exc.problems)
+    authors: list[Person] = []
+    editors: list[Person] = []
+    try:
+        authors = _people(entry.get("author", ""), src, line, key, "author")
+        editors = _people(entry.get("editor", ""), src, line, key, "editor")
+    except InputError as exc:
+        problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    kind = KINDS[etype]
+    if kind == "book" and editors and not authors:
+        kind = "edited-book"
+    readable = keys.key(f"line {line}", key, authors or editors, year, text.get("title", ""))
+    return Work(
+        key=readable, kind=kind, title=text.get("title", ""), year=year or None, authors=authors, editors=editors,
+        container=text.get("journal") or text.get("journaltitle") or text.get("booktitle") or None,
+        container_key=_crossref(entry.get("crossref")), publisher=text.get("publisher"),
+        place=text.get("address") or text.get("location"), volume=text.get("volume"), issue=text.get("number"),
+        pages=(entry.get("pages") or "").replace("--", "-") or None, month=text.get("month"),
+        edition=text.get("edition"), series=text.get("series"), translator=text.get("translator"),
+        url=entry.get("url"), doi=entry.get("doi"), note=text.get("note"), line=line,
+    )
+
+
+def _undefined_string(raw: str, src: str, name: str, starts: list[tuple[str, str, int]]) -> Problem:
+    """Where an undefined @string macro is used: the first entry whose value names it."""
+    use = re.compile(rf"(?:=|#)\s*{re.escape(name)}\s*(?:[,#}})]|$)", re.MULTILINE | re.IGNORECASE)
+    found = use.search(raw)
+    line = raw[: found.start()].count("\n") + 1 if found else None
+    record = None
+    if line is not None:
+        record = next((key for _, key, at in reversed(starts) if at <= line), None)
+    return Problem(src, f"the @string macro {name!r} is used but not defined: define it before its use, "
+                        f"@string{{{name} = {{...}}}}, or write the value in braces, {{{name}}}", line=line,
+                   record=record)
+
+
+@cache
+def _bundled(path: Path, mtime: int, size: int) -> dict[str, tuple[str, Work]]:
+    """The works of one bundled bibliography file, by key (cached per version of the file)."""
+    del mtime, size  # the cache key: an edited file is read again
+    works, _ = read_bibtex_text(read_text(path), str(path), check_bundled=False)
+    return {w.key: (path.name, w) for w in works}
+
+
+def bundled_works() -> dict[str, tuple[str, Work]]:
+    """The bundled bibliography's works by key, with the file each is in."""
+    from ..resources import data_dir
+
+    out: dict[str, tuple[str, Work]] = {}
+    for name in ("bibliography.bib", "datasets.bib"):
+        path = data_dir() / name
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out.update(_bundled(path, stat.st_mtime_ns, stat.st_size))
+    return out
+
+
+def bundled_collision(work: Work, src: str, record: str | None, line: int | None) -> Problem | None:
+    """A problem when ``work``'s key is a bundled work's with another first author or year: both would describe
+    one IRI, and the bundled evidence (cases, concepts, the chapter's citations) would cite the wrong work."""
+    found = bundled_works().get(work.key)
+    if found is None:
+        return None
+    bundled_file, bundled = found
+    mine, theirs = (work.authors or work.editors), (bundled.authors or bundled.editors)
+    other_person = bool(mine and theirs and slugify(mine[0].family) != slugify(theirs[0].family))
+    other_year = bool(work.year and bundled.year and work.year[:4] != bundled.year[:4])
+    if not (other_person or other_year):
+        return None  # the same work, described again: allowed (docs/guide/ingest.md)
+    new_key = from_record(mine, work.year, work.title)
+    return Problem(src, f"the key {work.key!r} is the bundled work {short_citation(bundled)} ({bundled_file}), "
+                        f"and this entry is {short_citation(work)}, another work: what the bundled data cites as "
+                        f"{work.key!r} would cite this entry. Give it another key, such as {new_key!r} (in Zotero, "
+                        "its Citation Key)", line=line, record=record)
 
 
 def _crossref(value: str | None) -> str | None:

@@ -39,6 +39,8 @@ OUTCOMES = {"reciprocated", "pocketed", "exploited", "unknown"}
 KINDS = {"dyad": "Dyad", "group": "Group"}
 DATE_FLAGS = {"outside", "inferred"}
 NONE_YET = "none-yet"
+#: event classes no event is typed with (``coopsec types`` lists the types below them)
+ABSTRACT_TYPES = {"Event"}
 
 
 def case_graph(case_id: str) -> ox.NamedNode:
@@ -110,7 +112,9 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         raise InputError(Problem(c.src, "a case file is a mapping with id, label, kind, members, events"))
     case_id = data.get("id")
     if not is_slug(case_id):
-        raise InputError(Problem(c.src, f"id {case_id!r} must be a kebab-case slug", line=line_of(data), field="id"))
+        what = "missing id: a case needs one," if _missing(data, "id") else f"id {_shown(data, 'id')} must be"
+        raise InputError(Problem(c.src, f"{what} a kebab-case slug that is the file's name ({path.stem!r})",
+                                 line=_line(data, "id"), field="id"))
     if case_id != path.stem:
         c.problem(f"the case id {case_id!r} must match the file name {path.stem!r}", line_of(data), "id", case_id)
     for key in sorted(set(data) - CASE_KEYS):
@@ -123,12 +127,14 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     else:
         c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id)
     c.add(case, cs("slug"), plain(case_id))
-    if not data.get("label"):
-        c.problem("every case needs a label", line_of(data), "label", case_id)
-    else:
-        c.add(case, ox.NamedNode(RDFS + "label"), text(data["label"]))
-    if data.get("description"):
-        c.add(case, ox.NamedNode(DCTERMS + "description"), text(data["description"]))
+    label = _text(c, data, "label", case_id)
+    if label is None:
+        c.problem("every case needs a label", line_of(data), "label", case_id, data)
+    elif label:
+        c.add(case, ox.NamedNode(RDFS + "label"), text(label))
+    description = _text(c, data, "description", case_id)
+    if description:
+        c.add(case, ox.NamedNode(DCTERMS + "description"), text(description))
     span = {}
     for key, prop in (("from", "startDate"), ("to", "endDate")):
         if data.get(key) is not None:
@@ -143,8 +149,9 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     c.sources(case, "source", data.get("sources"), line_of(data), "sources", case_id)
     for ch in data.get("characterised_as") or []:
         _characterisation(c, case, ch, line_of(data), case_id)
-    if data.get("note"):
-        c.add(case, cs("note"), text(data["note"]))
+    note = _text(c, data, "note", case_id)
+    if note:
+        c.add(case, cs("note"), text(note))
     events = data.get("events")
     if not isinstance(events, list):
         c.problem("expected a list of events", line_of(data), "events", case_id)
@@ -205,7 +212,12 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     eid = event.get("id")
     record = f"{case_id}/{eid}"
     if not is_slug(eid):
-        c.problem(f"event id {eid!r} must be a kebab-case slug", line, "id", record, event)
+        if _missing(event, "id"):
+            c.problem("missing id: every event needs one, a kebab-case slug such as treaty-signed", line, "id",
+                      case_id, event)
+        else:
+            c.problem(f"event id {_shown(event, 'id')} must be a kebab-case slug such as treaty-signed", line, "id",
+                      record, event)
         return
     if eid in seen:
         c.problem(f"duplicate event id {eid!r} in this case", line, "id", record, event)
@@ -213,12 +225,19 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     for key in sorted(set(event) - EVENT_KEYS):
         c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record)
     iri = instance("event", f"{case_id}/{eid}")
+    if line is not None:
+        c.batch.lines.setdefault(iri.value, line)
     c.add(iri, cs("inCase"), case)
     c.add(iri, cs("slug"), plain(eid))
     etype = event.get("type")
     if not isinstance(etype, str) or not etype.isidentifier():
-        c.problem(f"type {etype!r} must be an event class of the ontology, e.g. TreatySigned", line, "type", record,
-                  event)
+        what = "missing type: every event needs one," if _missing(event, "type") else \
+            f"type {_shown(event, 'type')} must be"
+        c.problem(f"{what} an event type that `coopsec types` lists, e.g. TreatySigned", line, "type", record, event)
+    elif etype in ABSTRACT_TYPES:
+        c.problem(f"type {etype!r} is the root of the event types, not one an event can have: use the type "
+                  "`coopsec types` lists that says what happened (TreatySigned, Declaration, UseOfForce, ...)",
+                  line, "type", record, event)
     else:
         c.add(iri, RDF_TYPE, cs(etype))
         c.batch.references.append(("event-type", etype, Problem(
@@ -231,15 +250,17 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
         c.add(iri, cs("earliestDate"), date_literal(d.earliest))
         c.add(iri, cs("latestDate"), date_literal(d.latest))
         c.add(iri, cs("datePrecision"), plain(d.precision))
-    if not event.get("label"):
+    label = _text(c, event, "label", record)
+    if label is None:
         c.problem("every event needs a label", line, "label", record, event)
-    else:
-        c.add(iri, ox.NamedNode(RDFS + "label"), text(event["label"]))
-    if event.get("description"):
-        c.add(iri, ox.NamedNode(DCTERMS + "description"), text(event["description"]))
+    elif label:
+        c.add(iri, ox.NamedNode(RDFS + "label"), text(label))
+    description = _text(c, event, "description", record)
+    if description:
+        c.add(iri, ox.NamedNode(DCTERMS + "description"), text(description))
     level = event.get("level", "elite")
-    if level not in LEVELS:
-        c.problem(f"level {level!r} must be elite or societal", line, "level", record, event)
+    if not isinstance(level, str) or level not in LEVELS:
+        c.problem(f"level {_shown(event, 'level')} must be elite or societal", line, "level", record, event)
     else:
         c.add(iri, cs("level"), cs(LEVELS[level]))
     by = event.get("by")
@@ -263,8 +284,9 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
     _fidelity(c, iri, event, line, record)
     outcome = event.get("outcome")
     if outcome is not None:
-        if outcome not in OUTCOMES:
-            c.problem(f"outcome {outcome!r} must be one of {sorted(OUTCOMES)}", line, "outcome", record, event)
+        if not isinstance(outcome, str) or outcome not in OUTCOMES:
+            c.problem(f"outcome {_shown(event, 'outcome')} must be one of {sorted(OUTCOMES)}", line, "outcome",
+                      record, event)
         else:
             c.add(iri, cs("outcome"), plain(outcome))
     for flag in ("costly", "public"):  # what a leap of trust needs to be told apart from a small move
@@ -297,11 +319,42 @@ def _fidelity(c: _Case, iri: ox.NamedNode, event: Any, line: int | None, record:
             c.problem(f"in_chapter {in_chapter!r} must be true or false", line, "in_chapter", record, event)
     flag = event.get("date_flag")
     if flag is not None:
-        if flag in DATE_FLAGS:
+        if isinstance(flag, str) and flag in DATE_FLAGS:
             c.add(iri, cs("dateFlag"), plain(flag))
         else:
-            c.problem(f"date_flag {flag!r} must be `outside` (a date from outside the chapter) or `inferred`",
-                      line, "date_flag", record, event)
+            c.problem(f"date_flag {_shown(event, 'date_flag')} must be `outside` (a date from outside the chapter) "
+                      "or `inferred`", line, "date_flag", record, event)
+
+
+def _shown(where: Any, key: str) -> str:
+    """A value for an error, as written in the YAML file (:meth:`LocatedDict.shown`)."""
+    return where.shown(key) if isinstance(where, LocatedDict) else repr(where.get(key))
+
+
+def _missing(where: Any, key: str) -> bool:
+    """Whether ``key`` is absent, empty or blank."""
+    value = where.get(key)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _line(where: Any, key: str) -> int | None:
+    return where.line_of_key(key) if isinstance(where, LocatedDict) else line_of(where)
+
+
+def _text(c: _Case, where: Any, key: str, record: str) -> str | None:
+    """A text value (label, description, note): None when absent or empty, "" (and a problem) when not text."""
+    value = where.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict | list):
+        c.problem(f"{key} must be text, not a {'mapping' if isinstance(value, dict) else 'list'}: write the text "
+                  f"after `{key}:`, in quotes if it holds a colon, braces or brackets", line_of(where), key, record,
+                  where)
+    else:
+        c.problem(f"{key} {_shown(where, key)} must be text: write it in quotes", line_of(where), key, record, where)
+    return ""
 
 
 def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:

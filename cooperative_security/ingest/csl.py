@@ -1,7 +1,12 @@
 """CSL-JSON (what Zotero and Better BibTeX export) -> works.
 
 Zotero's own export names each item by its URI and Better BibTeX by a camelCase key; both are accepted, and
-a ``citation-key`` is honoured (see :mod:`.keys`)."""
+a ``citation-key`` is honoured (see :mod:`.keys`).
+
+Every value is checked for the shape CSL-JSON gives it before it is used (names are lists of objects, a date
+is an object of ``date-parts``, text is a string), so a file of another shape gets an error naming the item
+and the field, never a crash; text holding a character XML cannot hold is refused, however the JSON wrote it.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from .base import Batch, read_text
+from .base import Batch, control_character, read_text
+from .bibtex import bundled_collision
 from .keys import KeyChange, KeyMaker, note_key
+from .rdf import json_depth_problem
 from .works import Person, Work, works_batch
 
 KINDS = {
@@ -37,84 +44,229 @@ KINDS = {
     "treaty": "document",
     "report-government": "report",
 }
+#: CSL variable -> Work field, for the plain text ones (a number, as CSL allows for volume or page, is read as text)
+TEXT_FIELDS = {
+    "container-title": "container", "container-key": "container_key", "publisher": "publisher",
+    "publisher-place": "place", "volume": "volume", "issue": "issue", "page": "pages", "edition": "edition",
+    "collection-title": "series", "URL": "url", "DOI": "doi",
+}
+_NAME_PARTS = ("literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix")
+_EXAMPLE_NAME = '[{"family": "Doe", "given": "Jane"}]'
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _people(items: Any) -> list[Person]:
-    people = []
-    for item in items or []:
-        if "literal" in item:
-            people.append(Person(item["literal"]))
-        else:
-            family = " ".join(filter(None, [item.get("non-dropping-particle"), item.get("family", "")]))
-            people.append(Person(family.strip(), item.get("given", "")))
-    return people
+def _shape(value: Any) -> str:
+    """What a JSON value is, for a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    text = value if len(value) <= 60 else value[:57] + "..."
+    return f"the text {text!r}"
 
 
-def _year(item: dict[str, Any]) -> str | None:
-    issued = item.get("issued") or {}
-    parts = issued.get("date-parts") or []
-    if parts and parts[0] and parts[0][0] not in (None, ""):
-        return str(parts[0][0])
-    for key in ("literal", "raw"):
-        if issued.get(key):
-            found = re.search(r"\b\d{4}\b", str(issued[key]))
-            return found.group(0) if found else str(issued[key])
-    return None
+class _Item:
+    """One item's values, each checked as it is read; what is wrong goes to ``problems``."""
+
+    def __init__(self, item: dict[str, Any], src: str, record: str, problems: list[Problem]) -> None:
+        self.item, self.src, self.record, self.problems = item, src, record, problems
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(Problem(self.src, message, record=self.record, field=field))
+
+    def checked(self, field: str, value: str) -> str | None:
+        """``value``, or None (and a problem) when it holds a character XML cannot hold."""
+        bad = control_character(value)
+        if bad is None:
+            if _SURROGATE.search(value):
+                self.problem(field, "the text holds half of a character (a lone \\ud800-\\udfff escape in the "
+                                    "JSON): write the whole character, or delete it")
+                return None
+            return value
+        char = ord(bad[2])
+        self.problem(field, f"the text holds the control character U+{char:04X} (written \\u{char:04x} in the "
+                            "JSON): XML, and so the RDF/XML export, cannot hold it; delete it")
+        return None
+
+    def text(self, field: str, numbers: bool = True) -> str | None:
+        """A text value (or a whole number, where ``numbers``); None when absent or empty."""
+        value = self.item.get(field)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return self.checked(field, value)
+        if numbers and isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        self.problem(field, f"must be text (a JSON string), not {_shape(value)}")
+        return None
+
+    def people(self, field: str) -> list[Person]:
+        value = self.item.get(field)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problem(field, f"must be a list of names, such as {_EXAMPLE_NAME}, not {_shape(value)}")
+            return []
+        people = []
+        for n, name in enumerate(value, 1):
+            if not isinstance(name, dict):
+                self.problem(field, f"name {n} must be an object, such as {_EXAMPLE_NAME[1:-1]}, not {_shape(name)}")
+                continue
+            parts: dict[str, str] = {}
+            for part in _NAME_PARTS:
+                raw = name.get(part)
+                if raw is None or raw == "":
+                    continue
+                if not isinstance(raw, str):
+                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}")
+                    break
+                checked = self.checked(field, raw)
+                if checked is None:
+                    break
+                parts[part] = checked.strip()
+            else:
+                if parts.get("literal"):
+                    people.append(Person(parts["literal"]))
+                elif parts.get("family"):
+                    family = " ".join(filter(None, [parts.get("non-dropping-particle"), parts["family"]]))
+                    people.append(Person(family, parts.get("given", "")))
+                else:
+                    self.problem(field, f"name {n} has no family name: give it a \"family\" (or, for an "
+                                        "organisation, a \"literal\")")
+        return people
+
+    def year(self) -> str | None:
+        """The year issued: from ``date-parts`` (1 to 9999), else a 4-digit year in ``literal``/``raw``."""
+        issued = self.item.get("issued")
+        if issued is None or issued == "":
+            return None
+        if not isinstance(issued, dict):
+            self.problem("issued", 'must be a date object, such as {"date-parts": [[2001]]}, not '
+                                   f"{_shape(issued)}")
+            return None
+        parts = issued.get("date-parts")
+        if parts is not None and (not isinstance(parts, list) or not all(isinstance(p, list) for p in parts)):
+            self.problem("issued", "date-parts must be a list of dates, each a list [year, month, day], such as "
+                                   f"[[2001, 5]], not {_shape(parts)}")
+            return None
+        if parts and parts[0] and parts[0][0] not in (None, ""):
+            year = parts[0][0]
+            if isinstance(year, str) and re.fullmatch(r"-?\d+", year.strip()):
+                year = int(year)
+            if isinstance(year, bool) or not isinstance(year, int):
+                self.problem("issued", f"the year in date-parts must be a whole number, such as [[2001]], not "
+                                       f"{_shape(year)}")
+                return None
+            if not 1 <= year <= 9999:
+                self.problem("issued", f"the year {year} is outside 1 to 9999; correct it, or give the date as "
+                                       '"literal" text')
+                return None
+            return f"{year:04d}"
+        for key in ("literal", "raw"):
+            value = issued.get(key)
+            if value is None or value == "":
+                continue
+            if not isinstance(value, str | int) or isinstance(value, bool):
+                self.problem("issued", f"{key} must be text, not {_shape(value)}")
+                return None
+            if self.checked("issued", str(value)) is None:
+                return None
+            found = re.search(r"\b\d{4}\b", str(value))
+            if found and found.group(0) == "0000":
+                self.problem("issued", f"the year 0000 in {value!r} is outside 1 to 9999")
+                return None
+            return found.group(0) if found else str(value)
+        return None
 
 
 def parse_csl_text(raw: str, src: str) -> list[Work]:
     return read_csl_text(raw, src)[0]
 
 
-def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
-    """The works of a CSL-JSON file, and the keys that were changed to make them readable."""
+def _items(raw: str, src: str) -> list[Any]:
+    too_deep = json_depth_problem(raw.encode("utf-8", "surrogatepass"), src, "CSL-JSON")
+    if too_deep:
+        raise InputError(too_deep)
     try:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(src, f"not valid JSON: {exc.msg}", line=exc.lineno)) from exc
-    if isinstance(items, dict):
-        items = [items]
+    except RecursionError as exc:  # below the depth cap, Python's own limit can still be lower
+        raise InputError(Problem(src, "CSL-JSON nested too deeply to read")) from exc
     if not isinstance(items, list):
-        raise InputError(Problem(src, "CSL-JSON is a list of items"))
+        hint = (": if it is one item, put it in [ ]" if isinstance(items, dict) else "")
+        raise InputError(Problem(src, f"a CSL-JSON file must be a JSON array of items ([{{\"id\": ..., \"type\": "
+                                      f"..., \"title\": ...}}, ...]), and this one holds {_shape(items)}{hint}"))
+    return items
+
+
+def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
+    """The works of a CSL-JSON file, and the keys that were changed to make them readable; a key the bundled
+    bibliography has for another work is refused."""
     works: list[Work] = []
     problems: list[Problem] = []
     keys = KeyMaker(src)
-    for index, item in enumerate(items, 1):
+    for index, item in enumerate(_items(raw, src), 1):
         record = f"item {index}"
         if not isinstance(item, dict):
-            problems.append(Problem(src, "each item must be an object", record=record))
+            problems.append(Problem(src, f"each item must be an object, not {_shape(item)}", record=record))
             continue
         original = item.get("id")
-        record = f"item {index} ({original})"
-        if isinstance(original, int | float) and not isinstance(original, bool):
-            original = str(original)
-        chosen = item.get("citation-key") or item.get("citationKey") or note_key(item.get("note"))
-        if not isinstance(original, str) and not isinstance(chosen, str):
-            problems.append(Problem(src, "an item needs an id (or a citation-key), a string", record=record,
-                                    field="id"))
-            continue
+        if isinstance(original, str | int) and not isinstance(original, bool):
+            record = f"item {index} ({original})"
+        before = len(problems)
+        one = _Item(item, src, record, problems)
+        note = one.text("note")
+        chosen = None
+        for field in ("citation-key", "citationKey"):
+            if item.get(field) not in (None, ""):
+                chosen = one.text(field, numbers=False)
+                break
+        chosen = chosen or note_key(note)
+        if chosen is None and len(problems) == before:
+            if original is None or original == "":
+                one.problem("id", "an item needs an id (or a citation-key), a string")
+            elif not isinstance(original, str):
+                one.problem("id", f"the id must be a string, such as \"doe-2001\", not {_shape(original)}: a "
+                                  "number or other value is no key to cite the work by (or give the item a "
+                                  "citation-key)")
         ctype = item.get("type", "document")
-        if ctype not in KINDS:
-            problems.append(Problem(src, f"unsupported type {ctype!r}; use one of {sorted(KINDS)}",
-                                    record=record, field="type"))
+        if not isinstance(ctype, str):
+            one.problem("type", f"must be text, one of {sorted(KINDS)}, not {_shape(ctype)}")
+        elif ctype not in KINDS:
+            shown = ctype if len(ctype) <= 60 else ctype[:57] + "..."
+            one.problem("type", f"unsupported type {shown!r}; use one of {sorted(KINDS)}")
+        title = one.text("title")
+        if title is None and item.get("title") in (None, ""):
+            one.problem("title", "missing title")
+        authors, editors = one.people("author"), one.people("editor")
+        year = one.year()
+        fields = {name: one.text(csl) for csl, name in TEXT_FIELDS.items()}
+        if len(problems) > before:
             continue
-        if not item.get("title"):
-            problems.append(Problem(src, "missing title", record=record, field="title"))
-        authors, editors = _people(item.get("author")), _people(item.get("editor"))
-        key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors,
-                       _year(item),
-                       str(item.get("title") or ""), chosen if isinstance(chosen, str) else None)
+        key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors, year,
+                       title or "", chosen)
         kind = KINDS[ctype]
         if kind == "book" and editors and not authors:
             kind = "edited-book"
-        works.append(Work(
-            key=key, kind=kind, title=item.get("title", ""), year=_year(item), authors=authors,
-            editors=editors, container=item.get("container-title"), container_key=item.get("container-key"),
-            publisher=item.get("publisher"), place=item.get("publisher-place"), volume=item.get("volume"),
-            issue=item.get("issue"), pages=(item.get("page") or "").replace("--", "-") or None,
-            edition=item.get("edition"), series=item.get("collection-title"), url=item.get("URL"),
-            doi=item.get("DOI"), note=item.get("note"),
-        ))
+        work = Work(
+            key=key, kind=kind, title=title or "", year=year, authors=authors, editors=editors,
+            container=fields["container"], container_key=fields["container_key"], publisher=fields["publisher"],
+            place=fields["place"], volume=fields["volume"], issue=fields["issue"],
+            pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
+            series=fields["series"], url=fields["url"], doi=fields["doi"], note=note,
+        )
+        collision = bundled_collision(work, src, record, None)
+        if collision is not None:
+            problems.append(collision)
+            continue
+        works.append(work)
     if problems:
         raise InputError(problems)
     return works, keys.changes

@@ -9,8 +9,13 @@ or a column not in this list, is refused (with the nearest name for a misspellin
 graph ``graph/events/<file stem>``.
 
 An events CSV adds events: a row may not reuse the id of an event its case already has, in the store or
-in another file of the same ingest (:class:`EventIds`). Its own earlier version, re-ingested from the
-same path, is replaced, so editing and re-ingesting the file works.
+in another file of the same ingest (:class:`EventIds`); nor may a case file take over an id an events CSV
+in the store gave its case. Its own earlier version, re-ingested from the same path, is replaced, so
+editing and re-ingesting the file works.
+
+The file is read by the ``csv`` module in strict mode: a quote never closed (which would swallow the
+rows after it into one field), text after a closing quote, and a row with more or fewer fields than the
+header are refused at their line. A field may hold up to ``COOPSEC_MAX_LITERAL`` characters.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +34,7 @@ from ..namespaces import graph, instance
 from ..queries import load_query
 from ..store import Store
 from .actors import Registry
-from .base import Batch, LocatedDict, LocatedList, cs, is_slug, read_text
+from .base import MAX_LITERAL, Batch, LocatedDict, LocatedList, cs, is_slug, limit, read_text
 from .cases import _Case, _event
 from .naming import Claim, claims
 from .sources import KINDS
@@ -54,22 +59,44 @@ class EventIds:
     """The event ids each case already has: in the store (by graph, with the file that wrote it) and in
     the files of this ingest read so far (case files, earlier CSV files)."""
 
-    def __init__(self, store: Store, owners: Mapping[str, Claim] | None = None) -> None:
-        """``owners``: who wrote each graph (``naming.claims``), if the caller has read it already."""
+    def __init__(self, store: Store, owners: Mapping[str, Claim] | None = None,
+                 files: Iterable[Path] | None = None) -> None:
+        """``owners``: who wrote each graph (``naming.claims``), if the caller has read it already (empty:
+        read when needed); ``files``: every file of this ingest, which replace their own earlier graphs (without
+        it a case file is not checked against the store: a stored CSV may be read again later in the ingest)."""
         self._store = store
-        self._owners: Mapping[str, Claim] | None = owners
+        self._owners: Mapping[str, Claim] | None = owners or None
         self._stored: dict[str, dict[str, Holder]] = {}  # case IRI -> event IRI -> holder
         self._replaced: set[str] = set()  # store graphs a case file of this ingest writes again
         self._this_ingest: dict[str, Holder] = {}
+        self._files = None if files is None else {str(f.resolve()) for f in files}
 
     def case_file(self, batch: Batch) -> None:
-        """A case file of this ingest: its graph replaces the stored one, and its events are taken."""
+        """A case file of this ingest: its graph replaces the stored one, and its events are taken.
+
+        An event id that another file in the store gave the case (an events CSV) is refused, as an events
+        CSV is refused an id a case file has; unless that file is read again in this ingest, which checks it.
+        """
         source = str(Path(batch.source).resolve())
+        events: list[tuple[ox.NamedNode, ox.NamedNode]] = []
         for g, triples in batch.graphs.items():
             self._replaced.add(g.value)
-            for t in triples:
-                if t.predicate == cs("inCase") and isinstance(t.subject, ox.NamedNode):
-                    self._this_ingest.setdefault(t.subject.value, Holder(f"the case file {batch.source}", source))
+            events += [(t.object, t.subject) for t in triples if t.predicate == cs("inCase")
+                       and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
+        problems: list[Problem] = []
+        for case, event in events:
+            held = None if self._files is None else self._stored_holder(case, event, source)
+            if held is not None and self._files is not None and held.source not in self._files:
+                record = event.value.removeprefix(instance("event", "").value)
+                case_id, _, eid = record.partition("/")
+                problems.append(Problem(
+                    batch.source, f"the case {case_id!r} already has an event {eid!r}, in {held.where}; a case file "
+                    "may not reuse an id another file gave its case: give this event a new id, or, to move the "
+                    "event into this file, delete it from that file and ingest the two files together",
+                    line=batch.lines.get(event.value), field="id", record=record))
+            self._this_ingest.setdefault(event.value, Holder(f"the case file {batch.source}", source))
+        if problems:
+            raise InputError(problems)
 
     def take(self, event: ox.NamedNode, holder: Holder) -> None:
         self._this_ingest.setdefault(event.value, holder)
@@ -79,6 +106,11 @@ class EventIds:
         held = self._this_ingest.get(event.value)
         if held is not None and held.source != source:
             return held
+        return self._stored_holder(case, event, source)
+
+    def _stored_holder(self, case: ox.NamedNode, event: ox.NamedNode, source: str) -> Holder | None:
+        """The file (or graph) in the store that has this event id, other than the asking file's own and
+        the graphs a case file of this ingest replaces."""
         stored = self._stored.get(case.value)
         if stored is None:
             stored = self._stored[case.value] = self._load(case)
@@ -131,10 +163,20 @@ class _Lines:
 
 def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None) -> Batch:
     """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use."""
+    cap = min(limit("COOPSEC_MAX_LITERAL", MAX_LITERAL), 2**31 - 1)  # (the csv module's cap is a C long)
+    previous = csv.field_size_limit(cap)  # the module's own default, 131,072, is below the documented cap
+    try:
+        return _parse(path, registry, known_cases, ids, cap)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, cap: int) -> Batch:
     src = str(path)
     source = str(path.resolve())
-    lines = _Lines(read_text(path))
-    records = _records(csv.reader(lines), lines, src)
+    text = read_text(path)
+    lines = _Lines(text)
+    records = _records(csv.reader(lines, strict=True), lines, _Syntax(src, text, cap))
     header = next(records, [])
     header_line = lines.start if header else 1
     _check_header(header, header_line, src)
@@ -144,11 +186,13 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: 
     seen: dict[str, set[str]] = {}
     for fields in records:
         line = lines.start
-        if len(fields) > len(header):
-            c.problem(f"{len(fields)} fields where the header has {len(header)}", line, None,
-                      f"{fields[header.index('case')]}/{fields[header.index('id')]}")
+        if len(fields) != len(header):
+            named = [fields[header.index(k)] if header.index(k) < len(fields) else "?" for k in ("case", "id")]
+            c.problem(f"{len(fields)} field{'s' * (len(fields) != 1)} where the header has {len(header)}: every "
+                      "row has one field per column, empty ones too (`,,`); quote a field that holds a comma",
+                      line, None, "/".join(named))
             continue
-        row = dict(zip(header, [*fields, *[""] * (len(header) - len(fields))], strict=True))
+        row = dict(zip(header, fields, strict=True))
         case_id = row["case"].strip()
         if case_id not in known_cases:
             c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case", row["id"])
@@ -223,15 +267,57 @@ def _check_header(header: list[str], line: int, src: str) -> None:
         raise InputError(problems)
 
 
-def _records(reader: Iterator[list[str]], lines: _Lines, src: str) -> Iterator[list[str]]:
+@dataclass(frozen=True)
+class _Syntax:
+    """What a CSV syntax error needs to be told in words: the file, its text, the field cap."""
+
+    src: str
+    text: str
+    cap: int
+
+    def problem(self, exc: csv.Error, lines: _Lines) -> Problem:
+        """The error the csv module raised, located, in words that say how to fix it."""
+        message = str(exc)
+        if "unexpected end of data" in message:  # strict mode: the file ended inside a quoted field
+            opened = self._quote_line(lines.start)
+            return Problem(self.src, f"the quote opened at line {opened} is never closed: the file ends inside it "
+                                     f"(line {lines.number}), so it would take in every row after it. Close the "
+                                     "field with a quote, and write a quote inside a field as two (\"\")",
+                           line=opened)
+        if "expected after" in message:  # strict mode: text after the quote that closed a field
+            return Problem(self.src, "a quoted field has more text after its closing quote: write a quote inside "
+                                     "a field as two (\"\"), and end a quoted field at a comma or the line's end",
+                           line=lines.number)
+        if "field limit" in message:
+            return Problem(self.src, f"a field longer than {self.cap:,} characters, the most coopsec accepts in one "
+                                     "value (COOPSEC_MAX_LITERAL changes the cap); if it should be short, a quote "
+                                     "opened in it is never closed", line=lines.start)
+        if "new-line character" in message:
+            return Problem(self.src, "a line break (a carriage return) inside a field that is not quoted: quote the "
+                                     "field, or save the file with ordinary line ends", line=lines.number)
+        return Problem(self.src, f"not valid CSV: {message}", line=lines.number)
+
+    def _quote_line(self, start: int) -> int:
+        """The line of the quote that is never closed, in the record starting at line ``start``: read
+        leniently, that record's last field runs to the end of the file; the fields before it end on it."""
+        rest = io.StringIO(self.text)
+        for _ in range(start - 1):
+            next(rest, None)
+        try:
+            fields = next(csv.reader(rest), [])
+        except csv.Error:  # the field is over the cap too: the record's first line is near enough
+            return start
+        return start + sum(f.count("\n") for f in fields[:-1])
+
+
+def _records(reader: Iterator[list[str]], lines: _Lines, syntax: _Syntax) -> Iterator[list[str]]:
     """The records, with a CSV syntax error (a stray quote or carriage return) located by line."""
     try:
         for fields in reader:
             lines.between = True
             yield fields
     except csv.Error as exc:
-        raise InputError(Problem(src, f"not valid CSV: {exc}; quote fields that hold line breaks",
-                                 line=lines.number)) from exc
+        raise InputError(syntax.problem(exc, lines)) from exc
 
 
 def _ids(value: str, line: int) -> LocatedList:

@@ -10,6 +10,11 @@ Hostile input is refused before any parser sees it:
   uses memory quadratic in the depth and overflows its stack, killing the process, at ~4,000 levels);
 - text that is not UTF-8 (reported with its byte offset and line, never read as mojibake).
 
+A file parsed in memory is then checked value by value: a literal longer than ``COOPSEC_MAX_LITERAL`` or
+an IRI longer than ``COOPSEC_MAX_IRI`` (:data:`MAX_IRI`) is refused, naming the triple. Big files
+bulk-loaded from disk are not checked so. Control characters in literals are valid RDF (the W3C suites
+hold them) and are kept; the RDF/XML export refuses them with a clear message (export/formats.py).
+
 Turtle, TriG, N-Triples and N-Quads need no cap: pyoxigraph parses 1,000,000 nested blank nodes or
 collections in about 2 s without recursion.
 """
@@ -57,6 +62,8 @@ STREAMABLE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE)
 MAX_XML_DEPTH = 1000
 #: deepest object/array nesting accepted in JSON-LD (real files stay under 20)
 MAX_JSON_DEPTH = 100
+#: the longest IRI accepted in an RDF file parsed in memory (characters); ``COOPSEC_MAX_IRI`` changes it
+MAX_IRI = 100_000
 
 
 def check_utf8(raw: bytes, src: str) -> None:
@@ -189,8 +196,8 @@ def xml_depth_problem(raw: bytes, src: str) -> Problem | None:
     return None
 
 
-def json_depth_problem(raw: bytes, src: str) -> Problem | None:
-    """The first place JSON nests deeper than MAX_JSON_DEPTH (strings skipped)."""
+def json_depth_problem(raw: bytes, src: str, what: str = "JSON-LD") -> Problem | None:
+    """The first place JSON nests deeper than MAX_JSON_DEPTH (strings skipped); ``what`` names the format."""
     depth = 0
     offset = 0
     for piece in _JSON_STRING.split(raw):
@@ -198,21 +205,46 @@ def json_depth_problem(raw: bytes, src: str) -> Problem | None:
             depth += 1 if match[0] in b"[{" else -1
             if depth > MAX_JSON_DEPTH:
                 line = raw[: offset + match.start()].count(b"\n") + 1
-                return Problem(src, f"JSON-LD nested deeper than {MAX_JSON_DEPTH} objects or arrays is refused",
+                return Problem(src, f"{what} nested deeper than {MAX_JSON_DEPTH} objects or arrays is refused",
                                line=line)
         offset += len(piece)
     return None
 
 
-def _check_literal(q: ox.Quad, literal: ox.Literal, src: str, cap: int) -> None:
+def _where(q: ox.Quad | ox.Triple) -> str:
+    """The triple a value belongs to, for a message (a blank subject by its predicate alone)."""
+    if isinstance(q.subject, ox.NamedNode) and len(q.subject.value) <= 200:
+        return f"the value of <{q.subject.value}> <{_short(q.predicate.value)}>"
+    return f"a value of <{_short(q.predicate.value)}>"
+
+
+def _short(iri: str) -> str:
+    return iri if len(iri) <= 200 else iri[:80] + "..."
+
+
+def _check_literal(q: ox.Quad | ox.Triple, literal: ox.Literal, src: str, cap: int) -> None:
     """Refuse a literal over the length cap. Control characters are valid RDF (the W3C suites hold them): the
     RDF/XML export refuses them with a clear message instead (export/formats.py)."""
     value = literal.value
-    where = (f"the value of <{q.subject.value}> <{q.predicate.value}>" if isinstance(q.subject, ox.NamedNode)
-             else f"a value of <{q.predicate.value}>")
     if len(value) > cap:
-        raise InputError(Problem(src, f"{where} has {len(value):,} characters, more than the {cap:,} coopsec "
+        raise InputError(Problem(src, f"{_where(q)} has {len(value):,} characters, more than the {cap:,} coopsec "
                                       "accepts (COOPSEC_MAX_LITERAL changes the cap)"))
+
+
+def _check_terms(q: ox.Quad | ox.Triple, src: str, max_literal: int, max_iri: int) -> None:
+    """Check a statement's literal and every IRI in it (a literal's datatype, RDF 1.2 triple terms too)."""
+    o = q.object
+    if isinstance(o, ox.Literal):
+        _check_literal(q, o, src, max_literal)
+        o = o.datatype
+    for term in (q.subject, q.predicate, o, q.graph_name if isinstance(q, ox.Quad) else None):
+        if isinstance(term, ox.NamedNode):
+            if len(term.value) > max_iri:
+                raise InputError(Problem(src, f"an IRI of {len(term.value):,} characters (<{term.value[:80]}...>) "
+                                              f"is longer than the {max_iri:,} coopsec accepts; shorten it, or "
+                                              "raise the cap with COOPSEC_MAX_IRI=CHARACTERS"))
+        elif isinstance(term, ox.Triple):
+            _check_terms(term, src, max_literal, max_iri)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat | None:
@@ -256,6 +288,7 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
             raise InputError(too_deep)
     target = target or file_graph(path)
     max_literal = limit("COOPSEC_MAX_LITERAL", MAX_LITERAL)
+    max_iri = limit("COOPSEC_MAX_IRI", MAX_IRI)
     batch = Batch(src, kind="rdf")
     graphs = batch.graphs
     default = graphs.setdefault(target, [])
@@ -263,8 +296,7 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
     try:
         # one pass, triples straight into the batch: no intermediate list of quads
         for q in ox.parse(raw, fmt, base_iri=base_iri or path.resolve().as_uri()):
-            if isinstance(q.object, ox.Literal):
-                _check_literal(q, q.object, src, max_literal)
+            _check_terms(q, src, max_literal, max_iri)
             g = q.graph_name
             if isinstance(g, ox.DefaultGraph):
                 default.append(q.triple)
