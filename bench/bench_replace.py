@@ -37,7 +37,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cooperative_security.store.embedded import EmbeddedStore, replace_chunk  # noqa: E402
+from cooperative_security.store.embedded import EmbeddedStore  # noqa: E402
+from cooperative_security.store.folder import replace_chunk  # noqa: E402
 from cooperative_security.store.sparql_text import drop_some_update, replace_graphs_update  # noqa: E402
 
 G = ox.NamedNode("https://w3id.org/coopsec/graph/file/bench")

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from cooperative_security.ingest.rdf import file_graph
 from cooperative_security.namespaces import graph
 from cooperative_security.store import open_store
-from cooperative_security.store.embedded import BULK_TEMPORARY, COPIES_DIR, JOURNAL_FILE, OWNER_FILE
+from cooperative_security.store.folder import BULK_TEMPORARY, COPIES_DIR, JOURNAL_FILE, OWNER_FILE
 
 CLI = "import sys; from cooperative_security.cli import main; sys.exit(main(sys.argv[1:]))"
 EX = "http://example.org/"

@@ -15,7 +15,7 @@ import pytest
 
 from cooperative_security.errors import StoreError
 from cooperative_security.store import Store, open_store
-from cooperative_security.store.embedded import OWNER_FILE
+from cooperative_security.store.folder import OWNER_FILE
 
 EX = "http://example.org/"
 CLI = "import sys; from cooperative_security.cli import main; sys.exit(main(sys.argv[1:]))"

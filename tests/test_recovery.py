@@ -17,7 +17,7 @@ import pytest
 
 from cooperative_security.errors import StoreError
 from cooperative_security.store import open_store
-from cooperative_security.store.embedded import BULK_TEMPORARY, JOURNAL_FILE, STAGING_PREFIX
+from cooperative_security.store.folder import BULK_TEMPORARY, JOURNAL_FILE, STAGING_PREFIX
 
 EX = "http://example.org/"
 BIG = ox.NamedNode(EX + "big")

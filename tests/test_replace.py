@@ -19,13 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cooperative_security.store.embedded import (
-    COPIES_DIR,
-    REPLACEMENT_DATA,
-    REPLACEMENT_FILE,
-    SMALL_REPLACEMENT,
-    EmbeddedStore,
-)
+from cooperative_security.store.embedded import EmbeddedStore
+from cooperative_security.store.folder import COPIES_DIR, REPLACEMENT_DATA, REPLACEMENT_FILE, SMALL_REPLACEMENT
 
 G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
 OTHER = ox.NamedNode("https://w3id.org/coopsec/graph/file/other")
@@ -45,7 +40,7 @@ def content(store: EmbeddedStore, g: ox.NamedNode) -> set[ox.Triple]:
 CHILD = """
 import os, sys
 import pyoxigraph as ox
-from cooperative_security.store import embedded
+from cooperative_security.store import folder, replacement_journal
 from cooperative_security.store.embedded import EmbeddedStore
 G = ox.NamedNode("https://w3id.org/coopsec/graph/file/big")
 P = ox.NamedNode("http://example.org/p")
@@ -69,10 +64,10 @@ class Dies:
         if where == "mid-delete" and text.startswith("DELETE DATA"):
             os._exit(9)  # from the deleting thread, while the bulk loader runs
 if where == "before-commit":  # the new data is written, the journal not yet in place
-    embedded.os.replace = lambda *a: os._exit(9)
+    replacement_journal.os.replace = lambda *a: os._exit(9)  # the commit point (replacement_journal.py)
 elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded (no copy: read path)
     import shutil
-    shutil.rmtree(store.path / embedded.COPIES_DIR)
+    shutil.rmtree(store.path / folder.COPIES_DIR)
 store._store = Dies(store._store)
 print("ready", flush=True)
 store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))

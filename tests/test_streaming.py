@@ -16,7 +16,7 @@ from cooperative_security.errors import InputError
 from cooperative_security.ingest import VOID_TRIPLES, ingest_paths
 from cooperative_security.ingest.rdf import file_graph
 from cooperative_security.store import Store, open_store
-from cooperative_security.store.embedded import JOURNAL_FILE
+from cooperative_security.store.folder import JOURNAL_FILE
 
 EX = "http://example.org/"
 
@@ -154,7 +154,8 @@ class Watching:
 
 def test_replacing_a_streamed_file_finds_the_old_triples_in_the_copy_made_while_it_loaded(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from cooperative_security.store.embedded import SMALL_REPLACEMENT, EmbeddedStore
+    from cooperative_security.store.embedded import EmbeddedStore
+    from cooperative_security.store.folder import SMALL_REPLACEMENT
 
     monkeypatch.setenv("COOPSEC_STREAM_AFTER", "1")
     n = SMALL_REPLACEMENT + 5000  # big enough for a copy, and for the replacement to be a big one

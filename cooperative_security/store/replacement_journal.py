@@ -1,0 +1,196 @@
+"""Journalled replacements: a big replacement committed by writing the new graphs to ``REPLACEMENT_DATA``
+and a journal naming them (``REPLACEMENT_FILE``), then finished (old graphs dropped or their old triples
+deleted, the file bulk-loaded), by the process that wrote it or, after a crash, by the next open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ..errors import StoreError
+from .folder import DELETE_CHUNK, REPLACEMENT_DATA, REPLACEMENT_FILE, disk_full, free_space, replace_chunk
+from .graphs import graph_size, ntriples
+from .journal import Loads
+from .sparql_text import delete_lines_update, drop_some_update
+
+
+class JournalledReplacement(Loads):
+    """The commit of a big replacement, and its finishing (``_redo_replacement``), idempotent."""
+
+    def _replace_through_journal(self, graphs: dict[ox.NamedNode, list[ox.Triple]],
+                                 sizes: Mapping[ox.NamedNode, int], texts: Mapping[ox.NamedNode, bytes] | None = None,
+                                 gone: Mapping[ox.NamedNode, list[bytes]] | None = None,
+                                 distinct: Mapping[ox.NamedNode, int] | None = None,
+                                 write_data: Callable[[BinaryIO], None] | None = None) -> None:
+        assert self.path is not None
+        names = list(graphs)
+        data = self.path / REPLACEMENT_DATA
+        draft = self.path / (REPLACEMENT_FILE + ".tmp")
+        texts = texts if texts is not None or write_data is not None else ntriples(graphs)
+        try:
+            with data.open("wb") as fh:
+                if write_data is not None:  # the new content, written as it is made
+                    write_data(fh)
+                for g, text in (texts or {}).items():  # N-Triples lines ("S P O .") made N-Quads: four times
+                    tail = str(g).encode() + b" .\n"  # faster than serialising Quad objects made in Python
+                    fh.write(b"".join(line[:-1] + tail for line in text.splitlines()))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with draft.open("w", encoding="utf-8") as fh:
+                fh.write(json.dumps({"graphs": [g.value for g in names], "pid": os.getpid(),
+                                     "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            draft.unlink(missing_ok=True)
+            data.unlink(missing_ok=True)
+            raise
+        self._hidden = self._hidden | frozenset(names)  # from here on: the new graphs, once finished
+        os.replace(draft, self.path / REPLACEMENT_FILE)
+        self._sync_folder()  # the commit point
+        try:  # a failure from here on is finished by the next open
+            if gone is None:
+                self._redo_replacement(names, sizes)
+            else:
+                self._redo_replacement(names, gone=gone, wanted=graphs, distinct=distinct)
+        except OSError as exc:
+            if not disk_full(exc):
+                raise
+            raise StoreError(f"the disk holding the store {self.path} is full ({free_space(self.path)} free), part way "
+                             f"through replacing {', '.join(g.value for g in names)}: the replacement is "
+                             f"committed ({REPLACEMENT_FILE}), so until it is finished those graphs are hidden. "
+                             "Free space on that disk and open the store again (any coopsec command on it): "
+                             "opening finishes the replacement") from exc
+
+    def _read_replacement(self) -> list[ox.NamedNode]:
+        assert self.path is not None
+        journal = self.path / REPLACEMENT_FILE
+        try:
+            return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"the store {self.path} holds a damaged journal of an interrupted replacement "
+                             f"({journal}: {exc}); if no coopsec process is using the store, delete that file "
+                             f"and {REPLACEMENT_DATA}, then re-run the last ingest") from exc
+
+    def _finish_replacement(self) -> None:
+        """Finish a replacement a killed process committed (its journal is there), or forget one it had not."""
+        assert self.path is not None
+        graphs = self._read_replacement()
+        if not graphs:  # never committed: the old graphs are whole; the new data goes
+            (self.path / (REPLACEMENT_FILE + ".tmp")).unlink(missing_ok=True)
+            (self.path / REPLACEMENT_DATA).unlink(missing_ok=True)
+            return
+        self._hidden = self._hidden | frozenset(graphs)
+        self._redo_replacement(graphs)
+
+    def _redo_replacement(self, graphs: list[ox.NamedNode], sizes: Mapping[ox.NamedNode, int] | None = None,
+                          gone: Mapping[ox.NamedNode, list[bytes]] | None = None,
+                          wanted: Mapping[ox.NamedNode, list[ox.Triple]] | None = None,
+                          distinct: Mapping[ox.NamedNode, int] | None = None) -> None:
+        """Drop the graphs and load their new content from ``REPLACEMENT_DATA``; then the journal goes.
+
+        Idempotent: run again after a crash part way, it ends in the same state. With the graphs' sizes
+        known, they are dropped in that many chunks, without looking again (past the deleted triples)
+        whether any is left. With the old triples the new content lacks (``gone``, from the copies), those
+        are deleted while the new content loads, and what the copies missed is removed after (``wanted``).
+        """
+        assert self.path is not None
+        if gone is not None and wanted is not None:
+            self._load_while_deleting(gone)
+            for g in graphs:
+                self._store.add_graph(g)
+            sizes = {}  # counted while the store flushes (both release the interpreter's lock)
+            counter = threading.Thread(target=lambda: sizes.update((g, graph_size(self._store, g)) for g in graphs),
+                                       name="coopsec-count", daemon=True)
+            counter.start()
+            try:
+                self._store.flush()
+            finally:
+                counter.join()
+            if self._remove_strays(wanted, sizes, distinct):
+                self._store.flush()
+            (self.path / REPLACEMENT_FILE).unlink(missing_ok=True)
+            self._sync_folder()
+            (self.path / REPLACEMENT_DATA).unlink(missing_ok=True)
+            self._hidden = self._hidden - frozenset(graphs)
+            return
+        if sizes is None:
+            self._drop(graphs)
+        else:
+            for g in graphs:
+                chunk = replace_chunk(sizes.get(g, 0))
+                update = drop_some_update(g, chunk)
+                for _ in range(-(-sizes.get(g, 0) // chunk) - 1):
+                    self._store.update(update)
+                self._store.remove_graph(g)  # the last chunk (or the only one) and the graph's name
+        self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
+        for g in graphs:
+            self._store.add_graph(g)  # an empty new graph stays named
+        self._store.flush()
+        (self.path / REPLACEMENT_FILE).unlink(missing_ok=True)
+        self._sync_folder()
+        (self.path / REPLACEMENT_DATA).unlink(missing_ok=True)
+        self._hidden = self._hidden - frozenset(graphs)
+
+    def _load_while_deleting(self, gone: Mapping[ox.NamedNode, list[bytes]]) -> None:
+        """Bulk-load ``REPLACEMENT_DATA`` while a thread deletes the ``gone`` lines, ``DELETE DATA`` of
+        ``DELETE_CHUNK`` triples at a time (the loader and updates release the interpreter's lock, so both
+        cores work); once the load is done, this thread deletes too. A deletion that fails on anything but
+        the disk stops, and what it left is removed afterwards as strays."""
+        assert self.path is not None
+        failure: list[OSError] = []
+        chunks = iter([(g, lines[i:i + DELETE_CHUNK]) for g, lines in gone.items()
+                       for i in range(0, len(lines), DELETE_CHUNK)])
+        taking = threading.Lock()
+
+        def delete() -> None:
+            try:
+                while True:
+                    with taking:
+                        g, lines = next(chunks, (None, None))
+                    if g is None or failure:
+                        return
+                    self._store.update(delete_lines_update(g, lines))
+            except OSError as exc:
+                failure.append(exc)
+            except Exception:  # noqa: BLE001 - a line the update cannot read: left for _remove_strays
+                pass
+
+        worker = threading.Thread(target=delete, name="coopsec-replace", daemon=True)
+        worker.start()
+        try:
+            self._store.bulk_load(path=str(self.path / REPLACEMENT_DATA), format=ox.RdfFormat.N_QUADS)
+            delete()
+        finally:
+            worker.join()
+        if failure:
+            raise failure[0]
+
+    def _remove_strays(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]],
+                       sizes: Mapping[ox.NamedNode, int] | None = None,
+                       distinct: Mapping[ox.NamedNode, int] | None = None) -> bool:
+        """Delete what a graph holding all its new triples holds beyond them (old ones a stale copy missed:
+        the graph was changed by a SPARQL update since), found by counting (or the ``sizes`` counted
+        already) against the number of distinct new triples (``distinct``, when the caller knows it;
+        else a set of them is made), then by reading the graph. Whether any was found."""
+        found = False
+        for g, ts in graphs.items():
+            size = sizes[g] if sizes is not None and g in sizes else graph_size(self._store, g)
+            if distinct is not None and size == distinct.get(g):  # holds all of them, so nothing else
+                continue
+            wanted = set(ts)
+            if size == len(wanted):
+                continue
+            strays = [q for q in self._store.quads_for_pattern(None, None, None, g) if q.triple not in wanted]
+            for q in strays:
+                self._store.remove(q)
+            found = found or bool(strays)
+        return found
