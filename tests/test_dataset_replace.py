@@ -103,3 +103,22 @@ def test_the_three_atop_files_keep_each_other(tmp_path: Path) -> None:
         assert set(store.quads(graph("events/atop/alliance"))) == graphs["alliance"]
     finally:
         store.close()
+
+
+def test_a_header_only_file_is_refused_and_the_data_set_kept(tmp_path: Path) -> None:
+    """Regression (ingest probe): `ingest-dataset mid` of a file holding only its header printed "0
+    triples", exited 0 and wiped the data set; the count it printed was the lines made (each dyad is listed
+    in both directions, so twice the triples the graph holds)."""
+    store = open_store(f"oxigraph:{tmp_path / 'kg'}")
+    try:
+        report = ingest_dataset(store, "mid", HERE / "mid-slice.csv")
+        before = set(store.quads(MID))
+        assert report.triples == len(before) == store.count(MID)
+        empty = tmp_path / "mid-empty.csv"
+        empty.write_text((HERE / "mid-slice.csv").read_text().splitlines(True)[0])
+        with pytest.raises(InputError) as info:
+            ingest_dataset(store, "mid", empty)
+        assert "no data rows" in str(info.value) and "left as it was" in str(info.value)
+        assert set(store.quads(MID)) == before
+    finally:
+        store.close()

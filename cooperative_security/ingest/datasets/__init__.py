@@ -7,13 +7,14 @@ stops the load and the store is left as it was.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ...errors import UsageError
+from ...errors import InputError, Problem, UsageError
 from ...namespaces import graph
 from ...store import Store
 from .. import IngestReport
@@ -97,9 +98,16 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
     if dataset == "dyad-years":
         return _dyad_years(store, file, started)
     target = dataset_graph(dataset, file)
-    count = bulk_load_lines(store, dataset_lines(dataset, file, states, track), target, replace=True)
+    lines = dataset_lines(dataset, file, states, track)
+    first = next(lines, None)  # the file read up to its first data row (a malformed row stops here too)
+    if first is None:
+        raise InputError(Problem(str(file), f"the file holds no data rows, only a header: nothing to load as "
+                                            f"{dataset}; the graph {target.value} in the store is left as it was"))
+    bulk_load_lines(store, itertools.chain([first], lines), target, replace=True)
     seconds = time.perf_counter() - started
-    return IngestReport(dataset, [str(file)], {target.value: count}, rows=rows[0], seconds=seconds)
+    # the triples the graph now holds: a file listing each dyad in both directions (MID) makes the same
+    # triples twice, which the store keeps once
+    return IngestReport(dataset, [str(file)], {target.value: store.count(target)}, rows=rows[0], seconds=seconds)
 
 
 def dataset_graph(dataset: str, file: Path) -> ox.NamedNode:
