@@ -3,6 +3,7 @@ so that a replacement finds what to delete without reading the old graph back ou
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import threading
@@ -15,6 +16,9 @@ import pyoxigraph as ox
 from .folder import COPIES_DIR, SMALL_REPLACEMENT
 from .graphs import ntriples
 
+
+def _write(text: bytes, fh: BinaryIO) -> None:
+    fh.write(text)
 
 class Copies:
     """Write, read and prune the copies of an on-disk store's big graphs (a hint, never the data)."""
@@ -95,7 +99,7 @@ class Copies:
             if self.path and text.count(b"\n") < SMALL_REPLACEMENT:
                 self._copy_file(g).unlink(missing_ok=True)  # no copy needed, and an older one is stale
             else:
-                self._write_copy(g, lambda fh, text=text: fh.write(text))
+                self._write_copy(g, functools.partial(_write, text))
 
     def _keep_copies_of(self, graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> None:
         """``_keep_copies`` of graphs given as triples (serialised only if big enough for a copy)."""

@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 
@@ -139,7 +140,7 @@ class EmbeddedStore(Replacement):
             self._cleaner = threading.Thread(target=self._drop_hidden, name="coopsec-recovery", daemon=True)
             self._cleaner.start()
 
-    def _dataset(self) -> dict[str, list[ox.NamedNode]]:
+    def _dataset(self) -> dict[str, Any]:
         """Query options that keep hidden graphs out of ``GRAPH ?g`` (none in the usual case)."""
         hidden = self._hidden
         if not hidden:
@@ -179,11 +180,11 @@ class EmbeddedStore(Replacement):
         return self._store
 
     @property
-    def reader(self) -> ox.Store | VisibleStore:
+    def reader(self) -> ox.Store:
         """The pyoxigraph store for running queries on directly, without the graphs this store hides
-        (the store itself when it hides none)."""
+        (the store itself when it hides none; else a :class:`VisibleStore`, which stands in for it)."""
         hidden = self._hidden
-        return VisibleStore(self._store, hidden) if hidden else self._store
+        return cast(ox.Store, VisibleStore(self._store, hidden)) if hidden else self._store
 
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query

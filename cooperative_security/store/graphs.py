@@ -18,7 +18,9 @@ def ntriples(graphs: Mapping[ox.NamedNode, list[ox.Triple]]) -> dict[ox.NamedNod
 
 def graph_size(store: ox.Store, graph: ox.NamedNode) -> int:
     """Triples in one graph, counted inside the store (ten times faster than iterating in Python)."""
-    for solution in store.query(with_values(load_query("ingest/graph-size").text, {"graph": graph})):
+    result = store.query(with_values(load_query("ingest/graph-size").text, {"graph": graph}))
+    assert isinstance(result, ox.QuerySolutions)  # a SELECT
+    for solution in result:
         return int(solution["triples"].value)  # type: ignore[union-attr]
     return 0
 

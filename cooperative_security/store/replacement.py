@@ -58,7 +58,7 @@ class Replacement(JournalledReplacement, Copies):
             if sum(sizes.values()) > SMALL_REPLACEMENT:
                 sample = [(q.triple, q.graph_name) for g in graphs
                           for q in itertools.islice(self._store.quads_for_pattern(None, None, None, g), SAMPLE)]
-                kept = sum(1 for t, g in sample if t in news[g])  # type: ignore[index]
+                kept = len([t for t, g in sample if t in news[g]])  # type: ignore[index]
                 if sample and kept < len(sample) / 2:
                     self._replace_through_journal(graphs, sizes)
                     return

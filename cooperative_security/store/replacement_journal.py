@@ -156,7 +156,7 @@ class JournalledReplacement(Loads):
                 while True:
                     with taking:
                         g, lines = next(chunks, (None, None))
-                    if g is None or failure:
+                    if g is None or lines is None or failure:
                         return
                     self._store.update(delete_lines_update(g, lines))
             except OSError as exc:
