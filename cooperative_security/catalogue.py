@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .errors import UnknownTerm
 from .queries import load_query
 from .store import Store
 
@@ -83,6 +86,21 @@ class Case:
             event.pop("earliest")
             event.pop("iri")
         return data
+
+
+def find_case(known: Iterable[str], case: str) -> str:
+    """The id among ``known`` that ``case`` names, in any letter case (``ASEAN`` is ``asean``); else an
+    UnknownTerm that suggests the closest ids. Every command that takes a case id looks it up here."""
+    ids = list(known)
+    if case in ids:
+        return case
+    folded = {i.casefold(): i for i in ids}
+    wanted = " ".join(case.split()).casefold()
+    if wanted in folded:
+        return folded[wanted]
+    close = [folded[c] for c in difflib.get_close_matches(wanted, list(folded), n=3)]
+    raise UnknownTerm(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                      + f"; cases: {', '.join(ids)}")
 
 
 def list_cases(store: Store) -> list[Case]:

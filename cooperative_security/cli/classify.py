@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 import typer
 
-from ..catalogue import member_codes
-from ..classify import Period, classify, inferred_triples
+from ..catalogue import find_case, member_codes
+from ..classify import Period, classify, inferred_triples, known_cases
 from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
@@ -99,6 +99,9 @@ def classify_command(
         raise UsageError(f"{flags[0]!r} is not a case: --explain is a flag and takes no value (write `--explain`, "
                          "or leave it out)")
     with knowledge_graph(store) as kg:
+        if cases:
+            known = known_cases(kg)
+            cases = list(dict.fromkeys(find_case(known, c) for c in cases))  # any letter case; did you mean
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
@@ -238,6 +241,7 @@ def timeline(
     from ..catalogue import list_cases
 
     with knowledge_graph(store) as kg:
+        case = find_case(known_cases(kg), case)  # any letter case; a mistyped id gets a "did you mean"
         periods = classify(kg, [case])
         events = next(c for c in list_cases(kg) if c.id == case).events
         if robustness:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import sys
@@ -12,8 +13,10 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..kb import open_knowledge_graph
 from ..store import Store
@@ -67,6 +70,49 @@ def adapt_typer_help() -> None:
 
         display._coopsec = True  # type: ignore[attr-defined]
         cls.display_type_rich = display  # type: ignore[union-attr]
+    _adapt_typer_choices()
+
+
+def _adapt_typer_choices() -> None:
+    """A mistyped choice reads ``Invalid value for '--format': 'xml' is not one of 'table', 'json'.`` with a
+    "did you mean" when one is close. Typer 0.2x parses choices through pydantic, whose message for the
+    ValueError it raises starts ``Value error, ``; the error's own text is shown instead. Older typers (click's
+    Choice) are left alone."""
+    import importlib
+
+    try:
+        adapters = importlib.import_module("typer._adapters")
+    except ImportError:
+        return
+    original = getattr(adapters, "coerce_cli_choice", None)
+    if original is not None and not getattr(original, "_coopsec", False):
+        def coerce(value: Any, *args: Any, _original: Callable[..., Any] = original, **kwargs: Any) -> Any:
+            try:
+                return _original(value, *args, **kwargs)
+            except ValueError as exc:
+                names = [str(getattr(c, "value", c)) for c in kwargs.get("choices", ())]
+                close = difflib.get_close_matches(str(value).casefold(), names, n=2, cutoff=0.6)
+                hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+                raise ValueError(f"{value!r} is not one of {', '.join(map(repr, names))}{hint}.") from exc
+
+        coerce._coopsec = True  # type: ignore[attr-defined]
+        adapters.coerce_cli_choice = coerce
+    for name in ("typer._coercion", "typer._param_types"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        message = getattr(module, "get_error_msg", None)
+        if message is None or getattr(message, "_coopsec", False):
+            continue
+
+        def error_message(exc: Any, _original: Callable[..., Any] = message) -> str:
+            errors = exc.errors() if hasattr(exc, "errors") else []
+            cause = errors[0].get("ctx", {}).get("error") if errors and errors[0].get("type") == "value_error" else None
+            return " ".join(str(cause).split()) if isinstance(cause, ValueError) else _original(exc)
+
+        error_message._coopsec = True  # type: ignore[attr-defined]
+        module.get_error_msg = error_message  # type: ignore[attr-defined]
 
 
 def notice_recovery(store: Store) -> None:
@@ -120,19 +166,43 @@ def emit(
         return
     # On a terminal: wrap at word boundaries, never inside a word. Each column is at least as wide as its
     # longest word; when the words alone are wider than the terminal, the table is drawn wider (the terminal
-    # wraps whole lines) rather than breaking them.
-    longest = [max([len(w) for w in header.split()] + [len(w) for row in rows for w in row[i].split()] + [1])
-               for i, header in enumerate(headers)]
-    needed = sum(longest) + 3 * len(headers) + 1
+    # wraps whole lines) rather than breaking or cropping them.
+    widths = column_widths(headers, rows, console.width)
     table = Table(title=title, show_lines=False, expand=False)
-    for header, width in zip(headers, longest, strict=True):
-        table.add_column(header, overflow="fold", min_width=width)
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(header, overflow="fold", width=width)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # text, not markup: "[1950]" stays in the cell
+    needed = sum(widths) + 3 * len(widths) + 1
     if needed > console.width:
         Console(file=console.file, width=needed, force_terminal=True).print(table)
     else:
         console.print(table)
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[int]:
+    """The width of each column of a terminal table ``width`` cells wide: at least its longest word (header
+    included), at most its longest cell; the widest columns give way first. When the longest words alone do
+    not fit, each column is exactly its longest word (the table is then wider than ``width``). Rich is given
+    these widths: its own reduction can go below a column's minimum and then crops the last column."""
+    cells = [[header, *(row[i] for row in rows)] for i, header in enumerate(headers)]
+    least = [max([cell_len(w) for c in column for w in c.split()] + [1]) for column in cells]
+    most = [max([cell_len(c) for c in column] + [1]) for column in cells]
+    widths = [max(a, b) for a, b in zip(least, most, strict=True)]
+    room = width - 3 * len(headers) - 1  # a border and one cell of padding either side of each column
+    while sum(widths) > room:
+        shrinkable = [i for i, w in enumerate(widths) if w > least[i]]
+        if not shrinkable:
+            break
+        widest = max(widths[i] for i in shrinkable)
+        others = [widths[i] for i in shrinkable if widths[i] < widest]
+        at_widest = [i for i in shrinkable if widths[i] == widest]
+        # bring the widest columns down to the next width (or their minimum, or just what is needed)
+        step = min(widest - max(others + [max(least[i] for i in at_widest)]),
+                   -(-(sum(widths) - room) // len(at_widest)))
+        for i in at_widest:
+            widths[i] = max(least[i], widest - max(step, 1))
+    return widths
 
 
 def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None) -> str:
