@@ -11,7 +11,7 @@ from ..catalogue import list_actors, list_cases, list_works
 from ..errors import UsageError
 from ..ingest import ingest_paths
 from ..kb import has_theory, load_bundled
-from ..store import open_store, parse_spec
+from ..store import Store, open_store, parse_spec
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph, notice_recovery
 
 
@@ -19,13 +19,56 @@ def init(
     store: Annotated[str, typer.Option("--store", help="oxigraph:DIR, the on-disk store to create.")],
 ) -> None:
     """Create an on-disk store holding the ontology and all the bundled data."""
+    spec = parse_spec(store)
+    if spec.ephemeral:
+        raise UsageError("init creates an on-disk store: give --store oxigraph:DIR (a memory: store is filled "
+                         "with the bundled data afresh by every command, so there is nothing to create)")
+    if spec.scheme == "oxigraph":
+        _check_folder(store, Path(spec.location).expanduser())
     kg = open_store(store)
     try:
+        if not kg.ephemeral:
+            notice_recovery(kg)
+        if has_theory(kg):
+            _already_initialised(kg, store)
+            return
         with err_console.status("loading the bundled ontology and data...") as status:
             load_bundled(kg, progress=lambda f: status.update(f"loading {f}"))
         console.print(f"{store}: {kg.count()} triples in {len(kg.graph_names())} graphs", highlight=False)
     finally:
         kg.close()
+
+
+def _check_folder(store: str, folder: Path) -> None:
+    """A usage error, before anything is made, when the store's folder cannot be created or is not a folder."""
+    if folder.exists():
+        if not folder.is_dir():
+            raise UsageError(f"{store}: {folder} is a file, not a folder: give oxigraph:DIR with a folder "
+                             "(a new one, or a store made by `coopsec init`)")
+        return
+    parent = folder.parent
+    if not parent.is_dir():
+        what = ("is a file, not a folder: give a folder inside an existing one" if parent.exists()
+                else f"does not exist: create it first (mkdir -p {parent}), or give a folder inside an existing one")
+        raise UsageError(f"{store}: cannot create the store folder {folder}: {parent} {what}")
+
+
+def _already_initialised(kg: Store, store: str) -> None:
+    """``init`` on a store that holds the ontology already: nothing to do, or say how to refresh old bundled data."""
+    from ..ingest import expand_paths, ingest_id
+    from ..kb import bundled_data_files
+    from ..namespaces import graph
+
+    current = graph(f"ingest/{ingest_id(expand_paths(bundled_data_files()))}").value
+    triples = kg.count()
+    if current in kg.graph_names():
+        console.print(f"{store} already holds the bundled knowledge graph ({triples} triples): nothing to do",
+                      highlight=False)
+        return
+    console.print(f"{store} already holds a knowledge graph ({triples} triples), but its bundled data is not this "
+                  "version of coopsec's (another release, or data/ edited since): left as it is. To refresh it, "
+                  "create a new store (`coopsec init --store oxigraph:NEWDIR`) and ingest your own files into it "
+                  "again (`coopsec ingest FILES --store oxigraph:NEWDIR`)", highlight=False)
 
 
 def ingest(

@@ -79,7 +79,9 @@ def ingest_dataset_command(
         rows = f" from {report.rows} rows" if report.rows else ""
         rate = f"{report.rows / max(report.seconds, 1e-9):,.0f} rows/s, " if report.rows else ""
         console.print(f"{', '.join(report.graphs)}: {report.triples} triples{rows} in {report.seconds:.1f} s "
-                      f"({rate}{report.triples / max(report.seconds, 1e-9):,.0f} triples/s)", highlight=False)
+                      f"({rate}{report.triples / max(report.seconds, 1e-9):,.0f} triples/s)"
+                      + (" (in memory: use --store oxigraph:DIR to keep them)" if kg.ephemeral else ""),
+                      highlight=False)
     finally:
         kg.close()
 
