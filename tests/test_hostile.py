@@ -271,7 +271,7 @@ def test_nothing_is_written_when_one_file_of_a_folder_is_hostile(tmp_path: Path)
 
 def test_a_triple_term_as_object_of_rdf_type_or_bibkey_does_not_crash_the_ingest(store: Store,
                                                                                    tmp_path: Path) -> None:
-    """ingest/__init__._batch_keys read ``.value`` of an RDF 1.2 triple term (AttributeError)."""
+    """ingest/parse._batch_keys (was ingest/__init__) read ``.value`` of an RDF 1.2 triple term (AttributeError)."""
     path = tmp_path / "star.ttl"
     path.write_text("<http://a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <<( <http://s> <http://p> "
                     "<http://o> )>> .\n<http://a> <https://w3id.org/coopsec/ontology#bibKey> <<( <http://s> "

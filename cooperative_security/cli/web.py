@@ -50,7 +50,7 @@ def serve(
 ) -> None:
     """A SPARQL 1.1 endpoint with a query page, and dereferenceable IRIs (/id/..., /ontology)."""
     from ..serve import Limits, ServerConfig, prepare_store, serve_until_signal
-    from ..serve.http import is_loopback
+    from ..serve.access import is_loopback
 
     if timeout <= 0 or max_results < 1 or max_body < 1 or max_running < 1:
         raise UsageError("--timeout, --max-results, --max-body and --max-running must be positive")

@@ -104,10 +104,10 @@ def key_changes(paths: Iterable[object]) -> list[KeyChange]:
     from pathlib import Path
 
     from ..errors import InputError
-    from . import expand_paths
     from .base import read_text
     from .bibtex import read_bibtex_text
     from .csl import read_csl_text
+    from .formats import expand_paths
 
     changes: list[KeyChange] = []
     for kind, path in expand_paths([Path(str(p)) for p in paths]):

@@ -8,7 +8,8 @@ hash of the path. When the name is already taken by a graph another file wrote, 
 file's path is appended (``bibliography/refs-1a2b3c4d``).
 
 Every ingest record names, for each graph it wrote, the source file (``prov:hadPrimarySource``);
-the latest record of a graph is its owner (:func:`claims`).
+the latest record of a graph is its owner (:func:`claims`). :func:`name_graphs` names a batch's graphs
+so and refuses to replace a graph another source wrote unless told to.
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import GRAPH
+from ..errors import InputError, Problem
+from ..namespaces import GRAPH, graph
 from ..queries import load_query
 from ..store import Store
+from .actors import ACTORS_GRAPH
+from .base import Batch
+from .works import BIBLIOGRAPHY_GRAPH, slugify
 
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
 PROJECT_NAMESPACE = "https://w3id.org/coopsec/"
@@ -113,4 +118,98 @@ def rename_graphs(graphs: Mapping[ox.NamedNode, object], old: ox.NamedNode, new:
     return mapping
 
 
-__all__ = ["Claim", "PROJECT_NAMESPACE", "claims", "path_hash", "roots", "source_name"]
+#: graphs the bundled files share by kind; a file a user ingests gets a graph of its own below them
+SHARED_GRAPHS = (BIBLIOGRAPHY_GRAPH, ACTORS_GRAPH)
+
+
+def own_graphs(batches: list[Batch]) -> None:
+    """Give each ingested file its own graph below the shared one (``bibliography/<file stem>``).
+
+    Replacing a shared graph would wipe what other files put there (the bundled bibliography, say).
+    """
+    for batch in batches:
+        for shared in SHARED_GRAPHS:
+            if shared in batch.graphs:
+                own = graph(f"{shared.value.removeprefix(GRAPH)}/{slugify(Path(batch.source).stem) or 'file'}")
+                batch.graphs.setdefault(own, []).extend(batch.graphs.pop(shared))
+
+
+def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path],
+                replace: Collection[str] = ()) -> None:
+    """Name each file's own graphs by its path (as above), and refuse to replace others' graphs.
+
+    A graph that already exists and that another source wrote (or that no ingest wrote: the ontology,
+    the shapes, the rules) is replaced only when named in ``replace`` (``--replace GRAPH``); so is a
+    graph a TriG or N-Quads file names in the project's namespace.
+    """
+    existing = set(store.graph_names())
+    owners = claims(store)
+    named: dict[str, str] = {}  # graph -> source, for this batch's own collisions
+    problems: list[Problem] = []
+
+    def taken(name: str, src: str) -> bool:
+        if name in named and named[name] != src:
+            return True
+        if name in existing:
+            owner = owners.get(name)
+            return owner is None or owner.source != src
+        return False
+
+    for batch in batches:
+        src_path = Path(batch.source).resolve()
+        src = str(src_path)
+        root = file_roots.get(src_path, src_path.parent)
+        own: set[ox.NamedNode] = set()
+        for g in [*batch.graphs, *batch.streams]:
+            family_rest = per_file_names(g)
+            if family_rest is not None and "/graph-" in family_rest[1] and g not in own:
+                # a graph coopsec named for a blank-node graph of this file: it stays beside the file's graph
+                base = graph(f"{family_rest[0]}/{source_name(src_path, root)}")
+                if taken(base.value, src):
+                    base = graph(f"{base.value.removeprefix(GRAPH)}-{path_hash(src_path)}")
+                child = ox.NamedNode(f"{base.value}/graph-{family_rest[1].rpartition('/graph-')[2]}")
+                for store_of in (batch.graphs, batch.streams):
+                    if g in store_of and child != g:
+                        store_of[child] = store_of.pop(g)
+                own.add(child)
+                continue
+            if family_rest is None or g in own:
+                continue
+            new = graph(f"{family_rest[0]}/{source_name(src_path, root)}")
+            if taken(new.value, src):
+                new = graph(f"{new.value.removeprefix(GRAPH)}-{path_hash(src_path)}")
+            mapping = rename_graphs({**batch.graphs, **batch.streams}, g, new)
+            for old, renamed in mapping.items():
+                if old in batch.graphs:
+                    batch.graphs[renamed] = batch.graphs.pop(old)
+                if old in batch.streams:
+                    batch.streams[renamed] = batch.streams.pop(old)
+                own.add(renamed)
+        for g in [*batch.graphs, *batch.streams]:
+            if g in own:
+                named[g.value] = src
+                continue
+            if _named(g.value, replace):
+                continue
+            if batch.kind == "rdf" and g.value.startswith(PROJECT_NAMESPACE):
+                problems.append(Problem(batch.source, f"names the graph <{g.value}>, in coopsec's own namespace "
+                                                      f"({PROJECT_NAMESPACE}); ingesting it would replace what "
+                                                      "coopsec keeps there. Rename the graph in the file, or, to "
+                                                      f"replace it on purpose, add --replace {g.value}"))
+            elif taken(g.value, src):
+                owner = owners.get(g.value)
+                who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
+                problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; "
+                                                      f"to replace it on purpose, add --replace {g.value}"))
+            named[g.value] = src
+    if problems:
+        raise InputError(problems)
+
+
+def _named(name: str, replace: Collection[str]) -> bool:
+    """Whether ``--replace`` names a graph: its IRI, or a prefix ending in ``*`` (``.../graph/*``: all)."""
+    return any(name == r or (r.endswith("*") and name.startswith(r[:-1])) for r in replace)
+
+
+__all__ = ["Claim", "PROJECT_NAMESPACE", "SHARED_GRAPHS", "claims", "name_graphs", "own_graphs", "path_hash",
+           "roots", "source_name"]

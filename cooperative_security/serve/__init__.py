@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..store import InProcess, Store
+from .access import Access, is_loopback
 from .engine import Limits, QueryService
-from .http import Access, CoopsecHTTPServer, is_loopback
+from .http import CoopsecHTTPServer
 from .httperror import HttpError
 
 if TYPE_CHECKING:

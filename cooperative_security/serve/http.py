@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import mimetypes
 import re
-import socket
-import threading
-import time
-from collections.abc import Collection
-from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyoxigraph as ox
 
+from .access import Access, authorise_update, is_loopback
+from .connections import BoundedHTTPServer
 from .engine import QueryService
 from .httperror import HttpError
 from .linked import iri_for_path
@@ -27,127 +21,19 @@ from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
-@dataclass(frozen=True)
-class Access:
-    """Who may change the store of a ``--writable`` server.
-
-    An update needs a ``Host`` header naming one of ``hosts`` (so a DNS-rebound name is refused), an
-    ``Origin`` that is absent or the server's own (so another site's page cannot post one), and, when
-    ``token`` is set (``--token-file``), ``Authorization: Bearer TOKEN``.
-    """
-
-    hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)
-    token: str | None = None
-
-    @classmethod
-    def for_host(cls, host: str, extra: Collection[str] = (), token: str | None = None) -> Access:
-        return cls(frozenset({*LOOPBACK_NAMES, host.lower().strip("[]"), *(h.lower().strip("[]") for h in extra)}),
-                   token)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class CoopsecHTTPServer(ThreadingHTTPServer):
-    """A thread per connection, at most ``max_connections`` of them, each with a deadline to send its request.
-
-    A watchdog thread shuts the socket of a client that has not sent its whole request (line, headers
-    and body) within ``request_timeout`` seconds, however slowly it drips; connections beyond the cap
-    get a 503 at once and are closed, not queued.
-    """
-
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
+class CoopsecHTTPServer(BoundedHTTPServer):
+    """The server: :class:`.connections.BoundedHTTPServer`'s connections, answered by :class:`Handler`, with
+    the query service, the static site (when given) and who may change the store (:class:`.access.Access`)."""
 
     def __init__(self, address: tuple[str, int], service: QueryService, site_dir: Path | None,
                  access: Access | None = None) -> None:
-        self.service = service
         self.site_dir = site_dir.resolve() if site_dir else None
         self.access = access or Access.for_host(address[0])
-        self._open = 0
-        self._open_lock = threading.Lock()
-        self._deadlines: dict[socket.socket, float] = {}
-        self._stopping = threading.Event()
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, Handler)
-        self._watchdog = threading.Thread(target=self._watch, name="coopsec-deadlines", daemon=True)
-        self._watchdog.start()
-
-    # --- connection cap ------------------------------------------------------------------------
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            refuse = self._open >= self.service.limits.max_connections
-            if not refuse:
-                self._open += 1
-        if refuse:
-            message = (f"the server has {self.service.limits.max_connections} connections open (the server's "
-                       "--max-connections); retry later\n").encode()
-            try:
-                request.settimeout(1)
-                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
-                                + str(len(message)).encode() + b"\r\n\r\n" + message)
-            except OSError:
-                pass
-            self.shutdown_request(request)
-            return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self._closed_one()
-            raise
-
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self._closed_one()
-
-    def _closed_one(self) -> None:
-        with self._open_lock:
-            self._open -= 1
-
-    @property
-    def open_connections(self) -> int:
-        return self._open
-
-    # --- request deadlines ---------------------------------------------------------------------
-
-    def watch(self, connection: socket.socket) -> None:
-        with self._open_lock:
-            self._deadlines[connection] = time.monotonic() + self.service.limits.request_timeout
-
-    def unwatch(self, connection: socket.socket) -> None:
-        with self._open_lock:
-            self._deadlines.pop(connection, None)
-
-    def _watch(self) -> None:
-        while not self._stopping.wait(0.1):
-            now = time.monotonic()
-            with self._open_lock:
-                late = [c for c, deadline in self._deadlines.items() if deadline < now]
-                for connection in late:
-                    del self._deadlines[connection]
-            for connection in late:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+        super().__init__(address, Handler, service)
 
     def server_close(self) -> None:
-        self._stopping.set()
         super().server_close()
         self.service.close()
 
@@ -294,32 +180,7 @@ class Handler(BaseHTTPRequestHandler):
         """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
         if not self.server.service.writable:
             return  # refused as read-only, with its own message
-        access = self.server.access
-        port = int(self.server.server_address[1])
-        host_header = self.headers.get("Host") or ""
-        host, host_port = _host_and_port(host_header, port)
-        if host not in access.hosts or host_port != port:
-            raise HttpError(403, f"updates are refused for Host {host_header or '(none)'}: this server answers "
-                                 f"updates for {', '.join(sorted(access.hosts))} on port {port} (a foreign Host "
-                                 "is how DNS rebinding reaches a local server); add a name with --allow-host")
-        origin = self.headers.get("Origin")
-        if origin is not None:
-            parts = urlsplit(origin)
-            default = 443 if parts.scheme == "https" else 80
-            try:
-                origin_port = parts.port or default
-            except ValueError:
-                origin_port = -1
-            if parts.scheme != "http" or (parts.hostname or "").lower() not in access.hosts or origin_port != port:
-                raise HttpError(403, f"updates are refused from Origin {origin}: only pages of this server, or "
-                                     "clients that send no Origin, may change the store (cross-site request "
-                                     "forgery)")
-        if access.token is not None:
-            given = self.headers.get("Authorization") or ""
-            scheme, _, value = given.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(value.strip().encode(), access.token.encode()):
-                raise HttpError(401, "updates need the header Authorization: Bearer TOKEN, with the token in "
-                                     "the server's --token-file")
+        authorise_update(self.server.access, int(self.server.server_address[1]), self.headers)
 
     def _body(self) -> bytes:
         try:
@@ -416,16 +277,6 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass
-
-
-def _host_and_port(header: str, default_port: int) -> tuple[str, int]:
-    """``[::1]:8000`` -> ('::1', 8000); a missing port is the server's own; a malformed one is -1."""
-    parts = urlsplit("//" + header.strip())
-    try:
-        port = parts.port
-    except ValueError:
-        return "", -1
-    return (parts.hostname or "").lower(), port if port is not None else default_port
 
 
 __all__ = ["Access", "CoopsecHTTPServer", "Handler", "is_loopback"]

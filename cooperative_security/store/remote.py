@@ -13,297 +13,33 @@ connection errors, time-outs and 5xx answers; updates are retried only when the 
 from __future__ import annotations
 
 import http.client
-import os
-import socket
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TypeVar
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from ..errors import StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
 from . import Bindings, Rows
+from .remote_bounds import DeadlinePassed, Limits, ResponseTooLarge, open_bounded, read_bounded
+from .remote_errors import (
+    EndpointRejected,
+    EndpointUnavailable,
+    PartialUpload,
+    ReadOnlyEndpoint,
+    _classify,
+    _detached,
+    _Transient,
+)
 from .sparql_text import replace_graphs_update, with_values
 
 T = TypeVar("T")
-
-
-class EndpointUnavailable(StoreError):
-    """The endpoint did not answer (refused, timed out, 5xx) after every retry."""
-
-    def __init__(self, endpoint: str, attempts: int, cause: str) -> None:
-        self.endpoint, self.attempts, self.cause = endpoint, attempts, cause
-        super().__init__(
-            f"the SPARQL endpoint {endpoint} is not answering ({cause}; {attempts} attempt(s)); "
-            "check that the server is running and the URL is right (e.g. `curl -I URL`), "
-            "or raise the limits with COOPSEC_SPARQL_TIMEOUT / COOPSEC_SPARQL_RETRIES"
-        )
-
-
-class EndpointRejected(StoreError):
-    """The endpoint answered with an error that retrying will not fix (4xx, unsupported query, an answer
-    that is not SPARQL results)."""
-
-    def __init__(self, endpoint: str, status: int | None, message: str, what: str = "the request") -> None:
-        self.endpoint, self.status, self.message = endpoint, status, message
-        code = f"HTTP {status}" if status else "an error"
-        verb = f"refused {what} with {code}" if status else f"failed {what}"
-        super().__init__(f"the SPARQL endpoint {endpoint} {verb}: {message.strip()[:500]}")
-
-
-class ReadOnlyEndpoint(StoreError):
-    """An update was asked of a store opened without an update URL."""
-
-
-class PartialUpload(StoreError):
-    """Some graphs of an upload were written, others not: the server holds a mix."""
-
-    def __init__(self, endpoint: str, written: list[str], missing: list[str], cause: str) -> None:
-        self.endpoint, self.written, self.missing = endpoint, written, missing
-        ingest = [g for g in missing if g.startswith(GRAPH + "ingest/")]
-        check = (f" The ingest record {ingest[0]} is written last, so while it is absent the upload is "
-                 "incomplete." if ingest else "")
-        super().__init__(
-            f"the upload to {endpoint} stopped part way ({cause}): {len(written)} graph(s) were replaced "
-            f"({', '.join(written[:5])}{' ...' if len(written) > 5 else ''}), {len(missing)} were not "
-            f"({', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}); the graphs not written keep "
-            f"their old content.{check} Each graph is replaced whole, so running the same upload again "
-            "(e.g. `coopsec push`) is safe; list the graphs on the server with "
-            "`coopsec query export/store-graph-names --store SPEC`."
-        )
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Time-out per read (seconds), retries after the first attempt, first back-off wait (doubles), the
-    whole time one request may take however the server drips its answer (seconds), and the largest
-    answer read (bytes)."""
-
-    timeout: float = 30.0
-    retries: int = 3
-    backoff: float = 0.5
-    deadline: float = 300.0
-    max_response: int = 1024 * 1024 * 1024
-
-    def __post_init__(self) -> None:
-        if self.timeout <= 0 or self.retries < 0 or self.backoff < 0 or self.deadline <= 0 or self.max_response < 1:
-            raise StoreError(f"SPARQL limits must be positive: timeout {self.timeout}, retries {self.retries}, "
-                             f"backoff {self.backoff}, deadline {self.deadline}, max response {self.max_response}")
-
-    @classmethod
-    def from_environment(cls) -> Limits:
-        try:
-            return cls(
-                timeout=float(os.environ.get("COOPSEC_SPARQL_TIMEOUT", cls.timeout)),
-                retries=int(os.environ.get("COOPSEC_SPARQL_RETRIES", cls.retries)),
-                backoff=float(os.environ.get("COOPSEC_SPARQL_BACKOFF", cls.backoff)),
-                deadline=float(os.environ.get("COOPSEC_SPARQL_DEADLINE", cls.deadline)),
-                max_response=int(os.environ.get("COOPSEC_SPARQL_MAX_RESPONSE", cls.max_response)),
-            )
-        except ValueError as exc:
-            raise StoreError("COOPSEC_SPARQL_TIMEOUT/RETRIES/BACKOFF/DEADLINE/MAX_RESPONSE must be numbers: "
-                             f"{exc}") from exc
-
-
-class DeadlinePassed(StoreError):
-    """The endpoint did not finish its answer within the whole-request deadline (never retried)."""
-
-
-class ResponseTooLarge(StoreError):
-    """The endpoint's answer is larger than the cap (never retried)."""
-
-
-def read_bounded(response: object, endpoint: str, limits: Limits, deadline: float) -> bytes:
-    """Read an HTTP answer in pieces, stopping at the deadline or at the size cap, whichever comes first.
-
-    ``read()`` would wait for the whole body: an endless answer would fill the memory, and one byte
-    every few seconds would never time out (the time-out applies to each read).
-    """
-    chunks: list[bytes] = []
-    size = 0
-    sock = _socket_of(response)
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise _late(endpoint, limits, size)
-        if sock is not None:
-            sock.settimeout(max(0.05, min(left, limits.timeout)))
-        try:
-            chunk = response.read1(65536)  # type: ignore[attr-defined]
-        except TimeoutError:
-            if time.monotonic() >= deadline - 0.05:
-                raise _late(endpoint, limits, size) from None
-            raise
-        if not chunk:
-            missing = getattr(response, "length", None)  # what Content-Length promised and never came
-            if isinstance(missing, int) and missing > 0:
-                raise http.client.IncompleteRead(b"".join(chunks), missing)
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limits.max_response:
-            raise ResponseTooLarge(
-                f"the SPARQL endpoint {endpoint} sent more than {limits.max_response:,} bytes "
-                "(COOPSEC_SPARQL_MAX_RESPONSE) and was cut off; add a LIMIT to the query, or raise "
-                "COOPSEC_SPARQL_MAX_RESPONSE")
-        chunks.append(chunk)
-
-
-def open_bounded(request: urllib.request.Request, endpoint: str, limits: Limits,
-                 deadline: float) -> http.client.HTTPResponse:
-    """Send a request and read the answer's status line and headers by ``deadline``, however slowly they drip.
-
-    Each read of the status line and headers waits at most ``limits.timeout``; a timer shuts the
-    connection's socket when the deadline passes, so dripping a byte at a time does not buy more. The
-    body is then read by :func:`read_bounded`, against the same deadline.
-    """
-    sockets: list[socket.socket] = []
-    fired = threading.Event()
-    timer = threading.Timer(max(0.0, deadline - time.monotonic()), _shut, (sockets, fired))
-    timer.daemon = True
-    timer.start()
-    try:
-        response = _opener(sockets).open(request, timeout=max(0.05, min(limits.timeout,
-                                                                         deadline - time.monotonic())))
-    except urllib.error.HTTPError:
-        raise
-    except (OSError, http.client.HTTPException) as exc:
-        if fired.is_set() or time.monotonic() >= deadline - 0.05:
-            raise _late(endpoint, limits, 0, "its status line and headers") from exc
-        raise
-    finally:
-        timer.cancel()
-    if fired.is_set():  # the headers seemed to end where the socket was shut
-        response.close()
-        raise _late(endpoint, limits, 0, "its status line and headers")
-    return response  # type: ignore[no-any-return]
-
-
-def _shut(sockets: list[socket.socket], fired: threading.Event) -> None:
-    fired.set()
-    for sock in list(sockets):
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
-    """An opener like urllib's own, whose connections put their socket in ``sockets`` once connected."""
-
-    class Connection(http.client.HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.append(self.sock)
-
-    class SecureConnection(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.append(self.sock)
-
-    class Handler(urllib.request.HTTPHandler):
-        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            return self.do_open(Connection, req)
-
-    class SecureHandler(urllib.request.HTTPSHandler):
-        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            return self.do_open(SecureConnection, req, context=self._context)  # type: ignore[attr-defined]
-
-    return urllib.request.build_opener(Handler, SecureHandler)
-
-
-def _late(endpoint: str, limits: Limits, size: int, what: str = "its answer") -> DeadlinePassed:
-    return DeadlinePassed(
-        f"the SPARQL endpoint {endpoint} did not finish {what} within {limits.deadline:g} s "
-        f"(COOPSEC_SPARQL_DEADLINE; {size:,} bytes of the body had come): it may be overloaded, or not a SPARQL "
-        "endpoint; raise COOPSEC_SPARQL_DEADLINE for a slow server")
-
-
-def _socket_of(response: object) -> socket.socket | None:
-    """The socket under a urllib answer, to bound each wait by the deadline (None if not found)."""
-    fp = getattr(response, "fp", None)
-    raw = getattr(fp, "raw", None)
-    sock = getattr(raw, "_sock", None)
-    return sock if isinstance(sock, socket.socket) else None
-
-
-class _Transient(Exception):
-    """A failure worth retrying; ``sent`` says whether the server may have seen the request."""
-
-    def __init__(self, cause: str, sent: bool) -> None:
-        super().__init__(cause)
-        self.cause, self.sent = cause, sent
-
-
-def _status_of(exc: BaseException) -> int | None:
-    if isinstance(exc, urllib.error.HTTPError):
-        return exc.code
-    text = str(exc)
-    for code in (500, 502, 503, 504):
-        if str(code) in text[:40]:
-            return code
-    return None
-
-
-def _classify(exc: BaseException, endpoint: str, what: str) -> Exception:
-    """Turn a low-level failure into _Transient (retry) or a typed StoreError (stop)."""
-    if isinstance(exc, urllib.error.HTTPError):
-        try:
-            body = exc.read1(65536).decode("utf-8", "replace") if exc.fp else ""  # one read: the body is not capped
-        except OSError:
-            body = ""
-        finally:
-            exc.close()  # its connection, at once rather than when the error is collected
-        if exc.code >= 500:
-            return _Transient(f"HTTP {exc.code}", sent=True)
-        return EndpointRejected(endpoint, exc.code, body or exc.reason, what)
-    if isinstance(exc, urllib.error.URLError):
-        reason = exc.reason
-        if isinstance(reason, ConnectionRefusedError):
-            return _Transient("connection refused", sent=False)
-        if isinstance(reason, TimeoutError | socket.timeout):
-            return _Transient("timed out", sent=True)
-        if isinstance(reason, socket.gaierror):
-            return EndpointRejected(endpoint, None, f"unknown host: {reason}", what)
-        return _Transient(str(reason), sent=True)
-    if isinstance(exc, ConnectionRefusedError):
-        return _Transient("connection refused", sent=False)
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return _Transient("timed out", sent=True)
-    if isinstance(exc, http.client.HTTPException | ConnectionError):
-        return _Transient(f"connection broken: {type(exc).__name__}", sent=True)
-    if isinstance(exc, SyntaxError | ValueError):
-        return EndpointRejected(endpoint, None, f"its answer is not valid SPARQL results or RDF ({exc}); is the "
-                                                "URL a SPARQL endpoint, or is a proxy in between?", what)
-    if isinstance(exc, SPARQLWrapperException):
-        if type(exc).__name__ == "EndPointInternalError":
-            return _Transient("HTTP 500", sent=True)
-        status = _status_of(exc)
-        if status and status >= 500:
-            return _Transient(f"HTTP {status}", sent=True)
-        codes = {"QueryBadFormed": 400, "Unauthorized": 401, "EndPointNotFound": 404, "URITooLong": 414}
-        return EndpointRejected(endpoint, codes.get(type(exc).__name__), str(exc), what)
-    return exc if isinstance(exc, Exception) else RuntimeError(str(exc))
-
-
-def _detached(parse: Callable[[bytes], T], body: bytes) -> T:
-    """``parse(body)``; a malformed answer's error raised again from here, without its traceback. pyoxigraph's
-    parsers and results belong to the thread that made them, and the traceback's frames would keep them in
-    a reference cycle (the retry loop's error refers to its own frame) that the garbage collector may break
-    in another thread: "PyQuerySolutions is unsendable, but is being dropped on another thread"."""
-    try:
-        return parse(body)
-    except (SyntaxError, ValueError) as exc:
-        message = str(exc) or type(exc).__name__
-    raise ValueError(message)  # out of the except block: the old traceback, and what it held, are gone
 
 
 class RemoteStore:

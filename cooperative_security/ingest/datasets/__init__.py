@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ...errors import InputError, Problem, UsageError
 from ...namespaces import graph
 from ...store import Store
-from .. import IngestReport
+from ..record import IngestReport
 from . import atop, cameo, cow_states, icews, igo, mid
 from .ntriples import bulk_load_lines
 from .reader import Progress

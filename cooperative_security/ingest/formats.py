@@ -1,0 +1,133 @@
+"""The kinds of file ``coopsec ingest`` reads: how a file's kind is told, the order kinds are read in, and
+the reader of each.
+
+A kind is one entry in :data:`READERS` (its reader, in reading order) and, to be recognised, one in
+:data:`SUFFIXES` (by the file's suffix) or :data:`YAML_KEYS` (a YAML file, by its top-level keys); RDF is
+told by :func:`.rdf.rdf_format`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, Problem, UsageError
+from ..store import BulkLoading, Store
+from .actors import Registry, parse_actors
+from .base import Batch, load_yaml
+from .bibtex import parse_bibtex
+from .cases import parse_case
+from .citations import parse_citations
+from .csl import parse_csl
+from .events_csv import EventIds, parse_event_csv
+from .naming import Claim
+from .rdf import parse_rdf, rdf_format, stream_batch, streamable
+
+
+@dataclass
+class ReadContext:
+    """What the readers of one batch of files share (:func:`.parse.parse_all` makes it): they read it, and
+    a case or actors file adds to it what the files after it may name."""
+
+    store: Store
+    registry: Registry  # the actors known so far
+    cases: set[str]  # the case ids known so far
+    owners: dict[str, Claim]  # who wrote each graph (read once)
+    ids: EventIds | None  # the event ids taken, when an events file is among the files
+    bundled: bool  # the project's own data files (only they may describe the source chapter's footnotes)
+
+
+def _actors(path: Path, ctx: ReadContext) -> Batch:
+    # the graphs an earlier ingest of this file wrote: this one replaces them
+    source = str(path.resolve())
+    batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source})
+    ctx.registry.update(more)
+    return batch
+
+
+def _case(path: Path, ctx: ReadContext) -> Batch:
+    batch = parse_case(path, ctx.registry)
+    ctx.cases.add(path.stem)
+    if ctx.ids is not None:  # an events CSV read later may not reuse this file's event ids
+        ctx.ids.case_file(batch)
+    return batch
+
+
+def _rdf(path: Path, ctx: ReadContext) -> Batch:
+    return stream_batch(path) if can_stream(ctx.store) and streamable(path) else parse_rdf(path)
+
+
+#: the reader of each kind, in the order files of each kind are read (a folder is read in this order, then by name)
+READERS: dict[str, Callable[[Path, ReadContext], Batch]] = {
+    "actors": _actors,
+    "bibtex": lambda path, ctx: parse_bibtex(path),
+    "csl": lambda path, ctx: parse_csl(path),
+    "citations": lambda path, ctx: parse_citations(path, ctx.bundled),
+    "case": _case,
+    "events": lambda path, ctx: parse_event_csv(path, ctx.registry, ctx.cases, ctx.ids),
+    "rdf": _rdf,
+}
+
+#: the order files of each kind are read in (a folder is read in this order, then by name)
+ORDER = tuple(READERS)
+
+#: the kinds told by the file's suffix alone
+SUFFIXES = {".bib": "bibtex", ".json": "csl", ".csv": "events"}
+
+#: a YAML file's kind, by its top-level keys: the first entry whose keys the file has
+YAML_KEYS = (("citations", {"footnotes"}), ("case", {"events", "members"}),
+             ("actors", {"states", "organisations", "people", "societies"}))
+
+
+def can_stream(store: Store) -> bool:
+    """Whether the store bulk-loads files from disk (the embedded one; a remote store gets triples)."""
+    return isinstance(store, BulkLoading)
+
+
+def classify_file(path: Path) -> str:
+    """Which reader a file needs, from its extension (and, for YAML, its top-level keys)."""
+    suffix = path.suffix.lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    if suffix in {".yaml", ".yml"}:
+        data = load_yaml(path)
+        if isinstance(data, dict):
+            for kind, keys in YAML_KEYS:
+                if keys & set(data):
+                    return kind
+        raise InputError(Problem(str(path), "cannot tell what this YAML holds: a case has `events:`, "
+                                            "citations have `footnotes:`, actors have `states:`/`people:`"))
+    if rdf_format(path) is not None:
+        return "rdf"
+    raise InputError(Problem(str(path), f"unknown file type {suffix!r}: coopsec reads .yaml, .bib, .json "
+                                        "(CSL-JSON), .csv (events) and RDF (.ttl .nt .nq .trig .rdf .jsonld)"))
+
+
+def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
+    """Files to read, with their kind, in the documented order (folders: every file inside).
+
+    A file named twice (in a folder and by itself, or by two spellings of its path) is read once, as
+    first named: ingesting it twice in one batch would write its triples twice.
+    """
+    found: list[tuple[str, Path]] = []
+    named: set[Path] = set()
+
+    def add(file: Path) -> None:
+        resolved = file.resolve()
+        if resolved not in named:
+            named.add(resolved)
+            found.append((classify_file(file), file))
+
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if not files:
+                raise UsageError(f"the folder {path} holds no files to ingest")
+            for file in files:
+                add(file)
+        elif path.is_file():
+            add(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    return sorted(found, key=lambda kp: (ORDER.index(kp[0]), str(kp[1])))

@@ -1,0 +1,107 @@
+"""Parsing a batch of files: each by the reader of its kind, checked against the store and each other.
+
+Nothing is written here: every problem of every file is gathered, and raised before the write.
+"""
+
+from __future__ import annotations
+
+import csv
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import InputError, Problem
+from ..namespaces import RDF_TYPE
+from ..queries import load_query
+from ..store import Store
+from .actors import Registry, registry_from_rows
+from .base import Batch
+from .events_csv import EventIds
+from .formats import READERS, ReadContext
+from .naming import claims
+
+
+def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[str]]:
+    works = {r["key"].value for r in store.select(load_query("ingest/known-works"))}  # type: ignore[union-attr]
+    classes: set[str] = set()
+    events: set[str] = set()
+    for row in store.select(load_query("ingest/known-classes")):
+        local = row["class"].value.rpartition("#")[2]  # type: ignore[union-attr]
+        classes.add(local)
+        if row["event"] is not None and row["event"].value == "true":
+            events.add(local)
+    registry = registry_from_rows(store.select(load_query("ingest/actors")))
+    cases = {r["slug"].value for r in store.select(load_query("ingest/cases"))}  # type: ignore[union-attr]
+    return works, classes, events, registry, cases
+
+
+def _batch_keys(batch: Batch) -> tuple[set[str], set[str], set[str]]:
+    """Works, classes and event types that a batch itself defines."""
+    works: set[str] = set()
+    classes: set[str] = set()
+    events: set[str] = set()
+    for triples in batch.graphs.values():
+        for t in triples:
+            if isinstance(t.object, ox.Triple):  # an RDF 1.2 triple term: neither a key nor a class
+                continue
+            if t.predicate.value.endswith("#bibKey"):
+                works.add(t.object.value)
+            if t.predicate == RDF_TYPE and t.object.value.endswith("owl#Class") and isinstance(t.subject, ox.NamedNode):
+                classes.add(t.subject.value.rpartition("#")[2])
+    return works, classes, events
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost coopsec source line an exception passed through (for a bug report)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "cooperative_security" in f.filename]
+    if not frames:
+        return "an unknown place"
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
+
+
+def parse_all(
+    store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None,
+    bundled: bool = False,
+) -> list[Batch]:
+    """Parse and check every file against the store and each other; raise before writing anything.
+    ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
+    works, classes, events, registry, cases = _known(store)
+    # who wrote each graph (read once): an actors or events file's own earlier version is replaced, not a clash
+    owners = claims(store) if any(kind in ("actors", "events") for kind, _ in files) else {}
+    ids = EventIds(store, owners) if any(kind == "events" for kind, _ in files) else None
+    batches: list[Batch] = []
+    problems: list[Problem] = []
+    context = ReadContext(store, registry, cases, owners, ids, bundled)
+    for kind, path in files:
+        if progress:
+            progress(str(path))
+        try:
+            batch = READERS.get(kind, READERS["rdf"])(path, context)  # a kind of no reader is read as RDF
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        except OSError as exc:
+            problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
+            continue
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError, OverflowError, csv.Error,
+                RecursionError) as exc:
+            # A reader met a shape of data it does not check for yet. Still a located, typed error
+            # (never a traceback, nothing written), but it names itself so it gets fixed.
+            problems.append(Problem(str(path), f"coopsec cannot read this {kind} file: unexpected "
+                                               f"{type(exc).__name__} ({exc}) at {_where(exc)}; please "
+                                               "report this with the file"))
+            continue
+        w, c, _ = _batch_keys(batch)
+        works |= w
+        classes |= c
+        batches.append(batch)
+    for batch in batches:
+        for what, key, problem in batch.references:
+            known = {"work": works, "concept": classes, "event-type": events or classes}[what]
+            if key not in known:
+                problems.append(problem)
+    if problems:
+        raise InputError(problems)
+    return batches

@@ -1,0 +1,88 @@
+"""The ingest record: what an ingest says about itself in the store, and how a repeated ingest is known.
+
+An ingest is identified by its files' names and bytes (:func:`ingest_id`); its record (graph
+``ingest/<id>``) names its files, the graphs it wrote with their triple counts, and each graph's source file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import reproducible
+from ..namespaces import DCTERMS, PROV, RDF_TYPE, XSD, graph, instance
+from ..store import Store
+from .naming import claims
+
+#: how many triples a graph holds, as the ingest record states it
+VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+
+
+@dataclass
+class IngestReport:
+    """What an ingest wrote: ``coopsec ingest`` (curated files) and ``coopsec ingest-dataset`` (one
+    publisher's file, whose ``ingest_id`` is the data set's name) both report with it."""
+
+    ingest_id: str
+    files: list[str] = field(default_factory=list)
+    graphs: dict[str, int] = field(default_factory=dict)
+    #: True when the same ingest was already in the store, whole: nothing was written
+    already: bool = False
+    #: the data rows read (ingest-dataset) and the seconds the ingest took (0 where not counted)
+    rows: int = 0
+    seconds: float = 0.0
+
+    @property
+    def triples(self) -> int:
+        return sum(self.graphs.values())
+
+
+def ingest_id(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for _, path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, int | None]) -> bool:
+    """Whether this exact ingest (same files, same bytes) is in the store, whole and unchanged since.
+
+    The ingest record is written in the same transaction as its graphs, so its presence means they
+    were written. Each graph must still be this ingest's: its latest ingest record (by time) must be
+    this one, which a later ingest of other content into the same graph is not (triple counts alone
+    cannot tell two files of the same size apart). The counts then check that no update changed them.
+    """
+    record = graph(f"ingest/{ident}")
+    if record.value not in store.graph_names():
+        return False
+    owners = claims(store)
+    if any(g.value not in owners or owners[g.value].ident != ident for g in graphs):
+        return False
+    recorded = {q.subject: int(q.object.value) for q in store.quads(record)
+                if q.predicate == VOID_TRIPLES and isinstance(q.object, ox.Literal)}
+    return all(store.count(g) == (n if n is not None else recorded.get(g, -1)) for g, n in graphs.items())
+
+
+def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
+                  sources: dict[ox.NamedNode, str] | None = None) -> list[ox.Triple]:
+    """What an ingest says about itself: when, from which files, which graphs with how many triples,
+    and each graph's source file (the resolved path, so that another file of the same name is told apart)."""
+    record = instance("ingest", ident)
+    log: list[ox.Triple] = [
+        ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
+        ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
+                  ox.Literal(reproducible.now().isoformat(timespec="microseconds"),
+                             datatype=ox.NamedNode(XSD + "dateTime"))),
+    ]
+    log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), ox.Literal(src)) for g, src in (sources or {}).items()
+            if g in counts]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in counts]
+    log += [ox.Triple(g, VOID_TRIPLES, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
+            for g, n in counts.items()]
+    log.append(ox.Triple(record, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ident)))
+    return log

@@ -1,0 +1,107 @@
+"""The connections of ``coopsec serve``: a thread each, at most ``--max-connections`` of them, and a deadline
+for each to send its request."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from .engine import QueryService
+
+
+class BoundedHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``max_connections`` of them, each with a deadline to send its request.
+
+    A watchdog thread shuts the socket of a client that has not sent its whole request (line, headers
+    and body) within ``request_timeout`` seconds, however slowly it drips; connections beyond the cap
+    get a 503 at once and are closed, not queued. Both limits are the ``service``'s.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler],
+                 service: QueryService) -> None:
+        self.service = service
+        self._open = 0
+        self._open_lock = threading.Lock()
+        self._deadlines: dict[socket.socket, float] = {}
+        self._stopping = threading.Event()
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler)
+        self._watchdog = threading.Thread(target=self._watch, name="coopsec-deadlines", daemon=True)
+        self._watchdog.start()
+
+    # --- connection cap ------------------------------------------------------------------------
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            refuse = self._open >= self.service.limits.max_connections
+            if not refuse:
+                self._open += 1
+        if refuse:
+            message = (f"the server has {self.service.limits.max_connections} connections open (the server's "
+                       "--max-connections); retry later\n").encode()
+            try:
+                request.settimeout(1)
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: "
+                                + str(len(message)).encode() + b"\r\n\r\n" + message)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._closed_one()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        with self._open_lock:
+            self._open -= 1
+
+    @property
+    def open_connections(self) -> int:
+        return self._open
+
+    # --- request deadlines ---------------------------------------------------------------------
+
+    def watch(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._deadlines[connection] = time.monotonic() + self.service.limits.request_timeout
+
+    def unwatch(self, connection: socket.socket) -> None:
+        with self._open_lock:
+            self._deadlines.pop(connection, None)
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.1):
+            now = time.monotonic()
+            with self._open_lock:
+                late = [c for c, deadline in self._deadlines.items() if deadline < now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def server_close(self) -> None:
+        self._stopping.set()
+        super().server_close()
+
+
+__all__ = ["BoundedHTTPServer"]

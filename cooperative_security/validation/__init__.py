@@ -1,0 +1,79 @@
+"""The validation set: relationships from scholarship outside the chapter, and what scholars say of them.
+
+``validation/`` (shipped with the package) holds ``cases/*.yaml`` (the case-file format of
+``data/cases/``), ``actors.yaml`` (states the bundled list lacks), ``bibliography.bib`` (the works
+cited) and ``expected.yaml`` (the scholars' judgments, period by period). This module loads the set
+into a store, runs the classifier and compares its answer with the scholars'::
+
+    from cooperative_security.kb import open_knowledge_graph
+    from cooperative_security.validation import validate
+    report = validate(open_knowledge_graph("memory:"))
+    report.agreement["position"].proportion
+
+How the answers are compared (docs/guide/validation.md): each expected period ``[from, to)`` is read
+at two dates, its midpoint and its last day; at each, the classifier period covering that date gives
+the inferred position, and (where the scholars give one) stage and trust. Strategies are compared
+once per expected period: the kinds of strategy the classifier found with a first move inside the
+period against the kinds the scholars name there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..classify import classify
+from ..errors import InputError, Problem, UsageError
+from ..ingest import expand_paths, ingest_id, own_graphs, parse_all, write_batches
+from ..ingest.actors import ACTORS_GRAPH
+from ..queries import load_query
+from ..store import Store
+from .expected import HELD_OUT, ExpectedPeriod, load_expected, validation_dir
+from .expected import POSITION_LABELS as POSITION_LABELS  # re-exported: tests read it from here
+from .readings import Reading, compare, days_in_agreement
+from .report import ValidationReport, summarise
+
+
+def validation_files(root: Path | None = None) -> list[Path]:
+    """What is ingested: the actors, the bibliography and the case files (not expected.yaml)."""
+    base = root or validation_dir()
+    if not (base / "cases").is_dir():
+        raise UsageError(f"no validation set at {base}: it needs a cases/ folder (and expected.yaml)")
+    return [p for p in (base / "actors.yaml", base / "bibliography.bib", base / "cases") if p.exists()]
+
+
+def load_validation(store: Store, root: Path | None = None) -> list[str]:
+    """Ingest the validation set into ``store`` (all or nothing); returns the ids of its cases.
+
+    An actor the store already knows keeps its bundled entry: the validation list only adds states.
+    Ingesting the same set twice writes nothing the second time.
+    """
+    from ..ingest.validate import shacl_problems
+
+    files = expand_paths(validation_files(root))
+    known = {r["actor"].value for r in store.select(load_query("ingest/actors"))}  # type: ignore[union-attr]
+    batches = parse_all(store, files)
+    for batch in batches:
+        if ACTORS_GRAPH in batch.graphs:
+            batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH] if t.subject.value not in known]
+    own_graphs(batches)
+    problems = shacl_problems(store, [b for b in batches if b.shacl])
+    if problems:
+        raise InputError(problems)
+    write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
+    return sorted(p.stem for kind, p in files if kind == "case")
+
+
+def validate(store: Store, root: Path | None = None) -> ValidationReport:
+    """Load the validation set into ``store``, classify, and compare with the expected answers."""
+    expected = load_expected((root or validation_dir()) / "expected.yaml")
+    cases = load_validation(store, root)
+    unknown = sorted({e.case for e in expected} - set(cases))
+    if unknown:
+        raise InputError(Problem(str((root or validation_dir()) / "expected.yaml"),
+                                 f"expected answers for case(s) with no case file: {', '.join(unknown)}"))
+    periods = classify(store, cases)
+    return summarise(cases, compare(expected, periods), days_in_agreement(expected, periods))
+
+
+__all__ = ["ExpectedPeriod", "HELD_OUT", "Reading", "ValidationReport", "compare", "load_expected",
+           "load_validation", "summarise", "validate", "validation_dir", "validation_files"]
