@@ -134,8 +134,6 @@ def csv_holds_e2(tmp_path: Path, ingest: Ingest) -> Callable[[str], tuple[Path, 
     return make
 
 
-@pytest.mark.xfail(strict=True, reason="needs ingest/__init__.py parse_all to make EventIds(store, owners, files) for "
-                                       "case files too (see EventIds); remove this mark once it does")
 def test_finding_1_a_case_file_reusing_an_event_id_an_ingested_csv_added_is_refused(
         spec: str, csv_holds_e2: Callable[[str], tuple[Path, Path]], refused: Callable[..., str]) -> None:
     yaml, rows = csv_holds_e2("probe-one")
@@ -307,3 +305,20 @@ def test_finding_6_bidirectional_controls_are_refused_like_control_characters(
     refused([rows], f":2: a bidirectional control character U+{ord(char):04X} at column 51", "delete it")
     text = case_yaml("probe-bidi", event("e1", 1951)).replace("label: Event e1", f"label: Event{char} e1")
     refused([write(tmp_path / "probe-bidi.yaml", text)], ":13: a bidirectional control character")
+
+
+def test_identical_files_in_two_folders_are_two_ingests_each_removable(tmp_path: Path) -> None:
+    """Regression (ingest probe): the ingest id hashed a file's name and bytes, so projA/refs.bib and a
+    byte-identical projB/refs.bib were one ingest: the second record replaced the first, and `remove
+    projA/refs.bib` then found nothing ingested from it."""
+    from cooperative_security.cli import main
+
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    entry = "@book{zed-2010,author={Zed, Alpha},title={Same Content},publisher={P},year={2010}}\n"
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "refs.bib").write_text(entry)
+    assert main(["ingest", str(tmp_path / "a" / "refs.bib"), "--store", store]) == 0
+    assert main(["ingest", str(tmp_path / "b" / "refs.bib"), "--store", store]) == 0
+    assert main(["remove", str(tmp_path / "a" / "refs.bib"), "--store", store]) == 0
+    assert main(["remove", str(tmp_path / "b" / "refs.bib"), "--store", store]) == 0

@@ -59,7 +59,7 @@ def _already_initialised(kg: Store, store: str) -> None:
     from ..kb import bundled_data_files
     from ..namespaces import graph
 
-    current = graph(f"ingest/{ingest_id(expand_paths(bundled_data_files()))}").value
+    current = graph(f"ingest/{ingest_id(expand_paths(bundled_data_files()), by_path=False)}").value
     triples = kg.count()
     if current in kg.graph_names():
         console.print(f"{store} already holds the bundled knowledge graph ({triples} triples): nothing to do",

@@ -70,7 +70,9 @@ def parse_all(
     works, classes, events, registry, cases = _known(store)
     # who wrote each graph (read once): an actors or events file's own earlier version is replaced, not a clash
     owners = claims(store) if any(kind in ("actors", "events") for kind, _ in files) else {}
-    ids = EventIds(store, owners) if any(kind == "events" for kind, _ in files) else None
+    # a case file is checked too: an id it gives an event may be one an events CSV ingested earlier holds
+    ids = (EventIds(store, owners, [p for _, p in files]) if any(kind in ("case", "events") for kind, _ in files)
+           else None)
     batches: list[Batch] = []
     problems: list[Problem] = []
     context = ReadContext(store, registry, cases, owners, ids, bundled)

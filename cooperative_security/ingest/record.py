@@ -40,10 +40,14 @@ class IngestReport:
         return sum(self.graphs.values())
 
 
-def ingest_id(files: list[tuple[str, Path]]) -> str:
+def ingest_id(files: list[tuple[str, Path]], by_path: bool = True) -> str:
+    """The ingest's id: a hash of each file's full path and bytes. Two identical files in different folders
+    (projA/refs.bib, projB/refs.bib) are two ingests, each removable on its own; the same file ingested
+    again is the same ingest. The project's bundled data (``by_path=False``) is hashed by file name, so its
+    id is the same wherever the package is installed (exports and releases stay reproducible)."""
     digest = hashlib.sha256()
     for _, path in files:
-        digest.update(path.name.encode())
+        digest.update((str(path.resolve()) if by_path else path.name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:20]
 
