@@ -96,7 +96,7 @@ def _adapt_typer_choices() -> None:
                 raise ValueError(f"{value!r} is not one of {', '.join(map(repr, names))}{hint}.") from exc
 
         coerce._coopsec = True  # type: ignore[attr-defined]
-        adapters.coerce_cli_choice = coerce
+        adapters.coerce_cli_choice = coerce  # type: ignore[attr-defined]
     for name in ("typer._coercion", "typer._param_types"):
         try:
             module = importlib.import_module(name)

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -168,7 +169,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
                 if taken(base.value, src):
                     base = graph(f"{base.value.removeprefix(GRAPH)}-{path_hash(src_path)}")
                 child = ox.NamedNode(f"{base.value}/graph-{family_rest[1].rpartition('/graph-')[2]}")
-                for store_of in (batch.graphs, batch.streams):
+                held: tuple[dict[ox.NamedNode, Any], ...] = (batch.graphs, batch.streams)
+                for store_of in held:
                     if g in store_of and child != g:
                         store_of[child] = store_of.pop(g)
                 own.add(child)

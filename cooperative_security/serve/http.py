@@ -43,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "coopsec"
 
     def setup(self) -> None:
-        self.timeout = self.server.service.limits.request_timeout  # each read and write; the watchdog bounds the whole
+        self.timeout = self.server.service.limits.request_timeout  # type: ignore[misc]  # each read and write; the watchdog bounds the whole
         super().setup()
 
     def handle_one_request(self) -> None:
@@ -108,8 +108,8 @@ class Handler(BaseHTTPRequestHandler):
             elif path == "/site" or path.startswith("/site/"):
                 self._static(path[len("/site"):], head)
             elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
-                html = self.server.service.page("concepts" if path == "/map" else "citations")
-                self._send(200, "text/html; charset=utf-8", html, head)
+                picture = self.server.service.page("concepts" if path == "/map" else "citations")
+                self._send(200, "text/html; charset=utf-8", picture, head)
             elif path.startswith("/vendor/"):  # their scripts
                 from ..site.interactive import vendor_file
                 found = vendor_file(path[len("/vendor/"):])

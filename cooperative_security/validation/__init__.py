@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..classify import classify
 from ..errors import InputError, Problem, UsageError
 from ..ingest import expand_paths, ingest_id, own_graphs, parse_all, write_batches
@@ -54,7 +56,8 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
     batches = parse_all(store, files)
     for batch in batches:
         if ACTORS_GRAPH in batch.graphs:
-            batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH] if t.subject.value not in known]
+            batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH]
+                                          if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in known)]
     own_graphs(batches)
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:

@@ -102,7 +102,7 @@ def _expected_period(src: str, case: str, entry: Any, problems: list[Problem]) -
     record = str(case)
 
     def bad(message: str, fld: str | None = None) -> None:
-        where = entry.line_of_key(fld) if isinstance(entry, LocatedDict) and fld in entry else line
+        where = entry.line_of_key(fld) if isinstance(entry, LocatedDict) and fld is not None and fld in entry else line
         problems.append(Problem(src, message, line=where, field=fld, record=record))
 
     if not isinstance(entry, dict):
