@@ -102,7 +102,8 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
     first = next(lines, None)  # the file read up to its first data row (a malformed row stops here too)
     if first is None:
         raise InputError(Problem(str(file), f"the file holds no data rows, only a header: nothing to load as "
-                                            f"{dataset}; the graph {target.value} in the store is left as it was"))
+                                            f"{dataset}; the graph {target.value} in the store is left as it was",
+                                 line=2))  # where the first data row belongs
     bulk_load_lines(store, itertools.chain([first], lines), target, replace=True)
     seconds = time.perf_counter() - started
     # the triples the graph now holds: a file listing each dyad in both directions (MID) makes the same
