@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api_stores import _store, close, open
 from .arguments import case_names, flag, refuse, when, whole
-from .errors import UnknownTerm, UsageError
+from .errors import UsageError
 from .store import Store
 
 if TYPE_CHECKING:
@@ -58,15 +58,12 @@ def _dates(column: pd.Series) -> pd.Series:
 
 
 def one_case(items: list[Any], case: str) -> list[Any]:
-    """The case named ``case`` among ``items``, or a usage error that suggests the closest ids."""
-    wanted = [c for c in items if c.id == case]
-    if not wanted:
-        import difflib
+    """The case named ``case`` (in any letter case) among ``items``, or a usage error that suggests the
+    closest ids (``catalogue.find_case``, as every command that takes a case id)."""
+    from .catalogue import find_case
 
-        close = difflib.get_close_matches(case, [c.id for c in items], n=3)
-        raise UnknownTerm(f"no case {case!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
-                         + f"; cases: {', '.join(c.id for c in items)}")
-    return wanted
+    found = find_case([c.id for c in items], case)
+    return [c for c in items if c.id == found]
 
 
 def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date | None = None, *,

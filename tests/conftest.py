@@ -45,6 +45,15 @@ class Result:
     err: str
 
 
+@pytest.fixture(scope="module")
+def initialised_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An on-disk store holding the bundled data (``coopsec init``), one per test module: each test uses
+    cases or files of its own, or checks that a refusal left the store as it was."""
+    spec = f"oxigraph:{tmp_path_factory.mktemp('store') / 'kg'}"
+    assert main(["init", "--store", spec]) == 0
+    return spec
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run ``coopsec ARGS`` in-process; returns exit code, stdout and stderr."""

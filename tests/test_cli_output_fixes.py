@@ -101,3 +101,13 @@ def test_choice_errors_are_clean(cli, tmp_path, args: tuple[str, ...], expected:
     assert "Value error" not in result.err
     assert expected in result.err
     assert result.err.count("\n") <= 2  # one error line and the usage
+
+
+def test_cases_and_the_api_find_a_case_in_any_letter_case(cli) -> None:  # type: ignore[no-untyped-def]
+    """Regression: `coopsec cases ASEAN` and `cs.cases("ASEAN")` matched only the exact letter case."""
+    import cooperative_security as cs
+
+    result = cli("cases", "ASEAN")
+    assert result.code == 0, result.err
+    assert "asean" in result.out
+    assert set(cs.cases("ASEAN")["case"]) == {"asean"}

@@ -39,11 +39,8 @@ Ingest = Callable[..., tuple[int, str]]
 
 
 @pytest.fixture(scope="module")
-def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An on-disk store holding the bundled data; each test uses cases of its own."""
-    spec = f"oxigraph:{tmp_path_factory.mktemp('store') / 'kg'}"
-    assert main(["init", "--store", spec]) == 0
-    return spec
+def spec(initialised_spec: str) -> str:
+    return initialised_spec
 
 
 @pytest.fixture

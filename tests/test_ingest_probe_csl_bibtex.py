@@ -36,11 +36,8 @@ ZOTERO_URI = "http://zotero.org/users/1/items/AAAA"
 
 
 @pytest.fixture(scope="module")
-def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An on-disk store holding the bundled data (each test checks a refusal leaves it as it was)."""
-    spec = f"oxigraph:{tmp_path_factory.mktemp('store') / 'kg'}"
-    assert main(["init", "--store", spec]) == 0
-    return spec
+def spec(initialised_spec: str) -> str:
+    return initialised_spec
 
 
 @pytest.fixture
