@@ -227,3 +227,18 @@ def test_query_workers_never_see_an_unpublished_load_or_a_staging_graph(tmp_path
         assert sum(1 for _ in snapshot.raw.quads_for_pattern(None, None, None, BIG)) == 100  # type: ignore[attr-defined]
     finally:
         snapshot.close()
+
+
+@pytest.mark.parametrize(("name", "what"), [("JOURNAL_FILE", "an interrupted load"),
+                                            ("REPLACEMENT_FILE", "an interrupted replacement")])
+def test_a_damaged_journal_is_named_with_how_to_recover(tmp_path: Path, name: str, what: str) -> None:
+    from cooperative_security.errors import StoreError
+    from cooperative_security.store import folder
+    from cooperative_security.store.embedded import EmbeddedStore
+
+    store = EmbeddedStore(tmp_path / "kg")
+    store.close()
+    (tmp_path / "kg" / getattr(folder, name)).write_text("{not json")
+    with pytest.raises(StoreError) as info:
+        EmbeddedStore(tmp_path / "kg")
+    assert f"damaged journal of {what}" in str(info.value) and "re-run the last ingest" in str(info.value)

@@ -22,6 +22,18 @@ from .folder import DROP_CHUNK, JOURNAL_FILE, disk_full, free_space, megabytes, 
 from .sparql_text import drop_some_update
 
 
+def journal_graphs(folder: Path, name: str, what: str, remedy: str) -> list[ox.NamedNode]:
+    """The graphs a journal file in the store's folder names (none when it is absent); a damaged one is a
+    StoreError that says ``what`` was interrupted and how to recover (``remedy``, then re-run the ingest)."""
+    journal = folder / name
+    try:
+        return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"the store {folder} holds a damaged journal of {what} ({journal}: {exc}); if no coopsec "
+                         f"process is using the store, {remedy}, then re-run the last ingest") from exc
+
 class Loads:
     """Bulk loads published through the journal, and the guards every write of the store passes."""
 
@@ -51,15 +63,9 @@ class Loads:
 
     def _read_journal(self) -> list[ox.NamedNode]:
         assert self.path is not None
-        journal = self.path / JOURNAL_FILE
-        try:
-            return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"the store {self.path} holds a damaged journal of an interrupted load ({journal}: "
-                             f"{exc}); if no coopsec process is using the store, delete that file and "
-                             "re-run the last ingest") from exc
+        return journal_graphs(self.path, JOURNAL_FILE, "an interrupted load", "delete that file")
+
+
 
     def _write_journal(self, graphs: Iterable[ox.NamedNode]) -> None:
         """Name the graphs about to be loaded, durably, before any of them is written."""

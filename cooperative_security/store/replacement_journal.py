@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from .folder import DELETE_CHUNK, REPLACEMENT_DATA, REPLACEMENT_FILE, disk_full, free_space, replace_chunk
 from .graphs import graph_size, ntriples
-from .journal import Loads
+from .journal import Loads, journal_graphs
 from .sparql_text import delete_lines_update, drop_some_update
 
 
@@ -70,15 +70,8 @@ class JournalledReplacement(Loads):
 
     def _read_replacement(self) -> list[ox.NamedNode]:
         assert self.path is not None
-        journal = self.path / REPLACEMENT_FILE
-        try:
-            return [ox.NamedNode(g) for g in json.loads(journal.read_text(encoding="utf-8"))["graphs"]]
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise StoreError(f"the store {self.path} holds a damaged journal of an interrupted replacement "
-                             f"({journal}: {exc}); if no coopsec process is using the store, delete that file "
-                             f"and {REPLACEMENT_DATA}, then re-run the last ingest") from exc
+        return journal_graphs(self.path, REPLACEMENT_FILE, "an interrupted replacement",
+                              f"delete that file and {REPLACEMENT_DATA}")
 
     def _finish_replacement(self) -> None:
         """Finish a replacement a killed process committed (its journal is there), or forget one it had not."""
