@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooperative_security.classify import Period, classify
+from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.store import Store
@@ -303,3 +304,44 @@ def test_a_window_of_centuries_gives_no_checkpoint_after_the_observation(resourc
         kg.close()
     starts = [p.from_ for p in periods if p.from_]
     assert starts and all(len(s.split("-")[0]) == 4 for s in starts), sorted(starts)[-3:]
+
+
+def _rejecting(target: str, date: str = "1962-05-01", etype: str = "TreatyRejected") -> str:
+    return _event("rejected", date, etype, by="[frn]", towards="[gfr]", extra=f"rejects: {target}\n")
+
+
+def test_a_rejected_treaty_is_never_in_force_but_the_agreements_beside_it_stand(tmp_path: Path) -> None:
+    treaty = (_event("treaty", "1960-03-01", "TreatySigned")
+              + _event("consultation", "1961", "InstitutionalConsultation"))
+    alone = _case(tmp_path, treaty + _rejecting("treaty"))
+    assert _at(alone, "1961-06-01").position == "security-regime"  # signed, not yet refused
+    refused = _at(alone, "1963-01-01")
+    assert refused.position == "undetermined", "a refused treaty still founds a regime"
+    blocked = [m for m in refused.missing if m["rule"] == RULE + "treaty-rejected"]
+    assert blocked and {e["event"].rpartition("/")[2] for e in blocked[0]["evidence"]} == {"rejected"}
+    # an institution founded beside the refused treaty is untouched (only the named treaty falls)
+    beside = _case(tmp_path, treaty + _event("institution", "1960-06-01", "InstitutionFounded")
+                   + _rejecting("treaty"))
+    held = _at(beside, "1963-01-01")
+    assert held.position == "security-regime"
+    assert "institution" in {e["event"].rpartition("/")[2] for e in held.evidence}
+    assert "treaty" not in {e["event"].rpartition("/")[2] for e in held.evidence}
+
+
+@pytest.mark.parametrize(("events", "says"), [
+    (_event("treaty", "1960", "TreatySigned") + _rejecting("treaty", etype="Abrogation"),
+     "`rejects` belongs on a TreatyRejected event, not on a 'Abrogation'"),
+    (_event("treaty", "1960", "TreatySigned") + _rejecting("no-such-treaty"),
+     "the treaties signed in this case are ['treaty']"),
+    (_event("summit", "1960", "Summit") + _rejecting("summit"),
+     "`rejects` names 'summit', a 'Summit' event"),
+    (_event("treaty", "1964", "TreatySigned") + _rejecting("treaty"),
+     "a treaty is rejected after it is signed"),
+])
+def test_a_rejects_link_that_cannot_hold_is_refused_with_its_line(tmp_path: Path, events: str, says: str) -> None:
+    with pytest.raises(InputError) as info:
+        _case(tmp_path, events)
+    problems = [p for p in info.value.problems if p.field == "rejects"]
+    assert len(problems) == 1 and says in problems[0].message, [p.message for p in info.value.problems]
+    text = (tmp_path / "test-dyad.yaml").read_text(encoding="utf-8").splitlines()
+    assert text[problems[0].line - 1].strip().startswith("rejects:")

@@ -25,6 +25,7 @@ from .base import (
     plain,
     text,
 )
+from .event_links import Rejection, Seen, note_rejection, resolve_rejections
 from .sources import source_reference
 
 CASE_KEYS = {
@@ -32,7 +33,7 @@ CASE_KEYS = {
 }
 EVENT_KEYS = {
     "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
-    "characterised_as", "outcome", "in_chapter", "date_flag", "costly", "public",
+    "characterised_as", "outcome", "in_chapter", "date_flag", "costly", "public", "rejects",
 }
 LEVELS = {"elite": "EliteLevel", "societal": "SocietalLevel"}
 OUTCOMES = {"reciprocated", "pocketed", "exploited", "unknown"}
@@ -161,11 +162,15 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         raise InputError(Problem(c.src, f"{len(events):,} events, more than the {cap:,} a case may have; split the "
                                         "case, or raise the cap with COOPSEC_MAX_EVENTS", line=line_of(events),
                                  field="events", record=case_id))
-    seen: set[str] = set()
+    seen: dict[str, Seen] = {}
+    rejections: list[Rejection] = []
     for event in events:
-        _event(c, case, case_id, event, seen)
-    if c.problems:
-        raise InputError(c.problems)
+        _event(c, case, case_id, event, seen, rejections)
+    resolve_rejections(c, case_id, seen, rejections)
+    if c.problems:  # with its references: an unknown work or type is reported in the same run
+        from .parse import UncheckedReferences  # parse reads this module: imported here
+
+        raise UncheckedReferences(c.problems, c.batch.references)
     c.batch.add(case_graph(case_id), c.triples)
     return c.batch
 
@@ -204,7 +209,8 @@ def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, k
                 c.add(case, cs("member"), iri)
 
 
-def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str]) -> None:
+def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[str, Seen],
+           rejections: list[Rejection]) -> None:
     line = line_of(event)
     if not isinstance(event, dict):
         c.problem("an event is a mapping with id, date, type, by, level, label, evidence", line, "events", case_id)
@@ -221,7 +227,6 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
         return
     if eid in seen:
         c.problem(f"duplicate event id {eid!r} in this case", line, "id", record, event)
-    seen.add(eid)
     for key in sorted(set(event) - EVENT_KEYS):
         c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record)
     iri = instance("event", f"{case_id}/{eid}")
@@ -250,6 +255,8 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: set[str
         c.add(iri, cs("earliestDate"), date_literal(d.earliest))
         c.add(iri, cs("latestDate"), date_literal(d.latest))
         c.add(iri, cs("datePrecision"), plain(d.precision))
+    seen.setdefault(eid, Seen(etype, d))
+    note_rejection(rejections, event, eid, d, record)
     label = _text(c, event, "label", record)
     if label is None:
         c.problem("every event needs a label", line, "label", record, event)

@@ -36,6 +36,7 @@ from ..store import Store
 from .actors import Registry
 from .base import MAX_LITERAL, Batch, LocatedDict, LocatedList, cs, is_slug, limit, read_text
 from .cases import _Case, _event
+from .event_links import Seen
 from .naming import Claim, claims
 from .sources import KINDS
 from .works import slugify
@@ -183,7 +184,7 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
     c = _Case(path, registry)
     c.batch.kind = "events"
     by_case: dict[str, list[ox.Triple]] = {}
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, dict[str, Seen]] = {}  # (an events CSV has no `rejects` column: no links to resolve)
     for fields in records:
         line = lines.start
         if len(fields) != len(header):
@@ -225,7 +226,7 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
                 event[key] = row[key].strip()
         event.line = line
         before = len(c.triples)
-        _event(c, case, case_id, event, seen.setdefault(case_id, set()))
+        _event(c, case, case_id, event, seen.setdefault(case_id, {}), [])
         by_case.setdefault(case_id, []).extend(c.triples[before:])
     if c.problems:
         raise InputError(c.problems)
