@@ -174,8 +174,15 @@ def test_too_many_runs_is_refused_before_running(store: Store) -> None:
 
 
 def test_unknown_case_is_refused(store: Store) -> None:
-    with pytest.raises(UsageError, match="unknown case no-such-case"):
+    with pytest.raises(UsageError, match="no case 'no-such-case'"):
         sensitivity(store, ["no-such-case"])
+
+
+def test_mistyped_case_gets_did_you_mean_and_letter_case_is_ignored(store: Store) -> None:
+    with pytest.raises(UsageError, match=r"no case 'koera' \(did you mean korea\?\)"):
+        sensitivity(store, ["koera"], max_runs=1)
+    with pytest.raises(UsageError, match=r"limit of 1 \(korea \d+\)"):  # KOREA found: refused only for its size
+        sensitivity(store, ["KOREA"], max_runs=1)
 
 
 def test_progress_is_reported_for_every_run(store: Store) -> None:

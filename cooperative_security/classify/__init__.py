@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ..errors import UnknownTerm, UsageError
+from ..catalogue import find_case
+from ..errors import UsageError
 from ..queries import load_query
 from ..store import Store
 from .periods import Period, build_periods
@@ -40,9 +41,7 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
     """
     if cases:
         known = known_cases(store)
-        unknown = [c for c in cases if c not in known]
-        if unknown:
-            raise UnknownTerm(f"unknown case {', '.join(unknown)}; known cases: {', '.join(known)}")
+        cases = list(dict.fromkeys(find_case(known, c) for c in cases))  # any letter case; did you mean
     if at is not None and not str(at).strip():  # an empty shell variable: it used to give every period
         raise UsageError("--at is empty: give a date (YYYY, YYYY-MM or YYYY-MM-DD), or leave --at out for every "
                          "period")

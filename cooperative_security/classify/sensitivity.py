@@ -23,8 +23,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..catalogue import Event, list_cases
-from ..errors import UnknownTerm, UsageError
+from ..catalogue import Event, find_case, list_cases
+from ..errors import UsageError
 from ..ingest.cases import case_graph
 from ..namespaces import CS, GRAPH, RDF_TYPE
 from ..queries import load_query
@@ -121,9 +121,7 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
         alternatives[r["type"].value].append(r["alternative"].value)  # type: ignore[union-attr]
     known = list_cases(store)
     if cases:
-        unknown = sorted(set(cases) - {c.id for c in known})
-        if unknown:
-            raise UnknownTerm(f"unknown case {', '.join(unknown)}; known cases: {', '.join(c.id for c in known)}")
+        cases = [find_case([c.id for c in known], c) for c in cases]  # any letter case; did you mean
     chosen = [c for c in known if not cases or c.id in cases]
     base = _base_graphs(store)
     plans = []

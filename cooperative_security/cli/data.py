@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from ..catalogue import list_actors, list_cases, list_works
 from ..errors import UsageError
 from ..ingest import ingest_paths
+from ..ingest.retyping import RetypingWarning
 from ..kb import has_theory, load_bundled
 from ..store import Store, open_store, parse_spec
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph, notice_recovery
@@ -95,8 +97,14 @@ def ingest(
         kg.close()
         raise
     try:
-        with err_console.status("reading...") as status:
+        with err_console.status("reading...") as status, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RetypingWarning)
             report = ingest_paths(kg, paths, progress=lambda f: status.update(f"reading {f}"), replace=replace or ())
+        for w in caught:  # said after the status line is gone, and only once the ingest is written
+            if issubclass(w.category, RetypingWarning):
+                err_console.print(f"warning: {w.message}", highlight=False, soft_wrap=True, markup=False)
+            else:
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         if report.already:
             console.print(f"ingest {report.ingest_id} is already in {store}, whole: nothing to write", highlight=False)
             return
@@ -121,8 +129,15 @@ def remove(
                                                 "any more).")],
     store: Annotated[str, typer.Option("--store", help="oxigraph:DIR or sparql:QUERY_URL,UPDATE_URL: the store "
                                                        "to remove it from.")],
+    force: Annotated[bool, typer.Option("--force", help="Remove it even when other ingested data refer to what "
+                                        "only it defines (a case an events CSV adds to, a work a case cites): "
+                                        "those references are listed, and left pointing at nothing.")] = False,
 ) -> None:
-    """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record."""
+    """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record.
+
+    Refused (exit 1, nothing removed) when other data in the store refer to what only SOURCE defines: the
+    message lists each reference and its file. Remove those files first, or pass --force.
+    """
     from ..ingest.remove import remove_source
 
     spec = parse_spec(store)  # read before opening: opening oxigraph:DIR would create it
@@ -133,9 +148,14 @@ def remove(
     kg = open_store(store)
     try:
         notice_recovery(kg)
-        removal = remove_source(kg, source)
+        removal = remove_source(kg, source, force=force)
     finally:
         kg.close()
+    if removal.dangling:
+        err_console.print(f"warning: --force: {len(removal.dangling)} reference(s) now point at nothing (`coopsec "
+                          "check` lists them):", highlight=False, soft_wrap=True)
+        for d in removal.dangling:
+            err_console.print(f"  {d}", highlight=False, soft_wrap=True, markup=False)
     for g, count in sorted(removal.graphs.items()):
         console.print(f"removed {g}: {count} triples", highlight=False)
     console.print(f"removed {len(removal.graphs)} graph(s) from {removal.source}"

@@ -231,8 +231,12 @@ def datasets_command(ctx: typer.Context, fmt: FormatOption = Format.table,
 def datasets_check_command(folder: Annotated[Path, typer.Argument(help="The data folder (as for --data-dir).")],
                            fmt: FormatOption = Format.table) -> None:
     """Verify a data folder: each file present, and whether it is the known release (checksum)."""
+    layout = ("give the data folder (as for --data-dir), which holds cow/, mid/ and atop/ as `coopsec datasets` "
+              "lists them")
+    if not folder.exists():
+        raise UsageError(f"{folder}: no such folder; {layout}")
     if not folder.is_dir():
-        raise UsageError(f"{folder}: no such folder")
+        raise UsageError(f"{folder}: is a file, not a folder; {layout}")
     results = field_datasets.check(folder)
     rows = [{"name": r.dataset.name, "path": str(r.path), "status": r.status,
              "note": {"ok": "the known release", "missing": f"missing: {r.dataset.obtain}",
@@ -240,6 +244,10 @@ def datasets_check_command(folder: Annotated[Path, typer.Argument(help="The data
              [r.status]} for r in results]
     emit(fmt, rows, [("name", "data set"), ("path", "file"), ("status", "status"), ("note", "note")],
          title=f"{folder}: {sum(r.status == 'ok' for r in results)} of {len(results)} files are the known release")
+    if all(r.status == "missing" for r in results):
+        err_console.print(f"{folder} holds none of the {len(results)} files: is it the data folder? The files go "
+                          f"under it as listed ({results[0].dataset.path}, ...); `coopsec datasets` lists them "
+                          "with where to obtain each", highlight=False, soft_wrap=True)
     if any(r.status == "missing" for r in results):
         raise typer.Exit(1)
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import EnvironmentProblem
+from ..errors import EnvironmentProblem, UsageError
 from ..validation import validate
 from .common import knowledge_graph
 
@@ -41,6 +41,12 @@ def validate_command(
     Cohen's kappa, and each disagreement with the classifier's explanation. Disagreement is a finding:
     the command exits 0 whenever the run completes.
     """
+    if dyads and validation_set is not None:
+        raise UsageError("--set names a case validation folder; --dyads validates against the field data sets "
+                         "(--data-dir): give one or the other")
+    if data_dir is not None and not dyads:
+        raise UsageError("--data-dir is for --dyads (the folder of the field data sets): add --dyads, or leave "
+                         "--data-dir out")
     if dyads:
         try:
             module = importlib.import_module("cooperative_security.analysis.dyad_validation")
@@ -54,12 +60,29 @@ def validate_command(
         result = module.validate_dyads(store=store, data_dir=str(data_dir) if data_dir else None)
         _write(fmt, result.text(), result.to_dict())
         return
+    if validation_set is not None:
+        check_validation_folder(validation_set)  # before the store is opened: a bad --set leaves it untouched
     with knowledge_graph(store or "memory:") as kg:
         report = validate(kg, validation_set)
     if fmt is ValidateFormat.markdown:
         sys.stdout.write(report.markdown())
         return
     _write(fmt, report.text(), report.to_dict())
+
+
+def check_validation_folder(folder: Path) -> None:
+    """A usage error naming ``folder`` and what it lacks, unless it is a validation folder: ``cases/`` (case
+    files) and ``expected.yaml`` (the scholars' judgments); ``actors.yaml`` and ``bibliography.bib`` are optional."""
+    layout = ("a validation folder holds cases/ (case files, as in data/cases/) and expected.yaml (the judgments "
+              "to compare with), and may hold actors.yaml and bibliography.bib")
+    if not folder.exists():
+        raise UsageError(f"--set {folder}: no such folder; {layout}")
+    if not folder.is_dir():
+        raise UsageError(f"--set {folder}: is a file, not a folder; {layout}")
+    missing = [name for name, ok in (("cases/", (folder / "cases").is_dir()),
+                                     ("expected.yaml", (folder / "expected.yaml").is_file())) if not ok]
+    if missing:
+        raise UsageError(f"--set {folder}: has no {' and no '.join(missing)}; {layout}")
 
 
 def _write(fmt: ValidateFormat, text: str, data: object) -> None:

@@ -8,7 +8,9 @@ en dash, ````x''`` into curly quotes), the way bibtexparser 2 does; names are sp
 ``{World Bank}`` whole. URLs, DOIs, pages, years and keys are not LaTeX, and are taken as written.
 
 A key that the bundled bibliography (``data/bibliography.bib``, ``data/datasets.bib``) has for another work,
-another first author or year, is refused: the bundled evidence would cite this entry (:func:`bundled_collision`)."""
+another first author or year, is refused: the bundled evidence would cite this entry (:func:`bundled_collision`).
+So is a key that a file ingested earlier gave another work, once the store is at hand
+(:func:`.works.stored_collisions`, with the same message)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, Problem
 from .base import Batch, control_character, is_slug, read_text
-from .keys import KeyChange, KeyMaker, from_record, kebab
-from .works import Person, Work, short_citation, slugify, works_batch
+from .keys import KeyChange, KeyMaker, kebab
+from .works import Person, Work, another_work, collision_problem, short_citation, works_batch
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -272,15 +274,11 @@ def bundled_collision(work: Work, src: str, record: str | None, line: int | None
         return None
     bundled_file, bundled = found
     mine, theirs = (work.authors or work.editors), (bundled.authors or bundled.editors)
-    other_person = bool(mine and theirs and slugify(mine[0].family) != slugify(theirs[0].family))
-    other_year = bool(work.year and bundled.year and work.year[:4] != bundled.year[:4])
-    if not (other_person or other_year):
+    if not another_work((mine[0].family if mine else None, work.year),
+                        (theirs[0].family if theirs else None, bundled.year)):
         return None  # the same work, described again: allowed (docs/guide/ingest.md)
-    new_key = from_record(mine, work.year, work.title)
-    return Problem(src, f"the key {work.key!r} is the bundled work {short_citation(bundled)} ({bundled_file}), "
-                        f"and this entry is {short_citation(work)}, another work: what the bundled data cites as "
-                        f"{work.key!r} would cite this entry. Give it another key, such as {new_key!r} (in Zotero, "
-                        "its Citation Key)", line=line, record=record)
+    return collision_problem(work, src, record, line, f"the bundled work {short_citation(bundled)} ({bundled_file})",
+                             "the bundled data")
 
 
 def _crossref(value: str | None) -> str | None:

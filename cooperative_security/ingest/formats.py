@@ -23,6 +23,8 @@ from .csl import parse_csl
 from .events_csv import EventIds, parse_event_csv
 from .naming import Claim
 from .rdf import parse_rdf, rdf_format, stream_batch, streamable
+from .retyping import warn_retypings
+from .works import checked_against_store
 
 
 @dataclass
@@ -55,14 +57,19 @@ def _case(path: Path, ctx: ReadContext) -> Batch:
 
 
 def _rdf(path: Path, ctx: ReadContext) -> Batch:
-    return stream_batch(path) if can_stream(ctx.store) and streamable(path) else parse_rdf(path)
+    if can_stream(ctx.store) and streamable(path):
+        return stream_batch(path)
+    batch = parse_rdf(path)
+    warn_retypings(ctx.store, batch, ctx.owners)  # a type given to what another source defines
+    return batch
 
 
 #: the reader of each kind, in the order files of each kind are read (a folder is read in this order, then by name)
 READERS: dict[str, Callable[[Path, ReadContext], Batch]] = {
     "actors": _actors,
-    "bibtex": lambda path, ctx: parse_bibtex(path),
-    "csl": lambda path, ctx: parse_csl(path),
+    # a key a file in the store gave another work is refused (the bundled ones are, by the readers)
+    "bibtex": lambda path, ctx: checked_against_store(ctx.store, parse_bibtex(path), ctx.owners),
+    "csl": lambda path, ctx: checked_against_store(ctx.store, parse_csl(path), ctx.owners),
     "citations": lambda path, ctx: parse_citations(path, ctx.bundled),
     "case": _case,
     "events": lambda path, ctx: parse_event_csv(path, ctx.registry, ctx.cases, ctx.ids),

@@ -23,6 +23,16 @@ from .formats import READERS, ReadContext
 from .naming import claims
 
 
+class UncheckedReferences(InputError):
+    """A file's problems, with the references (works, event types) it makes that are still to check: a reader
+    that stops at its own problems raises this, and :func:`parse_all` reports the references that resolve
+    nowhere too, so that one run lists every problem of the file."""
+
+    def __init__(self, problems: list[Problem], references: list[tuple[str, str, Problem]]) -> None:
+        super().__init__(problems)
+        self.references = references
+
+
 def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[str]]:
     works = {r["key"].value for r in store.select(load_query("ingest/known-works"))}  # type: ignore[union-attr]
     classes: set[str] = set()
@@ -75,6 +85,7 @@ def parse_all(
            else None)
     batches: list[Batch] = []
     problems: list[Problem] = []
+    unchecked: list[tuple[str, str, Problem]] = []  # the references of files that had problems of their own
     context = ReadContext(store, registry, cases, owners, ids, bundled)
     for kind, path in files:
         if progress:
@@ -83,6 +94,7 @@ def parse_all(
             batch = READERS.get(kind, READERS["rdf"])(path, context)  # a kind of no reader is read as RDF
         except InputError as exc:
             problems.extend(exc.problems)
+            unchecked.extend(getattr(exc, "references", ()))
             continue
         except OSError as exc:
             problems.append(Problem(str(path), f"cannot read the file: {exc.strerror or exc}"))
@@ -99,11 +111,13 @@ def parse_all(
         works |= w
         classes |= c
         batches.append(batch)
-    for batch in batches:
-        for what, key, problem in batch.references:
-            known = {"work": works, "concept": classes, "event-type": events or classes}[what]
-            if key not in known:
-                problems.append(problem)
+    for what, key, problem in [ref for batch in batches for ref in batch.references] + unchecked:
+        known = {"work": works, "concept": classes, "event-type": events or classes}[what]
+        if key not in known:
+            problems.append(problem)
     if problems:
+        # each file's problems together, by line (its references were checked after every file was read)
+        order = {str(path): i for i, (_, path) in enumerate(files)}
+        problems.sort(key=lambda p: (order.get(p.source, len(order)), p.line or 0))
         raise InputError(problems)
     return batches

@@ -3,6 +3,13 @@
 The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``, the resolved
 path). Removing a source drops the graphs it still owns (those no later ingest of another file took
 over), and the records of ingests left with no graph, in one atomic update.
+
+A removal that would leave other data pointing at nothing is refused (:class:`RemovalRefused`) unless
+``force`` is given: what the removed graphs define (an IRI they give a type: a case, a work, an actor, an
+event) and no other graph defines, while another graph still refers to it (an events CSV's events in the
+case, a case's evidence citing the work). The refusal lists each such reference and the file that holds
+it, so the user can remove that file first; ``coopsec check`` reports the same references after a forced
+removal. Derived graphs (ingest records, the classifier's inferred graphs) are not data and are ignored.
 """
 
 from __future__ import annotations
@@ -12,12 +19,55 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import UnknownTerm
-from ..namespaces import graph
+from ..errors import CoopsecError, UnknownTerm
+from ..namespaces import GRAPH, compact, graph
 from ..queries import load_query
 from ..store import Store
 from ..store.sparql_text import drop_graphs_update
-from .naming import claims
+from .naming import Claim, claims
+
+#: graphs coopsec derives or keeps for itself: never a definition, never a reference that a removal breaks
+DERIVED = tuple(GRAPH + name for name in ("ingest/", "inferred", "request", "dyads-inferred", "dyads-request",
+                                          "checksums", "void"))
+#: the most broken references a refusal lists (the count of the rest follows)
+SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Dangling:
+    """A reference a removal would break: ``referrer`` (in ``graph``, written from ``source``) refers to
+    ``term`` through ``via``, and only the removed graphs define ``term``."""
+
+    term: str
+    referrer: str | None  # for a blank node (an evidence entry, say) the IRI holding it; None if none does
+    via: str
+    graph: str
+    source: str | None
+
+    def __str__(self) -> str:
+        where = compact(self.graph) + (f" (from {self.source})" if self.source else "")
+        who = compact(self.referrer) if self.referrer else "an entry"
+        return f"{where}: {who} refers to {compact(self.term)} ({compact(self.via)})"
+
+
+class RemovalRefused(CoopsecError):
+    """Removing the source would leave references broken; nothing was removed (exit 1: the command was well
+    formed, the store's data stop it)."""
+
+    exit_code = 1
+
+    def __init__(self, source: str, dangling: list[Dangling]) -> None:
+        self.source = source
+        self.dangling = dangling
+        files = sorted({d.source for d in dangling if d.source})
+        lines = [f"  {d}" for d in dangling[:SHOWN]]
+        if len(dangling) > SHOWN:
+            lines.append(f"  ... and {len(dangling) - SHOWN} more")
+        first = (f"remove {', '.join(files)} first (coopsec remove FILE), or " if files else "")
+        super().__init__(
+            f"nothing removed: removing {source} would leave {len(dangling)} reference(s) to what only it defines "
+            "pointing at nothing:\n" + "\n".join(lines) + f"\n{first}pass --force to remove it anyway "
+            "(`coopsec check` then lists the broken references)")
 
 
 @dataclass
@@ -25,10 +75,42 @@ class Removal:
     source: str
     graphs: dict[str, int] = field(default_factory=dict)  # graph -> triples it held
     records: list[str] = field(default_factory=list)
+    #: the references the removal left pointing at nothing (only with ``force``)
+    dangling: list[Dangling] = field(default_factory=list)
 
 
-def remove_source(store: Store, source: Path | str) -> Removal:
-    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty."""
+def dangling_references(store: Store, removed: list[str], owners: dict[str, Claim] | None = None) -> list[Dangling]:
+    """The references from graphs outside ``removed`` to IRIs that only graphs in ``removed`` define."""
+    gone = set(removed)
+    owners = claims(store) if owners is None else owners
+
+    def kept(name: str | None) -> bool:
+        return name is not None and name not in gone and not name.startswith(DERIVED)
+
+    found: set[Dangling] = set()
+    defined: dict[str, bool] = {}  # IRI -> whether a graph that stays defines it too
+    for name in removed:
+        for r in store.select(load_query("ingest/graph-references"), {"removed": ox.NamedNode(name)}):
+            term, referrer, via, where = r["term"], r["referrer"], r["via"], r["g"]
+            if term is None or via is None or where is None or not kept(where.value):
+                continue
+            if term.value not in defined:  # looked up only for what is referred to: few, even in a big graph
+                defined[term.value] = any(kept(row["g"].value if row["g"] is not None else None) for row in
+                                          store.select(load_query("ingest/entity-types"), {"entity": term}))
+            if defined[term.value]:
+                continue
+            claim = owners.get(where.value)
+            who = referrer if isinstance(referrer, ox.NamedNode) else r["holder"]  # an entry: who holds it
+            found.add(Dangling(term.value, who.value if isinstance(who, ox.NamedNode) else None,
+                               via.value, where.value, claim.source if claim else None))
+    return sorted(found, key=lambda d: (d.graph, d.term, d.referrer or "", d.via))
+
+
+def remove_source(store: Store, source: Path | str, force: bool = False) -> Removal:
+    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty.
+
+    Refused with :class:`RemovalRefused`, nothing dropped, when other graphs refer to what only these graphs
+    define; with ``force`` the removal goes ahead and :attr:`Removal.dangling` lists those references."""
     path = Path(source).resolve()
     owners = claims(store)
     mine = sorted(g for g, claim in owners.items() if claim.source == str(path))
@@ -37,7 +119,10 @@ def remove_source(store: Store, source: Path | str) -> Removal:
         hint = f"; files of that name it holds: {', '.join(known)}" if known else ""
         raise UnknownTerm(f"{store.spec} holds nothing ingested from {path}{hint} (coopsec remove takes the path "
                          "of a file given to `coopsec ingest`, as it was then)")
-    removal = Removal(str(path), {g: store.count(ox.NamedNode(g)) for g in mine})
+    dangling = dangling_references(store, mine, owners)
+    if dangling and not force:
+        raise RemovalRefused(str(path), dangling)
+    removal = Removal(str(path), {g: store.count(ox.NamedNode(g)) for g in mine}, dangling=dangling)
     by_ingest: dict[str, set[str]] = {}
     for row in store.select(load_query("ingest/graph-claims")):
         if row["ident"] is not None and row["graph"] is not None:
@@ -50,4 +135,4 @@ def remove_source(store: Store, source: Path | str) -> Removal:
     return removal
 
 
-__all__ = ["Removal", "remove_source"]
+__all__ = ["Dangling", "Removal", "RemovalRefused", "dangling_references", "remove_source"]

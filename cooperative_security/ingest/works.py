@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, XSD, graph, instance
+from ..queries import load_query
 from .base import Batch, cs, plain, text
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from .naming import Claim
 
 BIBLIOGRAPHY_GRAPH = graph("bibliography")
 
@@ -176,10 +183,78 @@ def works_batch(path: Path, works: list[Work], what: str) -> Batch:
     if not works:
         raise InputError(Problem(str(path), f"no {what} found"))
     batch = Batch(str(path), kind="bibliography")
+    batch.works = works  # type: ignore[attr-defined]  # for stored_collisions, once the store is at hand
     for work in works:
         batch.add(BIBLIOGRAPHY_GRAPH, work_triples(work))
         if work.container_key:
             batch.references.append(("work", work.container_key, Problem(
                 str(path), f"{work.container_key!r} (the book holding this chapter) is not in the bibliography",
                 line=work.line, field="crossref", record=work.key)))
+    return batch
+
+
+def another_work(mine: tuple[str | None, str | None], theirs: tuple[str | None, str | None]) -> bool:
+    """Whether two descriptions under one key are two works: (first author's or editor's family name, year)
+    differ in the family name (accents and case aside) or the year, where both give it."""
+    (my_family, my_year), (their_family, their_year) = mine, theirs
+    other_person = bool(my_family and their_family and slugify(my_family) != slugify(their_family))
+    other_year = bool(my_year and their_year and my_year[:4] != their_year[:4])
+    return other_person or other_year
+
+
+def collision_problem(work: Work, src: str, record: str | None, line: int | None, theirs: str, cited_by: str,
+                      undo: str = "") -> Problem:
+    """The refusal of ``work``'s key, which ``theirs`` (a short citation and where it is) already has: what
+    ``cited_by`` cites under the key would cite this entry. One message for the bundled works and the stored."""
+    from .keys import from_record  # keys reads this module: imported here, not at the top
+
+    new_key = from_record(work.authors or work.editors, work.year, work.title)
+    if new_key == work.key:
+        new_key += "-b"
+    return Problem(src, f"the key {work.key!r} is {theirs}, and this entry is {short_citation(work)}, another "
+                        f"work: what {cited_by} cites as {work.key!r} would cite this entry. Give it another key, "
+                        f"such as {new_key!r} (in Zotero, its Citation Key){undo}", line=line, record=record)
+
+
+def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | None = None) -> list[Problem]:
+    """A problem for each work of ``batch`` whose key a file ingested earlier gave another work (another first
+    author or year): both would describe one IRI, and what cites the key would cite both. The bundled
+    bibliography (checked from its files: ``bibtex.bundled_collision``) and the file's own earlier version
+    (replaced by this ingest) are not checked here."""
+    from .naming import claims  # naming reads this module: imported here, not at the top
+
+    problems: list[Problem] = []
+    source = str(Path(batch.source).resolve())
+    known: Mapping[str, Claim] | None = owners or None
+    # a key made readable is named as the file wrote it (Milward_2006), or by its place when it had none
+    written = {c.key: c.original if c.original != "(no id)" else c.record for c in getattr(batch, "key_changes", [])}
+    for work in getattr(batch, "works", []):
+        mine = ((work.authors or work.editors or [Person("")])[0].family or None, work.year)
+        for row in store.select(load_query("ingest/work-by-key"), {"key": plain(work.key)}):
+            where = row["g"]
+            if where is None or where == BIBLIOGRAPHY_GRAPH:
+                continue
+            if known is None:
+                known = claims(store)  # read once, and only when a key is in the store
+            claim = known.get(where.value)
+            if claim is not None and claim.source == source:
+                continue
+            family, year = row["family"] or row["editor"], row["year"]
+            if not another_work(mine, (family.value if family else None, year.value if year else None)):
+                continue
+            citation = row["citation"].value if row["citation"] is not None else work.key
+            origin = claim.source if claim is not None and claim.source else None
+            undo = f", or remove that file first (coopsec remove {origin})" if origin else ""
+            problems.append(collision_problem(
+                work, batch.source, written.get(work.key, work.key), work.line,
+                f"the work {citation} ingested earlier ({origin or where.value})", "the data in the store", undo))
+            break
+    return problems
+
+
+def checked_against_store(store: Store, batch: Batch, owners: Mapping[str, Claim] | None = None) -> Batch:
+    """``batch``, unless a key of it is another work's in the store (an InputError naming each)."""
+    problems = stored_collisions(store, batch, owners)
+    if problems:
+        raise InputError(problems)
     return batch
