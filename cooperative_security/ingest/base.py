@@ -18,6 +18,16 @@ from ..namespaces import CS, XSD
 Triples = list[ox.Triple]
 
 
+class UncheckedReferences(InputError):
+    """A file's problems, with the references (works, event types) it makes that are still to check: a reader
+    that stops at its own problems raises this, and :func:`parse_all` reports the references that resolve
+    nowhere too, so that one run lists every problem of the file."""
+
+    def __init__(self, problems: list[Problem], references: list[tuple[str, str, Problem]]) -> None:
+        super().__init__(problems)
+        self.references = references
+
+
 @dataclass
 class Batch:
     """What one source file becomes: triples per named graph, and what they refer to."""

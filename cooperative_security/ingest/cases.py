@@ -15,6 +15,7 @@ from .base import (
     Batch,
     FuzzyDate,
     LocatedDict,
+    UncheckedReferences,
     cs,
     date_literal,
     is_slug,
@@ -168,8 +169,6 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         _event(c, case, case_id, event, seen, rejections)
     resolve_rejections(c, case_id, seen, rejections)
     if c.problems:  # with its references: an unknown work or type is reported in the same run
-        from .parse import UncheckedReferences  # parse reads this module: imported here
-
         raise UncheckedReferences(c.problems, c.batch.references)
     c.batch.add(case_graph(case_id), c.triples)
     return c.batch

@@ -34,7 +34,7 @@ from ..namespaces import graph, instance
 from ..queries import load_query
 from ..store import Store
 from .actors import Registry
-from .base import MAX_LITERAL, Batch, LocatedDict, LocatedList, cs, is_slug, limit, read_text
+from .base import MAX_LITERAL, Batch, LocatedDict, LocatedList, UncheckedReferences, cs, is_slug, limit, read_text
 from .cases import _Case, _event
 from .event_links import Seen
 from .naming import Claim, claims
@@ -228,8 +228,8 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
         before = len(c.triples)
         _event(c, case, case_id, event, seen.setdefault(case_id, {}), [])
         by_case.setdefault(case_id, []).extend(c.triples[before:])
-    if c.problems:
-        raise InputError(c.problems)
+    if c.problems:  # with the works and types still to check, so that one run lists every problem
+        raise UncheckedReferences(c.problems, c.batch.references)
     if not by_case:
         raise InputError(Problem(src, "no event rows found"))
     target = graph(f"events/{slugify(path.stem) or 'events'}")

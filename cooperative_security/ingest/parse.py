@@ -23,16 +23,6 @@ from .formats import READERS, ReadContext
 from .naming import claims
 
 
-class UncheckedReferences(InputError):
-    """A file's problems, with the references (works, event types) it makes that are still to check: a reader
-    that stops at its own problems raises this, and :func:`parse_all` reports the references that resolve
-    nowhere too, so that one run lists every problem of the file."""
-
-    def __init__(self, problems: list[Problem], references: list[tuple[str, str, Problem]]) -> None:
-        super().__init__(problems)
-        self.references = references
-
-
 def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[str]]:
     works = {r["key"].value for r in store.select(load_query("ingest/known-works"))}  # type: ignore[union-attr]
     classes: set[str] = set()
