@@ -51,7 +51,7 @@ def thresholds(store: dyads.Store) -> dict[str, object]:
             "wwindow": int(w["windowYears"]), "smin": int(s["minimumHostility"]), "swindow": int(s["windowYears"]),
             "syears": int(s["minimumYears"]), "rwindow": int(r["windowYears"]), "rmin": int(r["minimumDisputes"]),
             "rallied": int(r["minimumDisputesAllied"]), "rlapse": int(r["lapseYears"]),
-            "rigos": int(g["minimumSharedIgos"]),
+            "rigos": int(g["minimumSharedIgos"]), "rhost": int(g["minimumHostility"]),
             "cwindow": int(c["windowYears"]), "cmin": int(c["minimumHostility"]), "cpact": int(c["pactYears"]),
             "cigos": int(c["minimumSharedIgos"]), "cfrom": int(n["coverageFrom"]), "cto": int(n["coverageTo"]),
             "successors": list(succession), "predecessors": list(succession.values())}
@@ -61,7 +61,8 @@ def duckdb_run(files: dyads.DataFiles, first: int, last: int, th: dict[str, obje
     """The same rules as one DuckDB query from the same CSVs; a pandas frame, one row per dyad-year."""
     lookback = max(int(v) for k, v in th.items() if k in ("hwindow", "wwindow", "swindow", "rwindow", "cwindow"))
     params = {"universe": str(files.dyad_years), "mid": str(files.mid), "war": str(files.wars),
-              "atop": str(files.atop), "igo": str(files.igo), "contiguity": str(files.contiguity),
+              "atop": str(files.atop), "atopmembers": str(files.atop_members), "igo": str(files.igo),
+              "contiguity": str(files.contiguity),
               "majors": str(files.majors), "distance": str(files.distance), "start": first - lookback + 1,
               "first": first, "last": last, **th}
     return duckdb.connect().execute(SQL.read_text(), params).df()

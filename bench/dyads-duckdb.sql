@@ -1,10 +1,10 @@
 -- The dyad-year rules of data/rules.ttl as one DuckDB query over the publishers' files: the baseline
 -- for bench/bench_dyads.py and for the equivalence test (tests/test_dyads.py). Parameters (bound by
--- DuckDB, never pasted): $universe $mid $war $atop $igo $contiguity $majors $distance (file paths),
+-- DuckDB, never pasted): $universe $mid $war $atop $atopmembers $igo $contiguity $majors $distance (file paths),
 -- $start (first year loaded, the rules' longest window before $first), $first $last (years),
 -- $successors $predecessors (state successions, lists), and the thresholds read from the rules graph:
 -- $maxcont $maxkm $hwindow (interdependence), $wwindow (war), $smin $swindow $syears (sustained force),
--- $rwindow $rmin $rallied $rlapse (rivalry), $rigos (regime), $cwindow $cmin $cpact $cigos (community),
+-- $rwindow $rmin $rallied $rlapse (rivalry), $rigos $rhost (regime), $cwindow $cmin $cpact $cigos (community),
 -- $cfrom $cto (coverage).
 WITH succ AS (SELECT UNNEST($successors) s, UNNEST($predecessors) p),
 u0 AS (
@@ -31,6 +31,17 @@ al AS (
   FROM read_csv($atop) WHERE ccode1 < ccode2 GROUP BY ALL
 ),
 dl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def = 1),
+-- the years two states are members of one phase of a pact that ATOP codes as bilateral in that phase,
+-- both pledging consultation
+am AS (
+  SELECT atopid::INTEGER id, COALESCE(phase, 0)::INTEGER ph, member::INTEGER m, yrent::INTEGER s,
+         CASE WHEN yrexit IS NULL OR yrexit = 0 THEN 9999 ELSE yrexit::INTEGER END e
+  FROM read_csv($atopmembers) WHERE bilat = 1 AND consul = 1
+),
+bil AS (
+  SELECT DISTINCT x.m a, z.m b, GREATEST(x.s, z.s) s, LEAST(x.e, z.e) e
+  FROM am x JOIN am z ON x.id = z.id AND x.ph = z.ph AND x.m < z.m WHERE GREATEST(x.s, z.s) <= LEAST(x.e, z.e)
+),
 i AS (SELECT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y, dyadigos::INTEGER n FROM read_csv($igo) WHERE dyadigos >= 0),
 ct AS (
   SELECT u.a, u.b, u.y, MIN(c.conttype) conttype FROM u JOIN read_csv($contiguity) c
@@ -64,7 +75,7 @@ x AS (
          COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, i.n dyadigos, ct.conttype, dist.km,
          EXISTS (SELECT 1 FROM mj WHERE mj.c IN (t.a, t.b) AND t.y BETWEEN mj.s AND mj.e) major,
          hist.a IS NOT NULL history, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute,
-         riv.last_fatal
+         riv.last_fatal, EXISTS (SELECT 1 FROM bil WHERE bil.a = t.a AND bil.b = t.b AND t.y BETWEEN bil.s AND bil.e) bico
   FROM t LEFT JOIN mh ON mh.a = t.a AND mh.b = t.b AND mh.y = t.y
          LEFT JOIN al ON al.a = t.a AND al.b = t.b AND al.y = t.y
          LEFT JOIN i ON i.a = t.a AND i.b = t.b AND i.y = t.y
@@ -77,12 +88,13 @@ x AS (
 ),
 c AS (
   SELECT *, (def + na + co) > 0 pact,
+         (def = 1 OR na = 1 OR bico OR dyadigos >= $rigos) AND NOT COALESCE(hostlev >= $rhost, false) restraint,
          conttype <= $maxcont OR major OR km <= $maxkm OR (def + na + co) > 0 OR history interdependent,
          last_war IS NOT NULL OR sustained
            OR (disputes >= CASE WHEN def = 1 AND last_fatal IS NULL THEN $rallied ELSE $rmin END AND "year" - last_dispute < $rlapse) signal
   FROM x
 ),
-cand AS (SELECT * FROM c WHERE interdependent AND NOT COALESCE(signal, false) AND def = 1 AND dyadigos >= $cigos),
+cand AS (SELECT * FROM c WHERE interdependent AND NOT COALESCE(signal, false) AND restraint AND def = 1 AND dyadigos >= $cigos),
 cexist AS (
   SELECT cand.ccode1, cand.ccode2, cand."year" FROM cand JOIN (SELECT DISTINCT la, lb, y FROM u) e
     ON e.la = cand.la AND e.lb = cand.lb AND e.y <= cand."year" AND cand."year" - e.y < $cwindow
@@ -104,7 +116,7 @@ SELECT c.ccode1, c.ccode2, c."year",
        WHEN NOT COALESCE(c.interdependent, false) THEN 'no-security-interdependence'
        WHEN COALESCE(c.signal, false) THEN 'conflict-formation'
        WHEN community.ccode1 IS NOT NULL THEN 'security-community'
-       WHEN c.pact OR c.dyadigos >= $rigos THEN 'security-regime'
+       WHEN COALESCE(c.restraint, false) THEN 'security-regime'
        ELSE 'undetermined' END position,
   c.hostlev, c.def atop_defense, c.na atop_nonagg, c.co atop_consul, c.dyadigos, c.conttype, c.km mindist,
   c.last_dispute last_dispute_year, c.disputes gml_disputes_window, c.last_fatal last_fatal_dispute_year

@@ -77,7 +77,10 @@ def test_undetermined_where_interdependent_without_evidence(frame) -> None:  # t
     undetermined = frame[frame.position == "undetermined"]
     assert len(undetermined)
     assert undetermined.interdependence.notna().all()
-    assert (undetermined.atop_defense + undetermined.atop_nonagg + undetermined.atop_consul == 0).all()
+    # no ground for a regime (a pact binding the pair, or 30 shared IGOs), or one broken by war-level force
+    grounds = (undetermined.atop_defense + undetermined.atop_nonagg + undetermined.atop_consul_bilateral > 0) \
+        | (undetermined.dyadigos.fillna(0) >= 30)
+    assert (~grounds | (undetermined.hostlev.fillna(0) >= 5)).all()
 
 
 def test_directed_frame_has_both_directions() -> None:

@@ -45,7 +45,7 @@ def test_duckdb_graph_is_the_row_by_row_graph(only: set[tuple[int, int]] | None)
     if only is None:  # every kind of indicator is in the comparison, fatal disputes included
         assert {t.predicate.value.rpartition("#")[2] for t in rows} >= {
             "dyad", "year", "ccode1", "ccode2", "lineage", "majorPower1", "contiguity", "minimumDistance",
-            "hostility", "dispute", "fatalDispute", "war", "defencePact", "sharedIgos"}
+            "hostility", "dispute", "fatalDispute", "war", "defencePact", "sharedIgos", "bilateralConsultationPact"}
         # the look-back (the rules' 30 years before 1950) carries only what the rules read there
         before = {t.predicate.value.rpartition("#")[2] for t in rows
                   if "/dyad-year/" in t.subject.value and int(t.subject.value.rpartition("-")[2]) < 1950}
@@ -92,15 +92,17 @@ def test_forms_only_the_row_by_row_reader_takes_are_read_by_it(tmp_path: Path) -
     ("gml-mid-dyad-years-2.1.1.csv", None, "field 'hostlev'"),
     ("atop-dyad-years.csv.gz", "2.0,20.0,1990.0,2.0,0.0,0.0,0.0,0.0", "field 'atop_defense'"),
     ("direct-contiguity.csv", "2,20,1,1920-01-01", "expected 5 fields, found 4"),
+    ("atop-member-level.csv", None, "field 'consul'"),
 ])
 def test_bad_row_is_located_and_the_store_has_no_dyad_graph(tmp_path: Path, name: str, bad: str | None,
                                                             where: str) -> None:
     path = next(p for p in dyads.DataFiles(LAYOUT).all() if p.name == name)
     lines = _text(path).splitlines()
-    if bad is None:  # a MID row at hostility 7
+    if bad is None:  # a MID row at hostility 7, an ATOP member pledging consultation "2"
+        column, value = ("consul", "2") if name == "atop-member-level.csv" else ("hostlev", "7")
         columns = lines[0].split(",")
         row = lines[1].split(",")
-        row[columns.index("hostlev")] = "7"
+        row[columns.index(column)] = value
         bad = ",".join(row)
     lines.insert(2, bad)
     files = _layout(tmp_path, name, "\n".join(lines) + "\n")

@@ -1,7 +1,8 @@
 """Dyad-year tables: the classified dyad-years read back from the store, as CSV, Parquet or RDF.
 
 :func:`dataframe` reads the result (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph, parsed
-by Arrow, joined by key in DuckDB), non-directed or ``directed``; :func:`write_table` writes CSV (by
+by Arrow, joined by key in DuckDB), non-directed or ``directed``, with each row's margin to the threshold
+that decides it (:data:`MARGIN`); :func:`write_table` writes CSV (by
 DuckDB, in pandas' CSV format) or Parquet; :func:`write_rdf` the graphs as N-Quads or TriG.
 """
 
@@ -39,11 +40,52 @@ INDICATORS = (
     ("last_fatal_dispute_year", INFERRED_GRAPH, "lastFatalDisputeYear", "int"),
     ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
     ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
-    ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"), ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"),
-    ("unassessed", INFERRED_GRAPH, "notAssessed", "rule"),
+    ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"),
+    ("atop_consul_bilateral", DYADS_GRAPH, "bilateralConsultationPact", "flag"),
+    ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"), ("unassessed", INFERRED_GRAPH, "notAssessed", "rule"),
 )
+#: the robustness columns (:data:`MARGIN`): how far the deciding fact is from its threshold, and which column it is
+ROBUSTNESS = ("margin", "margin_on")
 COLUMNS = ("ccode1", "ccode2", "year", "position", "stage", "trust", "rule", "reason",
-           *(c for c, *_ in INDICATORS), "no_data", "no_data_reason")
+           *(c for c, *_ in INDICATORS), *ROBUSTNESS, "no_data", "no_data_reason")
+
+#: The margin of each dyad-year: the value of the one output column whose threshold decides its position,
+#: minus that threshold (the rules' own, read from the rules graph: t.*), so that the deciding rule stops
+#: holding (for undetermined, the regime rule starts to) when the sign changes: 0 holds by the least
+#: amount, -1 is one short. A flag's threshold is 1 (0: losing it changes the decision). Empty where no
+#: single column decides (war, sustained force, no data, a regime on two grounds, a missing value). The
+#: order of the cases follows the rules (data/rules.ttl; queries/classify/dyads/), docs/guide/dyad-years.md
+#: explains each, and tests/test_dyads_robustness.py moves each threshold by one to check them.
+_FOUNDING = "(f.atop_defense + f.atop_nonagg + f.atop_consul_bilateral)"
+MARGIN = (
+    ("f.rule = 'dyad-security-community'", "dyadigos", "f.dyadigos - t.community_igos"),
+    ("f.rule = 'dyad-security-regime' AND near.ccode1 IS NOT NULL", "dyadigos", "f.dyadigos - t.community_igos"),
+    (f"f.rule = 'dyad-security-regime' AND {_FOUNDING} = 0", "dyadigos", "f.dyadigos - t.regime_igos"),
+    *((f"f.rule = 'dyad-security-regime' AND {_FOUNDING} = 1 AND f.{flag} = 1 AND f.dyadigos < t.regime_igos", flag,
+       f"f.{flag} - 1") for flag in ("atop_defense", "atop_nonagg", "atop_consul_bilateral")),
+    (f"f.rule = 'dyad-undetermined' AND f.hostlev >= t.regime_hostility AND ({_FOUNDING} > 0 "
+     "OR f.dyadigos >= t.regime_igos)", "hostlev", "f.hostlev - t.regime_hostility"),
+    ("f.rule = 'dyad-undetermined' AND NOT COALESCE(f.hostlev >= t.regime_hostility, false)", "dyadigos",
+     "f.dyadigos - t.regime_igos"),
+    ("f.rule = 'dyad-rivalry'", "gml_disputes_window", "f.gml_disputes_window - CASE WHEN f.atop_defense = 1 AND "
+     "f.last_fatal_dispute_year IS NULL THEN t.rivalry_allied ELSE t.rivalry_min END"),
+    ("f.rule = 'dyad-no-security-interdependence'", "mindist", "FLOOR(f.mindist - t.proximity_km)"),
+)
+#: the thresholds :data:`MARGIN` reads, as (name, rule, property) in the rules graph
+_THRESHOLDS = (("community_igos", "dyad-security-community", "minimumSharedIgos"),
+               ("regime_igos", "dyad-security-regime", "minimumSharedIgos"),
+               ("regime_hostility", "dyad-security-regime", "minimumHostility"),
+               ("rivalry_min", "dyad-rivalry", "minimumDisputes"),
+               ("rivalry_allied", "dyad-rivalry", "minimumDisputesAllied"),
+               ("proximity_km", "dyad-no-security-interdependence", "maximumDistanceKm"))
+
+
+def _margin_select() -> str:
+    """The margin and margin_on columns over ``f`` (the other columns), ``near`` (cs:shortOnlyOfSharedIgos)
+    and ``t`` (the thresholds); both empty where the case's value is missing."""
+    margin = "CASE " + " ".join(f"WHEN {when} THEN {value}" for when, _, value in MARGIN) + " END"
+    on = "CASE " + " ".join(f"WHEN {when} THEN '{column}'" for when, column, _ in MARGIN) + " END"
+    return f"CAST({margin} AS BIGINT) AS margin, CASE WHEN ({margin}) IS NOT NULL THEN {on} END AS margin_on"
 #: the columns that name the first or the second state, swapped in the directed frame
 PAIRED = (("ccode1", "ccode2"), ("cowmaj1", "cowmaj2"))
 
@@ -120,13 +162,20 @@ def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-d
         joins.append(f"LEFT JOIN i{i} USING (ccode1, ccode2, year)")
         selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
                        else f"i{i}.value AS {column}")
-    body = ("SELECT CAST(ccode1 AS BIGINT) AS ccode1, CAST(ccode2 AS BIGINT) AS ccode2, CAST(year AS BIGINT) AS year, "
+    table("near", "dyads/read-indicator", f"SELECT DISTINCT {key} FROM {numbered}",
+          {"graph": INFERRED_GRAPH, "indicator": cs("shortOnlyOfSharedIgos")})
+    table("t", "dyads/read-thresholds", "SELECT " + ", ".join(
+        f"MAX(CAST(value AS DOUBLE)) FILTER (WHERE rule = '{r}' AND property = '{prop}') AS {name}"
+        for name, r, prop in _THRESHOLDS) + " FROM result", where=parts[:1])  # the same in every part
+    base = ("SELECT CAST(ccode1 AS BIGINT) AS ccode1, CAST(ccode2 AS BIGINT) AS ccode2, CAST(year AS BIGINT) AS year, "
             "r.position, r.stage, r.trust, d.rule, r.reason, " + ", ".join(selects)
             + ", r.no_data_reason IS NOT NULL AS no_data, r.no_data_reason "
             "FROM decided d LEFT JOIN rules r ON r.rule = d.rule " + " ".join(joins))
+    body = (f"SELECT f.*, {_margin_select()} FROM ({base}) f CROSS JOIN t "
+            "LEFT JOIN near ON near.ccode1 = f.ccode1 AND near.ccode2 = f.ccode2 AND near.year = f.year")
     if directed:
         swap = {a: b for pair in PAIRED for a, b in (pair, pair[::-1])}
-        body = (f"WITH f AS ({body}) SELECT * FROM f UNION ALL SELECT "
+        body = (f"WITH f AS ({body}) SELECT {', '.join(COLUMNS)} FROM f UNION ALL SELECT "
                 + ", ".join(f"{swap.get(c, c)} AS {c}" for c in COLUMNS) + " FROM f")
     return con.sql(f"SELECT {', '.join(COLUMNS)} FROM ({body}) ORDER BY ccode1, ccode2, year")
 
@@ -180,6 +229,8 @@ def dataframe(store: Stores, directed: bool = False):  # type: ignore[no-untyped
             frame[column] = frame[column].astype("int8")
         else:  # text: the same dtype whether or not a row has a value (DuckDB gives an all-null column as object)
             frame[column] = frame[column].astype("string")
+    frame["margin"] = frame["margin"].astype("Int64")
+    frame["margin_on"] = frame["margin_on"].astype("string")
     return frame
 
 

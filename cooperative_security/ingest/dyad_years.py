@@ -62,6 +62,12 @@ class DataFiles:
         return self.root / "atop" / "atop-dyad-years.csv.gz"
 
     @property
+    def atop_members(self) -> Path:
+        """ATOP's member-level file: which pacts have only two members (a consultation pledge counts
+        towards a security regime only from such a pact; data/rules.ttl, rule:dyad-security-regime)."""
+        return self.root / "atop" / "atop-member-level.csv"
+
+    @property
     def igo(self) -> Path:
         return self.root / "cow" / "igo-shared-memberships-dyad-years.csv.gz"
 
@@ -78,8 +84,8 @@ class DataFiles:
         return self.root / "cow" / "minimum-distance-dyad-years.csv.gz"
 
     def all(self) -> tuple[Path, ...]:
-        return (self.dyad_years, self.mid, self.wars, self.atop, self.igo, self.contiguity, self.majors,
-                self.distance)
+        return (self.dyad_years, self.mid, self.wars, self.atop, self.atop_members, self.igo, self.contiguity,
+                self.majors, self.distance)
 
     def check(self) -> None:
         missing = [str(f) for f in self.all() if not f.is_file()]
@@ -213,6 +219,11 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
             for prop in held:
                 if y >= first or prop == "defencePact":
                     yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+    bilateral = p("bilateralConsultationPact")
+    for a, b, s, e in atop.bilateral_consultation(atop.read_spells(files.atop_members, report("alliance members"))):
+        for y in range(max(s, first), min(e, last) + 1):
+            if (a, b, y) in universe:
+                yield f"{_dyad_year(a, b, y)} {bilateral} {TRUE} .\n"
     counted: set[tuple[int, int, int]] = set()
     for a, b, y, shared in igo.read(files.igo, report("shared IGOs")):
         if shared is not None and first <= y <= last and keep(a, b):

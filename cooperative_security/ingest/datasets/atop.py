@@ -4,7 +4,11 @@
   (``cs:defencePact`` ... as true flags); where the treaty is a curated event (the mapping table
   ``data/mappings/atop-curated-treaties.csv``: 3470 the Elysee Treaty, 3755 the TAC) it is
   ``owl:sameAs`` that event;
-- member level -> ``cs:AllianceMembership`` nodes with the member state, entry and exit dates;
+- member level -> ``cs:AllianceMembership`` nodes with the member state, entry and exit dates; for the
+  dyad-year graph, :func:`bilateral_consultation` reads the same file for the pacts ATOP codes as
+  bilateral (``bilat``, phase by phase) in which both members pledge consultation
+  (``cs:bilateralConsultationPact``: the dyad-year rules count a consultation pledge towards a security
+  regime only when it comes from such a pact);
 - dyad-years -> the obligations as flags on the non-directed dyad-year.
 
 ``kind(path)`` tells the three layouts apart by their header, so users pass the files as shipped.
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import csv
 import gzip
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +37,10 @@ OBLIGATIONS = {"defense": "defencePact", "offense": "offencePact", "neutral": "n
 ALLIANCE = ("atopid", "begyr", "begmo", "begday", *OBLIGATIONS)
 MEMBER = ("atopid", "member", "yrent", "moent", "dayent", "yrexit", "moexit", "dayexit")
 DYAD = ("ccode1", "ccode2", "year", *(f"atop_{k}" for k in OBLIGATIONS))
+#: the member-level columns the dyad-year graph reads (a member's spell in a pact and its consultation pledge)
+MEMBER_SPELL = ("atopid", "member", "yrent", "yrexit", "bilat", "phase", "consul")
+#: the year a spell without an exit (``yrexit`` 0: still in force when the data end) is taken to last to
+OPEN_EXIT = 9999
 
 
 def kind(path: Path) -> str:
@@ -118,6 +126,53 @@ def member_triples(path: Path, states: dict[int, str], progress: Progress | None
         yield triple(n, p("entryDate"), date(*m.entry))
         if m.exit:
             yield triple(n, p("exitDate"), date(*m.exit))
+
+
+@dataclass(frozen=True)
+class Spell:
+    """One member-level row as the dyad-year graph reads it: the member's years in the pact in one of its
+    phases (entry to exit, whole years; :data:`OPEN_EXIT` where it never left), whether ATOP codes the pact
+    in that phase as bilateral, and whether the member pledges consultation."""
+
+    atopid: int
+    phase: int
+    member: int
+    first: int
+    last: int
+    bilateral: bool
+    consul: bool
+
+
+def read_spells(path: Path, progress: Progress | None = None) -> Iterator[Spell]:
+    """The member-level file's rows as :class:`Spell` (a located error on a bad row)."""
+    stream = CsvStream(path, MEMBER_SPELL, progress=progress)
+    for row in stream:
+        first = number(stream, row, "yrent")
+        leave = number(stream, row, "yrexit", required=False) or 0
+        if leave and leave < first:  # type: ignore[operator]
+            raise stream.problem(f"exit year {leave} is before the entry year {first}", row.line, "yrexit")
+        yield Spell(number(stream, row, "atopid"), number(stream, row, "phase", required=False) or 0,  # type: ignore[arg-type]
+                    number(stream, row, "member"), first, leave or OPEN_EXIT,  # type: ignore[arg-type]
+                    _flag(stream, row, "bilat"), _flag(stream, row, "consul"))
+
+
+def bilateral_consultation(spells: Iterable[Spell]) -> list[tuple[int, int, int, int]]:
+    """(ccode1, ccode2, first year, last year), ccode1 < ccode2: the years in which the two are members of
+    the same phase of a pact that ATOP codes as bilateral in that phase (``bilat``: so a successor state
+    continues it, as Germany the German Federal Republic in the Elysee Treaty, and a pact that continues
+    between two of its members after the others left, as SEATO between the United States and Thailand from
+    1977, is theirs alone from then), both pledging consultation in it."""
+    pledged: dict[tuple[int, int], list[Spell]] = {}
+    for s in spells:
+        if s.bilateral and s.consul:
+            pledged.setdefault((s.atopid, s.phase), []).append(s)
+    out = set()
+    for rows in pledged.values():
+        for x in rows:
+            for z in rows:
+                if x.member < z.member and max(x.first, z.first) <= min(x.last, z.last):
+                    out.add((x.member, z.member, max(x.first, z.first), min(x.last, z.last)))
+    return sorted(out)
 
 
 def read_dyad_years(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, int, int, list[str]]]:

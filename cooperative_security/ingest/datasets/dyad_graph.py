@@ -6,7 +6,9 @@ against the strictest form the row-by-row readers accept (``220``, ``220.0``, a 
 A file that passes becomes a typed table at once. A file that does not is read again by its row-by-row
 reader (``dyadyears``, ``relevance``, ``mid``, ``wars``, ``atop``, ``igo``), which either reports the
 first bad row by file, line and column, as it always has, or accepts the unusual form (``2.2e2``) and
-gives the table its rows. Either way the tables hold exactly what the row-by-row readers yield, and
+gives the table its rows. ATOP's member-level file (a few thousand rows) is always read row by row, into
+the years in which two states are the only members of a pact that pledges consultation
+(``atop.bilateral_consultation``). Either way the tables hold exactly what the row-by-row readers yield, and
 ``dyad_graph.sql`` turns them into the same triples as :func:`..dyad_years.dyad_lines`; the lines come out in
 Arrow batches whose text buffer is handed to Oxigraph's bulk loader as it is.
 """
@@ -98,6 +100,7 @@ TYPES: dict[str, dict[str, str]] = {
     "war": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT"},
     "atop": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", **{p: "BOOLEAN" for p in atop.OBLIGATIONS.values()}},
     "igo": {"a": "BIGINT", "b": "BIGINT", "y": "BIGINT", "n": "BIGINT"},
+    "bilateral": {"a": "BIGINT", "b": "BIGINT", "s": "BIGINT", "e": "BIGINT"},
 }
 
 
@@ -199,6 +202,9 @@ def _readers(files: DataFiles, start: int, last: int,
         "atop": (files.atop, lambda: ((a, b, y, *(p in held for p in props))
                                       for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")))),
         "igo": (files.igo, lambda: igo.read(files.igo, report("shared IGOs"))),
+        # small (one row per member of each pact): always the row-by-row reader, which also finds the pacts
+        "bilateral": (files.atop_members, lambda: atop.bilateral_consultation(
+            atop.read_spells(files.atop_members, report("alliance members")))),
     }
 
 
@@ -233,7 +239,7 @@ def read_tables(files: DataFiles, first: int, last: int, lookback: int, roots: d
             size = path.stat().st_size if path.is_file() else 1
             if progress:
                 progress(name, 0, 0, size)
-            if not _fast(cursor, name, path, start, last):
+            if name not in FAST or not _fast(cursor, name, path, start, last):
                 _slow(cursor, name, slow())
             if progress:
                 progress(name, 0, size, size)

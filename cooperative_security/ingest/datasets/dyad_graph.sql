@@ -2,6 +2,7 @@
 -- by one concat(), which builds a string in one piece where a chain of || copies it at every step), from
 -- the checked tables universe(a, b, y), majors(c, s, e), contiguity(a, b, k, s, e), distance(a, b, y, km),
 -- mid(a, b, y, dispnum, h, fatal), war(a, b, y), atop(a, b, y, defencePact, ...), igo(a, b, y, n),
+-- bilateral(a, b, s, e) (the years two states are the only members of a pact pledging consultation),
 -- roots(code, root) (a state's earliest predecessor) and kept(a, b) (with $only: the dyads to keep).
 -- The same triples as the row-by-row reader (dyads.dyad_lines). Parameters (bound, never pasted): $id
 -- $cs $xsd (IRI prefixes), $start $first $last (years: the look-back's first, the span's first, the
@@ -74,6 +75,10 @@ lines AS (
         ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
         INTO NAME prop VALUE held)
   WHERE held AND (y >= $first OR prop = 'defencePact')
+  UNION ALL
+  SELECT DISTINCT concat(ud.dy, ' <', $cs, 'bilateralConsultationPact> "true"^^<', $xsd, E'boolean> .\n')
+  FROM ud JOIN bilateral bc ON bc.a = ud.a AND bc.b = ud.b AND bc.s <= ud.y AND ud.y <= bc.e
+  WHERE ud.y >= $first
   UNION ALL
   SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, 'sharedIgos> "', n, '"^^<', $xsd, E'integer> .\n')
   FROM igo WHERE n IS NOT NULL AND y BETWEEN $first AND $last
