@@ -173,7 +173,8 @@ def test_json_has_the_issue_keys(store: Store) -> None:
     data = in_effect(store, "asean", "2012").to_json()
     assert set(data) == {"relationship", "members", "from", "to", "position", "subtype", "stage", "trust",
                          "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
-                         "strategies_not_found", "not_counted", "observed_until"}
+                         "strategies_not_found", "not_counted", "observed_until", "despite",
+                         "regime_conditions", "qualification"}
     assert data["observed_until"] == "2013-12-31"  # asean's `to: 2013`: all of 2013
     assert {"event", "date", "label", "sources"} <= set(data["evidence"][0])
     assert all({"condition", "rule"} <= set(m) for m in data["missing"])

@@ -230,8 +230,11 @@ def test_one_poll_never_makes_a_mature_community(tmp_path: Path) -> None:
 
 
 def test_a_single_event_never_moves_two_stages(tmp_path: Path) -> None:
-    # Societal evidence of two kinds arrives in the year the regime is founded: the raw evidence would
-    # support more, but each stage waits for the one below it to have held in an earlier year.
+    # All the evidence arrives within months of the regime's founding: the raw evidence would support a
+    # mature community, but each stage needs evidence newer than the first day the stage below held
+    # (rule:one-stage-at-a-time). The societal evidence of April postdates the regime (nascent); the
+    # leaders' and the societies' trust of 1960 predate that day, so nothing ever raises it further
+    # (tests/test_stage_sequence.py climbs on new evidence).
     events = (_event("institution", "1960-01-10", "InstitutionFounded")
               + _event("visit", "1960-02-01", "LeadershipVisit")
               + _event("flows", "1960-03-01", "TransactionFlow", by="[french-public]", level="societal")
@@ -248,10 +251,11 @@ def test_a_single_event_never_moves_two_stages(tmp_path: Path) -> None:
 
     sequence = [rank(p) for p in periods]
     assert all(b - a <= 1 for a, b in zip(sequence, sequence[1:], strict=False)), sequence  # up one step at most
-    assert sequence[:4] == [1, 1, 2, 3] and 4 in sequence, sequence
-    assert _at(periods, "1960-12-31").position == "security-regime"
+    assert max(sequence) == 2 and sequence[:3] == [1, 1, 2], sequence
+    assert _at(periods, "1960-03-31").position == "security-regime"
+    assert _at(periods, "1960-04-01").stage == "nascent"
     assert RULE + "one-stage-at-a-time" in {m["rule"] for m in _at(periods, "1960-12-31").missing}
-    assert _at(periods, "1963-12-31").stage == "mature"
+    assert _at(periods, "1963-12-31").stage == "nascent"
 
 
 def test_a_leap_of_trust_after_an_agreement_and_under_mistrust(tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""Shape the inferred graph into periods: maximal runs of checkpoints with the same result."""
+"""Shape the inferred graph into periods: maximal runs of checkpoints with the same result.
+
+How a period's explanation sorts the findings of its checkpoint (reasons, what the position was reached
+despite, Jervis's conditions beside a regime) is in :mod:`.reasons`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import Case, Event, list_cases
-from ..namespaces import CS
+from ..namespaces import CS, instance
 from ..queries import load_query
 from ..store import Store
+from .reasons import REGIME_BASED, event_day, event_json, regime_conditions, term_value, unmet
+from .reasons import role as role_of
+
+_v, _event_json, _date = term_value, event_json, event_day
 
 # What "the next position up" needs, by the cs:forPosition of the rules.
 _NEXT_UP = {
@@ -41,6 +49,11 @@ class Period:
     security_dilemma_sensibility: list[dict[str, Any]] = field(default_factory=list)
     strategies_not_found: list[dict[str, Any]] = field(default_factory=list)
     not_counted: list[dict[str, Any]] = field(default_factory=list)
+    despite: list[dict[str, Any]] = field(default_factory=list)
+    regime_conditions: list[dict[str, Any]] = field(default_factory=list)
+    # Set where one of Jervis's conditions is unmet beside a regime: how the regime and the unmet
+    # condition fit (formed while it was unmet, or strained since), and what would change it.
+    qualification: str | None = None
     reason: str | None = None
     start: str | None = None  # ISO date of the first checkpoint
     end: str | None = None  # ISO date of the next change (exclusive)
@@ -66,24 +79,13 @@ class Period:
             "strategies": self.strategies, "evidence": self.evidence, "missing": self.missing, "rules": self.rules,
             "security_dilemma_sensibility": self.security_dilemma_sensibility,
             "strategies_not_found": self.strategies_not_found,
-            "not_counted": self.not_counted,
+            "not_counted": self.not_counted, "despite": self.despite,
+            "regime_conditions": self.regime_conditions, "qualification": self.qualification,
         }
         if self.reason:
             data["reason"] = self.reason
         data["observed_until"] = self.observed_until
         return data
-
-
-def _v(term: Any) -> Any:
-    return None if term is None else term.value
-
-
-def _event_json(event: Event | None, iri: str) -> dict[str, Any]:
-    if event is None:
-        return {"event": iri, "date": None, "label": None, "sources": []}
-    return {"event": iri, "date": event.date, "label": event.label,
-            "sources": [{"work": s.work, "citation": s.citation, "pages": s.pages, "section": s.section}
-                        for s in event.sources]}
 
 
 def build_periods(store: Store, upto: str | None = None) -> list[Period]:
@@ -112,7 +114,8 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
                 seen[a]["text"] = _v(r["text"])
             continue
         row = {"a": a, "date": _v(r["date"]), "text": _v(r["text"]), "position": _v(r["position"]),
-               "subtype": _v(r["subtype"]), "stage": _v(r["stage"]), "trust": _v(r["trust"])}
+               "subtype": _v(r["subtype"]), "stage": _v(r["stage"]), "trust": _v(r["trust"]),
+               "since": _v(r["since"])}
         seen[a] = row
         assessments[_v(r["case"])].append(row)
     strategies = _strategies(store, events)
@@ -128,6 +131,9 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         sensibility[_v(r["case"])].append(_v(r["event"]))
 
     observed = {_v(r["case"]): _v(r["until"]) for r in store.select(load_query("classify/read-observed"))}
+    for rows in assessments.values():  # the unmet conditions beside a regime are part of the result
+        for point in rows:
+            point["unmet"] = unmet(point, findings[point["a"]], rules, statuses)
     periods: list[Period] = []
     for case in cases:
         points = sorted(assessments.get(case.iri, []), key=lambda p: p["date"])
@@ -138,9 +144,7 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
             continue
         runs: list[list[dict[str, Any]]] = []
         for point in points:
-            key = (point["position"], point["subtype"], point["stage"], point["trust"])
-            if runs and (runs[-1][0]["position"], runs[-1][0]["subtype"], runs[-1][0]["stage"],
-                         runs[-1][0]["trust"]) == key:
+            if runs and _key(runs[-1][0]) == _key(point):
                 runs[-1].append(point)
             else:
                 runs.append([point])
@@ -164,15 +168,19 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
     # The checkpoint that explains the period: its last, or its last on or before the day asked about.
     last = ([p for p in run if upto is None or p["date"] <= upto] or run[:1])[-1]
     found = findings[last["a"]]
-    evidence: dict[str, dict[str, Any]] = {}
+    sorted_in: dict[str, dict[str, dict[str, Any]]] = {"support": {}, "despite": {}}
     for (kind, rule), evs in sorted(found.items()):
-        if kind != "condition":
+        role = role_of(rules.get(rule), first) if kind == "condition" else ""
+        if role not in sorted_in:
             continue
         for iri in evs:
-            item = evidence.setdefault(iri, {**_event_json(events.get(iri), iri), "rules": []})
+            item = sorted_in[role].setdefault(iri, {**_event_json(events.get(iri), iri), "rules": []})
             item["rules"].append(rule)
+    evidence, despite = sorted_in["support"], sorted_in["despite"]
     wanted = _NEXT_UP.get((first["position"], first["stage"]), _NEXT_UP.get(first["position"], set()))
-    has_regime = first["position"] in {"security-regime", "security-community"}
+    has_regime = first["position"] in REGIME_BASED
+    conditions = regime_conditions(last, found, rules, statuses, events) if has_regime else []
+    said = {c["rule"]: c for c in conditions}
     missing = []
     for (kind, rule), evs in sorted(found.items()):
         info = rules.get(rule)
@@ -190,7 +198,11 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
                 "evidence": [_event_json(events.get(e), e) for e in blocking]}
         if status is not None:
             item["status"] = status
+            if rule in said and said[rule].get("qualifies"):  # how an unmet condition fits the regime
+                item["condition"] += f": unmet, so the regime is qualified: {said[rule]['qualifies']}"
+                item["would_change"] = said[rule]["would_change"]
         missing.append(item)
+    _why_no_trust(missing, first["trust"], found.get(("obstacle", _ELITE_TRUST), []), rules, events)
     in_period = [s for s in strategies.get(case.iri, []) if start <= s["_start"] and (end is None or s["_start"] < end)
                  and (upto is None or s["_start"] <= upto)]
     shown = sorted(set(sensibility.get(case.iri, [])), key=lambda e: (_date(events, e), e))
@@ -208,7 +220,40 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         not_counted=[_event_json(events.get(e), e) for e in sorted(ignored, key=lambda e: (_date(events, e), e))
                      if start <= _date(events, e) and (end is None or _date(events, e) < end)
                      and (upto is None or _date(events, e) <= upto)],
+        despite=sorted(despite.values(), key=lambda e: (e["date"] or "", e["event"])),
+        regime_conditions=conditions,
+        qualification="; ".join(f"{c['condition']}: {c['qualifies']}" for c in conditions if c.get("qualifies"))
+        or None,
     )
+
+
+_ELITE_TRUST = instance("rule", "elite-trust").value
+
+
+def _why_no_trust(missing: list[dict[str, Any]], trust: str | None, derived: list[str], rules: dict[str, Any],
+                  events: dict[str, Event]) -> None:
+    """Without trust evidence, say why on the leaders'-trust finding (added if the period does not show it):
+    trust ``none`` rests on the events of mistrust that finding is derived from (queries/classify/50-trust.rq);
+    ``undetermined`` says what would decide it (cs:wouldBeDecidedBy of rule:elite-trust)."""
+    info = rules.get(_ELITE_TRUST)
+    if trust not in ("none", "undetermined") or info is None:
+        return
+    item = next((m for m in missing if m["rule"] == _ELITE_TRUST), None)
+    if item is None:
+        shown = sorted(set(derived), key=lambda e: (_date(events, e), e))
+        item = {"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": _ELITE_TRUST,
+                "evidence": [_event_json(events.get(e), e) for e in shown]}
+        missing.append(item)
+    if trust == "none":
+        item["condition"] += "; trust none: the events listed show mistrust"
+    else:
+        decide = _v(info["wouldBeDecidedBy"])
+        item["condition"] += "; trust undetermined: no evidence of mistrust either" + (f"; {decide}" if decide else "")
+
+
+def _key(point: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes two checkpoints one period: the same result, and the same unmet conditions of its regime."""
+    return (point["position"], point["subtype"], point["stage"], point["trust"], point.get("unmet", ()))
 
 
 def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[str, Any], start: str,
@@ -223,11 +268,6 @@ def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[s
         out.append({"kind": m["kind"], "rule": m["rule"], "reason": _v(info["whenMissing"]) if info else None,
                     **_event_json(events.get(m["event"]), m["event"])})
     return sorted(out, key=lambda x: (x["date"] or "", x["event"], x["kind"], x["rule"]))
-
-
-def _date(events: dict[str, Event], iri: str) -> str:
-    event = events.get(iri)
-    return event.earliest if event else ""
 
 
 def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[str, Any]]]:

@@ -2,8 +2,9 @@
 
 Three panels share the time axis:
 
-- the position on Buzan's spectrum, one band per period, labelled with its subtype or stage, and drawn
-  hatched and dashed when the period data says the conclusion is fragile (``robust`` false);
+- the position on Buzan's spectrum, one band per period, labelled with its subtype or stage (and
+  "qualified" where one of Jervis's conditions is unmet beside a regime), and drawn hatched and dashed
+  when the period data says the conclusion is fragile (``robust`` false);
 - the level of trust (none, contingent cooperation, embedded trust);
 - the events, one mark per event, shaped and coloured by kind, with the trust-building strategies
   (GRIT, a leap of trust...) annotated at their dates and their outcome.
@@ -252,7 +253,8 @@ def timeline_figure(case: str, periods: list[Period], events: list[Any],
         pos_ax.barh(rank, (end - start).days, left=start, height=0.62, color=colour, alpha=0.35 if fragile else 0.8,
                     hatch="///" if fragile else None, edgecolor=colour if fragile else "white",
                     linewidth=1.2 if fragile else 0.5, linestyle="--" if fragile else "-")
-        note = " / ".join(x for x in (p.subtype, p.stage) if x)
+        # a regime beside one of Jervis's conditions shown unmet is qualified (see classify/reasons.py)
+        note = " / ".join(x for x in (p.subtype, p.stage, "qualified" if p.qualification else None) if x)
         if note:
             w = measure.width(note, 8.5)
             if w + 8 < px(min(end, right)) - px(start):

@@ -68,9 +68,14 @@ def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain:
         row["deciding"] = check.deciding()
     if explain:
         row["why"] = "; ".join(sorted({f"{e['date']} {e['label']}" for e in period.evidence}))
-        row["missing"] = "; ".join(
+        row["missing"] = "; ".join(  # Jervis's conditions have their own column
             m["condition"] + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in m["evidence"]) + "]"
-                              if m["evidence"] else "") for m in period.missing)
+                              if m["evidence"] else "") for m in period.missing
+            if m["rule"] not in {c["rule"] for c in period.regime_conditions})
+        row["despite"] = "; ".join(f"{e['date']} {e['label']}" for e in period.despite)
+        row["regime_conditions"] = "; ".join(
+            f"{c['status']}: {c['condition']}" + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in c["evidence"])
+                                                  + "]" if c["evidence"] else "") for c in period.regime_conditions)
         row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
         row["not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
                                      for m in period.strategies_not_found)
@@ -127,7 +132,8 @@ def classify_command(
                    + [("rules", "rules"), ("members_cow", "members_cow")])
         if explain:
             columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
-                        ("not_found", "strategies_not_found")]
+                        ("not_found", "strategies_not_found"), ("despite", "despite"),
+                        ("regime_conditions", "regime_conditions"), ("qualification", "qualification")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:
@@ -145,10 +151,17 @@ def classify_command(
                 console.print(f"  {checked.verdict}" + (": " + "; ".join(checked.deciding()) if checked.deciding()
                                                         else ": no single removal or retyping changes it"),
                               highlight=False)
-            for e in p.evidence:
-                rules = ", ".join(compact(r) for r in e.get("rules", []))
-                console.print(f"  because {e['date']} {e['label']} ({rules}; {_sources(e)})", highlight=False)
+            if p.qualification:
+                console.print(f"  qualified: {p.qualification}", highlight=False)
+            for heading, items in (("because", p.evidence), ("despite", p.despite)):
+                for e in items:
+                    rules = ", ".join(compact(r) for r in e.get("rules", []))
+                    console.print(f"  {heading} {e['date']} {e['label']} ({rules}; {_sources(e)})", highlight=False)
+            _print_regime_conditions(p)
+            jervis = {c["rule"] for c in p.regime_conditions}
             for m in p.missing:
+                if m["rule"] in jervis:  # one of Jervis's conditions, printed above
+                    continue
                 console.print(f"  missing: {m['condition']} ({compact(m['rule'])})", highlight=False)
                 for e in m["evidence"]:
                     console.print(f"    {e['date']} {e['label']} ({_sources(e)})", highlight=False)
@@ -165,6 +178,16 @@ def classify_command(
                               highlight=False)
             for e in p.not_counted:
                 console.print(f"  not counted (evidence: none-yet): {e['date']} {e['label']}", highlight=False)
+
+
+def _print_regime_conditions(p: Period) -> None:
+    """Jervis's conditions beside a regime, each with its events; an unmet one with what would change it."""
+    for c in p.regime_conditions:
+        console.print(f"  regime condition {c['status']}: {c['condition']} ({compact(c['rule'])})", highlight=False)
+        for e in c["evidence"]:
+            console.print(f"    {e['date']} {e['label']} ({_sources(e)})", highlight=False)
+        if c.get("would_change"):  # how it fits the regime is the period's `qualified` line
+            console.print(f"    would change: {c['would_change']}", highlight=False)
 
 
 def _sensitivity(kg: Any, cases: list[str] | None, periods: list[Period]) -> list[PeriodSensitivity]:

@@ -33,6 +33,7 @@ from .expected import HELD_OUT, ExpectedPeriod, load_expected, validation_dir
 from .expected import POSITION_LABELS as POSITION_LABELS  # re-exported: tests read it from here
 from .readings import Reading, compare, days_in_agreement
 from .report import ValidationReport, summarise
+from .sample import SampleMark, load_sample_marks, split_by_sample
 
 
 def validation_files(root: Path | None = None) -> list[Path]:
@@ -69,14 +70,24 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
 def validate(store: Store, root: Path | None = None) -> ValidationReport:
     """Load the validation set into ``store``, classify, and compare with the expected answers."""
     expected = load_expected((root or validation_dir()) / "expected.yaml")
+    marks = load_sample_marks((root or validation_dir()) / "expected.yaml")  # refused before any store write
     cases = load_validation(store, root)
     unknown = sorted({e.case for e in expected} - set(cases))
     if unknown:
         raise InputError(Problem(str((root or validation_dir()) / "expected.yaml"),
                                  f"expected answers for case(s) with no case file: {', '.join(unknown)}"))
     periods = classify(store, cases)
-    return summarise(cases, compare(expected, periods), days_in_agreement(expected, periods))
+    report = summarise(cases, compare(expected, periods), days_in_agreement(expected, periods))
+    _mark_samples(report, marks)
+    return report
 
 
-__all__ = ["ExpectedPeriod", "HELD_OUT", "Reading", "ValidationReport", "compare", "load_expected",
-           "load_validation", "summarise", "validate", "validation_dir", "validation_files"]
+def _mark_samples(report: ValidationReport, marks: dict[str, SampleMark]) -> None:
+    """Agreement on the relationships ``expected.yaml`` marks out of sample, apart from the rest."""
+    report.samples = split_by_sample(report, marks)
+    report.sample_marks = {case: mark.to_dict() for case, mark in sorted(marks.items())}
+
+
+__all__ = ["ExpectedPeriod", "HELD_OUT", "Reading", "SampleMark", "ValidationReport", "compare", "load_expected",
+           "load_sample_marks", "load_validation", "split_by_sample", "summarise", "validate", "validation_dir",
+           "validation_files"]

@@ -15,9 +15,10 @@ from ..classify import Period
 from ..ingest.base import parse_date
 from .expected import ExpectedPeriod, Source
 
-#: the classifier's trust levels, read on the scale of the expected file
+#: the classifier's trust levels, read on the scale of the expected file; ``undetermined`` (no evidence of
+#: trust or of mistrust) stays itself and never counts as ``none``
 TRUST_READING = {"none": "none", "contingent-cooperation": "elite", "elite": "elite",
-                 "embedded-trust": "societal", "societal": "societal"}
+                 "embedded-trust": "societal", "societal": "societal", "undetermined": "undetermined"}
 
 
 @dataclass
@@ -88,8 +89,10 @@ def inferred_stage(period: Period | None) -> str:
 
 
 def inferred_trust(period: Period | None) -> str:
+    """The classifier's trust on the expected file's scale; no assessment (or no trust given) is no evidence
+    either way: ``undetermined``, like the position of such a date."""
     if period is None or not period.trust:
-        return "none"
+        return "undetermined"
     return TRUST_READING.get(period.trust, period.trust)
 
 

@@ -20,6 +20,10 @@ class ValidationReport:
     position_unweighted: Agreement
     over_time: dict[str, Any] = field(default_factory=dict)
     """Position agreement counted in days (:func:`days_in_agreement`)."""
+    samples: dict[str, ValidationReport] = field(default_factory=dict)
+    """Agreement out of sample and in sample (:func:`cooperative_security.validation.sample.split_by_sample`)."""
+    sample_marks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The relationships marked out of sample in expected.yaml: case -> {added, note}."""
 
     def disagreements(self) -> list[Reading]:
         return [r for r in self.readings if not r.agrees]
@@ -32,9 +36,13 @@ class ValidationReport:
             if dim == "position":
                 data["kappa_unweighted"] = self.position_unweighted.kappa
             dims[dim] = data
-        return {"cases": self.cases, "method": METHOD, "agreement": dims, "position_over_time": self.over_time,
+        data = {"cases": self.cases, "method": METHOD, "agreement": dims, "position_over_time": self.over_time,
                 "readings": [r.to_dict() for r in self.readings],
                 "disagreements": [r.to_dict() for r in self.disagreements()]}
+        if self.samples:
+            data["out_of_sample"] = self.sample_marks
+            data["samples"] = {name: _sample_dict(part) for name, part in self.samples.items()}
+        return data
 
     def text(self) -> str:
         return render_text(self)
@@ -46,7 +54,8 @@ class ValidationReport:
 METHOD = ("each expected period [from, to) is read at its midpoint and its last day (position, stage, trust); "
           "strategies once per period (kinds whose first move falls inside it); dates before the classifier's "
           "first assessment count as undetermined; trust levels read contingent-cooperation as elite and "
-          "embedded-trust as societal")
+          "embedded-trust as societal, and trust the classifier leaves undetermined (no evidence of trust or of "
+          "mistrust) never counts as none")
 
 
 def summarise(cases: list[str], readings: list[Reading], over_time: dict[str, Any] | None = None) -> ValidationReport:
@@ -56,10 +65,34 @@ def summarise(cases: list[str], readings: list[Reading], over_time: dict[str, An
     results = {
         "position": agreement(pairs("position"), POSITION_LABELS, ordered=True),
         "stage": agreement(pairs("stage"), ("none", *STAGES), ordered=True),
-        "trust": agreement(pairs("trust"), TRUST, ordered=True),
+        "trust": agreement(pairs("trust"), (*TRUST, "undetermined"), ordered=True),
         "strategy": agreement(pairs("strategy"), ("none", *STRATEGIES)),
     }
     return ValidationReport(cases, readings, results, agreement(pairs("position"), POSITION_LABELS), over_time or {})
+
+
+def _sample_dict(part: ValidationReport) -> dict[str, Any]:
+    dims = {dim: {k: v for k, v in part.agreement[dim].to_dict().items() if k != "disagreements"}
+            for dim in DIMENSIONS}
+    dims["position"]["kappa_unweighted"] = part.position_unweighted.kappa
+    return {"cases": part.cases, "agreement": dims, "position_over_time": part.over_time}
+
+
+SAMPLE_TITLES = {"out_of_sample": "Out of sample (relationships added after the rules were written)",
+                 "in_sample": "In sample (the rest: the rules may have been changed with them in view)"}
+
+
+def _sample_lines(report: ValidationReport) -> list[str]:
+    lines: list[str] = []
+    for name, part in report.samples.items():
+        lines.append(f"{SAMPLE_TITLES.get(name, name)}: {len(part.cases)} relationships ({', '.join(part.cases)})")
+        for dim in DIMENSIONS:
+            a = part.agreement[dim]
+            extra = f", unweighted {_kappa(part.position_unweighted.kappa)}" if dim == "position" else ""
+            lines.append(f"  {dim}: {_pct(a)}, kappa {_kappa(a.kappa)}{extra}")
+        if part.over_time.get("total_days"):
+            lines.append(f"  position over time: {_days(part.over_time)}")
+    return lines + [""] if lines else lines
 
 
 def _pct(a: Agreement) -> str:
@@ -91,6 +124,7 @@ def render_text(report: ValidationReport) -> str:
         lines += ["  " + "  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(
             zip(row, widths, strict=True))) for row in table]
         lines.append("")
+    lines += _sample_lines(report)
     dis = report.disagreements()
     groups: dict[tuple[str, str, str], list[Reading]] = {}
     for r in dis:
@@ -99,7 +133,8 @@ def render_text(report: ValidationReport) -> str:
     for (case, period, date), items in groups.items():
         works = ", ".join(f"{s.work} {s.pages or s.section or ''}".strip() for s in items[0].sources)
         when = items[0].at if items[0].at == "period" else f"{items[0].at} {date}"
-        lines.append(f"- {case}, expected period {period}, read at {when} ({works}):")
+        marked = " [out of sample]" if case in report.sample_marks else ""
+        lines.append(f"- {case}{marked}, expected period {period}, read at {when} ({works}):")
         for r in items:
             lines.append(f"    {r.dimension}: expected {r.expected}, classifier {r.inferred}"
                          + (f" (the classifier sides with the dissent of {', '.join(r.sides_with)})"
@@ -134,6 +169,16 @@ def render_markdown(report: ValidationReport) -> str:
         lines.append("| " + " | ".join(table[0]) + " |")
         lines.append("| " + " | ".join("---" for _ in table[0]) + " |")
         lines += ["| " + " | ".join(row) + " |" for row in table[1:]]
+        lines.append("")
+    if report.samples:
+        lines += ["| sample | relationships | " + " | ".join(DIMENSIONS) + " | position, days |",
+                  "| --- | --- | " + " | ".join("---" for _ in DIMENSIONS) + " | --- |"]
+        for name, part in report.samples.items():
+            cells = [f"{part.agreement[d].agreed}/{part.agreement[d].total}, κ {_kappa(part.agreement[d].kappa)}"
+                     for d in DIMENSIONS]
+            share = part.over_time.get("proportion")
+            lines.append(f"| {name.replace('_', ' ')} | {len(part.cases)} | " + " | ".join(cells)
+                         + f" | {'-' if share is None else f'{100 * share:.0f}%'} |")
         lines.append("")
     lines += ["| case | expected period (sources) | read at | expected -> classifier | classifier period: "
               "what it says is missing |", "| --- | --- | --- | --- | --- |"]

@@ -1,0 +1,129 @@
+"""A security community climbs one stage at a time, each on new evidence (rule:one-stage-at-a-time).
+
+Adler and Barnett's stages are a sequence: each is reached through developments beyond those that made the
+one before. The evidence that sets a stage apart from the one below (dependable expectations for nascent,
+leaders' trust for ascendant, trust between the societies for mature) must include an event dated after the
+first checkpoint at which the stage below held. Regression for the validity audit: Germany-Poland rose from
+nascent to ascendant on 1 January 1990 on the same Kreisau Mass (November 1989) that had made it nascent,
+because the rule asked only that the stage below had held in an earlier calendar year.
+
+The small cases go through the real ingest path, like tests/test_classify_validity.py.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from cooperative_security.classify import Period, classify
+from cooperative_security.ingest import ingest_paths
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.validation import load_validation, validation_dir
+
+RULE = "https://w3id.org/coopsec/id/rule/"
+EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
+RANK = {"undetermined": -1, "conflict-formation": 0, "security-regime": 1}
+STAGE = {"nascent": 2, "ascendant": 3, "mature": 4}
+
+
+def _event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", level: str = "elite") -> str:
+    return "\n".join([f"- id: {eid}", f"  date: {date}", f"  type: {etype}", f"  by: {by}", f"  level: {level}",
+                      f"  label: {eid}", f"  evidence: {EVIDENCE}"]) + "\n"
+
+
+def _classify(tmp_path: Path, events: str) -> list[Period]:
+    path = tmp_path / "stage-dyad.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: stage-dyad
+        label: A test relationship
+        kind: dyad
+        members: [frn, gfr]
+        from: 1950
+        to: 1970
+        events:
+        """) + textwrap.indent(events, "  "), encoding="utf-8")
+    kg = open_knowledge_graph("memory:")
+    try:
+        ingest_paths(kg, [path])
+        return classify(kg, ["stage-dyad"])
+    finally:
+        kg.close()
+
+
+def _at(periods: list[Period], day: str) -> Period:
+    found = [p for p in periods if p.covers(day)]
+    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
+    return found[-1]
+
+
+def _rank(p: Period) -> int:
+    return STAGE[p.stage] if p.position == "security-community" else RANK[p.position]  # type: ignore[index]
+
+
+def _not_new(p: Period) -> set[str]:
+    """The events the one-stage obstacle names: evidence for the next stage that is not new."""
+    return {e["event"].rpartition("/")[2] for m in p.missing if m["rule"] == RULE + "one-stage-at-a-time"
+            for e in m["evidence"]}
+
+
+# A regime from 1950 (an institution, and compliance to renew it), held for more than the ten years after
+# which leaders' trust counts as dependable expectations (rule:dependable-expectations).
+REGIME = _event("institution", "1950-03-01", "InstitutionFounded") + _event("compliance", "1958-03-01",
+                                                                            "ComplianceObserved")
+KREISAU = _event("visit", "1962-11-12", "LeadershipVisit")
+
+
+def test_the_evidence_that_made_a_stage_does_not_raise_it_again_at_the_turn_of_the_year(tmp_path: Path) -> None:
+    # One leaders' visit is both the dependable expectations that make the community nascent and the
+    # leaders' trust of the ascendant stage. Under the calendar-year rule it was ascendant from 1 January
+    # 1963 on that same visit; it stays nascent, and the obstacle names the visit as not new.
+    periods = _classify(tmp_path, REGIME + KREISAU)
+    assert (_at(periods, "1962-11-11").position, _at(periods, "1962-11-11").stage) == ("security-regime", None)
+    for day in ("1962-11-12", "1962-12-31", "1963-01-01", "1963-06-30", "1970-12-31"):
+        p = _at(periods, day)
+        assert (p.position, p.stage) == ("security-community", "nascent"), (day, p.position, p.stage)
+        assert p.trust == "contingent-cooperation"  # the trust the evidence shows is still reported
+    assert _not_new(_at(periods, "1963-06-30")) == {"visit"}
+
+
+def test_each_stage_needs_evidence_newer_than_the_first_day_the_stage_below_held(tmp_path: Path) -> None:
+    events = (REGIME + KREISAU
+              + _event("flows", "1963-03-01", "TransactionFlow", by="[french-public]", level="societal")
+              + _event("exchanges", "1963-04-01", "ExchangeProgramme", by="[french-public]", level="societal")
+              + _event("second-visit", "1964-06-01", "LeadershipVisit")
+              + _event("poll", "1966-05-01", "OpinionPoll", by="[french-public]", level="societal"))
+    periods = _classify(tmp_path, events)
+    sequence = [_rank(p) for p in periods]
+    assert all(b - a <= 1 for a, b in zip(sequence, sequence[1:], strict=False)), sequence
+    # embedded trust from April 1963 (two kinds of societal evidence, leaders' trust of an earlier year), but
+    # no leaders' trust newer than the first nascent day (12 November 1962): still nascent
+    spring = _at(periods, "1963-12-31")
+    assert (spring.stage, spring.trust) == ("nascent", "embedded-trust")
+    assert _not_new(spring) == {"visit"}
+    assert _at(periods, "1964-05-31").stage == "nascent"
+    # the second visit is new leaders' trust: ascendant; the societal evidence of 1963 predates that day
+    ascendant = _at(periods, "1965-12-31")
+    assert ascendant.stage == "ascendant"
+    assert _not_new(ascendant) == {"flows", "exchanges"}
+    assert _at(periods, "1964-06-01").stage == "ascendant"
+    # the poll of 1966 is new societal evidence: mature
+    assert _at(periods, "1966-05-01").stage == "mature"
+    assert _at(periods, "1966-12-31").stage == "mature"
+    assert RULE + "one-stage-at-a-time" not in {m["rule"] for m in _at(periods, "1966-12-31").missing}
+
+
+def test_germany_poland_is_not_ascendant_on_the_kreisau_mass_alone() -> None:
+    """The case that showed the fault (validation/cases/germany-poland.yaml): nascent from the Kreisau Mass of
+    12 November 1989; the turn of the year brings no new leaders' trust, so it is still nascent in 1990."""
+    kg = open_knowledge_graph("memory:")
+    try:
+        load_validation(kg, validation_dir())
+        periods = classify(kg, ["germany-poland"])
+    finally:
+        kg.close()
+    first = next(p for p in periods if p.stage is not None)
+    assert (first.stage, first.start) == ("nascent", "1989-11-12")
+    for day in ("1990-01-01", "1990-06-30"):
+        p = _at(periods, day)
+        assert (p.position, p.stage) == ("security-community", "nascent"), (day, p.stage)
+        assert "kohl-visit-krzyzowa" in _not_new(p)

@@ -1,0 +1,170 @@
+"""Trust "none" rests on evidence of mistrust; with no evidence either way it is "undetermined".
+
+Regression for the validity audit: trust was reported "none" whenever no trust evidence was found, so a
+relationship the case files say nothing about counted as one without trust, and agreed with every scholar
+who says "no trust". Now (queries/classify/50-trust.rq, 90-position.rq; rule:elite-trust) "none" needs
+evidence of mistrust at the checkpoint (a conflict formation's events, force or military planning between
+members, a setback to trust, a mistrust signal not yet overcome), and "undetermined" says what would
+decide it, as the dyad-years do (rule:dyad-undetermined). The small cases go through the real ingest path.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import rdflib
+
+from cooperative_security.classify import Period, classify
+from cooperative_security.ingest import ingest_paths
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.resources import data_dir
+from cooperative_security.validation import summarise
+from cooperative_security.validation.readings import Reading, inferred_trust
+
+RULE = "https://w3id.org/coopsec/id/rule/"
+EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
+REGIME = f"""\
+- id: institution
+  date: 1950-03-01
+  type: InstitutionFounded
+  by: [frn, gfr]
+  level: elite
+  label: a shared institution
+  evidence: {EVIDENCE}
+- id: compliance
+  date: 1952-03-01
+  type: ComplianceObserved
+  by: [frn, gfr]
+  level: elite
+  label: compliance with it
+  evidence: {EVIDENCE}
+"""
+
+
+def _classify(tmp_path: Path, events: str) -> list[Period]:
+    path = tmp_path / "trust-dyad.yaml"
+    path.write_text(textwrap.dedent("""\
+        id: trust-dyad
+        label: A test relationship
+        kind: dyad
+        members: [frn, gfr]
+        from: 1950
+        to: 1960
+        events:
+        """) + textwrap.indent(events, "  "), encoding="utf-8")
+    kg = open_knowledge_graph("memory:")
+    try:
+        ingest_paths(kg, [path])
+        return classify(kg, ["trust-dyad"])
+    finally:
+        kg.close()
+
+
+def _at(periods: list[Period], day: str) -> Period:
+    found = [p for p in periods if p.covers(day)]
+    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
+    return found[-1]
+
+
+def _trust_note(p: Period) -> dict:
+    found = [m for m in p.missing if m["rule"] == RULE + "elite-trust"]
+    assert len(found) == 1, p.missing
+    return found[0]
+
+
+def test_a_regime_with_no_evidence_of_trust_or_mistrust_has_undetermined_trust(tmp_path: Path) -> None:
+    p = _at(_classify(tmp_path, REGIME), "1955-06-30")
+    assert (p.position, p.trust) == ("security-regime", "undetermined")
+    note = _trust_note(p)
+    assert "trust undetermined" in note["condition"] and not note["evidence"]
+    # it says what would decide it, in the words of rule:elite-trust (cs:wouldBeDecidedBy)
+    assert "would show contingent cooperation" in note["condition"] and "would show no trust" in note["condition"]
+
+
+def test_force_between_the_members_makes_trust_none_and_names_the_event(tmp_path: Path) -> None:
+    clash = textwrap.dedent(f"""\
+        - id: clash
+          date: 1954-05-01
+          type: ArmedClash
+          by: [gfr]
+          towards: [frn]
+          level: elite
+          label: a border clash
+          evidence: {EVIDENCE}
+        """)
+    periods = _classify(tmp_path, REGIME + clash)
+    assert _at(periods, "1953-12-31").trust == "undetermined"
+    after = _at(periods, "1954-12-31")
+    assert after.trust == "none"
+    note = _trust_note(after)
+    assert "trust none" in note["condition"]
+    assert [e["event"].rpartition("/")[2] for e in note["evidence"]] == ["clash"]
+
+
+def test_contingency_planning_against_a_member_makes_trust_none(tmp_path: Path) -> None:
+    planning = textwrap.dedent(f"""\
+        - id: planning
+          date: 1956
+          type: MilitaryContingencyPlanning
+          by: [gfr]
+          towards: [frn]
+          level: elite
+          label: war plans against the other
+          evidence: {EVIDENCE}
+        """)
+    p = _at(_classify(tmp_path, REGIME + planning), "1957-06-30")
+    assert p.trust == "none"
+    assert "planning" in {e["event"].rpartition("/")[2] for e in _trust_note(p)["evidence"]}
+
+
+def test_a_mistrust_signal_a_source_reports_makes_trust_none(tmp_path: Path) -> None:
+    signal = textwrap.dedent(f"""\
+        - id: fearful-speech
+          date: 1956-02-01
+          type: Declaration
+          by: [frn]
+          level: elite
+          label: a speech voicing fear of the other
+          evidence: {EVIDENCE}
+          characterised_as:
+            - {{concept: Mistrust, work: keating-wheeler-2013, section: "Building Trust in World Politics"}}
+        """)
+    p = _at(_classify(tmp_path, REGIME + signal), "1957-06-30")
+    assert p.trust == "none"
+    assert "fearful-speech" in {e["event"].rpartition("/")[2] for e in _trust_note(p)["evidence"]}
+
+
+def test_leaders_trust_is_still_contingent_cooperation(tmp_path: Path) -> None:
+    visit = textwrap.dedent(f"""\
+        - id: visit
+          date: 1955-05-01
+          type: LeadershipVisit
+          by: [frn, gfr]
+          level: elite
+          label: a state visit
+          evidence: {EVIDENCE}
+        """)
+    p = _at(_classify(tmp_path, REGIME + visit), "1955-12-31")
+    assert p.trust == "contingent-cooperation"
+    assert RULE + "elite-trust" not in {m["rule"] for m in p.missing}
+
+
+def test_what_would_decide_trust_names_the_window_of_the_rule() -> None:
+    """The words of cs:wouldBeDecidedBy on rule:elite-trust give its window (data/rules.ttl): a window changed
+    there without the words fails here."""
+    g = rdflib.Graph().parse(data_dir() / "rules.ttl")
+    cs = rdflib.Namespace("https://w3id.org/coopsec/ontology#")
+    rule = rdflib.URIRef(RULE + "elite-trust")
+    assert f"within {g.value(rule, cs.windowYears)} years" in str(g.value(rule, cs.wouldBeDecidedBy))
+
+
+def test_the_validation_scores_undetermined_trust_apart_from_none() -> None:
+    period = Period("x", ["A", "B"], "1990", None, "security-regime", trust="undetermined", start="1990-01-01")
+    assert inferred_trust(period) == "undetermined"
+    assert inferred_trust(None) == "undetermined"  # no assessment covers the date: no evidence either way
+    assert inferred_trust(Period("x", ["A", "B"], "1990", None, "conflict-formation", trust="none")) == "none"
+    readings = [Reading("trust", "x", "p", "1990-06-30", "midpoint", "none", "undetermined", []),
+                Reading("trust", "x", "p", "1990-12-31", "end", "none", "none", [])]
+    trust = summarise(["x"], readings).agreement["trust"]
+    assert "undetermined" in trust.labels and (trust.agreed, trust.total) == (1, 2)
