@@ -323,8 +323,9 @@ def test_a_rejected_treaty_is_never_in_force_but_the_agreements_beside_it_stand(
     assert refused.position == "undetermined", "a refused treaty still founds a regime"
     blocked = [m for m in refused.missing if m["rule"] == RULE + "treaty-rejected"]
     assert blocked and {e["event"].rpartition("/")[2] for e in blocked[0]["evidence"]} == {"rejected"}
-    # an institution founded beside the refused treaty is untouched (only the named treaty falls)
-    beside = _case(tmp_path, treaty + _event("institution", "1960-06-01", "InstitutionFounded")
+    # an institution founded before the refused treaty is untouched (only the named treaty falls), and
+    # the refused signature no longer counts as conduct under it
+    beside = _case(tmp_path, treaty + _event("institution", "1959-06-01", "InstitutionFounded")
                    + _rejecting("treaty"))
     held = _at(beside, "1963-01-01")
     assert held.position == "security-regime"
