@@ -8,13 +8,12 @@ conflict signals, and the one rule that decided it. The store is the one ``inges
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pyoxigraph as ox
 
+from .. import reproducible
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, REQUEST_GRAPH
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, instance
 from ..queries import Query, load_query
@@ -29,12 +28,12 @@ def rule_queries() -> list[Query]:
 
 
 def _request(first: int, last: int) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    run = instance("run", uuid.uuid4().hex)
+    run = instance("run", reproducible.run_id())  # numbered from SOURCE_DATE_EPOCH when pinned
     integer_type = ox.NamedNode(XSD + "integer")
     return run, [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
-                  ox.Literal(datetime.now(UTC).isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
+                  ox.Literal(reproducible.now().isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
         ox.Triple(run, cs("coverageFrom"), ox.Literal(str(first), datatype=integer_type)),
         ox.Triple(run, cs("coverageTo"), ox.Literal(str(last), datatype=integer_type)),
     ]
