@@ -7,24 +7,25 @@ random dates; the rule tests write small case files and ingest them through the 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from small_cases import RULE
+from small_cases import classify_case as _case
+from small_cases import event as _event
+from small_cases import period_at as _at
 
 from cooperative_security.classify import Period, classify
 from cooperative_security.errors import InputError
-from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.store import Store
 from cooperative_security.validation import load_validation
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATION = ROOT / "validation" / "cases"
-RULE = "https://w3id.org/coopsec/id/rule/"
 
 
 @pytest.fixture(scope="module")
@@ -99,41 +100,6 @@ def test_conflict_formations_name_their_evidence(full_run: list[Period]) -> None
 
 # --- small cases through the real ingest ------------------------------------------------------------
 
-EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
-
-
-def _case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
-          to: str | None = "2000", at: str | None = None) -> list[Period]:
-    path = tmp_path / f"{case_id}.yaml"
-    path.write_text(textwrap.dedent(f"""\
-        id: {case_id}
-        label: A test relationship
-        kind: dyad
-        members: {members}
-        from: 1950
-        """) + (f"to: {to}\n" if to else "") + "events:\n" + textwrap.indent(textwrap.dedent(events), "  "),
-        encoding="utf-8")
-    kg = open_knowledge_graph("memory:")
-    try:
-        ingest_paths(kg, [path])
-        return classify(kg, [case_id], at)
-    finally:
-        kg.close()
-
-
-def _event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", towards: str | None = None,
-           level: str = "elite", extra: str = "") -> str:
-    lines = [f"- id: {eid}", f"  date: {date}", f"  type: {etype}", f"  by: {by}"]
-    if towards:
-        lines.append(f"  towards: {towards}")
-    lines += [f"  level: {level}", f"  label: {eid}", f"  evidence: {EVIDENCE}"]
-    return "\n".join(lines) + ("\n" + textwrap.indent(extra, "  ") if extra else "") + "\n"
-
-
-def _at(periods: list[Period], day: str) -> Period:
-    found = [p for p in periods if p.covers(day)]
-    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
-    return found[-1]
 
 
 def test_a_declaration_alone_is_not_a_regime(tmp_path: Path) -> None:

@@ -12,48 +12,24 @@ The small cases go through the real ingest path, like tests/test_classify_validi
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
+from small_cases import RULE, classify_case
+from small_cases import event as _event
+from small_cases import period_at as _at
+
 from cooperative_security.classify import Period, classify
-from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.validation import load_validation, validation_dir
 
-RULE = "https://w3id.org/coopsec/id/rule/"
-EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
 RANK = {"undetermined": -1, "conflict-formation": 0, "security-regime": 1}
 STAGE = {"nascent": 2, "ascendant": 3, "mature": 4}
 
 
-def _event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", level: str = "elite") -> str:
-    return "\n".join([f"- id: {eid}", f"  date: {date}", f"  type: {etype}", f"  by: {by}", f"  level: {level}",
-                      f"  label: {eid}", f"  evidence: {EVIDENCE}"]) + "\n"
 
 
 def _classify(tmp_path: Path, events: str) -> list[Period]:
-    path = tmp_path / "stage-dyad.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: stage-dyad
-        label: A test relationship
-        kind: dyad
-        members: [frn, gfr]
-        from: 1950
-        to: 1970
-        events:
-        """) + textwrap.indent(events, "  "), encoding="utf-8")
-    kg = open_knowledge_graph("memory:")
-    try:
-        ingest_paths(kg, [path])
-        return classify(kg, ["stage-dyad"])
-    finally:
-        kg.close()
-
-
-def _at(periods: list[Period], day: str) -> Period:
-    found = [p for p in periods if p.covers(day)]
-    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
-    return found[-1]
+    return classify_case(tmp_path, events, to="1970")
 
 
 def _rank(p: Period) -> int:

@@ -14,16 +14,14 @@ import textwrap
 from pathlib import Path
 
 import rdflib
+from small_cases import EVIDENCE, RULE, classify_case
+from small_cases import period_at as _at
 
-from cooperative_security.classify import Period, classify
-from cooperative_security.ingest import ingest_paths
-from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.classify import Period
 from cooperative_security.resources import data_dir
 from cooperative_security.validation import summarise
 from cooperative_security.validation.readings import Reading, inferred_trust
 
-RULE = "https://w3id.org/coopsec/id/rule/"
-EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
 REGIME = f"""\
 - id: institution
   date: 1950-03-01
@@ -43,28 +41,7 @@ REGIME = f"""\
 
 
 def _classify(tmp_path: Path, events: str) -> list[Period]:
-    path = tmp_path / "trust-dyad.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: trust-dyad
-        label: A test relationship
-        kind: dyad
-        members: [frn, gfr]
-        from: 1950
-        to: 1960
-        events:
-        """) + textwrap.indent(events, "  "), encoding="utf-8")
-    kg = open_knowledge_graph("memory:")
-    try:
-        ingest_paths(kg, [path])
-        return classify(kg, ["trust-dyad"])
-    finally:
-        kg.close()
-
-
-def _at(periods: list[Period], day: str) -> Period:
-    found = [p for p in periods if p.covers(day)]
-    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
-    return found[-1]
+    return classify_case(tmp_path, events, to="1960")
 
 
 def _trust_note(p: Period) -> dict:

@@ -1,0 +1,55 @@
+"""Small case files written for one test and run through the real ingest and the real rules.
+
+Shared by the rule tests (tests/test_classify_validity.py, test_stage_sequence.py, test_trust_evidence.py):
+an event is a few lines of case YAML, a case is written to a temporary folder, ingested into a fresh
+in-memory knowledge graph and classified.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from cooperative_security.classify import Period, classify
+from cooperative_security.ingest import ingest_paths
+from cooperative_security.kb import open_knowledge_graph
+
+RULE = "https://w3id.org/coopsec/id/rule/"
+EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
+
+
+def event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", towards: str | None = None,
+          level: str = "elite", extra: str = "") -> str:
+    """One event of a case file, as YAML; ``extra`` adds fields (``"rejects: treaty\\n"``)."""
+    lines = [f"- id: {eid}", f"  date: {date}", f"  type: {etype}", f"  by: {by}"]
+    if towards:
+        lines.append(f"  towards: {towards}")
+    lines += [f"  level: {level}", f"  label: {eid}", f"  evidence: {EVIDENCE}"]
+    return "\n".join(lines) + ("\n" + textwrap.indent(extra, "  ") if extra else "") + "\n"
+
+
+def classify_case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
+                  to: str | None = "2000", at: str | None = None) -> list[Period]:
+    """Write a dyad observed from 1950 (to ``to``) with these events, ingest it and classify it."""
+    path = tmp_path / f"{case_id}.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        id: {case_id}
+        label: A test relationship
+        kind: dyad
+        members: {members}
+        from: 1950
+        """) + (f"to: {to}\n" if to else "") + "events:\n" + textwrap.indent(textwrap.dedent(events), "  "),
+        encoding="utf-8")
+    kg = open_knowledge_graph("memory:")
+    try:
+        ingest_paths(kg, [path])
+        return classify(kg, [case_id], at)
+    finally:
+        kg.close()
+
+
+def period_at(periods: list[Period], day: str) -> Period:
+    """The period covering a day (the last, if several do)."""
+    found = [p for p in periods if p.covers(day)]
+    assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
+    return found[-1]
