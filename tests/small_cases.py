@@ -15,6 +15,24 @@ from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
 
 RULE = "https://w3id.org/coopsec/id/rule/"
+#: a whole, valid case file with one treaty; ``.format(id=..., work=...)``
+ONE_TREATY_CASE = """\
+id: {id}
+label: A test dyad
+kind: dyad
+members: [frn, gfr]
+from: 1950
+to: 1960
+events:
+  - id: first-move
+    date: 1951-04
+    type: TreatySigned
+    by: [frn, gfr]
+    level: elite
+    label: A treaty
+    evidence:
+      - {{work: {work}, pages: "3", kind: documents}}
+"""
 EVIDENCE = '[{work: keating-wheeler-2013, section: "Introduction", kind: mentions}]'
 
 

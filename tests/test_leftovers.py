@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from small_cases import ONE_TREATY_CASE
 from snapshots import snapshot
 
 from cooperative_security.classify import classify
@@ -31,23 +32,7 @@ from cooperative_security.store import Store, open_store
 
 BOOK = "@book{{{key},\n  author = {{{author}}},\n  title = {{{title}}},\n  year = {{{year}}},\n}}\n"
 
-CASE = """\
-id: {id}
-label: A test dyad
-kind: dyad
-members: [frn, gfr]
-from: 1950
-to: 1960
-events:
-  - id: first-move
-    date: 1951-04
-    type: TreatySigned
-    by: [frn, gfr]
-    level: elite
-    label: A treaty
-    evidence:
-      - {{work: {work}, pages: "3", kind: documents}}
-"""
+CASE = ONE_TREATY_CASE
 
 RETYPE = """\
 @prefix cs: <https://w3id.org/coopsec/ontology#> .
