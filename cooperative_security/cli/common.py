@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import UsageError
 from ..kb import open_knowledge_graph
 from ..store import Store
 
@@ -228,3 +230,12 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={_plain(v)}" for k, v in value.items() if v is not None)
     return str(value)
+
+
+def require_folder(folder: Path, named: str, layout: str) -> None:
+    """A usage error unless ``folder`` is an existing folder; ``named`` is how the message names it, ``layout``
+    what the folder should hold."""
+    if not folder.exists():
+        raise UsageError(f"{named}: no such folder; {layout}")
+    if not folder.is_dir():
+        raise UsageError(f"{named}: is a file, not a folder; {layout}")

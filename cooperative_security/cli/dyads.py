@@ -21,7 +21,7 @@ from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, d
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
 from ..store import BulkLoading, Capabilities, open_store
-from .common import Format, FormatOption, StoreOption, console, emit, err_console
+from .common import Format, FormatOption, StoreOption, console, emit, err_console, require_folder
 
 
 def resolve_data_dir(data_dir: Path | None) -> Path:
@@ -233,10 +233,7 @@ def datasets_check_command(folder: Annotated[Path, typer.Argument(help="The data
     """Verify a data folder: each file present, and whether it is the known release (checksum)."""
     layout = ("give the data folder (as for --data-dir), which holds cow/, mid/ and atop/ as `coopsec datasets` "
               "lists them")
-    if not folder.exists():
-        raise UsageError(f"{folder}: no such folder; {layout}")
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: is a file, not a folder; {layout}")
+    require_folder(folder, str(folder), layout)
     results = field_datasets.check(folder)
     rows = [{"name": r.dataset.name, "path": str(r.path), "status": r.status,
              "note": {"ok": "the known release", "missing": f"missing: {r.dataset.obtain}",

@@ -13,7 +13,7 @@ import typer
 
 from ..errors import EnvironmentProblem, UsageError
 from ..validation import validate
-from .common import knowledge_graph
+from .common import knowledge_graph, require_folder
 
 
 class ValidateFormat(StrEnum):
@@ -75,10 +75,7 @@ def check_validation_folder(folder: Path) -> None:
     files) and ``expected.yaml`` (the scholars' judgments); ``actors.yaml`` and ``bibliography.bib`` are optional."""
     layout = ("a validation folder holds cases/ (case files, as in data/cases/) and expected.yaml (the judgments "
               "to compare with), and may hold actors.yaml and bibliography.bib")
-    if not folder.exists():
-        raise UsageError(f"--set {folder}: no such folder; {layout}")
-    if not folder.is_dir():
-        raise UsageError(f"--set {folder}: is a file, not a folder; {layout}")
+    require_folder(folder, f"--set {folder}", layout)
     missing = [name for name, ok in (("cases/", (folder / "cases").is_dir()),
                                      ("expected.yaml", (folder / "expected.yaml").is_file())) if not ok]
     if missing:
