@@ -7,7 +7,8 @@
 4. ``coopsec remove`` took out a bibliography that a case cites, or a case that an events CSV adds to, and
    said nothing: the references were left pointing at nothing.
 5. An RDF file could give a bundled event another type, which changes how its case is classified, silently.
-6. A BibTeX or CSL key that a file ingested earlier gave another work was taken: both described one IRI.
+6. A BibTeX or CSL key that a file ingested earlier, or another file of the same ingest, gave another work
+   was taken: both described one IRI.
 7. A case file with problems of its own had its unknown works and event types reported only on the next run.
 """
 
@@ -214,6 +215,29 @@ def test_a_key_an_earlier_file_gave_another_work_is_refused(fresh: Store, tmp_pa
     write(first, BOOK.format(key="doe-2020", author="Doe, Jane", title="First", year=2021))
     with pytest.raises(InputError, match=r"is the work Doe 2020 ingested earlier \(.*same\.bib\)"):
         ingest_paths(fresh, [first])  # its own earlier version is replaced, but same.bib still says 2020
+
+
+def test_a_key_another_file_of_the_same_ingest_gave_another_work_is_refused(fresh: Store, tmp_path: Path) -> None:
+    first = write(tmp_path / "a.bib", BOOK.format(key="doe-2020", author="Doe, Jane", title="First", year=2020))
+    second = write(tmp_path / "b.bib", "% a colleague's library\n"
+                   + BOOK.format(key="doe-2020", author="Smith, John", title="Other", year=1999))
+    before = snapshot(fresh)
+    with pytest.raises(InputError) as info:
+        ingest_paths(fresh, [first, second])
+    [problem] = info.value.problems
+    assert (problem.source, problem.line, problem.record) == (str(second), 2, "doe-2020")
+    assert (f"the key 'doe-2020' is the work Doe 2020 in {first}, ingested with it, and this entry is "
+            "Smith 1999, another work") in problem.message
+    assert "such as 'smith-1999'" in problem.message
+    assert snapshot(fresh) == before  # nothing written
+    csl = write(tmp_path / "c.json", json.dumps([{"id": "doe-2020", "type": "book", "title": "Other",
+                                                  "author": [{"family": "Roe", "given": "Ann"}],
+                                                  "issued": {"date-parts": [[2020]]}}]))
+    with pytest.raises(InputError, match=r"is the work Doe 2020 in .*a\.bib, ingested with it"):
+        ingest_paths(fresh, [first, csl])  # BibTeX and CSL-JSON alike
+    again = write(tmp_path / "again.bib", BOOK.format(key="doe-2020", author="Doe, J.", title="First, 2nd ed.",
+                                                      year=2020))
+    ingest_paths(fresh, [first, again])  # the same work described twice: allowed, as across ingests
 
 
 # --- 7: every problem of a case file in one run -------------------------------------------------------------

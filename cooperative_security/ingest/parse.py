@@ -21,6 +21,7 @@ from .base import Batch
 from .events_csv import EventIds
 from .formats import READERS, ReadContext
 from .naming import claims
+from .works import batch_collisions
 
 
 def _known(store: Store) -> tuple[set[str], set[str], set[str], Registry, set[str]]:
@@ -101,6 +102,7 @@ def parse_all(
         works |= w
         classes |= c
         batches.append(batch)
+    problems.extend(batch_collisions(batches))  # one key, two works, in two files of this ingest
     for what, key, problem in [ref for batch in batches for ref in batch.references] + unchecked:
         known = {"work": works, "concept": classes, "event-type": events or classes}[what]
         if key not in known:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -249,6 +249,29 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
                 work, batch.source, written.get(work.key, work.key), work.line,
                 f"the work {citation} ingested earlier ({origin or where.value})", "the data in the store", undo))
             break
+    return problems
+
+
+def batch_collisions(batches: Iterable[Batch]) -> list[Problem]:
+    """A problem for each work whose key an earlier file of the same ingest gave another work (another first
+    author or year): both would describe one IRI, and what cites the key would cite both. The first file
+    keeps the key; each later one is named, with its line."""
+    problems: list[Problem] = []
+    first: dict[str, tuple[Work, str]] = {}
+    for batch in batches:
+        for work in getattr(batch, "works", []):
+            if work.key not in first:
+                first[work.key] = (work, batch.source)
+                continue
+            theirs, source = first[work.key]
+            if source == batch.source:
+                continue  # a file's own duplicates are its reader's to report
+            mine = ((work.authors or work.editors or [Person("")])[0].family or None, work.year)
+            other = ((theirs.authors or theirs.editors or [Person("")])[0].family or None, theirs.year)
+            if another_work(mine, other):
+                problems.append(collision_problem(
+                    work, batch.source, work.key, work.line,
+                    f"the work {short_citation(theirs)} in {source}, ingested with it", "either file"))
     return problems
 
 
