@@ -155,9 +155,10 @@ def _beyond_sources(store: Store, report: FidelityReport) -> str | None:
         for period, voice in zip(periods, voices, strict=True):
             if period.position is None:
                 continue
-            # a dimension the classifier leaves open ("none" trust, an "undetermined" position) claims nothing
+            # a dimension the classifier leaves open (an "undetermined" position or trust, no stage) claims
+            # nothing; trust "none" is a claim: it rests on evidence of mistrust (rule:elite-trust)
             unsupported = {dim: verdict for dim, verdict in voice.dimensions.items()
-                           if verdict != "agree" and getattr(period, dim, None) not in (None, "none", "undetermined")}
+                           if verdict != "agree" and getattr(period, dim, None) not in (None, "undetermined")}
             if unsupported:
                 case.beyond_sources.append({
                     "from": period.from_, "to": period.to, "position": period.position, "stage": period.stage,

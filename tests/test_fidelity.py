@@ -300,6 +300,19 @@ def test_classifications_beyond_the_sources_are_named_or_the_gap_is_said(probe: 
                for b in case.beyond_sources or [])
 
 
+def test_no_trust_is_a_claim_the_report_checks_against_the_sources(probe: Store) -> None:
+    # trust "none" rests on evidence of mistrust (rule:elite-trust), so a period that says it and that no
+    # cited work supports is named, as any other claim; "undetermined" trust claims nothing
+    report = fidelity_report(probe, ["italian-unification"])
+    [case] = report.cases
+    periods = [p for p in classify(probe, ["italian-unification"]) if p.position is not None]
+    claimed = {(p.from_, p.to) for p in periods if p.trust == "none"}
+    assert claimed, "the unification case has a period with no trust"
+    flagged = {(b["from"], b["to"]): b["unsupported"] for b in case.beyond_sources or []}
+    assert any("trust" in flagged.get(period, {}) for period in claimed), flagged
+    assert all(b["trust"] != "undetermined" or "trust" not in b["unsupported"] for b in case.beyond_sources or [])
+
+
 def test_every_position_is_listed_once_with_its_voice(cli) -> None:  # type: ignore[no-untyped-def]
     import yaml
 

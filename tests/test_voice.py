@@ -91,11 +91,13 @@ def test_judging_rules() -> None:
     negated = _reading("MatureSecurityCommunity", {"position": "security-community", "stage": "mature"}, negated=True)
     assert negated.judge(community) == {"position": "disagree", "stage": "disagree"}
     assert negated.judge(regime) == {}
-    # signs of distrust agree with a conflict formation, and disagree with a community and embedded trust
+    # signs of distrust agree with a conflict formation and with no trust (which rests on mistrust evidence),
+    # and disagree with a community and embedded trust
     fear = _reading("Fear", {"distrust": "fear"}, "1995-01-01")
-    assert fear.judge(_period("conflict-formation", None, "none")) == {"position": "agree"}
+    assert fear.judge(_period("conflict-formation", None, "none")) == {"position": "agree", "trust": "agree"}
     assert fear.judge(community) == {"position": "disagree", "trust": "disagree"}
-    assert fear.judge(regime) == {}
+    assert fear.judge(regime) == {"trust": "agree"}
+    assert fear.judge(_period("security-regime", None, "contingent-cooperation", end="2000-01-01")) == {}
 
 
 def test_a_dated_reading_against_the_inference_is_a_disagreement(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ integration, or a subclass), a stage of a security community, a level of trust, 
 - a reading of the whole case has no date: it agrees with every period it matches and is silent on
   the others (it may describe the start or the end of the relationship);
 - a negated reading ("not a mature security community") disagrees with every period it matches;
-- a sign of distrust agrees with a conflict formation and disagrees with a security community,
-  regional integration or embedded trust.
+- a sign of distrust agrees with a conflict formation and with no trust, and disagrees with a security
+  community, regional integration or embedded trust.
 
 A period's voice is ``disagree`` when some reading disagrees, else ``agree`` when some reading agrees,
 else ``silent``: no cited source makes the inference.
@@ -114,6 +114,8 @@ def _dimension(dimension: str, value: str, period: Period) -> dict[str, str]:
             out["position"] = "disagree"
         if period.trust == "embedded-trust":
             out["trust"] = "disagree"
+        elif period.trust == "none":
+            out["trust"] = "agree"  # a source's fear or mistrust is what "no trust" rests on
         return out
     return {}
 
