@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "validation" / "expected.yaml"
 ADDED = {"us-mexico", "jordan-israel", "russia-japan", "poland-lithuania",
          "china-vietnam", "morocco-algeria", "israel-syria", "turkey-syria",
-         "south-africa-mozambique", "libya-chad", "el-salvador-honduras", "iraq-kuwait"}
+         "south-africa-mozambique", "libya-chad", "el-salvador-honduras", "iraq-kuwait",
+         "armenia-azerbaijan", "russia-georgia", "nigeria-cameroon", "uganda-tanzania"}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +96,7 @@ def test_the_out_of_sample_figure_is_computed_from_the_marked_relationships_only
             assert (figures.agreed, figures.total) == (sum(e == i for e, i in pairs), len(pairs)), dim
         assert out.agreement[dim].total + rest.agreement[dim].total == report.agreement[dim].total, dim
     periods = sum(len(yaml.safe_load(EXPECTED.read_text())["cases"][c]) for c in ADDED)
-    assert periods == 43 and out.agreement["position"].total == 2 * periods  # each read at midpoint and end
+    assert periods == 57 and out.agreement["position"].total == 2 * periods  # each read at midpoint and end
     independent = agreement(_pairs(report, ADDED, "position"), POSITION_LABELS, ordered=True)
     assert out.agreement["position"].kappa == pytest.approx(independent.kappa)
     days = report.over_time["by_case"]
