@@ -226,7 +226,8 @@ def test_an_answer_over_several_header_lines_is_given_whole() -> None:
 
     trust = load_query("classify/50-trust")
     assert trust.answers.startswith("at each checkpoint, the elite trust evidence")
-    assert trust.answers.endswith("(derived from the single societal piece, if any).")
+    assert trust.answers.endswith("derived from the war or invasion.")
+    assert "(derived from the single societal piece, if any)." in trust.answers
     assert "Parameters" not in trust.answers and "#" not in trust.answers
     text = queries_reference()
     assert "not read as fear or mistrust" in text

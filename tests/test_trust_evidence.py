@@ -145,3 +145,33 @@ def test_the_validation_scores_undetermined_trust_apart_from_none() -> None:
                 Reading("trust", "x", "p", "1990-12-31", "end", "none", "none", [])]
     trust = summarise(["x"], readings).agreement["trust"]
     assert "undetermined" in trust.labels and (trust.agreed, trust.total) == (1, 2)
+
+
+# --- rule:trust-broken-by-force: a war or an invasion between members ends the trust evidence before it ----
+
+def test_trust_read_from_a_visit_does_not_outlast_an_invasion_between_the_members(tmp_path: Path) -> None:
+    from small_cases import event
+
+    events = (event("visit", "1952-05-01", "LeadershipVisit", by="[frn]", towards="[gfr]")
+              + event("invasion", "1954-08-02", "Invasion", by="[gfr]", towards="[frn]"))
+    periods = _classify(tmp_path, events)
+    assert _at(periods, "1953-06-30").trust == "contingent-cooperation"  # the visit, before the invasion
+    after = _at(periods, "1956-06-30")
+    assert after.trust == "none", after  # within the visit's ten-year window, but after the invasion
+    broken = [m for m in after.missing if m["rule"] == RULE + "trust-broken-by-force"]
+    assert len(broken) == 1 and [e["event"].rpartition("/")[2] for e in broken[0]["evidence"]] == ["invasion"]
+    # a visit after the invasion shows trust again: only the evidence before it stops counting
+    again = _classify(tmp_path, events + event("visit-after", "1957-03-01", "LeadershipVisit", by="[gfr]",
+                                               towards="[frn]"))
+    p = _at(again, "1958-06-30")
+    assert p.trust == "contingent-cooperation"
+    assert not [m for m in p.missing if m["rule"] == RULE + "trust-broken-by-force"]
+
+
+def test_lesser_force_does_not_end_trust(tmp_path: Path) -> None:
+    # the chapter finds trust between ASEAN's leaders beside contingency planning and clashes among members
+    from small_cases import event
+
+    events = (event("visit", "1952-05-01", "LeadershipVisit", by="[frn]", towards="[gfr]")
+              + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[frn]"))
+    assert _at(_classify(tmp_path, events), "1956-06-30").trust == "contingent-cooperation"

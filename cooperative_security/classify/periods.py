@@ -191,7 +191,8 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         if status is not None:  # one of Jervis's conditions: reported beside a regime, never blocking
             if not has_regime:
                 continue
-        elif not (rule.endswith("/one-stage-at-a-time") or (target and target in wanted)):
+        elif not (rule.endswith(("/one-stage-at-a-time", "/trust-broken-by-force"))  # said at any position
+                  or (target and target in wanted)):
             continue
         blocking = sorted(set(evs), key=lambda e: (_date(events, e), e))
         item = {"condition": _v(info["whenMissing"]) or _v(info["label"]), "rule": rule,
