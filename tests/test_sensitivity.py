@@ -118,13 +118,19 @@ def test_each_reported_change_is_what_an_edited_case_file_gives(
                     f"the check reported {reported}")
 
 
-def test_a_retyped_visit_changes_the_lahore_process(checked: dict[str, list[PeriodSensitivity]]) -> None:
-    """Issue 11, point 8: typing Vajpayee's bus journey as a visit instead of an initiative changes the case."""
-    fragile = [c for c in checked["india-pakistan"] if change_for(c, "lahore-bus-visit", "LeadershipVisit")]
-    assert fragile, "typing the Lahore bus journey as a LeadershipVisit changed no period"
+def test_a_retyping_that_changes_a_period_makes_it_fragile(checked: dict[str, list[PeriodSensitivity]]) -> None:
+    """Issue 11, point 8: a typing choice can decide a period; the check names it."""
+    fragile = [c for c in checked["korea"] if change_for(c, "joint-communique", "TreatySigned")]
+    assert fragile, "typing the 1972 joint communique as a treaty changed no period"
     for check in fragile:
         assert check.verdict == "fragile"
-        assert any(text.startswith("lahore-bus-visit as LeadershipVisit: ") for text in check.deciding())
+        assert any(text.startswith("joint-communique as TreatySigned: ") for text in check.deciding())
+
+
+def test_the_kargil_war_ends_what_the_lahore_visit_would_show(checked: dict[str, list[PeriodSensitivity]]) -> None:
+    # rule:trust-broken-by-force: typed as a leaders' visit, the bus journey of February 1999 would show
+    # contingent cooperation, but the war of May 1999 ends that evidence, so the typing changes no period
+    assert not [c for c in checked["india-pakistan"] if change_for(c, "lahore-bus-visit", "LeadershipVisit")]
 
 
 def test_without_its_founding_agreement_the_asean_regime_is_gone(checked: dict[str, list[PeriodSensitivity]]) -> None:
@@ -193,21 +199,21 @@ def test_progress_is_reported_for_every_run(store: Store) -> None:
 
 
 def test_cli_json_and_table_carry_the_verdict(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("classify", "india-pakistan", "--sensitivity", "--format", "json")
+    result = cli("classify", "korea", "--sensitivity", "--format", "json")
     assert result.code == 0, result.err
     periods = json.loads(result.out)
     assert periods and all(p["robustness"] in {"robust", "fragile"} for p in periods)
     fragile = [p for p in periods if p["robustness"] == "fragile"]
     assert fragile and all(p["sensitivity"]["removals"] or p["sensitivity"]["retypings"] for p in fragile)
     retyped = [r for p in periods for r in p["sensitivity"]["retypings"]]
-    assert any(r["event"] == EVENT + "india-pakistan/lahore-bus-visit" and r["to_type"] == "LeadershipVisit"
-               and r["from_type"] == "UnilateralConciliatoryInitiative" and r["becomes"] for r in retyped)
-    table = cli("classify", "india-pakistan", "--sensitivity", "--format", "csv")
+    assert any(r["event"] == EVENT + "korea/joint-communique" and r["to_type"] == "TreatySigned"
+               and r["from_type"] == "Declaration" and r["becomes"] for r in retyped)
+    table = cli("classify", "korea", "--sensitivity", "--format", "csv")
     assert table.code == 0, table.err
     header = table.out.splitlines()[0].split(",")
     assert "robustness" in header and "deciding changes" in header
-    assert "lahore-bus-visit as LeadershipVisit" in table.out
-    plain = cli("classify", "india-pakistan", "--format", "json")
+    assert "joint-communique as TreatySigned" in table.out
+    plain = cli("classify", "korea", "--format", "json")
     assert all("robustness" not in p for p in json.loads(plain.out))
 
 
