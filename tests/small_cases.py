@@ -48,12 +48,13 @@ def event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", towards: str 
 
 def classify_case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
                   to: str | None = "2000", at: str | None = None) -> list[Period]:
-    """Write a dyad observed from 1950 (to ``to``) with these events, ingest it and classify it."""
+    """Write a dyad (a group, with more than two ``members``) observed from 1950 (to ``to``) with these
+    events, ingest it and classify it."""
     path = tmp_path / f"{case_id}.yaml"
     path.write_text(textwrap.dedent(f"""\
         id: {case_id}
         label: A test relationship
-        kind: dyad
+        kind: {"dyad" if members.count(",") == 1 else "group"}
         members: {members}
         from: 1950
         """) + (f"to: {to}\n" if to else "") + "events:\n" + textwrap.indent(textwrap.dedent(events), "  "),

@@ -226,7 +226,7 @@ def test_an_answer_over_several_header_lines_is_given_whole() -> None:
 
     trust = load_query("classify/50-trust")
     assert trust.answers.startswith("at each checkpoint, the elite trust evidence")
-    assert trust.answers.endswith("derived from the war or invasion.")
+    assert trust.answers.endswith("which becomes that rule's obstacle.")
     assert "(derived from the single societal piece, if any)." in trust.answers
     assert "Parameters" not in trust.answers and "#" not in trust.answers
     text = queries_reference()

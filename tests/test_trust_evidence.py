@@ -168,10 +168,40 @@ def test_trust_read_from_a_visit_does_not_outlast_an_invasion_between_the_member
     assert not [m for m in p.missing if m["rule"] == RULE + "trust-broken-by-force"]
 
 
-def test_lesser_force_does_not_end_trust(tmp_path: Path) -> None:
-    # the chapter finds trust between ASEAN's leaders beside contingency planning and clashes among members
+def test_hostility_between_the_parties_of_a_meeting_ends_the_trust_it_showed(tmp_path: Path) -> None:
+    # rule:trust-refuted-by-hostility: a clash between the two states whose leaders met refutes the
+    # positive expectations the meeting showed (Rousseau et al., the chapter's note 47)
     from small_cases import event
 
     events = (event("visit", "1952-05-01", "LeadershipVisit", by="[frn]", towards="[gfr]")
               + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[frn]"))
-    assert _at(_classify(tmp_path, events), "1956-06-30").trust == "contingent-cooperation"
+    periods = _classify(tmp_path, events)
+    assert _at(periods, "1953-06-30").trust == "contingent-cooperation"  # the visit, before the clash
+    after = _at(periods, "1956-06-30")
+    assert after.trust == "none", after
+    refuted = [m for m in after.missing if m["rule"] == RULE + "trust-refuted-by-hostility"]
+    assert len(refuted) == 1 and [e["event"].rpartition("/")[2] for e in refuted[0]["evidence"]] == ["clash"]
+    # a visit after the clash shows trust again
+    again = _classify(tmp_path, events + event("visit-after", "1955-03-01", "LeadershipVisit", by="[gfr]",
+                                               towards="[frn]"))
+    p = _at(again, "1956-06-30")
+    assert p.trust == "contingent-cooperation"
+    assert not [m for m in p.missing if m["rule"] == RULE + "trust-refuted-by-hostility"]
+
+
+def test_hostility_between_some_members_of_a_group_does_not_end_the_trust_of_its_meetings(tmp_path: Path) -> None:
+    # the chapter finds trust among ASEAN's leaders beside contingency planning and clashes between some
+    # members: a clash between two of three members leaves the trust a summit of all three showed
+    from small_cases import event
+
+    events = (event("summit", "1952-05-01", "Summit", by="[frn, gfr, ita]")
+              + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[ita]"))
+    periods = classify_case(tmp_path, events, members="[frn, gfr, ita]", to="1960")
+    p = _at(periods, "1956-06-30")
+    assert p.trust == "contingent-cooperation", p
+    assert not [m for m in p.missing if m["rule"] == RULE + "trust-refuted-by-hostility"]
+    # the same clash after a meeting of only those two ends what that meeting showed
+    two = (event("talks", "1952-05-01", "LeadershipVisit", by="[gfr]", towards="[ita]")
+           + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[ita]"))
+    q = _at(classify_case(tmp_path, two, members="[frn, gfr, ita]", to="1960"), "1956-06-30")
+    assert q.trust == "none", q
