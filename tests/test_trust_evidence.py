@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 import rdflib
 from small_cases import EVIDENCE, RULE, classify_case
 from small_cases import period_at as _at
@@ -147,46 +148,31 @@ def test_the_validation_scores_undetermined_trust_apart_from_none() -> None:
     assert "undetermined" in trust.labels and (trust.agreed, trust.total) == (1, 2)
 
 
-# --- rule:trust-broken-by-force: a war or an invasion between members ends the trust evidence before it ----
+# --- rule:trust-broken-by-force (a war or an invasion between members) and rule:trust-refuted-by-hostility
+# (lesser hostility between the parties of a meeting) end the trust evidence before them ------------------
 
-def test_trust_read_from_a_visit_does_not_outlast_an_invasion_between_the_members(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("hostile", "rule"), [("Invasion", "trust-broken-by-force"),
+                                               ("ArmedClash", "trust-refuted-by-hostility")])
+def test_trust_read_from_a_visit_does_not_outlast_hostility_between_the_two(tmp_path: Path, hostile: str,
+                                                                           rule: str) -> None:
+    # the definition of trust the chapter takes from Rousseau et al. (note 47): positive expectations of
+    # the other's behaviour, which force or hostility between the very parties of the visit refutes
     from small_cases import event
 
     events = (event("visit", "1952-05-01", "LeadershipVisit", by="[frn]", towards="[gfr]")
-              + event("invasion", "1954-08-02", "Invasion", by="[gfr]", towards="[frn]"))
+              + event("hostile", "1954-08-02", hostile, by="[gfr]", towards="[frn]"))
     periods = _classify(tmp_path, events)
-    assert _at(periods, "1953-06-30").trust == "contingent-cooperation"  # the visit, before the invasion
+    assert _at(periods, "1953-06-30").trust == "contingent-cooperation"  # the visit, before the hostility
     after = _at(periods, "1956-06-30")
-    assert after.trust == "none", after  # within the visit's ten-year window, but after the invasion
-    broken = [m for m in after.missing if m["rule"] == RULE + "trust-broken-by-force"]
-    assert len(broken) == 1 and [e["event"].rpartition("/")[2] for e in broken[0]["evidence"]] == ["invasion"]
-    # a visit after the invasion shows trust again: only the evidence before it stops counting
-    again = _classify(tmp_path, events + event("visit-after", "1957-03-01", "LeadershipVisit", by="[gfr]",
-                                               towards="[frn]"))
-    p = _at(again, "1958-06-30")
-    assert p.trust == "contingent-cooperation"
-    assert not [m for m in p.missing if m["rule"] == RULE + "trust-broken-by-force"]
-
-
-def test_hostility_between_the_parties_of_a_meeting_ends_the_trust_it_showed(tmp_path: Path) -> None:
-    # rule:trust-refuted-by-hostility: a clash between the two states whose leaders met refutes the
-    # positive expectations the meeting showed (Rousseau et al., the chapter's note 47)
-    from small_cases import event
-
-    events = (event("visit", "1952-05-01", "LeadershipVisit", by="[frn]", towards="[gfr]")
-              + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[frn]"))
-    periods = _classify(tmp_path, events)
-    assert _at(periods, "1953-06-30").trust == "contingent-cooperation"  # the visit, before the clash
-    after = _at(periods, "1956-06-30")
-    assert after.trust == "none", after
-    refuted = [m for m in after.missing if m["rule"] == RULE + "trust-refuted-by-hostility"]
-    assert len(refuted) == 1 and [e["event"].rpartition("/")[2] for e in refuted[0]["evidence"]] == ["clash"]
-    # a visit after the clash shows trust again
+    assert after.trust == "none", after  # within the visit's ten-year window, but after the hostility
+    ended = [m for m in after.missing if m["rule"] == RULE + rule]
+    assert len(ended) == 1 and [e["event"].rpartition("/")[2] for e in ended[0]["evidence"]] == ["hostile"]
+    # a visit after it shows trust again: only the evidence before it stops counting
     again = _classify(tmp_path, events + event("visit-after", "1955-03-01", "LeadershipVisit", by="[gfr]",
                                                towards="[frn]"))
     p = _at(again, "1956-06-30")
     assert p.trust == "contingent-cooperation"
-    assert not [m for m in p.missing if m["rule"] == RULE + "trust-refuted-by-hostility"]
+    assert not [m for m in p.missing if m["rule"] == RULE + rule]
 
 
 def test_hostility_between_some_members_of_a_group_does_not_end_the_trust_of_its_meetings(tmp_path: Path) -> None:
