@@ -88,8 +88,6 @@ class Period:
         return data
 
 
-#: obstacles said at any position, not only beside the position they block
-_AT_ANY_POSITION = ("/one-stage-at-a-time", "/trust-broken-by-force", "/trust-refuted-by-hostility")
 
 def build_periods(store: Store, upto: str | None = None) -> list[Period]:
     """Read the inferred graph (after :func:`run_rules`) into periods, one list for every case.
@@ -194,7 +192,7 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
         if status is not None:  # one of Jervis's conditions: reported beside a regime, never blocking
             if not has_regime:
                 continue
-        elif not (rule.endswith(_AT_ANY_POSITION)
+        elif not (_v(info["anyPosition"]) == "true"  # said at any position (cs:shownAtAnyPosition)
                   or (target and target in wanted)):
             continue
         blocking = sorted(set(evs), key=lambda e: (_date(events, e), e))
