@@ -1,0 +1,37 @@
+"""The relationships kept unseen (validation/unseen/round-7) stay a loadable validation set.
+
+They were coded blind and have never been scored: the next rule change is to be tested on them. So this
+test only loads them, the way ``coopsec validate --set`` would, and runs no classifier. It fails if the
+folder stops being a complete set (a case that no longer passes the ingest checks, a work or an actor it
+cites that its own files lack, an expected period that does not parse) or if a case leaks into the
+validation set that is scored by default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.validation import load_expected, load_validation
+from cooperative_security.validation.sample import load_sample_marks
+
+ROOT = Path(__file__).resolve().parent.parent
+UNSEEN = ROOT / "validation" / "unseen" / "round-7"
+CASES = {"greece-north-macedonia", "spain-morocco", "iran-saudi-arabia", "ecuador-colombia"}
+
+
+def test_the_unseen_relationships_load_as_a_set_of_their_own() -> None:
+    kg = open_knowledge_graph("memory:")
+    try:
+        assert set(load_validation(kg, UNSEEN)) == CASES
+    finally:
+        kg.close()
+    expected = load_expected(UNSEEN / "expected.yaml")
+    assert {e.case for e in expected} == CASES and len(expected) >= 2 * len(CASES)
+    assert set(load_sample_marks(UNSEEN / "expected.yaml")) == CASES
+
+
+def test_the_unseen_relationships_are_not_in_the_scored_set() -> None:
+    scored = {p.stem for p in (ROOT / "validation" / "cases").glob("*.yaml")}
+    assert scored and not scored & CASES
+    assert not {e.case for e in load_expected(ROOT / "validation" / "expected.yaml")} & CASES
