@@ -75,6 +75,7 @@ class EmbeddedStore(Replacement):
         if self.path and self.read_only_reason:
             # an interrupted load or replacement stays hidden; no one finishes it
             self._hidden = frozenset(self._read_journal()) | frozenset(self._read_replacement())
+            self._refuse_half_rebuilt()
         elif self.path:
             OPEN_HERE.add(str(self.path.resolve()))
             write_owner(self.path)
@@ -107,6 +108,7 @@ class EmbeddedStore(Replacement):
         self._hidden = (frozenset(self._read_journal()) | frozenset(self._read_replacement())
                         | frozenset(g for g in self._store.named_graphs()
                                     if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)))
+        self._refuse_half_rebuilt()
         return self
 
     def _open_read_only(self, exc: OSError) -> ox.Store:

@@ -35,6 +35,19 @@ JOURNAL_FILE = "coopsec-unpublished.json"
 REPLACEMENT_FILE = "coopsec-replacing.json"
 REPLACEMENT_DATA = "coopsec-replacing.nq"
 
+#: written with ``REPLACEMENT_DATA`` when a replacement rebuilds the store instead of deleting (see
+#: ``REBUILD_AFTER``): every quad of the graphs the replacement keeps, as N-Quads. The journal then names
+#: those graphs under "rebuild", and finishing it empties the store and loads both files
+REBUILD_DATA = "coopsec-replacing-rest.nq"
+
+#: a replacement that would delete at least this many triples, from a store whose other graphs hold at
+#: most half as many (``REBUILD_SHARE``), empties the store and bulk-loads the other graphs and the new
+#: content instead: Oxigraph deletes a triple on disk in about 21-31 µs (so a replacement of wholly new
+#: content cost 2.0-2.3x a first load at 1,000,000 triples), while emptying the store is instant and
+#: writing out and loading again a triple that stays costs about 30 µs (docs/operations/limits.md)
+REBUILD_AFTER = 100_000
+REBUILD_SHARE = 2
+
 #: a replacement that changes at most this many triples (deleted plus added) runs as one SPARQL update
 #: (one transaction); a bigger one goes through ``REPLACEMENT_FILE`` and the bulk loader
 SMALL_REPLACEMENT = 20_000
