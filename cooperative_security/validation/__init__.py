@@ -27,6 +27,8 @@ from ..classify import classify
 from ..errors import InputError, Problem, UsageError
 from ..ingest import expand_paths, ingest_id, own_graphs, parse_all, write_batches
 from ..ingest.actors import ACTORS_GRAPH
+from ..ingest.base import Batch
+from ..ingest.naming import claims
 from ..queries import load_query
 from ..store import Store
 from .expected import HELD_OUT, ExpectedPeriod, load_expected, validation_dir
@@ -60,11 +62,32 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
             batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH]
                                           if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in known)]
     own_graphs(batches)
+    _refuse_replacing(store, batches)
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
     write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
     return sorted(p.stem for kind, p in files if kind == "case")
+
+
+def _refuse_replacing(store: Store, batches: list[Batch]) -> None:
+    """A validation file may not replace a graph another file wrote: a case whose id is a bundled case's
+    would otherwise take the place of the chapter's own case in the store (and in the golden answers
+    classified beside it). The same set loaded again replaces only its own graphs."""
+    existing = set(store.graph_names())
+    owners = claims(store)
+    problems: list[Problem] = []
+    for batch in batches:
+        src = str(Path(batch.source).resolve())
+        for g in batch.graphs:
+            owner = owners.get(g.value)
+            if g.value in existing and (owner is None or owner.source != src):
+                who = owner.source if owner is not None and owner.source else "coopsec itself (init)"
+                problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written by {who}: a "
+                                                      "validation case needs an id no bundled or ingested case has "
+                                                      "(rename the file and its id, e.g. india-pakistan-1947)"))
+    if problems:
+        raise InputError(problems)
 
 
 def validate(store: Store, root: Path | None = None) -> ValidationReport:
