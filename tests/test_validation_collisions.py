@@ -58,3 +58,20 @@ def test_a_validation_case_with_an_id_of_its_own_loads(tmp_path: Path) -> None:
         assert load_validation(kg, folder) == ["india-pakistan-recoded"]  # the same set again: its own graphs
     finally:
         kg.close()
+
+
+def test_a_second_set_loaded_on_top_keeps_the_first_sets_states_and_works(tmp_path: Path) -> None:
+    """An unseen round's actors.yaml and bibliography.bib have the stems of the scored set's; their graphs
+    get a hash of their path instead of replacing the scored set's states and works."""
+    second = _set_with(tmp_path, validation_dir() / "cases" / "india-pakistan-1947.yaml", "india-pakistan-again")
+    kg = open_knowledge_graph("memory:")
+    try:
+        load_validation(kg, validation_dir())
+        before = {g: kg.count(ox.NamedNode(g)) for g in kg.graph_names()
+                  if "/graph/actors/" in g or "/graph/bibliography/" in g}
+        assert before and all(before.values())
+        load_validation(kg, second)
+        assert {g: kg.count(ox.NamedNode(g)) for g in before} == before
+        assert len([g for g in kg.graph_names() if "/graph/actors/" in g]) == 2
+    finally:
+        kg.close()
