@@ -8,16 +8,13 @@ clean-up) at a chosen point, or is killed with SIGKILL at random moments; the st
 
 from __future__ import annotations
 
-import random
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from replace_children import REPLACE_AND_CLOSE, died_at, kill_at_random
 
 from cooperative_security.store.embedded import EmbeddedStore
 from cooperative_security.store.folder import COPIES_DIR, REPLACEMENT_DATA, REPLACEMENT_FILE, SMALL_REPLACEMENT
@@ -68,12 +65,6 @@ if where == "before-commit":  # the new data is written, the journal not yet in 
 elif where == "after-drop":  # committed, the old graph dropped, the new one not loaded (no copy: read path)
     import shutil
     shutil.rmtree(store.path / folder.COPIES_DIR)
-store._store = Dies(store._store)
-print("ready", flush=True)
-store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))
-                          for i in range(n)]})
-store.close()
-print("done", flush=True)
 """
 
 
@@ -87,7 +78,7 @@ def template(tmp_path: Path) -> Path:
 
 
 def _child(folder: Path, where: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(folder), where, str(BIG)], stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-c", CHILD + REPLACE_AND_CLOSE, str(folder), where, str(BIG)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -104,40 +95,20 @@ def _reopen(folder: Path) -> tuple[set[ox.Triple], int]:
                                                  ("mid-delete", "new"), ("after-load", "new")])
 def test_a_replacement_that_dies_part_way_leaves_the_old_graph_or_the_new(template: Path, where: str,
                                                                          expected: str) -> None:
-    child = _child(template, where)
-    _, err = child.communicate(timeout=600)
-    assert child.returncode == 9, err
-    assert (template / REPLACEMENT_DATA).exists()  # it died with its new data written
-    assert (template / REPLACEMENT_FILE).exists() == (where != "before-commit")
+    # it died with its new data written, committed or not
+    died_at(_child(template, where), template, where != "before-commit", (REPLACEMENT_DATA,))
     got, others = _reopen(template)
     assert got == set(triples(expected, BIG)) and others == 10
 
 
 def test_replacements_killed_at_random_moments_leave_the_old_graph_or_the_new(template: Path,
                                                                               tmp_path: Path) -> None:
-    started = time.monotonic()
-    whole = _child(template, "none")
-    assert whole.communicate(timeout=600)[0].endswith("done\n")
-    took = time.monotonic() - started
-    assert _reopen(template)[0] == set(triples("new", BIG))
-    old, new = set(triples("old", BIG)), set(triples("new", BIG))
-    outcomes = []
-    rng = random.Random(13)
-    for trial in range(4):
-        folder = tmp_path / f"trial-{trial}"
-        shutil.copytree(template, folder)
-        store = EmbeddedStore(folder)  # back to the old content
-        store.replace_graphs({G: triples("old", BIG)})
-        store.close()
-        child = _child(folder, "none")
-        assert child.stdout is not None and child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.2, 1.0) * took * (trial + 1) / 4)
-        child.send_signal(signal.SIGKILL)
-        child.communicate()
+    def content_and_others(folder: Path) -> set[ox.Triple]:
         got, others = _reopen(folder)
-        assert got in (old, new), f"trial {trial}: a mix of {len(got & old)} old and {len(got & new)} new triples"
         assert others == 10
-        outcomes.append("new" if got == new else "old")
+        return got
+
+    outcomes = kill_at_random(template, tmp_path, _child, triples("old", BIG), triples("new", BIG), G, content_and_others, seed=13)
     print("outcomes:", outcomes)
 
 

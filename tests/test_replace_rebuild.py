@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import gc
 import json
-import random
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from replace_children import REPLACE_AND_CLOSE, died_at, kill_at_random
 
 from cooperative_security.errors import StoreError
 from cooperative_security.store import replacement_journal
@@ -165,12 +162,6 @@ class Dies:
             os._exit(9)
 if where == "before-commit":  # the new data and the rest are written, the journal not yet in place
     replacement_journal.os.replace = lambda *a: os._exit(9)
-store._store = Dies(store._store)
-print("ready", flush=True)
-store.replace_graphs({G: [ox.Triple(ox.NamedNode(f"http://example.org/s{i}"), P, ox.Literal(f"new {i}"))
-                          for i in range(n)]})
-store.close()
-print("done", flush=True)
 """
 
 
@@ -182,7 +173,7 @@ def template(tmp_path: Path) -> Path:
 
 
 def _child(folder: Path, where: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(folder), where, str(SMALL_REBUILD), str(SMALL_REBUILD)],
+    return subprocess.Popen([sys.executable, "-c", CHILD + REPLACE_AND_CLOSE, str(folder), where, str(SMALL_REBUILD), str(SMALL_REBUILD)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -200,44 +191,20 @@ def _reopen(folder: Path) -> set[ox.Triple]:
                                                  ("after-rest", "new"), ("after-load", "new")])
 def test_a_rebuild_that_dies_part_way_leaves_the_old_store_or_the_new(template: Path, where: str,
                                                                      expected: str) -> None:
-    child = _child(template, where)
-    _, err = child.communicate(timeout=600)
-    assert child.returncode == 9, err
-    assert (template / REBUILD_DATA).exists() and (template / REPLACEMENT_DATA).exists()
     committed = where != "before-commit"
-    assert (template / REPLACEMENT_FILE).exists() == committed
+    died_at(_child(template, where), template, committed, (REBUILD_DATA, REPLACEMENT_DATA))
     if committed:
         assert "rebuild" in json.loads((template / REPLACEMENT_FILE).read_text(encoding="utf-8"))
     assert _reopen(template) == set(triples(expected, SMALL_REBUILD))
 
 
 def test_rebuilds_killed_at_random_moments_leave_the_old_store_or_the_new(template: Path, tmp_path: Path) -> None:
-    started = time.monotonic()
-    whole = _child(template, "none")
-    assert whole.communicate(timeout=600)[0].endswith("done\n")
-    took = time.monotonic() - started
-    old, new = set(triples("old", SMALL_REBUILD)), set(triples("new", SMALL_REBUILD))
-    assert _reopen(template) == new
-    rng = random.Random(31)
-    for trial in range(4):
-        folder = tmp_path / f"trial-{trial}"
-        shutil.copytree(template, folder)
-        store = EmbeddedStore(folder)  # back to the old content
-        store.replace_graphs({G: triples("old", SMALL_REBUILD)})
-        store.close()
-        child = _child(folder, "none")
-        assert child.stdout is not None and child.stdout.readline() == "ready\n"
-        time.sleep(rng.uniform(0.2, 1.0) * took * (trial + 1) / 4)
-        child.send_signal(signal.SIGKILL)
-        child.communicate()
-        got = _reopen(folder)
-        assert got in (old, new), f"trial {trial}: a mix of {len(got & old)} old and {len(got & new)} new triples"
+    outcomes = kill_at_random(template, tmp_path, _child, triples("old", SMALL_REBUILD), triples("new", SMALL_REBUILD), G, _reopen, seed=31)
+    print("outcomes:", outcomes)
 
 
 def test_a_store_opened_read_only_part_way_through_a_rebuild_refuses_to_be_read(template: Path) -> None:
-    child = _child(template, "after-clear")
-    _, err = child.communicate(timeout=600)
-    assert child.returncode == 9, err
+    died_at(_child(template, "after-clear"), template, True, (REBUILD_DATA, REPLACEMENT_DATA))
     with pytest.raises(StoreError) as caught:
         EmbeddedStore.snapshot(template)
     message = str(caught.value)
