@@ -136,12 +136,13 @@ def own_graphs(batches: list[Batch]) -> None:
 
 
 def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path],
-                replace: Collection[str] = ()) -> None:
+                replace: Collection[str] = (), remedy: str | None = None) -> None:
     """Name each file's own graphs by its path (as above), and refuse to replace others' graphs.
 
     A graph that already exists and that another source wrote (or that no ingest wrote: the ontology,
     the shapes, the rules) is replaced only when named in ``replace`` (``--replace GRAPH``); so is a
-    graph a TriG or N-Quads file names in the project's namespace.
+    graph a TriG or N-Quads file names in the project's namespace. ``remedy`` replaces the advice to add
+    ``--replace`` where the caller offers no such option (``coopsec validate``).
     """
     existing = set(store.graph_names())
     owners = claims(store)
@@ -201,8 +202,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
             elif taken(g.value, src):
                 owner = owners.get(g.value)
                 who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
-                problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; "
-                                                      f"to replace it on purpose, add --replace {g.value}"))
+                advice = remedy or f"to replace it on purpose, add --replace {g.value}"
+                problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; {advice}"))
             named[g.value] = src
     if problems:
         raise InputError(problems)

@@ -27,8 +27,7 @@ from ..classify import classify
 from ..errors import InputError, Problem, UsageError
 from ..ingest import expand_paths, ingest_id, own_graphs, parse_all, write_batches
 from ..ingest.actors import ACTORS_GRAPH
-from ..ingest.base import Batch
-from ..ingest.naming import SHARED_GRAPHS, claims, path_hash
+from ..ingest.naming import name_graphs, roots
 from ..queries import load_query
 from ..store import Store
 from .expected import HELD_OUT, ExpectedPeriod, load_expected, validation_dir
@@ -62,38 +61,16 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
             batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH]
                                           if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in known)]
     own_graphs(batches)
-    _refuse_replacing(store, batches)
+    # a case whose id is a bundled case's would take the chapter's case's place: refused, as an ingest
+    # refuses it; a second set's own states and works (an unseen round) get a hash of their path
+    name_graphs(store, batches, roots(p for _, p in files),
+                remedy="a validation case needs an id no bundled or ingested case has (rename the file and its "
+                       "id, e.g. india-pakistan-1947)")
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
     write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
     return sorted(p.stem for kind, p in files if kind == "case")
-
-
-def _refuse_replacing(store: Store, batches: list[Batch]) -> None:
-    """A validation file may not replace a graph another file wrote: a case whose id is a bundled case's
-    would otherwise take the place of the chapter's own case in the store (and in the golden answers
-    classified beside it). A file's own actors or works graph whose name another file took (a second
-    set loaded on top, such as an unseen round) gets a short hash of its path instead. The same set
-    loaded again replaces only its own graphs."""
-    existing = set(store.graph_names())
-    owners = claims(store)
-    problems: list[Problem] = []
-    for batch in batches:
-        src = str(Path(batch.source).resolve())
-        for g in list(batch.graphs):
-            owner = owners.get(g.value)
-            if g.value not in existing or (owner is not None and owner.source == src):
-                continue
-            if any(g.value.startswith(shared.value + "/") for shared in SHARED_GRAPHS):
-                batch.graphs[ox.NamedNode(f"{g.value}-{path_hash(Path(batch.source))}")] = batch.graphs.pop(g)
-                continue
-            who = owner.source if owner is not None and owner.source else "coopsec itself (init)"
-            problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written by {who}: a "
-                                                  "validation case needs an id no bundled or ingested case has "
-                                                  "(rename the file and its id, e.g. india-pakistan-1947)"))
-    if problems:
-        raise InputError(problems)
 
 
 def validate(store: Store, root: Path | None = None) -> ValidationReport:
