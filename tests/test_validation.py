@@ -193,7 +193,8 @@ def _independent_readings(store: Any, cases: list[str]) -> dict[str, list[tuple[
                 if "stage" in item:
                     pairs["stage"].append((item["stage"], (p or {}).get("stage") or "none"))
                 if "trust" in item:
-                    got = (p or {}).get("trust") or "none"
+                    # no assessment, or none that gives trust, is no evidence either way (as for position)
+                    got = (p or {}).get("trust") or "undetermined"
                     pairs["trust"].append((item["trust"], trust.get(got, got)))
     return pairs
 
