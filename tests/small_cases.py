@@ -8,11 +8,14 @@ in-memory knowledge graph and classified.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from cooperative_security.classify import Period, classify
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.store import Store
 
 RULE = "https://w3id.org/coopsec/id/rule/"
 #: a whole, valid case file with one treaty; ``.format(id=..., work=...)``
@@ -46,10 +49,11 @@ def event(eid: str, date: str, etype: str, by: str = "[frn, gfr]", towards: str 
     return "\n".join(lines) + ("\n" + textwrap.indent(extra, "  ") if extra else "") + "\n"
 
 
-def classify_case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
-                  to: str | None = "2000", at: str | None = None) -> list[Period]:
-    """Write a dyad (a group, with more than two ``members``) observed from 1950 (to ``to``) with these
-    events, ingest it and classify it."""
+@contextmanager
+def case_store(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
+               to: str | None = "2000") -> Iterator[Store]:
+    """A fresh in-memory knowledge graph with a dyad (a group, with more than two ``members``) observed from
+    1950 (to ``to``) with these events, written as a case file and ingested for real."""
     path = tmp_path / f"{case_id}.yaml"
     path.write_text(textwrap.dedent(f"""\
         id: {case_id}
@@ -62,9 +66,17 @@ def classify_case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case
     kg = open_knowledge_graph("memory:")
     try:
         ingest_paths(kg, [path])
-        return classify(kg, [case_id], at)
+        yield kg
     finally:
         kg.close()
+
+
+def classify_case(tmp_path: Path, events: str, members: str = "[frn, gfr]", case_id: str = "test-dyad",
+                  to: str | None = "2000", at: str | None = None) -> list[Period]:
+    """Write a dyad (a group, with more than two ``members``) observed from 1950 (to ``to``) with these
+    events, ingest it and classify it."""
+    with case_store(tmp_path, events, members, case_id, to) as kg:
+        return classify(kg, [case_id], at)
 
 
 def period_at(periods: list[Period], day: str) -> Period:

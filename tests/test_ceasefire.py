@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from small_cases import classify_case, event, period_at
+from small_cases import case_store, classify_case, event, period_at
 
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.queries import load_query
@@ -65,27 +65,10 @@ def test_the_types_listing_shows_that_no_regime_rule_counts_a_ceasefire() -> Non
 def test_the_robustness_check_names_the_ceasefire_typing_that_decides_a_period(tmp_path: Path) -> None:
     """A ceasefire coded as a treaty would found the regime: `classify --sensitivity` retypes it (the two
     types are plausible alternatives) and reports the period as fragile on that choice."""
-    import textwrap
-
     from cooperative_security.classify.sensitivity import sensitivity
-    from cooperative_security.ingest import ingest_paths
 
-    path = tmp_path / "test-dyad.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: test-dyad
-        label: A test relationship
-        kind: dyad
-        members: [frn, gfr]
-        from: 1950
-        to: 1960
-        events:
-        """) + textwrap.indent(_after_war("CeasefireAgreement"), "  "), encoding="utf-8")
-    kg = open_knowledge_graph("memory:")
-    try:
-        ingest_paths(kg, [path])
+    with case_store(tmp_path, _after_war("CeasefireAgreement"), to="1960") as kg:
         checks = sensitivity(kg, ["test-dyad"])
-    finally:
-        kg.close()
     deciding = [text for check in checks for text in check.deciding()]
     assert any(text.startswith("agreement as TreatySigned: ") for text in deciding), deciding
     assert any(check.verdict == "fragile" for check in checks)

@@ -198,35 +198,19 @@ def test_the_inferred_graph_records_each_trust_event_with_the_hostility_that_ref
     # obstacle both read that record: it must pair a trust event with a later hostile event among all of its
     # members, and nothing else
     import pyoxigraph as ox
-    from small_cases import event
+    from small_cases import case_store, event
 
     from cooperative_security.classify import classify
-    from cooperative_security.ingest import ingest_paths
-    from cooperative_security.kb import open_knowledge_graph
 
     events = (event("early-clash", "1951-02-01", "ArmedClash", by="[gfr]", towards="[ita]")
               + event("summit", "1952-05-01", "Summit", by="[frn, gfr, ita]")
               + event("talks", "1952-06-01", "LeadershipVisit", by="[gfr]", towards="[ita]")
               + event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[ita]"))
-    path = tmp_path / "test-group.yaml"
-    path.write_text(textwrap.dedent("""\
-        id: test-group
-        label: A test relationship
-        kind: group
-        members: [frn, gfr, ita]
-        from: 1950
-        to: 1960
-        events:
-        """) + textwrap.indent(events, "  "), encoding="utf-8")
-    kg = open_knowledge_graph("memory:")
-    try:
-        ingest_paths(kg, [path])
+    with case_store(tmp_path, events, members="[frn, gfr, ita]", case_id="test-group", to="1960") as kg:
         classify(kg, ["test-group"])
         refuted = {(q.subject.value.rpartition("/")[2], q.object.value.rpartition("/")[2])
                    for q in kg.quads(ox.NamedNode("https://w3id.org/coopsec/graph/inferred"))
                    if q.predicate == ox.NamedNode("https://w3id.org/coopsec/ontology#refutedBy")
                    and "/test-group/" in q.subject.value}  # the rules run on the bundled cases too
-    finally:
-        kg.close()
     # not the summit (the clash leaves out France), and not the clash dated before both meetings
     assert refuted == {("talks", "clash")}
