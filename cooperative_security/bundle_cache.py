@@ -2,8 +2,8 @@
 
 Parsing the bundled files (chiefly the BibTeX) takes most of a ``coopsec classify`` run, and gives
 the same quads every time until either the files or the code that reads them change. The cache
-holds those quads as N-Quads under a key that is the SHA-256 of every bundled file read, every
-Python source file of the package, and the pyoxigraph version; any edit gives a new key, so a stale
+holds those quads as N-Quads under a key that is the SHA-256 of every bundled file read (and where it
+is), every Python source file of the package, and the pyoxigraph version; any edit gives a new key, so a stale
 entry is never read. Entries are written whole (beside the target, then renamed), and the cache is
 only an optimisation: a cache that cannot be read or written is ignored and the files are parsed.
 
@@ -41,10 +41,15 @@ def cache_dir() -> Path | None:
 
 
 def bundle_key(files: Iterable[Path]) -> str:
-    """The SHA-256 of the bundled files, the package's Python sources and the pyoxigraph version."""
+    """The SHA-256 of the bundled files (with their full paths), the package's Python sources and the
+    pyoxigraph version. The paths count because the quads name the file each graph came from: two
+    checkouts with the same files get two entries, so neither reports the other's paths."""
     digest = hashlib.sha256(f"pyoxigraph {ox.__version__}\n".encode())
     sources = sorted(p for p in _PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
-    for path in [*sorted(set(files)), *sources]:
+    for path in sorted(set(files)):
+        digest.update(f"{path.resolve()}\n".encode())
+        digest.update(path.read_bytes())
+    for path in sources:
         digest.update(f"{path.name}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]

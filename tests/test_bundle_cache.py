@@ -86,6 +86,23 @@ def test_an_edited_bundled_file_is_parsed_again_never_read_stale(cache: Path, re
     assert len(_entries(cache)) == len(before) + 1
 
 
+def test_a_second_checkout_gets_its_own_entry_that_names_its_own_files(cache: Path, resources_copy: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quads name the file each graph came from, so the same files in another folder (a second checkout,
+    a worktree) must not be served from the first folder's entry, which would name the first folder."""
+    source = ox.NamedNode("http://www.w3.org/ns/prov#hadPrimarySource")
+    monkeypatch.delenv("COOPSEC_RESOURCES")
+    open_knowledge_graph("memory:").close()  # the repository's own files fill the cache first
+    monkeypatch.setenv("COOPSEC_RESOURCES", str(resources_copy))
+    store = open_knowledge_graph("memory:")
+    try:
+        named = {q.object.value for q in store.quads() if q.predicate == source and "korea.yaml" in q.object.value}
+    finally:
+        store.close()
+    assert named and all(str(resources_copy) in value for value in named), named
+    assert len(_entries(cache)) == 2
+
+
 def test_a_damaged_entry_is_ignored_and_rewritten(cache: Path) -> None:
     open_knowledge_graph("memory:").close()
     (entry,) = _entries(cache)
