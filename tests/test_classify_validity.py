@@ -188,8 +188,9 @@ def test_a_year_to_observes_the_whole_year(tmp_path: Path) -> None:
 
 
 def test_one_poll_never_makes_a_mature_community(tmp_path: Path) -> None:
+    # visits in 1960 and 1964 make the community nascent (sustained leaders' trust), the one of 1968 ascendant
     events = (_event("institution", "1950", "InstitutionFounded") + _event("visit", "1960", "LeadershipVisit")
-              + _event("visit-2", "1968", "LeadershipVisit")
+              + _event("visit-1", "1964", "LeadershipVisit") + _event("visit-2", "1968", "LeadershipVisit")
               + _event("poll", "1969", "OpinionPoll", by="[french-public]", level="societal"))
     periods = _case(tmp_path, events)
     p = _at(periods, "1969-12-31")

@@ -253,7 +253,13 @@ def test_text_and_json_agree(runs: dict[str, Any]) -> None:
         assert f"{dim.capitalize()} agreement: {figures['agreed']} of {figures['total']}" in runs["markdown"]
     match = re.search(r"^Disagreements \((\d+),", text, re.MULTILINE)
     assert match and int(match[1]) == len(report["disagreements"])
-    assert runs["markdown"].count("\n| ") - 1 >= len(report["disagreements"])
+    # the markdown has one row per reading that disagrees, naming each dimension that does
+    rows = [line for line in runs["markdown"].splitlines() if line.startswith("| ")]
+    for item in report["disagreements"]:
+        where = f"| {item['case']} | {item['period']} "
+        said = f"{item['dimension']}: {item['expected']} -> {item['inferred']}"
+        at = "| period |" if item["at"] == "period" else f"| {item['at']} {item['date']} |"
+        assert any(row.startswith(where) and at in row and said in row for row in rows), item
     for item in report["disagreements"]:
         assert f"{item['dimension']}: expected {item['expected']}, classifier {item['inferred']}" in text
 
