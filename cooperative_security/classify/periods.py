@@ -214,7 +214,7 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
     return Period(
         relationship=case.id, members=case.members, from_=first["text"], to=nxt["text"] if nxt else None,
         position=first["position"], subtype=first["subtype"], stage=first["stage"], trust=first["trust"],
-        strategies=[{k: v for k, v in s.items() if not k.startswith("_")} for s in in_period],
+        strategies=[_strategy_upto(s, events, upto) for s in in_period],
         evidence=sorted(evidence.values(), key=lambda e: (e["date"] or "", e["event"])),
         missing=missing, rules=sorted(set().union(*(used[p["a"]] for p in run))),
         security_dilemma_sensibility=sds, start=start, end=end,
@@ -272,6 +272,21 @@ def _misses(items: list[dict[str, Any]], events: dict[str, Event], rules: dict[s
     return sorted(out, key=lambda x: (x["date"] or "", x["event"], x["kind"], x["rule"]))
 
 
+def _strategy_upto(use: dict[str, Any], events: dict[str, Event], upto: str | None) -> dict[str, Any]:
+    """A strategy as shown: with ``upto``, only its moves (and the works' readings of them) dated on or before
+    that day, so an answer for a date cites nothing after it; the strategy itself is shown from its first move."""
+    shown = {k: v for k, v in use.items() if not k.startswith("_")}
+    if upto is None:
+        return shown
+    keep = [i for i, move in enumerate(use["_moves"]) if _date(events, move) <= upto]
+    moves = {use["_moves"][i] for i in keep}
+    shown["dates"] = [use["dates"][i] for i in keep]
+    shown["evidence"] = [use["evidence"][i] for i in keep]
+    shown["readings"] = [r for r in use["readings"] if r["event"] in moves]
+    shown["disputed"] = any(r["disputed_by"] for r in shown["readings"])
+    return shown
+
+
 def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[str, Any]]]:
     uses: dict[str, dict[str, Any]] = {}
     for r in store.select(load_query("classify/read-strategies")):
@@ -298,6 +313,7 @@ def _strategies(store: Store, events: dict[str, Event]) -> dict[str, list[dict[s
         use["readings"] = sorted(readings[s].values(), key=lambda x: (x["work"], x["event"]))
         use["disputed"] = any(x["disputed_by"] for x in use["readings"])
         use["_start"] = _date(events, moves[0]) if moves else ""
+        use["_moves"] = moves
         by_case[use.pop("_case")].append(use)
     for items in by_case.values():
         items.sort(key=lambda u: (u["_start"], u["kind"], [e["event"] for e in u["evidence"]]))
