@@ -65,7 +65,14 @@ def test_schuman_declaration_is_a_reciprocated_leap_of_trust_with_sensibility(st
     assert leaps and leaps[0]["dates"] == ["1950-05-09"]
     assert leaps[0]["outcome"] == "reciprocated"
     assert "france-germany/schuman-declaration" in events_of(leaps[0]["evidence"])
-    assert "france-germany/schuman-letter" in events_of(p.security_dilemma_sensibility)
+    # the chapter: what began the reconciliation was the leap; before it, fear on both sides, which Schuman's
+    # letter acknowledged (security dilemma sensibility). Leaders' trust starts with the leap
+    # (rule:spiral-of-mistrust: a letter inside the spiral is not yet trust), so the letter, dated only
+    # "1950", is reported in the period before the leap, with trust none
+    assert p.trust == "contingent-cooperation" and p.start == "1950-05-09"
+    before = in_effect(store, "france-germany", "1950-05-08")
+    assert before.trust == "none" and before.position == "conflict-formation"
+    assert "france-germany/schuman-letter" in events_of(before.security_dilemma_sensibility)
 
 
 def test_france_germany_1955_security_regime_after_the_edc_failure(store: Store) -> None:
