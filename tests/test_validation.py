@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from validation_sets import validation_subset
 
 from cooperative_security.classify import classify
 from cooperative_security.cli import main
@@ -153,23 +154,58 @@ def test_the_validation_cases_load_into_the_bundled_knowledge_graph(loaded: Any)
     store, cases = loaded
     assert set(cases) == set(_case_files())
     assert len(cases) >= 12
-    again = load_validation(store)  # the same files twice: nothing new, no error
-    assert again == cases
+
+
+def test_loading_the_same_set_twice_writes_nothing_new(small_set: Path) -> None:
+    store = open_knowledge_graph("memory:")
+    try:
+        cases = load_validation(store, small_set)
+        size = store.count()
+        assert load_validation(store, small_set) == cases == SMALL  # no error, and nothing new
+        assert store.count() == size
+    finally:
+        store.close()
 
 
 @pytest.fixture(scope="module")
 def runs() -> dict[str, Any]:
+    """The command on the whole set, once (JSON): the figures tested below are this run's."""
     code_json, out_json = _run("validate", "--format", "json")
-    code_text, out_text = _run("validate")
-    code_md, out_md = _run("validate", "--format", "markdown")
-    assert code_md == 0
-    return {"code_json": code_json, "json": out_json, "code_text": code_text, "text": out_text, "markdown": out_md}
+    return {"code_json": code_json, "json": out_json}
 
 
-def _independent_readings(store: Any, cases: list[str]) -> dict[str, list[tuple[str, str]]]:
+# four relationships whose disagreements span position, stage, trust and strategy, one out of sample
+SMALL = ["germany-poland", "peru-ecuador", "poland-lithuania", "us-uk-rapprochement"]
+
+
+@pytest.fixture(scope="module")
+def small_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return validation_subset(tmp_path_factory.mktemp("small") / "set", SMALL)
+
+
+@pytest.fixture(scope="module")
+def small_runs(small_set: Path) -> dict[str, Any]:
+    """The command's three formats on a four-relationship set: what one format says, the others say."""
+    outputs = {fmt: _run("validate", "--set", str(small_set), "--format", fmt) for fmt in ("json", "text", "markdown")}
+    assert all(code == 0 for code, _ in outputs.values())
+    return {fmt: out for fmt, (_, out) in outputs.items()}
+
+
+@pytest.fixture(scope="module")
+def periods(small_set: Path) -> list[Any]:
+    """The classifier run on the small set's relationships, read by the independent recomputations below
+    (which check the command's comparison of classifier and scholars, not the whole set's figures)."""
+    store = open_knowledge_graph("memory:")
+    try:
+        return classify(store, load_validation(store, small_set))
+    finally:
+        store.close()
+
+
+def _independent_readings(periods: list[Any], expected: Path) -> dict[str, list[tuple[str, str]]]:
     """Position, stage and trust pairs recomputed from `classify` output, without the validation module."""
-    periods = [p.to_json() | {"start": p.start, "end": p.end} for p in classify(store, cases)]
-    raw = yaml.safe_load((VALIDATION / "expected.yaml").read_text())
+    periods = [p.to_json() | {"start": p.start, "end": p.end} for p in periods]
+    raw = yaml.safe_load(expected.read_text())
 
     def day(value: Any) -> dt.date:
         text = str(value)
@@ -199,18 +235,23 @@ def _independent_readings(store: Any, cases: list[str]) -> dict[str, list[tuple[
     return pairs
 
 
-def test_validate_exits_zero_and_its_figures_are_the_classifiers(runs: dict[str, Any], loaded: Any) -> None:
-    assert runs["code_json"] == 0 and runs["code_text"] == 0
-    report = json.loads(runs["json"])
-    store, cases = loaded
-    pairs = _independent_readings(store, cases)
+def test_the_figures_are_the_classifiers(small_runs: dict[str, Any], small_set: Path, periods: list[Any]) -> None:
+    report = json.loads(small_runs["json"])
+    pairs = _independent_readings(periods, small_set / "expected.yaml")
     for dim in ("position", "stage", "trust"):
         figures = report["agreement"][dim]
         assert figures["total"] == len(pairs[dim]), dim
         assert figures["agreed"] == sum(e == i for e, i in pairs[dim]), dim
+        assert figures["agreed"] < figures["total"], dim  # the set was chosen to disagree on each
         labels = figures["labels"]
         counts = Counter(pairs[dim])
         assert figures["matrix"] == [[counts[(r, c)] for c in labels] for r in labels], dim
+
+
+def test_validate_on_the_whole_set_exits_zero_and_explains_each_disagreement(runs: dict[str, Any]) -> None:
+    assert runs["code_json"] == 0
+    report = json.loads(runs["json"])
+    assert sorted(report["cases"]) == sorted(_case_files())
     assert report["agreement"]["position"]["total"] == 2 * len(load_expected())
     assert set(POSITION_LABELS) <= set(report["agreement"]["position"]["labels"])
     assert report["agreement"]["position"]["kappa"] is not None
@@ -221,27 +262,32 @@ def test_validate_exits_zero_and_its_figures_are_the_classifiers(runs: dict[str,
         assert item["sources"], item
 
 
-def test_agreement_over_time_counts_every_day(runs: dict[str, Any], loaded: Any) -> None:
-    store, cases = loaded
-    periods = classify(store, cases)
+def test_agreement_over_time_counts_every_day(small_runs: dict[str, Any], small_set: Path,
+                                              periods: list[Any]) -> None:
+    by_case: dict[str, list[Any]] = {}
+    for p in periods:
+        by_case.setdefault(p.relationship, []).append(p)
     agreed = total = 0
-    for e in load_expected():
+    for e in load_expected(small_set / "expected.yaml"):
         day = e.start
         while day < e.stop:  # day by day, without the validation module's interval arithmetic
             iso = day.isoformat()
-            hits = [p for p in periods if p.relationship == e.case and p.start and p.start <= iso
+            hits = [p for p in by_case.get(e.case, []) if p.start and p.start <= iso
                     and (p.end is None or iso < p.end)]
             inferred = (hits[-1].position if hits else None) or "undetermined"
             agreed += inferred == e.position
             total += 1
             day += dt.timedelta(days=1)
-    over = json.loads(runs["json"])["position_over_time"]
-    assert (over["agreed_days"], over["total_days"]) == (agreed, total)
-    assert f"{100 * agreed / total:.0f}% of the {total} days" in runs["text"]
+    over = json.loads(small_runs["json"])["position_over_time"]
+    assert (over["agreed_days"], over["total_days"]) == (agreed, total) and 0 < agreed < total
+    assert f"{100 * agreed / total:.0f}% of the {total} days" in small_runs["text"]
 
 
-def test_text_and_json_agree(runs: dict[str, Any]) -> None:
-    report = json.loads(runs["json"])
+def test_text_and_json_agree(small_runs: dict[str, Any]) -> None:
+    report = json.loads(small_runs["json"])
+    assert sorted(report["cases"]) == SMALL and report["disagreements"]
+    assert {d["dimension"] for d in report["disagreements"]} == {"position", "stage", "trust", "strategy"}
+    runs = small_runs
     text = runs["text"]
     for dim in ("position", "stage", "trust", "strategy"):
         figures = report["agreement"][dim]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from validation_sets import validation_subset
 
 from cooperative_security.analysis.agreement import agreement
 from cooperative_security.cli import main
@@ -122,7 +123,8 @@ def test_the_out_of_sample_figure_is_computed_from_the_marked_relationships_only
             figures = part.agreement[dim]
             assert (figures.agreed, figures.total) == (sum(e == i for e, i in pairs), len(pairs)), dim
         assert out.agreement[dim].total + rest.agreement[dim].total == report.agreement[dim].total, dim
-    periods = sum(len(yaml.safe_load(EXPECTED.read_text())["cases"][c]) for c in ADDED)
+    expected = yaml.safe_load(EXPECTED.read_text())["cases"]
+    periods = sum(len(expected[c]) for c in ADDED)
     assert periods == 290 and out.agreement["position"].total == 2 * periods  # each read at midpoint and end
     independent = agreement(_pairs(report, ADDED, "position"), POSITION_LABELS, ordered=True)
     assert out.agreement["position"].kappa == pytest.approx(independent.kappa)
@@ -156,15 +158,19 @@ def test_text_and_json_report_the_out_of_sample_figure_apart(report: ValidationR
     assert "Out of sample" not in plain.text() and "samples" not in plain.to_dict()
 
 
-def test_the_command_prints_the_out_of_sample_figure() -> None:
+def test_the_command_prints_the_out_of_sample_figure(tmp_path: Path) -> None:
+    # the command on two relationships, one marked out of sample (the whole set's figure is the report's, above)
+    added = {"poland-lithuania", "jordan-israel"}
+    folder = validation_subset(tmp_path / "set", ["peru-ecuador", *sorted(added)])
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        code = main(["validate", "--format", "json"])
+        code = main(["validate", "--set", str(folder), "--format", "json"])
     assert code == 0
     data = json.loads(buffer.getvalue())
     part = data["samples"]["out_of_sample"]
-    assert set(part["cases"]) == ADDED
+    assert set(part["cases"]) == added and data["samples"]["in_sample"]["cases"] == ["peru-ecuador"]
     pairs = [(r["expected"], r["inferred"]) for r in data["readings"]
-             if r["dimension"] == "position" and r["case"] in ADDED]
+             if r["dimension"] == "position" and r["case"] in added]
+    assert pairs and any(e != i for e, i in pairs)
     assert (part["agreement"]["position"]["agreed"], part["agreement"]["position"]["total"]) == (
         sum(e == i for e, i in pairs), len(pairs))

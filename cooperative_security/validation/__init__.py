@@ -54,18 +54,22 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
     from ..ingest.validate import shacl_problems
 
     files = expand_paths(validation_files(root))
-    known = {r["actor"].value for r in store.select(load_query("ingest/actors"))}  # type: ignore[union-attr]
     batches = parse_all(store, files)
-    for batch in batches:
-        if ACTORS_GRAPH in batch.graphs:
-            batch.graphs[ACTORS_GRAPH] = [t for t in batch.graphs[ACTORS_GRAPH]
-                                          if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in known)]
+    actor_lists = [batch for batch in batches if ACTORS_GRAPH in batch.graphs]
     own_graphs(batches)
     # a case whose id is a bundled case's would take the chapter's case's place: refused, as an ingest
     # refuses it; a second set's own states and works (an unseen round) get a hash of their path
     name_graphs(store, batches, roots(p for _, p in files),
                 remedy="a validation case needs an id no bundled or ingested case has (rename the file and its "
                        "id, e.g. india-pakistan-1947)")
+    # known: the states held by graphs this set does not write (a second load of the same set keeps its own)
+    ours = {g.value for batch in batches for g in batch.graphs}
+    known = {r["actor"].value for r in store.select(load_query("ingest/actors"))  # type: ignore[union-attr]
+             if r["g"].value not in ours}
+    for batch in actor_lists:
+        for g, triples in batch.graphs.items():
+            batch.graphs[g] = [t for t in triples
+                               if not (isinstance(t.subject, ox.NamedNode) and t.subject.value in known)]
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
