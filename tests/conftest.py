@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import pickle
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cooperative_security.classify import Period, classify
 from cooperative_security.cli import main
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.store import Store
@@ -36,6 +39,44 @@ def kg() -> Iterator[Store]:
     store = open_knowledge_graph("memory:")
     yield store
     store.close()
+
+
+@dataclass
+class WithValidation:
+    store: Store
+    cases: list[str]
+    """The validation set's relationships, as load_validation returned them."""
+
+
+@pytest.fixture(scope="session")
+def kg_with_validation() -> Iterator[WithValidation]:
+    """The bundled knowledge graph with the shipped validation set loaded on top (once per worker). Tests
+    must not write to it."""
+    from cooperative_security.validation import load_validation
+
+    store = open_knowledge_graph("memory:")
+    yield WithValidation(store, load_validation(store))
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def all_periods(kg_with_validation: WithValidation, tmp_path_factory: pytest.TempPathFactory,
+                worker_id: str) -> list[Period]:
+    """One classifier run over every relationship of ``kg_with_validation`` (about a minute on 2 cores):
+    the tests of several files read it. The first worker to need it computes it; the others, waiting on a
+    lock, read that run (pytest-xdist's recipe for session fixtures run once, with the standard library's
+    file lock)."""
+    if worker_id == "master":  # not under xdist
+        return classify(kg_with_validation.store)
+    shared = tmp_path_factory.getbasetemp().parent  # one folder for all the workers of this session
+    path = shared / "all-periods.pickle"
+    with open(shared / "all-periods.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.is_file():
+            return pickle.loads(path.read_bytes())  # noqa: S301 (written by this session's own worker)
+        periods = classify(kg_with_validation.store)
+        path.write_bytes(pickle.dumps(periods))
+        return periods
 
 
 @dataclass

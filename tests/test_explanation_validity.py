@@ -7,17 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
 
 from cooperative_security.catalogue import list_cases
-from cooperative_security.classify import Period, classify
-from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.classify import Period
 from cooperative_security.resources import data_dir, ontology_dir
 from cooperative_security.store import Store
-from cooperative_security.validation import load_validation
 
 RULE = "https://w3id.org/coopsec/id/rule/"
 EVENT = "https://w3id.org/coopsec/id/event/"
@@ -26,16 +24,13 @@ PEACEFUL = {"security-regime", "security-community", "regional-integration"}
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[Store]:
-    kg = open_knowledge_graph("memory:")
-    load_validation(kg)
-    yield kg
-    kg.close()
+def store(kg_with_validation: Any) -> Store:
+    return kg_with_validation.store
 
 
 @pytest.fixture(scope="module")
-def periods(store: Store) -> list[Period]:
-    return classify(store)
+def periods(all_periods: list[Period]) -> list[Period]:
+    return all_periods
 
 
 @pytest.fixture(scope="module")
