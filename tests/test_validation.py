@@ -115,6 +115,8 @@ def test_every_event_is_evidenced_by_a_known_work() -> None:
             assert source["work"] in keys, (case_id, source)
         for event in case["events"]:
             assert event["evidence"], (case_id, event["id"])
+            if event["evidence"] == "none-yet":  # recorded, counted by no rule (docs/guide/event-types.md)
+                continue
             for source in event["evidence"]:
                 assert source["work"] in keys, (case_id, event["id"], source)
                 assert source.get("pages") or source.get("section"), (case_id, event["id"])
