@@ -64,8 +64,8 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
                        "id, e.g. india-pakistan-1947)")
     # known: the states held by graphs this set does not write (a second load of the same set keeps its own)
     ours = {g.value for batch in batches for g in batch.graphs}
-    known = {r["actor"].value for r in store.select(load_query("ingest/actors"))  # type: ignore[union-attr]
-             if r["g"].value not in ours}
+    rows = store.select(load_query("ingest/actors"))
+    known = {str(getattr(r["actor"], "value", "")) for r in rows if getattr(r["g"], "value", None) not in ours}
     for batch in actor_lists:
         for g, triples in batch.graphs.items():
             batch.graphs[g] = [t for t in triples
