@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from small_cases import RULE, classify_case, event
+from small_cases import RULE, case_store, classify_case, event
 from small_cases import period_at as _at
+
+from cooperative_security.classify import classify
 
 CLASH = event("clash", "1954-08-02", "ArmedClash", by="[gfr]", towards="[frn]")
 VISIT = event("visit", "1955-03-01", "LeadershipVisit", by="[gfr]", towards="[frn]")
@@ -69,3 +71,18 @@ def test_the_position_does_not_change(tmp_path: Path) -> None:
     with_visit = classify_case(tmp_path, CLASH + VISIT, to="1960")
     without = classify_case(tmp_path, CLASH, case_id="no-visit", to="1960")
     assert [(p.start, p.position) for p in with_visit] == [(p.start, p.position) for p in without]
+
+
+HOLDS = """PREFIX cs: <https://w3id.org/coopsec/ontology#>
+SELECT ?day ?rule WHERE { GRAPH <https://w3id.org/coopsec/graph/inferred> { ?a cs:atDate ?day ; cs:holds ?rule } }"""
+
+
+def test_the_graph_does_not_say_leaders_trust_holds_inside_the_spiral(tmp_path: Path) -> None:
+    """A reader of the published graph who asks which rules hold (cs:holds) gets the trust the classifier
+    reports: not rule:elite-trust at a checkpoint of the spiral, though its evidence stays a condition."""
+    with case_store(tmp_path, CLASH + VISIT, to="1960") as kg:
+        classify(kg, ["test-dyad"])
+        holds = {(str(r["day"].value), r["rule"].value) for r in kg.select(HOLDS)}  # type: ignore[union-attr]
+    at_visit = {rule for day, rule in holds if day.startswith("1955-03-01")}
+    assert RULE + "conflict-formation" in at_visit, holds
+    assert RULE + "elite-trust" not in at_visit
