@@ -16,6 +16,7 @@ the entry's patches, and runs there, through ``COOPSEC_RESOURCES``:
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -90,9 +91,19 @@ def row(name: str, change: str, result: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    markdown = "--markdown" in argv
-    names = [a for a in argv if not a.startswith("--")]
-    ablations = [a for a in load_ablations() if not names or a.name in names]
+    known = load_ablations()
+    parser = argparse.ArgumentParser(description="Undo one rule change at a time and measure the golden table "
+                                     "and the validation set on the result (about a minute an entry).")
+    parser.add_argument("names", nargs="*", metavar="NAME", help="entries of scripts/ablations.yaml to run "
+                        "(default: all): " + ", ".join(a.name for a in known))
+    parser.add_argument("--markdown", action="store_true", help="print the table docs/guide/validation.md carries")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.names) - {a.name for a in known})
+    if unknown:
+        parser.error(f"no entry named {', '.join(unknown)} in scripts/ablations.yaml; the entries are "
+                     + ", ".join(a.name for a in known))
+    markdown, names = args.markdown, args.names
+    ablations = [a for a in known if not names or a.name in names]
     header = ("| undone | the change | golden tests | position | stage | trust | strategy | position, days | "
               "golden tests failing |\n|---|---|---|---|---|---|---|---|---|")
     rows = []

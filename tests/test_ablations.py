@@ -36,3 +36,11 @@ def test_the_docs_report_every_ablation() -> None:
     doc = (ROOT / "docs" / "guide" / "validation.md").read_text(encoding="utf-8")
     for ablation in ABLATIONS:
         assert f"| `{ablation.name}` |" in doc, f"docs/guide/validation.md lacks the row of {ablation.name}"
+
+
+def test_the_script_refuses_an_unknown_entry_before_running_anything(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        ablate.main(["no-such-change"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "no entry named no-such-change" in err and "ceasefire-founds-a-regime" in err
