@@ -29,6 +29,11 @@ def _cow(term: Any) -> int | None:
     return None if term is None else int(term.value)
 
 
+def _last_day(date: str) -> str:
+    """The last day a partial date (YYYY or YYYY-MM) can mean, for comparison as text with YYYY-MM-DD."""
+    return date + ("-12-31" if len(date) == 4 else "-31" if len(date) == 7 else "")
+
+
 @dataclass
 class SourceRef:
     work: str
@@ -78,7 +83,17 @@ class Case:
     #: the members named as everywhere (:func:`actor_name`), and their COW numbers in the same order
     members: list[str] = field(default_factory=list)
     members_cow: list[int | None] = field(default_factory=list)
+    #: a member's spans of membership as (from, to) dates (None: open), for the members whose case file
+    #: gives them; a member absent here is a member throughout
+    member_spans: dict[str, list[tuple[str | None, str | None]]] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
+
+    def is_member(self, member: str, day: str) -> bool:
+        """Whether ``member`` (a name of :attr:`members`) is a member on ``day`` (YYYY-MM-DD): within one
+        of its spans, a partial date counting from its first day to its last."""
+        spans = self.member_spans.get(member)
+        return not spans or any((start is None or start[:len(day)] <= day)
+                                and (end is None or _last_day(end) >= day) for start, end in spans)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -112,10 +127,17 @@ def list_cases(store: Store) -> list[Case]:
     seen: set[tuple[str, str, str]] = set()  # an actor described in two graphs is one member
     for r in store.select(load_query("cases/members")):
         case = cases.get(_v(r["case"]))
-        if case is not None and (_v(r["case"]), "member", _v(r["member"])) not in seen:
+        if case is None:
+            continue
+        name = actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["member"]))
+        if (_v(r["case"]), "member", _v(r["member"])) not in seen:
             seen.add((_v(r["case"]), "member", _v(r["member"])))
-            case.members.append(actor_name(_v(r["iso3"]), _v(r["slug"]), _v(r["member"])))
+            case.members.append(name)
             case.members_cow.append(_cow(r["cow"]))
+        if r["from"] is not None or r["to"] is not None:
+            span = (_v(r["from"]), _v(r["to"]))
+            if span not in case.member_spans.setdefault(name, []):
+                case.member_spans[name].append(span)
     events: dict[str, Event] = {}
     for r in store.select(load_query("cases/events")):
         case = cases.get(_v(r["case"]))

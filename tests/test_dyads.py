@@ -249,6 +249,30 @@ def test_compare_reads_the_users_own_cases_from_their_store(cli, tmp_path: Path)
     assert any(r["year"] == 1965 and r["dyad_year"] == "conflict-formation" for r in rows)
 
 
+def test_compare_pairs_only_states_that_are_members_that_year(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A member that joins later (ASEAN's Brunei, Vietnam...) is paired with the others only from the
+    day it joined: the same Konfrontasi case with Malaysia a member from 1965 has no dyad-year before
+    1965, and an open span counts to the end; a member that left is paired no longer."""
+    import json
+
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    source = (Path(__file__).parent.parent / "data" / "cases" / "indonesia-malaysia.yaml").read_text()
+    years = {}
+    for name, members in (("joined", "[ins, {actor: mal, from: 1965-01-01}]"),
+                          ("left", "[ins, {actor: mal, to: 1964-06}]")):
+        case = tmp_path / f"{name}.yaml"
+        case.write_text(source.replace("id: indonesia-malaysia", f"id: {name}", 1)
+                        .replace("members: [ins, mal]", f"members: {members}", 1))
+        assert cli("ingest", str(case), "--store", store).code == 0
+        result = cli("compare", "--data-dir", str(HERE / "layout"), "--store", store, "--case", name,
+                     "--all", "--format", "json")
+        assert result.code == 0, result.err
+        years[name] = sorted(r["year"] for r in json.loads(result.out))
+    assert years["joined"] == [1965, 1966], years
+    assert years["left"] == [1963], years  # a member at the end of 1963, no longer at the end of 1964
+
+
 def test_compare_follows_a_member_into_its_successor_state(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A France-Germany case names the German Federal Republic (260); after unification the state system
     codes Germany as 255, which data/rules.ttl makes one lineage with 260: a case observed past 1990 is

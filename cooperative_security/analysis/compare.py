@@ -43,6 +43,7 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
         known = list_cases(kg)
         codes = {c.id: {m: cow for m, cow in zip(c.members, c.members_cow, strict=True) if cow is not None}
                  for c in known}
+        by_id = {c.id: c for c in known}
         # a case is assessed up to its `to` or its last event: a position still in effect then is no
         # conclusion about the years after, so those are not compared
         until = observed_until(kg)
@@ -84,7 +85,9 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
             if not current:
                 continue
             period = current[-1]
-            members = sorted({codes[case][m] for m in period.members if m in codes.get(case, {})})
+            # only the states that are members on that day (ASEAN's later members from the day they joined)
+            members = sorted({codes[case][m] for m in period.members
+                              if m in codes.get(case, {}) and by_id[case].is_member(m, day)})
             for m1, m2 in combinations(members, 2):
                 found = _dyad_of_year(frame.index, kin, m1, m2, year)
                 if found is None:
