@@ -15,7 +15,7 @@ from ..classify import Period, classify, inferred_triples, known_cases
 from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
-from ..errors import UsageError
+from ..errors import UnknownTerm, UsageError
 from ..namespaces import ID, PREFIXES, compact
 from .common import Format, StoreOption, console, emit, err_console, knowledge_graph
 
@@ -106,7 +106,7 @@ def classify_command(
     with knowledge_graph(store) as kg:
         if cases:
             known = known_cases(kg)
-            cases = list(dict.fromkeys(find_case(known, c) for c in cases))  # any letter case; did you mean
+            cases = list(dict.fromkeys(_find_case(known, c, store) for c in cases))  # any letter case; did you mean
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
@@ -169,7 +169,8 @@ def classify_command(
                 console.print(f"  security dilemma sensibility: {e['date']} {e['label']} ({_sources(e)})",
                               highlight=False)
             for s in p.strategies:
-                disputed = [w for r in s["readings"] for w in r["disputed_by"]]
+                # the works by their ids (tetlock-1994), as the other lines name a work without a citation
+                disputed = [w.rpartition("/")[2] for r in s["readings"] for w in r["disputed_by"]]
                 console.print(f"  strategy {s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}"
                               + (f" (reading disputed by {', '.join(sorted(set(disputed)))})" if disputed else ""),
                               highlight=False)
@@ -230,6 +231,18 @@ def _about(triple: ox.Triple, cases: list[str]) -> bool:
     return any(subject.startswith(f"{ID}{kind}/{case}/") for case in cases for kind in ("assessment", "event"))
 
 
+def _find_case(known: list[str], case: str, store: str) -> str:
+    """:func:`find_case`; where the store is the bundled one (``memory:``), an unknown case's error also
+    says how to read a case ingested into a store of one's own, the usual first-hour slip."""
+    try:
+        return find_case(known, case)
+    except UnknownTerm as exc:
+        if store != "memory:":
+            raise
+        raise UnknownTerm(f"{exc}. These are the bundled cases: a case you ingested into a store of your own "
+                          "is read from it with --store SPEC (the spec you gave `coopsec ingest`)") from None
+
+
 def _sources(event: dict[str, Any]) -> str:
     return "; ".join(f"{s['citation'] or compact(s['work'])} {s['pages'] or s['section'] or ''}".strip()
                      for s in event["sources"])
@@ -264,7 +277,7 @@ def timeline(
     from ..catalogue import list_cases
 
     with knowledge_graph(store) as kg:
-        case = find_case(known_cases(kg), case)  # any letter case; a mistyped id gets a "did you mean"
+        case = _find_case(known_cases(kg), case, store)  # any letter case; a mistyped id gets a "did you mean"
         periods = classify(kg, [case])
         events = next(c for c in list_cases(kg) if c.id == case).events
         if robustness:

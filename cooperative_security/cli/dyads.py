@@ -20,17 +20,24 @@ from ..ingest.datasets import DATASETS, ingest_dataset
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
-from ..store import BulkLoading, Capabilities, open_store
+from ..store import BulkLoading, Capabilities, Store, open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, require_folder
 
 
 def resolve_data_dir(data_dir: Path | None) -> Path:
-    """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default."""
-    if data_dir is not None:
-        return data_dir
-    env = os.environ.get("COOPSEC_DATA")
-    if env:
-        return Path(env)
+    """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default. A
+    folder that does not exist is refused here, as `coopsec datasets check` refuses it, rather than as a
+    list of every file missing from it."""
+    given = data_dir if data_dir is not None else Path(os.environ["COOPSEC_DATA"]) \
+        if os.environ.get("COOPSEC_DATA") else None
+    if given is not None:
+        where = "--data-dir" if data_dir is not None else "COOPSEC_DATA"
+        if not given.exists():
+            raise UsageError(f"{where} {given}: no such folder; give the folder holding cow/, mid/ and atop/ "
+                             "(`coopsec datasets` lists each file and where to obtain it)")
+        if not given.is_dir():
+            raise UsageError(f"{where} {given}: that is a file; give the folder holding cow/, mid/ and atop/")
+        return given
     raise UsageError("give --data-dir DIR (the folder holding cow/, mid/ and atop/ as shipped) or set COOPSEC_DATA; "
                      "`coopsec datasets` lists each file, where to obtain it and where to put it")
 
@@ -137,6 +144,28 @@ def dyads_command(
     if count == 0:
         err_console.print(f"note: {files.dyad_years} holds no dyad-year in {first}-{last} (the COW state system "
                           f"begins in {FIRST_YEAR}); the output has the header only", highlight=False)
+    else:
+        _coverage_note(parts[0], first, last)
+
+
+def _coverage_note(store: Store, first: int, last: int) -> None:
+    """A note where the span reaches past the years the dispute data cover (rule:dyad-no-data's
+    cs:coverageFrom and cs:coverageTo in the rules graph): those dyad-years are all no_data."""
+    cover = {r["property"].value: int(float(r["value"].value))  # type: ignore[union-attr]
+             for r in store.select(load_query("dyads/read-thresholds")) if r["rule"].value == "dyad-no-data"}  # type: ignore[union-attr]
+    cfrom, cto = cover.get("coverageFrom"), cover.get("coverageTo")
+    if cfrom is None or cto is None:
+        return
+    outside = []
+    if first < cfrom:
+        outside.append(f"{first}-{min(last, cfrom - 1)}")
+    if last > cto:
+        outside.append(f"{max(first, cto + 1)}-{last}")
+    if outside:
+        whole = last < cfrom or first > cto
+        err_console.print(f"note: the dispute data cover {cfrom}-{cto}; "
+                          + ("every dyad-year of the output" if whole else f"the dyad-years of {', '.join(outside)}")
+                          + " are no_data (no_data_reason says why), not classified", highlight=False)
 
 
 def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutFormat, directed: bool,
@@ -155,6 +184,8 @@ def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutForm
         with err_console.status("classifying..."):
             classify(kg, first, last)
         count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)  # type: ignore[arg-type]
+        if count:
+            _coverage_note(kg, first, last)
     finally:
         kg.close()
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "
@@ -197,7 +228,7 @@ def compare_command(
     emit(fmt, shown, [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
                       ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
                       ("dyad_why", "dyad-year: why")],
-         title=f"{len(shown)} of {len(rows)} dyad-years " + ("" if all_years else "disagree"))
+         title=f"{len(shown)} of {len(rows)} dyad-years " + ("compared" if all_years else "disagree"))
 
 
 datasets_app = typer.Typer(help="The field's data sets: what coopsec reads, how to cite it, where to get it.",

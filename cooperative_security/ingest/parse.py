@@ -6,6 +6,8 @@ Nothing is written here: every problem of every file is gathered, and raised bef
 from __future__ import annotations
 
 import csv
+import dataclasses
+import difflib
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -106,7 +108,10 @@ def parse_all(
     for what, key, problem in [ref for batch in batches for ref in batch.references] + unchecked:
         known = {"work": works, "concept": classes, "event-type": events or classes}[what]
         if key not in known:
-            problems.append(problem)
+            close = difflib.get_close_matches(key, [k for k in known if isinstance(k, str)], n=3) \
+                if what == "event-type" else []
+            problems.append(dataclasses.replace(problem, message=problem.message.replace(
+                ":", f" (did you mean {' or '.join(close)}?):", 1)) if close else problem)
     if problems:
         # each file's problems together, by line (its references were checked after every file was read)
         order = {str(path): i for i, (_, path) in enumerate(files)}

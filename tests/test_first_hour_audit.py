@@ -1,0 +1,60 @@
+"""What a new user's first hour met on 2 December 2026 (an audit by someone who had not written the code):
+each slip now gets an answer that says what to do, and each output says what it means."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+HERE = Path(__file__).parent / "data"
+CASE = Path(__file__).parent.parent / "data" / "cases" / "indonesia-malaysia.yaml"
+
+
+def test_an_unknown_case_in_the_bundled_store_says_how_to_read_ones_own(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("classify", "egypt-israel")
+    assert result.code == 1
+    assert "no case 'egypt-israel'" in result.err and "--store SPEC" in result.err
+    # in a store of one's own the hint would mislead: the case is simply not there
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    own = cli("classify", "egypt-israel", "--store", store)
+    assert own.code == 1 and "no case 'egypt-israel'" in own.err and "--store SPEC" not in own.err
+
+
+def test_a_mistyped_event_type_gets_a_did_you_mean(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    case = tmp_path / "my-case.yaml"
+    text = CASE.read_text().replace("id: indonesia-malaysia", "id: my-case", 1)
+    assert "type: TreatySigned" in text
+    case.write_text(text.replace("type: TreatySigned", "type: Treaty", 1))
+    result = cli("ingest", str(case), "--store", f"oxigraph:{tmp_path / 'kg'}")
+    assert result.code == 1
+    assert "unknown event type 'Treaty' (did you mean" in result.err and "TreatySigned" in result.err
+
+
+def test_a_data_folder_that_does_not_exist_is_named_as_such(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("dyads", "--data-dir", str(tmp_path / "nowhere"), "-o", str(tmp_path / "d.csv"))
+    assert result.code == 2
+    assert "no such folder" in result.err and "cow/" in result.err
+    assert not (tmp_path / "d.csv").exists()
+
+
+def test_years_past_the_dispute_data_are_said_to_be_no_data(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "d.csv"
+    result = cli("dyads", "--data-dir", str(HERE / "layout"), "--from", "2010", "--to", "2011", "-o", str(out))
+    assert result.code == 0, result.err
+    assert "the dispute data cover 1816-2010; the dyad-years of 2011-2011 are no_data" in result.err
+    inside = cli("dyads", "--data-dir", str(HERE / "layout"), "--from", "2009", "--to", "2010", "-o", str(out))
+    assert inside.code == 0 and "no_data" not in inside.err
+
+
+def test_a_disputed_reading_names_its_works_by_id_not_by_iri(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("classify", "us-ussr", "--explain")
+    assert result.code == 0, result.err
+    disputed = [line for line in result.out.splitlines() if "reading disputed by" in line]
+    assert disputed and all("https://" not in line for line in disputed)
+    assert any("tetlock-1994" in line for line in disputed)
+
+
+def test_compare_with_all_says_what_it_counted(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "indonesia-malaysia", "--all")
+    assert result.code == 0, result.err
+    assert "dyad-years compared" in result.out
