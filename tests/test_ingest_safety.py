@@ -107,6 +107,45 @@ def test_a_trig_file_can_replace_the_projects_own_graphs(store: Store, tmp_path:
     assert store.count(ONTOLOGY_GRAPH) == 1
 
 
+def test_a_dataset_file_keeps_the_per_file_graphs_it_names(store: Store, tmp_path: Path) -> None:
+    """A TriG or N-Quads file that names graphs of coopsec's per-file families (an export restored) keeps
+    them apart: until 2 December 2026 they were all renamed to the file's own graph, each replacing the
+    one before (two graphs in, one out, exit 0). Unasked, they are refused as coopsec's namespace."""
+    nq = tmp_path / "audit.nq"
+    nq.write_text("".join(f'<urn:ex:s> <urn:ex:p> "{v}" <{GRAPH}bibliography/{g}> .\n'
+                          for v, g in (("x", "a"), ("y", "b"))), encoding="utf-8")
+    with pytest.raises(InputError, match="bibliography/a"):
+        ingest_paths(store, [nq])
+    ingest_paths(store, [nq], replace=[GRAPH + "bibliography/*"])
+    assert _values(store, "bibliography/a") == {"x"} and _values(store, "bibliography/b") == {"y"}
+    assert store.count(ox.NamedNode(GRAPH + "bibliography/audit")) == 0
+
+
+def test_an_export_restored_keeps_each_files_graph(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The documented restore (export --format trig, ingest --replace 'graph/*') gives back every graph of
+    the files ingested, under the same names, not one graph named after the export."""
+    first, second = f"oxigraph:{tmp_path / 'a'}", f"oxigraph:{tmp_path / 'b'}"
+    for name in ("refs-a", "refs-b"):
+        (tmp_path / f"{name}.bib").write_text(BIB.format(key=f"writer-2001{name[-1]}", title=f"Book {name}"),
+                                              encoding="utf-8")
+        assert cli("ingest", str(tmp_path / f"{name}.bib"), "--store", first).code == 0
+    dump = tmp_path / "dump.trig"
+    assert cli("export", "--format", "trig", "--no-classify", "-o", str(dump), "--store", first).code == 0
+    restored = cli("ingest", str(dump), "--store", second, "--replace", GRAPH + "*")
+    assert restored.code == 0, restored.err
+    a, b = open_store(first), open_store(second)
+    try:
+        for name in ("bibliography/refs-a", "bibliography/refs-b"):
+            g = ox.NamedNode(GRAPH + name)
+            named = [{q for q in s.quads(g) if not isinstance(q.subject, ox.BlankNode)
+                      and not isinstance(q.object, ox.BlankNode)} for s in (a, b)]  # blank nodes are renamed
+            assert a.count(g) > 0 and b.count(g) == a.count(g) and named[0] == named[1], name
+        assert b.count(ox.NamedNode(GRAPH + "bibliography/dump")) == 0
+    finally:
+        a.close()
+        b.close()
+
+
 def test_check_reports_a_bundled_graph_that_is_missing_or_changed(tmp_path: Path) -> None:
     store = open_store(f"oxigraph:{tmp_path / 'store'}")
     try:

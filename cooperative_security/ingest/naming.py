@@ -30,6 +30,7 @@ from ..queries import load_query
 from ..store import Store
 from .actors import ACTORS_GRAPH
 from .base import Batch
+from .rdf import file_graph
 from .works import BIBLIOGRAPHY_GRAPH, slugify
 
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
@@ -107,6 +108,14 @@ def per_file_names(stem_graph: ox.NamedNode) -> tuple[str, str] | None:
     return None
 
 
+def _named_for_file(g: ox.NamedNode, path: Path) -> bool:
+    """Whether coopsec named ``g`` for an RDF file: the graph of its default graph (``file/<stem>``, see
+    ``rdf.file_graph``) or one of a blank-node graph of it (``file/<stem>/graph-N``), not a graph the file
+    names itself, which may lie in a per-file family too (a TriG export's ``bibliography/refs``)."""
+    own = file_graph(path).value
+    return g.value == own or g.value.startswith(own + "/graph-")
+
+
 def rename_graphs(graphs: Mapping[ox.NamedNode, object], old: ox.NamedNode, new: ox.NamedNode) -> dict[ox.NamedNode,
                                                                                                        ox.NamedNode]:
     """The renaming of ``old`` and of the graphs below it (``old/graph-1``) to ``new``."""
@@ -126,9 +135,13 @@ SHARED_GRAPHS = (BIBLIOGRAPHY_GRAPH, ACTORS_GRAPH)
 def own_graphs(batches: list[Batch]) -> None:
     """Give each ingested file its own graph below the shared one (``bibliography/<file stem>``).
 
-    Replacing a shared graph would wipe what other files put there (the bundled bibliography, say).
+    Replacing a shared graph would wipe what other files put there (the bundled bibliography, say). An
+    RDF file's graphs are the ones the file names (a TriG export, say): they are left as named, and
+    :func:`name_graphs` refuses those in coopsec's namespace unless ``--replace`` names them.
     """
     for batch in batches:
+        if batch.kind == "rdf":
+            continue
         for shared in SHARED_GRAPHS:
             if shared in batch.graphs:
                 own = graph(f"{shared.value.removeprefix(GRAPH)}/{slugify(Path(batch.source).stem) or 'file'}")
@@ -163,6 +176,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
         root = file_roots.get(src_path, src_path.parent)
         own: set[ox.NamedNode] = set()
         for g in [*batch.graphs, *batch.streams]:
+            if batch.kind == "rdf" and not _named_for_file(g, src_path):
+                continue  # a graph the file itself names: kept as named, checked below
             family_rest = per_file_names(g)
             if family_rest is not None and "/graph-" in family_rest[1] and g not in own:
                 # a graph coopsec named for a blank-node graph of this file: it stays beside the file's graph
