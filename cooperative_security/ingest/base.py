@@ -135,7 +135,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, f"a value of {len(node.value):,} characters, more than the {self.max_literal:,} coopsec "
                             "accepts (COOPSEC_MAX_LITERAL changes the cap)", node.start_mark)
-        return super().construct_object(node, deep=deep)
+        try:
+            return super().construct_object(node, deep=deep)
+        except ValueError as exc:  # Python refuses to turn more than 4,300 digits into an int
+            if not isinstance(node, yaml.ScalarNode):
+                raise
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value):,} characters is too long to read; if it is meant as "
+                            "text, put it in quotes", node.start_mark) from exc
 
     max_literal = MAX_LITERAL
 

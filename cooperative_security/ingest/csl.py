@@ -157,7 +157,7 @@ class _Item:
             return None
         if parts and parts[0] and parts[0][0] not in (None, ""):
             year = parts[0][0]
-            if isinstance(year, str) and re.fullmatch(r"-?\d+", year.strip()):
+            if isinstance(year, str) and re.fullmatch(r"-?\d{1,9}", year.strip()):
                 year = int(year)
             if isinstance(year, bool) or not isinstance(year, int):
                 self.problem("issued", f"the year in date-parts must be a whole number, such as [[2001]], not "
@@ -197,6 +197,9 @@ def _items(raw: str, src: str) -> list[Any]:
         items = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InputError(Problem(src, f"not valid JSON: {exc.msg}", line=exc.lineno)) from exc
+    except ValueError as exc:  # a number of more than 4,300 digits, which Python refuses to read
+        raise InputError(Problem(src, "a number of more than 4,300 digits, too long to read; if it is meant as "
+                                      "text, put it in quotes")) from exc
     except RecursionError as exc:  # below the depth cap, Python's own limit can still be lower
         raise InputError(Problem(src, "CSL-JSON nested too deeply to read")) from exc
     if not isinstance(items, list):

@@ -1,0 +1,47 @@
+"""What an attacker's probes of the ingest met on 2 December 2026: each is now a located error that names
+the file and says what to do, and the store is left as it was. (An empty RDF file stays accepted: it is a
+valid document, a W3C positive syntax test that tests/test_w3c.py runs.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cooperative_security.errors import InputError
+from cooperative_security.ingest import ingest_paths
+from cooperative_security.ingest.base import load_yaml
+from cooperative_security.store import open_store
+
+LONG = "9" * 5000
+
+
+def test_a_yaml_number_too_long_for_python_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(f"id: x\nvalue: {LONG}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_yaml(path)
+    assert f"{path}:2" in str(caught.value) and "too long to read" in str(caught.value)
+    assert "internal error" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("refs.json", '[{"id": "a-2001", "type": "book", "title": "T", "author": [{"family": "A"}], '
+                  f'"issued": {{"date-parts": [[{LONG}]]}}}}]', "more than 4,300 digits"),
+    ("refs2.json", '[{"id": "a-2001", "type": "book", "title": "T", "author": [{"family": "A"}], '
+                   f'"issued": {{"date-parts": [["{LONG}"]]}}}}]', "must be a whole number"),
+])
+def test_bad_files_are_refused_and_the_store_left_as_it_was(tmp_path: Path, name: str, text: str,
+                                                            said: str) -> None:
+    store = open_store("memory:")
+    try:
+        before = sorted(str(g) for g in store.graph_names())
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError) as caught:
+            ingest_paths(store, [path])
+        assert str(path) in str(caught.value) and said in str(caught.value)
+        assert "coopsec cannot read this" not in str(caught.value)  # the readers' fallback for the unforeseen
+        assert sorted(str(g) for g in store.graph_names()) == before
+    finally:
+        store.close()
