@@ -19,8 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = {
     "round-16": {"egypt-sudan", "ethiopia-kenya", "thailand-myanmar", "vietnam-thailand", "peru-bolivia",
                  "guatemala-belize"},
-    "round-17": {"uganda-sudan", "eritrea-sudan", "tunisia-libya", "egypt-jordan", "cuba-venezuela",
-                 "saudi-arabia-egypt"},
 }
 
 
