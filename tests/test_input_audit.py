@@ -45,3 +45,47 @@ def test_bad_files_are_refused_and_the_store_left_as_it_was(tmp_path: Path, name
         assert sorted(str(g) for g in store.graph_names()) == before
     finally:
         store.close()
+
+
+BOOK = """@book{{audit-2001,
+  author = {{Auditor, Ann}},
+{fields}
+}}
+"""
+
+
+@pytest.mark.parametrize("fields, said", [
+    ("  title = {An Audit}},\n  publisher = {Press},\n  year = {2001},",
+     "the fields 'publisher', 'year' could not be read"),
+    ("  title = {An Audit},\n  year = {2001},\n  year = {2002},", "the field 'year' is given twice"),
+])
+def test_bibtex_fields_the_parser_would_drop_are_refused(tmp_path: Path, fields: str, said: str) -> None:
+    """bibtexparser keeps one of two fields of the same name, and a stray brace ends an entry before the
+    fields after it, both without a word: the work was stored without its year."""
+    path = tmp_path / "refs.bib"
+    path.write_text(BOOK.format(fields=fields), encoding="utf-8")
+    store = open_store("memory:")
+    try:
+        with pytest.raises(InputError) as caught:
+            ingest_paths(store, [path])
+        assert f"{path}:1" in str(caught.value) and said in str(caught.value)
+    finally:
+        store.close()
+
+
+def test_a_csl_key_given_twice_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "refs.json"
+    path.write_text('[{"id": "audit-2001", "id": "other-1999", "type": "book", "title": "T", '
+                    '"author": [{"family": "A"}], "issued": {"date-parts": [[2001]]}}]', encoding="utf-8")
+    store = open_store("memory:")
+    try:
+        with pytest.raises(InputError, match="the key 'id' twice"):
+            ingest_paths(store, [path])
+    finally:
+        store.close()
+
+
+def test_ingest_dataset_given_a_folder_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("ingest-dataset", "mid", str(tmp_path))
+    assert result.code == 1
+    assert "that is a folder" in result.err and "no such file" not in result.err

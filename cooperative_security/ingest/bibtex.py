@@ -107,6 +107,24 @@ def _people(value: str, src: str, line: int, key: str, field: str) -> list[Perso
     return people
 
 
+#: a field written at the start of a line (``  year = {2001},``): what the checks below look for
+_FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=", re.MULTILINE)
+
+
+def _fields_not_read(text: str, entry: dict[str, str]) -> str | None:
+    """What the parser dropped without a word: a field written twice (it keeps one), or fields written in
+    the entry that it did not read (a stray ``}`` ends the entry before them)."""
+    written = [m[1].lower() for m in _FIELD_START.finditer(text)]
+    twice = sorted({f for f in written if written.count(f) > 1})
+    if twice:
+        return f"the field {twice[0]!r} is given twice (one would be dropped without a word); keep one"
+    missing = [f for f in written if f not in entry]
+    if missing:
+        return (f"the field{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} could not be read: "
+                "a '}' before them ends the entry early (check the braces of the field before)")
+    return None
+
+
 def parse_bibtex_text(raw: str, src: str) -> list[Work]:
     return read_bibtex_text(raw, src)[0]
 
@@ -118,7 +136,11 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
     from bibtexparser.bibdatabase import UndefinedString
     from bibtexparser.bparser import BibTexParser
 
-    starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in _ENTRY_START.finditer(raw)]
+    found = list(_ENTRY_START.finditer(raw))
+    # each entry's text, to the next entry: the fields written there, to check against what the parser read
+    texts = {m["key"]: raw[m.end():found[i + 1].start() if i + 1 < len(found) else len(raw)]
+             for i, m in reversed(list(enumerate(found)))}  # reversed: a key written twice keeps its first text
+    starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in found]
     starts = [s for s in starts if s[0] not in {"comment", "preamble", "string"}]
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     try:
@@ -147,6 +169,10 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
         if etype not in KINDS:
             problems.append(Problem(src, f"unsupported entry type @{etype}; use one of {sorted(KINDS)}",
                                     line=line, record=key))
+            continue
+        unread = _fields_not_read(texts.get(key, ""), entry)
+        if unread:
+            problems.append(Problem(src, unread, line=line, record=key))
             continue
         try:
             work = _work(entry, etype, key, line, src, keys)

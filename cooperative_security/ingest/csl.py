@@ -189,12 +189,29 @@ def parse_csl_text(raw: str, src: str) -> list[Work]:
     return read_csl_text(raw, src)[0]
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (as the YAML reader does)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _DuplicateKey(key)
+        obj[key] = value
+    return obj
+
+
 def _items(raw: str, src: str) -> list[Any]:
     too_deep = json_depth_problem(raw.encode("utf-8", "surrogatepass"), src, "CSL-JSON")
     if too_deep:
         raise InputError(too_deep)
     try:
-        items = json.loads(raw)
+        items = json.loads(raw, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as exc:
+        raise InputError(Problem(src, f"an object gives the key {exc.args[0]!r} twice (the JSON reader would keep "
+                                      "the last without a word); keep one")) from exc
     except json.JSONDecodeError as exc:
         raise InputError(Problem(src, f"not valid JSON: {exc.msg}", line=exc.lineno)) from exc
     except ValueError as exc:  # a number of more than 4,300 digits, which Python refuses to read

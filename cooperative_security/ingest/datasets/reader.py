@@ -76,6 +76,9 @@ class CsvStream:
         self.encoding = encoding
         self.progress = progress
         self.rows_read = 0
+        if self.path.is_dir():
+            raise InputError(Problem(str(self.path), "that is a folder: give the data set's file in it (`coopsec "
+                                                     "datasets` lists each file's name)"))
         if not self.path.is_file():
             raise InputError(Problem(str(self.path), "no such file"))
         self.total_bytes = self.path.stat().st_size
