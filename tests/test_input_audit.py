@@ -16,6 +16,19 @@ from cooperative_security.store import open_store
 LONG = "9" * 5000
 
 
+def _refused(path: Path) -> str:
+    """The message of the InputError an ingest of ``path`` raises, the store checked unchanged."""
+    store = open_store("memory:")
+    try:
+        before = sorted(str(g) for g in store.graph_names())
+        with pytest.raises(InputError) as caught:
+            ingest_paths(store, [path])
+        assert sorted(str(g) for g in store.graph_names()) == before
+        return str(caught.value)
+    finally:
+        store.close()
+
+
 def test_a_yaml_number_too_long_for_python_is_a_located_error(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text(f"id: x\nvalue: {LONG}\n", encoding="utf-8")
@@ -33,18 +46,11 @@ def test_a_yaml_number_too_long_for_python_is_a_located_error(tmp_path: Path) ->
 ])
 def test_bad_files_are_refused_and_the_store_left_as_it_was(tmp_path: Path, name: str, text: str,
                                                             said: str) -> None:
-    store = open_store("memory:")
-    try:
-        before = sorted(str(g) for g in store.graph_names())
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        with pytest.raises(InputError) as caught:
-            ingest_paths(store, [path])
-        assert str(path) in str(caught.value) and said in str(caught.value)
-        assert "coopsec cannot read this" not in str(caught.value)  # the readers' fallback for the unforeseen
-        assert sorted(str(g) for g in store.graph_names()) == before
-    finally:
-        store.close()
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    message = _refused(path)
+    assert str(path) in message and said in message
+    assert "coopsec cannot read this" not in message  # the readers' fallback for the unforeseen
 
 
 BOOK = """@book{{audit-2001,
@@ -64,25 +70,15 @@ def test_bibtex_fields_the_parser_would_drop_are_refused(tmp_path: Path, fields:
     fields after it, both without a word: the work was stored without its year."""
     path = tmp_path / "refs.bib"
     path.write_text(BOOK.format(fields=fields), encoding="utf-8")
-    store = open_store("memory:")
-    try:
-        with pytest.raises(InputError) as caught:
-            ingest_paths(store, [path])
-        assert f"{path}:1" in str(caught.value) and said in str(caught.value)
-    finally:
-        store.close()
+    message = _refused(path)
+    assert f"{path}:1" in message and said in message
 
 
 def test_a_csl_key_given_twice_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "refs.json"
     path.write_text('[{"id": "audit-2001", "id": "other-1999", "type": "book", "title": "T", '
                     '"author": [{"family": "A"}], "issued": {"date-parts": [[2001]]}}]', encoding="utf-8")
-    store = open_store("memory:")
-    try:
-        with pytest.raises(InputError, match="the key 'id' twice"):
-            ingest_paths(store, [path])
-    finally:
-        store.close()
+    assert "the key 'id' twice" in _refused(path)
 
 
 def test_ingest_dataset_given_a_folder_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
