@@ -28,10 +28,9 @@ def resolve_data_dir(data_dir: Path | None) -> Path:
     """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default. A
     folder that does not exist is refused here, as `coopsec datasets check` refuses it, rather than as a
     list of every file missing from it."""
-    given = data_dir if data_dir is not None else Path(os.environ["COOPSEC_DATA"]) \
-        if os.environ.get("COOPSEC_DATA") else None
+    env = os.environ.get("COOPSEC_DATA")
+    given, where = (data_dir, "--data-dir") if data_dir is not None else (Path(env) if env else None, "COOPSEC_DATA")
     if given is not None:
-        where = "--data-dir" if data_dir is not None else "COOPSEC_DATA"
         if not given.exists():
             raise UsageError(f"{where} {given}: no such folder; give the folder holding cow/, mid/ and atop/ "
                              "(`coopsec datasets` lists each file and where to obtain it)")
