@@ -58,3 +58,12 @@ def test_compare_with_all_says_what_it_counted(cli) -> None:  # type: ignore[no-
     result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "indonesia-malaysia", "--all")
     assert result.code == 0, result.err
     assert "dyad-years compared" in result.out
+
+
+def test_the_case_template_shows_the_fields_explain_asks_for(cli) -> None:  # type: ignore[no-untyped-def]
+    """`classify --explain` says an initiative was "not documented as costly and highly visible (costly: true,
+    public: true)": the copy-and-fill template shows both fields."""
+    result = cli("schema", "case")
+    assert result.code == 0, result.err
+    lines = [line.strip() for line in result.out.splitlines()]
+    assert any(line.startswith("costly: true") for line in lines) and any(line.startswith("public: true") for line in lines)
