@@ -26,7 +26,7 @@ from ..site.interactive import served_page
 from ..store import LocalStore, open_snapshot, open_store
 from .engine import run_query
 from .httperror import HttpError
-from .linked import describe
+from .linked import describe, path_for_iri
 from .results import TooManyResults
 
 MAX_REQUEST = 64 * 1024 * 1024
@@ -76,7 +76,7 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
             return ({"status": rep.status, "content_type": rep.content_type},
                     _capped(rep.data, request, "ask for a later page"))
         if kind == "page":  # /map and /citations
-            html = served_page(kg, "concepts" if request["page"] == "concepts" else "citations").encode()
+            html = served_page(kg, "concepts" if request["page"] == "concepts" else "citations", path_for_iri).encode()
             return {"status": 200, "content_type": "text/html; charset=utf-8"}, _capped(
                 html, request, "the graph has outgrown this picture; query it at /sparql instead")
         body = run_query(store, request["text"], request.get("accept"), request.get("default_graphs", []),

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from .build import SiteReport, build_site
-from .figures import citation_network, draw_citation_network, draw_concept_map
+from .figures import draw_citation_network, draw_concept_map
+from .graphs import citation_network
 
 __all__ = ["SiteReport", "build_site", "citation_network", "draw_concept_map", "draw_citation_network"]

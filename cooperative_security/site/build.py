@@ -17,9 +17,10 @@ from ..concepts import Concept, list_concepts
 from ..namespaces import CITO, CS, ID, compact
 from ..queries import load_query
 from ..store import Store
-from .figures import concept_modules, draw_citation_network, draw_concept_map
+from .figures import draw_citation_network, draw_concept_map
+from .graphs import citation_data, concept_map_data, concept_modules
 from .html import STYLE, esc, link, page, table
-from .interactive import citation_data, concept_map_data, interactive_page, vendor_file, vendor_names
+from .interactive import interactive_page, vendor_file, vendor_names
 
 
 @dataclass

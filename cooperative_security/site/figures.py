@@ -7,26 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pyoxigraph as ox
 
 from ..concepts import concept_graph
-from ..namespaces import CITO, CS, RDF, compact
-from ..ontology import ontology_files, parse_rdf_file
-from ..queries import load_query
 from ..store import Store
-
-_OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-
-
-def concept_modules() -> dict[str, str]:
-    """Each class of the typology -> the module file that declares it (its colour in the concept map)."""
-    modules: dict[str, str] = {}
-    for path in ontology_files():
-        for t in parse_rdf_file(path):
-            if t.predicate.value == RDF + "type" and t.object == ox.NamedNode(_OWL_CLASS) \
-                    and isinstance(t.subject, ox.NamedNode):
-                modules.setdefault(t.subject.value, path.stem if path.parent.name == "modules" else "hub")
-    return modules
+from .graphs import citation_network, packed_layout
 
 
 def _plt():  # type: ignore[no-untyped-def]
@@ -38,34 +22,6 @@ def _plt():  # type: ignore[no-untyped-def]
     return plt
 
 
-def packed_layout(graph: nx.Graph, spring: bool = False) -> dict[str, tuple[float, float]]:
-    """Lay out each connected component on its own (Kamada-Kawai, or a seeded spring layout, faster and
-    more even), and shelve the boxes in rows, biggest first, so that small components do not push the
-    big one into a corner."""
-    components = sorted(nx.connected_components(graph), key=lambda c: (-len(c), sorted(c)))
-    row_width = 1.6 * max(1.0, len(graph) ** 0.5)
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for nodes in components:
-        side = max(0.6, len(nodes) ** 0.5)
-        sub = graph.subgraph(nodes)
-        if len(nodes) <= 2:
-            local = {n: (i * 0.8, 0.0) for i, n in enumerate(sorted(nodes))}
-        elif spring:
-            start = nx.circular_layout(sorted(nodes))
-            local = nx.spring_layout(sub, pos=start, k=1.6 / len(nodes) ** 0.5, iterations=200, seed=7)
-        else:
-            local = nx.kamada_kawai_layout(sub)
-        xs = [p[0] for p in local.values()]
-        ys = [p[1] for p in local.values()]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-        if x + side > row_width and x > 0:
-            x, y, row_height = 0.0, y - row_height - 0.5, 0.0
-        for n, (px, py) in local.items():
-            pos[n] = (x + (px - min(xs)) / span * side, y - (max(ys) - py) / span * side)
-        x += side + 0.6
-        row_height = max(row_height, side)
-    return pos
 
 
 def draw_concept_map(store: Store, out: Path, data: dict[str, Any] | None = None) -> nx.MultiDiGraph:
@@ -73,7 +29,7 @@ def draw_concept_map(store: Store, out: Path, data: dict[str, Any] | None = None
     labels overlapping), one colour per relation kind, directed arrows, label boxes coloured by module."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
-    from .interactive import concept_map_data
+    from .graphs import concept_map_data
 
     plt = _plt()
     graph = concept_graph(store)
@@ -133,22 +89,6 @@ _POSITION_COLOURS = {"agreesWith": "#2a9d2a", "extends": "#1f5fbf", "qualifies":
                      "critiques": "#d43d3d", "disputes": "#8b0000"}
 
 
-def citation_network(store: Store) -> nx.MultiDiGraph:
-    """Works linked by citations (the chapter's footnotes) and by scholarly positions (CiTO)."""
-    graph = nx.MultiDiGraph()
-    labels = {r["work"].value: (r["citation"].value if r["citation"] else r["key"].value)  # type: ignore[union-attr]
-              for r in store.select(load_query("works/list"))}
-    for work, label in labels.items():
-        graph.add_node(work, label=label)
-    for r in store.select(load_query("site/citation-network")):
-        citing, cited = r["citing"].value, r["cited"].value  # type: ignore[union-attr]
-        relation = r["relation"].value.removeprefix(CITO) if r["relation"] else "cites"  # type: ignore[union-attr]
-        for w in (citing, cited):
-            if w not in graph:
-                graph.add_node(w, label=labels.get(w, compact(w)))
-        graph.add_edge(citing, cited, kind=r["kind"].value, relation=relation,  # type: ignore[union-attr]
-                       about=r["about"].value.removeprefix(CS) if r["about"] else None)  # type: ignore[union-attr]
-    return graph
 
 
 def draw_citation_network(store: Store, out: Path) -> nx.MultiDiGraph:
