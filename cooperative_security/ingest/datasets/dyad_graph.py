@@ -28,7 +28,7 @@ from . import atop, dyadyears, igo, mid, relevance, wars
 from .reader import READ_ERRORS
 
 if TYPE_CHECKING:
-    from ..dyad_years import DataFiles
+    from .files import DataFiles
 
 SQL = Path(__file__).with_name("dyad_graph.sql")
 #: a whole number in the form the fast paths of reader.integer_text take: ``220`` or ``220.0``
