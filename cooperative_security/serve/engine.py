@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +22,9 @@ import pyoxigraph as ox
 
 from .guard import MAX_DEPTH, check_sparql
 from .httperror import HttpError
-from .negotiate import choose
 from .pool import WorkerLimits, WorkerPool, Writer
 from .results import (
-    GRAPH_FORMATS,
-    SOLUTION_FORMATS,
     Body,
-    boolean_body,
-    solutions_body,
-    triples_body,
 )
 
 T = TypeVar("T")
@@ -53,40 +46,6 @@ class Limits:
     request_timeout: float = 10.0  # seconds a client has to send its request line, headers and body
     max_connections: int = 64  # connections open at once; more are answered 503
     page_size: int = 500  # rows of an IRI page's tables, per page
-
-
-SOLUTION_OFFERS = list(SOLUTION_FORMATS)
-GRAPH_OFFERS = list(GRAPH_FORMATS)
-
-
-def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Sequence[str],
-              named_graphs: Sequence[str], max_results: int) -> Body:
-    """Answer a query in this process (a worker's): the body, or :class:`HttpError`."""
-    options: dict[str, object] = {}
-    if default_graphs:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
-        result = store.query(text, **options)  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        raise HttpError(400, f"the query is not valid SPARQL: {exc}") from None
-    never = threading.Event()
-    if isinstance(result, ox.QueryBoolean):
-        return boolean_body(result, _media(accept, SOLUTION_OFFERS, "an ASK query"))
-    if isinstance(result, ox.QuerySolutions):
-        return solutions_body(result, _media(accept, SOLUTION_OFFERS, "a SELECT query"), max_results, never)
-    return triples_body(result, _media(accept, GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query"), max_results, never)
-
-
-def _media(accept: str | None, offers: list[str], what: str) -> str:
-    media = choose(accept, offers)
-    if media is None:
-        raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({accept}); "
-                             f"available: {', '.join(offers)}")
-    return media
 
 
 class QueryService:

@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import StoreError
 from ..site.interactive import served_page
 from ..store import LocalStore, open_snapshot, open_store
-from .engine import run_query
+from .answer import run_query
 from .httperror import HttpError
 from .linked import describe, path_for_iri
 from .results import TooManyResults

@@ -1,0 +1,46 @@
+"""Answer one SPARQL query in this process (a query worker's, :mod:`.worker`): the query run on the store
+with the request's graphs, the answer written in a type the Accept header allows, or an :class:`HttpError`."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from .httperror import HttpError
+from .negotiate import choose
+from .results import GRAPH_FORMATS, SOLUTION_FORMATS, Body, boolean_body, solutions_body, triples_body
+
+SOLUTION_OFFERS = list(SOLUTION_FORMATS)
+GRAPH_OFFERS = list(GRAPH_FORMATS)
+
+
+def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Sequence[str],
+              named_graphs: Sequence[str], max_results: int) -> Body:
+    """Answer a query in this process (a worker's): the body, or :class:`HttpError`."""
+    options: dict[str, object] = {}
+    if default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = store.query(text, **options)  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise HttpError(400, f"the query is not valid SPARQL: {exc}") from None
+    never = threading.Event()
+    if isinstance(result, ox.QueryBoolean):
+        return boolean_body(result, _media(accept, SOLUTION_OFFERS, "an ASK query"))
+    if isinstance(result, ox.QuerySolutions):
+        return solutions_body(result, _media(accept, SOLUTION_OFFERS, "a SELECT query"), max_results, never)
+    return triples_body(result, _media(accept, GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query"), max_results, never)
+
+
+def _media(accept: str | None, offers: list[str], what: str) -> str:
+    media = choose(accept, offers)
+    if media is None:
+        raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({accept}); "
+                             f"available: {', '.join(offers)}")
+    return media
