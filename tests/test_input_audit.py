@@ -11,6 +11,7 @@ import pytest
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.ingest.base import load_yaml
+from cooperative_security.ingest.csl import read_csl_text
 from cooperative_security.store import open_store
 
 LONG = "9" * 5000
@@ -85,3 +86,38 @@ def test_ingest_dataset_given_a_folder_says_so(cli, tmp_path: Path) -> None:  # 
     result = cli("ingest-dataset", "mid", str(tmp_path))
     assert result.code == 1
     assert "that is a folder" in result.err and "no such file" not in result.err
+
+
+def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) -> Path:
+    """A one-item CSL-JSON file, the item ``audit-2001``, with ``issued`` (JSON) and other fields (JSON values)."""
+    extra = "".join(f', "{key}": {value}' for key, value in fields.items())
+    path = tmp_path / name
+    path.write_text('[{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], '
+                    f'"issued": {issued}{extra}}}]', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("issued, said", [
+    ('{"date-parts": [[2001, 17]]}', "the month 17 in date-parts [2001, 17] is no month"),
+    ('{"date-parts": [[2001, 1, 32]]}', "the date-parts [2001, 1, 32] are no date (day is out of range"),
+    ('{"date-parts": [["2001", "2", "29"]]}', 'the date-parts ["2001", "2", "29"] are no date'),
+    ('{"date-parts": [[2001, 5], [2002, 13, 2]]}', "give a day in a season (month 13)"),
+    ('{"raw": "Spring 2001"}', "raw: 'Spring 2001' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD; or give the "
+                               "date as date-parts"),
+    ('{"raw": "2001-13-45"}', "raw: '2001-13-45' is not a valid date"),
+])
+def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
+    """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
+    path = _csl(tmp_path, issued)
+    message = _refused(path)
+    assert "record item 1 (audit-2001): field 'issued'" in message and said in message, message
+
+
+def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> None:
+    """Months 13 to 16 are spring to winter, as citeproc-js reads them; a raw YYYY-MM is read; a month 17 is not."""
+    years = [read_csl_text(_csl(tmp_path, issued).read_text(encoding="utf-8"), "x")[0][0].year
+             for issued in ('{"date-parts": [[2001, 13]]}', '{"raw": "1999-05"}')]
+    assert years == ["2001", "1999"]
+    with pytest.raises(InputError, match="no month"):
+        read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
+
