@@ -121,3 +121,20 @@ def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> Non
     with pytest.raises(InputError, match="no month"):
         read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
 
+
+def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
+    path = _csl(tmp_path, '{"date-parts": [[2001]]}', publisher="1999")
+    text = path.read_text(encoding="utf-8").replace('"title": "T"', '"title": 1999')
+    path.write_text(text, encoding="utf-8")
+    message = _refused(path)
+    assert "record item 1 (audit-2001): field 'title': must be text (a JSON string), not the number 1999: quote it " \
+           '("title": "1999")' in message
+    assert "field 'publisher'" in message and "quote it" in message
+
+
+def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text("states:\n  - id: audit-land\n    iso3: null\n    name: 1999\n", encoding="utf-8")
+    message = _refused(path)
+    assert f"{path}:4: record audit-land: field 'name': name `1999` (YAML reads it as a number) must be text: " \
+           'quote it (name: "1999")' in message

@@ -51,6 +51,8 @@ TEXT_FIELDS = {
     "publisher-place": "place", "volume": "volume", "issue": "issue", "page": "pages", "edition": "edition",
     "collection-title": "series", "URL": "url", "DOI": "doi",
 }
+#: the variables that name something (a journal, a publisher, a place): a number there is a slip, refused
+NAMED = frozenset(("container-title", "publisher", "publisher-place", "collection-title"))
 _NAME_PARTS = ("literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix")
 _EXAMPLE_NAME = '[{"family": "Doe", "given": "Jane"}]'
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -106,7 +108,8 @@ class _Item:
             return self.checked(field, value)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
-        self.problem(field, f"must be text (a JSON string), not {_shape(value)}")
+        quote = f": quote it (\"{field}\": \"{value}\")" if isinstance(value, int | float) else ""
+        self.problem(field, f"must be text (a JSON string), not {_shape(value)}{quote}")
         return None
 
     def people(self, field: str) -> list[Person]:
@@ -127,7 +130,8 @@ class _Item:
                 if raw is None or raw == "":
                     continue
                 if not isinstance(raw, str):
-                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}")
+                    quote = f": quote it (\"{part}\": \"{raw}\")" if isinstance(raw, int | float) else ""
+                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}{quote}")
                     break
                 checked = self.checked(field, raw)
                 if checked is None:
@@ -324,12 +328,12 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         elif ctype not in KINDS:
             shown = ctype if len(ctype) <= 60 else ctype[:57] + "..."
             one.problem("type", f"unsupported type {shown!r}; use one of {sorted(KINDS)}")
-        title = one.text("title")
+        title = one.text("title", numbers=False)
         if title is None and item.get("title") in (None, ""):
             one.problem("title", "missing title")
         authors, editors = one.people("author"), one.people("editor")
         year = one.year()
-        fields = {name: one.text(csl) for csl, name in TEXT_FIELDS.items()}
+        fields = {name: one.text(csl, numbers=csl not in NAMED) for csl, name in TEXT_FIELDS.items()}
         if len(problems) > before:
             continue
         key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors, year,
