@@ -138,3 +138,22 @@ def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
     message = _refused(path)
     assert f"{path}:4: record audit-land: field 'name': name `1999` (YAML reads it as a number) must be text: " \
            'quote it (name: "1999")' in message
+
+
+ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
+       '"issued": {"date-parts": [[2001]]}}'
+
+
+@pytest.mark.parametrize("second, said", [
+    (ITEM, "record item 2 (audit-2001): field 'id': repeats item 1 exactly, key 'audit-2001' and all"),
+    (ITEM.replace('"T"', '"Another Title"'), "record item 2 (audit-2001): field 'id': the key 'audit-2001' is item "
+                                             "1's too, and the two items differ"),
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "citation-key": "audit-2001"'),
+     "record item 2 (other): field 'citation-key': the key 'audit-2001' is item 1's too"),
+])
+def test_a_csl_key_given_to_two_items_is_refused_not_suffixed(tmp_path: Path, second: str, said: str) -> None:
+    """An export pasted twice became a phantom second work, audit-2001-b, as did another item under the same id."""
+    path = tmp_path / "refs.json"
+    path.write_text(f"[{ITEM},\n{second}]", encoding="utf-8")
+    message = _refused(path)
+    assert said in message and "audit-2001-b" not in message, message

@@ -292,12 +292,26 @@ def _items(raw: str, src: str) -> list[Any]:
     return items
 
 
+def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any]) -> str | None:
+    """Why item ``index`` may not give ``key``, which an earlier item gave: a repeat of it (an export given twice)
+    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites."""
+    first, earlier = seen.setdefault(key, (index, item))
+    if first == index:
+        return None
+    if item == earlier:
+        return (f"repeats item {first} exactly, key {key!r} and all (is the export in the file twice?): delete the "
+                "repeat")
+    return (f"the key {key!r} is item {first}'s too, and the two items differ: a case citing {key!r} would mean "
+            "either. Give one another key (in Zotero, its Citation Key), or delete the one that is wrong")
+
+
 def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
     """The works of a CSL-JSON file, and the keys that were changed to make them readable; a key the bundled
     bibliography has for another work is refused."""
     works: list[Work] = []
     problems: list[Problem] = []
     keys = KeyMaker(src)
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, item in enumerate(_items(raw, src), 1):
         record = f"item {index}"
         if not isinstance(item, dict):
@@ -315,6 +329,11 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
                 chosen = one.text(field, numbers=False)
                 break
         chosen = chosen or note_key(note)
+        given = chosen or (original if isinstance(original, str) else None)
+        repeat = _repeat(seen, given.strip(), index, item) if given else None
+        if repeat:
+            one.problem("citation-key" if chosen else "id", repeat)
+            continue
         if chosen is None and len(problems) == before:
             if original is None or original == "":
                 one.problem("id", "an item needs an id (or a citation-key), a string")
