@@ -157,3 +157,40 @@ def test_a_csl_key_given_to_two_items_is_refused_not_suffixed(tmp_path: Path, se
     path.write_text(f"[{ITEM},\n{second}]", encoding="utf-8")
     message = _refused(path)
     assert said in message and "audit-2001-b" not in message, message
+
+
+CASE = """id: audit
+label: An audit
+kind: dyad
+
+members: frn
+events:
+  - id: talks
+    date: 1971
+    type: Declaration
+    by: [frn]
+    towards: gmy
+    label: Talks
+    evidence: none-yet
+"""
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("audit.yaml", CASE, ":5: record audit: field 'members': a case needs a list of members"),
+    ("audit.yaml", CASE, ":11: record audit/talks: field 'towards': `towards` must be a list of actor ids"),
+    ("audit.yaml", CASE.replace("members: frn", "members: [frn, gmy]\ncharacterised_as: Regime"),
+     ":6: record audit: field 'characterised_as': characterised_as must be a list"),
+    ("actors.yaml", "people:\n  - id: audit-person\n    name: Ann\n\n    status: colony\n",
+     ":5: record audit-person: field 'status': status is for states"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\nfootnotes:\n  - footnote: 1\n    section: S\n    claim: C\n\n"
+                   "    cites: booth-wheeler-2008\n",
+     ":7: record footnote 1: field 'cites': `cites` must be a list of citations"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\n\nfootnotes: none\n", ":3: expected `chapter: KEY` and a `footnotes:`"),
+])
+def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path, name: str, text: str,
+                                                                 said: str) -> None:
+    """`members: frn`, a scalar where a list belongs, was reported at line 1 (the mapping's), not at the key."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    message = _refused(path)
+    assert f"{path}{said}" in message, message

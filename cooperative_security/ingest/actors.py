@@ -218,6 +218,10 @@ def _actor(
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
     for state in _states_of(entry):
         triples.append(ox.Triple(iri, cs("ofState"), instance("state", state)))
+    if isinstance(entry, LocatedDict):  # a problem with a field is told at the field's own line
+        for problem in problems:
+            if problem.field and problem.line == line:
+                problem.line = entry.line_of_key(problem.field)
     actor = Actor(
         slug,
         iri,
