@@ -194,3 +194,18 @@ def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path,
     path.write_text(text, encoding="utf-8")
     message = _refused(path)
     assert f"{path}{said}" in message, message
+
+
+def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The error named the second file and called the graph 'written by coopsec itself (init)'."""
+    paths = []
+    for folder in ("one", "two"):
+        path = tmp_path / folder / "audit.yaml"
+        path.parent.mkdir()
+        path.write_text(CASE.replace("members: frn", "members: [frn, gmy]").replace("towards: gmy", "towards: [gmy]"),
+                        encoding="utf-8")
+        paths.append(str(path))
+    result = cli("ingest", "--store", "memory:", *paths)
+    assert result.code == 1, result.out
+    assert f"{paths[1]}: holds the case 'audit', and so does {paths[0]}, given in the same ingest" in result.err
+    assert "coopsec itself" not in result.err
