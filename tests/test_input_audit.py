@@ -209,3 +209,35 @@ def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: 
     assert result.code == 1, result.out
     assert f"{paths[1]}: holds the case 'audit', and so does {paths[0]}, given in the same ingest" in result.err
     assert "coopsec itself" not in result.err
+
+
+def test_ingest_dataset_tells_every_bad_row_up_to_twenty(tmp_path: Path) -> None:
+    """Only the first bad row of a data set file was reported: fixing a file took a run per row."""
+    import csv
+
+    from cooperative_security.ingest.datasets import dataset_graph, ingest_dataset
+
+    good = Path(__file__).parent / "data" / "mid-slice.csv"
+    rows = list(csv.reader(good.open(encoding="utf-8", newline="")))
+    header, year, level = rows[0], rows[0].index("year"), rows[0].index("hostlev")
+    bad = [header, *rows[1:4], [*rows[4][:year], "1700", *rows[4][year + 1:]], rows[5][:3]]
+    bad += [[*row[:level], "9", *row[level + 1:]] for row in rows[6:29]]  # lines 7 to 29
+    path = tmp_path / "mid.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(bad)
+    store = open_store("memory:")
+    try:
+        ingest_dataset(store, "mid", good)
+        target = dataset_graph("mid", path)
+        before = store.count(target)
+        with pytest.raises(InputError) as caught:
+            ingest_dataset(store, "mid", path)
+        assert store.count(target) == before > 0
+    finally:
+        store.close()
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{path}:5: field 'year': year 1700 is outside 1800-2100"
+    assert lines[1] == f"{path}:6: expected 39 fields, found 3"
+    assert lines[2] == f"{path}:7: field 'hostlev': hostility level 9 must be 1 to 5"
+    assert len(lines) == 21 and lines[19].startswith(f"{path}:24: field 'hostlev'")
+    assert lines[20] == f"{path}: and 5 more bad rows, not listed (the first 20 are): correct these and load the file again"
