@@ -11,6 +11,7 @@ import pytest
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.ingest.base import load_yaml
+from cooperative_security.ingest.csl import read_csl_text
 from cooperative_security.store import open_store
 
 LONG = "9" * 5000
@@ -85,3 +86,158 @@ def test_ingest_dataset_given_a_folder_says_so(cli, tmp_path: Path) -> None:  # 
     result = cli("ingest-dataset", "mid", str(tmp_path))
     assert result.code == 1
     assert "that is a folder" in result.err and "no such file" not in result.err
+
+
+def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) -> Path:
+    """A one-item CSL-JSON file, the item ``audit-2001``, with ``issued`` (JSON) and other fields (JSON values)."""
+    extra = "".join(f', "{key}": {value}' for key, value in fields.items())
+    path = tmp_path / name
+    path.write_text('[{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], '
+                    f'"issued": {issued}{extra}}}]', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("issued, said", [
+    ('{"date-parts": [[2001, 17]]}', "the month 17 in date-parts [2001, 17] is no month"),
+    ('{"date-parts": [[2001, 1, 32]]}', "the date-parts [2001, 1, 32] are no date (day is out of range"),
+    ('{"date-parts": [["2001", "2", "29"]]}', 'the date-parts ["2001", "2", "29"] are no date'),
+    ('{"date-parts": [[2001, 5], [2002, 13, 2]]}', "give a day in a season (month 13)"),
+    ('{"raw": "Spring 2001"}', "raw: 'Spring 2001' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD; or give the "
+                               "date as date-parts"),
+    ('{"raw": "2001-13-45"}', "raw: '2001-13-45' is not a valid date"),
+])
+def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
+    """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
+    path = _csl(tmp_path, issued)
+    message = _refused(path)
+    assert "record item 1 (audit-2001): field 'issued'" in message and said in message, message
+
+
+def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> None:
+    """Months 13 to 16 are spring to winter, as citeproc-js reads them; a raw YYYY-MM is read; a month 17 is not."""
+    years = [read_csl_text(_csl(tmp_path, issued).read_text(encoding="utf-8"), "x")[0][0].year
+             for issued in ('{"date-parts": [[2001, 13]]}', '{"raw": "1999-05"}')]
+    assert years == ["2001", "1999"]
+    with pytest.raises(InputError, match="no month"):
+        read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
+
+
+def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
+    path = _csl(tmp_path, '{"date-parts": [[2001]]}', publisher="1999")
+    text = path.read_text(encoding="utf-8").replace('"title": "T"', '"title": 1999')
+    path.write_text(text, encoding="utf-8")
+    message = _refused(path)
+    assert "record item 1 (audit-2001): field 'title': must be text (a JSON string), not the number 1999: quote it " \
+           '("title": "1999")' in message
+    assert "field 'publisher'" in message and "quote it" in message
+
+
+def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text("states:\n  - id: audit-land\n    iso3: null\n    name: 1999\n", encoding="utf-8")
+    message = _refused(path)
+    assert f"{path}:4: record audit-land: field 'name': name `1999` (YAML reads it as a number) must be text: " \
+           'quote it (name: "1999")' in message
+
+
+ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
+       '"issued": {"date-parts": [[2001]]}}'
+
+
+@pytest.mark.parametrize("second, said", [
+    (ITEM, "record item 2 (audit-2001): field 'id': repeats item 1 exactly, key 'audit-2001' and all"),
+    (ITEM.replace('"T"', '"Another Title"'), "record item 2 (audit-2001): field 'id': the key 'audit-2001' is item "
+                                             "1's too, and the two items differ"),
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "citation-key": "audit-2001"'),
+     "record item 2 (other): field 'citation-key': the key 'audit-2001' is item 1's too"),
+])
+def test_a_csl_key_given_to_two_items_is_refused_not_suffixed(tmp_path: Path, second: str, said: str) -> None:
+    """An export pasted twice became a phantom second work, audit-2001-b, as did another item under the same id."""
+    path = tmp_path / "refs.json"
+    path.write_text(f"[{ITEM},\n{second}]", encoding="utf-8")
+    message = _refused(path)
+    assert said in message and "audit-2001-b" not in message, message
+
+
+CASE = """id: audit
+label: An audit
+kind: dyad
+
+members: frn
+events:
+  - id: talks
+    date: 1971
+    type: Declaration
+    by: [frn]
+    towards: gmy
+    label: Talks
+    evidence: none-yet
+"""
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("audit.yaml", CASE, ":5: record audit: field 'members': a case needs a list of members"),
+    ("audit.yaml", CASE, ":11: record audit/talks: field 'towards': `towards` must be a list of actor ids"),
+    ("audit.yaml", CASE.replace("members: frn", "members: [frn, gmy]\ncharacterised_as: Regime"),
+     ":6: record audit: field 'characterised_as': characterised_as must be a list"),
+    ("actors.yaml", "people:\n  - id: audit-person\n    name: Ann\n\n    status: colony\n",
+     ":5: record audit-person: field 'status': status is for states"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\nfootnotes:\n  - footnote: 1\n    section: S\n    claim: C\n\n"
+                   "    cites: booth-wheeler-2008\n",
+     ":7: record footnote 1: field 'cites': `cites` must be a list of citations"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\n\nfootnotes: none\n", ":3: expected `chapter: KEY` and a `footnotes:`"),
+])
+def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path, name: str, text: str,
+                                                                 said: str) -> None:
+    """`members: frn`, a scalar where a list belongs, was reported at line 1 (the mapping's), not at the key."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    message = _refused(path)
+    assert f"{path}{said}" in message, message
+
+
+def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The error named the second file and called the graph 'written by coopsec itself (init)'."""
+    paths = []
+    for folder in ("one", "two"):
+        path = tmp_path / folder / "audit.yaml"
+        path.parent.mkdir()
+        path.write_text(CASE.replace("members: frn", "members: [frn, gmy]").replace("towards: gmy", "towards: [gmy]"),
+                        encoding="utf-8")
+        paths.append(str(path))
+    result = cli("ingest", "--store", "memory:", *paths)
+    assert result.code == 1, result.out
+    assert f"{paths[1]}: holds the case 'audit', and so does {paths[0]}, given in the same ingest" in result.err
+    assert "coopsec itself" not in result.err
+
+
+def test_ingest_dataset_tells_every_bad_row_up_to_twenty(tmp_path: Path) -> None:
+    """Only the first bad row of a data set file was reported: fixing a file took a run per row."""
+    import csv
+
+    from cooperative_security.ingest.datasets import dataset_graph, ingest_dataset
+
+    good = Path(__file__).parent / "data" / "mid-slice.csv"
+    rows = list(csv.reader(good.open(encoding="utf-8", newline="")))
+    header, year, level = rows[0], rows[0].index("year"), rows[0].index("hostlev")
+    bad = [header, *rows[1:4], [*rows[4][:year], "1700", *rows[4][year + 1:]], rows[5][:3]]
+    bad += [[*row[:level], "9", *row[level + 1:]] for row in rows[6:29]]  # lines 7 to 29
+    path = tmp_path / "mid.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(bad)
+    store = open_store("memory:")
+    try:
+        ingest_dataset(store, "mid", good)
+        target = dataset_graph("mid", path)
+        before = store.count(target)
+        with pytest.raises(InputError) as caught:
+            ingest_dataset(store, "mid", path)
+        assert store.count(target) == before > 0
+    finally:
+        store.close()
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"{path}:5: field 'year': year 1700 is outside 1800-2100"
+    assert lines[1] == f"{path}:6: expected 39 fields, found 3"
+    assert lines[2] == f"{path}:7: field 'hostlev': hostility level 9 must be 1 to 5"
+    assert len(lines) == 21 and lines[19].startswith(f"{path}:24: field 'hostlev'")
+    assert lines[20] == f"{path}: and 5 more bad rows, not listed (the first 20 are): correct these and load the file again"

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import RDF_TYPE, RDFS, graph, instance
-from .base import Batch, FuzzyDate, cs, integer, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import Batch, FuzzyDate, LocatedDict, cs, integer, is_slug, line_of, load_yaml, parse_date, plain, text
 
 ACTORS_GRAPH = graph("actors")
 
@@ -162,9 +162,16 @@ def _actor(
     problems: list[Problem] = []
     if not entry.get("name"):
         problems.append(Problem(src, "every actor needs a name", line=line, field="name", record=slug))
+    for key in ("name", "role", "note"):  # a name of 1999 or yes is YAML's number or boolean, not the text
+        if entry.get(key) not in (None, "") and not isinstance(entry[key], str):
+            shown = entry.shown(key) if isinstance(entry, LocatedDict) else repr(entry[key])
+            written = ((entry.written or {}) if isinstance(entry, LocatedDict) else {}).get(key, "...")
+            problems.append(Problem(src, f"{key} {shown} must be text: quote it ({key}: \"{written}\")",
+                                    line=entry.line_of_key(key) if isinstance(entry, LocatedDict) else line,
+                                    field=key, record=slug))
     iri = instance(kind, slug)
     triples = [ox.Triple(iri, RDF_TYPE, cs(cls)), ox.Triple(iri, cs("slug"), plain(slug))]
-    if entry.get("name"):
+    if isinstance(entry.get("name"), str) and entry["name"]:
         triples.append(ox.Triple(iri, ox.NamedNode(RDFS + "label"), text(entry["name"])))
     for key in sorted(set(entry) - ACTOR_KEYS):
         hint = f"write {_RENAMED[key]}" if key in _RENAMED else f"allowed: {sorted(ACTOR_KEYS)}"
@@ -207,10 +214,14 @@ def _actor(
                 problems.append(Problem(src, f"cow {entry['cow']!r} is not a number", line=line,
                                         field="cow", record=slug))
     for key, prop in (("role", "role"), ("note", "note")):
-        if entry.get(key):
+        if isinstance(entry.get(key), str) and entry[key]:
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
     for state in _states_of(entry):
         triples.append(ox.Triple(iri, cs("ofState"), instance("state", state)))
+    if isinstance(entry, LocatedDict):  # a problem with a field is told at the field's own line
+        for problem in problems:
+            if problem.field and problem.line == line:
+                problem.line = entry.line_of_key(problem.field)
     actor = Actor(
         slug,
         iri,

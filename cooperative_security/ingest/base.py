@@ -306,6 +306,11 @@ def line_of(obj: Any, default: int | None = None) -> int | None:
     return getattr(obj, "line", default)
 
 
+def key_line(obj: Any, key: str, default: int | None = None) -> int | None:
+    """The line of ``key`` in a YAML mapping (where a value of the wrong shape is), else the mapping's line."""
+    return obj.line_of_key(key) if isinstance(obj, LocatedDict) else line_of(obj, default)
+
+
 # --- dates -------------------------------------------------------------------------------------
 
 _DATE = re.compile(r"^(?P<y>-?\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")

@@ -118,16 +118,17 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         raise InputError(Problem(c.src, f"{what} a kebab-case slug that is the file's name ({path.stem!r})",
                                  line=_line(data, "id"), field="id"))
     if case_id != path.stem:
-        c.problem(f"the case id {case_id!r} must match the file name {path.stem!r}", line_of(data), "id", case_id)
+        c.problem(f"the case id {case_id!r} must match the file name {path.stem!r}", line_of(data), "id", case_id,
+                  data)
     for key in sorted(set(data) - CASE_KEYS):
-        c.problem(f"unknown key {key!r}; allowed: {sorted(CASE_KEYS)}", line_of(data), key, case_id)
+        c.problem(f"unknown key {key!r}; allowed: {sorted(CASE_KEYS)}", line_of(data), key, case_id, data)
     case = instance("case", case_id)
     kind = data.get("kind", "dyad")
     c.add(case, RDF_TYPE, cs("Case"))
     if isinstance(kind, str) and kind in KINDS:
         c.add(case, RDF_TYPE, cs(KINDS[kind]))
     else:
-        c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id)
+        c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id, data)
     c.add(case, cs("slug"), plain(case_id))
     label = _text(c, data, "label", case_id)
     if label is None:
@@ -148,15 +149,15 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if "from" in span and "to" in span and span["to"][0].latest < span["from"][0].earliest:
         c.problem(f"to {span['to'][0].text} is before from {span['from'][0].text}", span["to"][1], "to", case_id)
     _members(c, case, data, case_id, kind)
-    c.sources(case, "source", data.get("sources"), line_of(data), "sources", case_id)
-    for ch in data.get("characterised_as") or []:
-        _characterisation(c, case, ch, line_of(data), case_id)
+    c.sources(case, "source", data.get("sources"), _line(data, "sources"), "sources", case_id)
+    for ch in _characterisations(c, data, case_id):
+        _characterisation(c, case, ch, _line(data, "characterised_as"), case_id)
     note = _text(c, data, "note", case_id)
     if note:
         c.add(case, cs("note"), text(note))
     events = data.get("events")
     if not isinstance(events, list):
-        c.problem("expected a list of events", line_of(data), "events", case_id)
+        c.problem("expected a list of events", line_of(data), "events", case_id, data)
         events = []
     cap = limit("COOPSEC_MAX_EVENTS", MAX_EVENTS)
     if len(events) > cap:  # before any event is read: the cap bounds the work, not only the result
@@ -176,7 +177,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
 
 def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, kind: str) -> None:
     members = data.get("members")
-    line = line_of(members, line_of(data))
+    line = line_of(members, _line(data, "members"))
     if not isinstance(members, list) or not members:
         c.problem("a case needs a list of members (actor ids)", line, "members", case_id)
         return
@@ -227,7 +228,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
     if eid in seen:
         c.problem(f"duplicate event id {eid!r} in this case", line, "id", record, event)
     for key in sorted(set(event) - EVENT_KEYS):
-        c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record)
+        c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record, event)
     iri = instance("event", f"{case_id}/{eid}")
     if line is not None:
         c.batch.lines.setdefault(iri.value, line)
@@ -275,7 +276,8 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
         by = []
     for role, slugs in (("agent", by), ("target", event.get("towards") or [])):
         if not isinstance(slugs, list):
-            c.problem(f"`{'towards' if role == 'target' else 'by'}` must be a list of actor ids", line, role, record)
+            key = "towards" if role == "target" else "by"
+            c.problem(f"`{key}` must be a list of actor ids", _line(event, key), key, record)
             continue
         for slug in slugs:
             actor = c.find(slug, line, "by" if role == "agent" else "towards", record, event)
@@ -303,7 +305,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
             c.problem(f"`{flag}` must be true or false, not {value!r}", line, flag, record, event)
         else:
             c.add(iri, cs(flag), ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean")))
-    for ch in event.get("characterised_as") or []:
+    for ch in _characterisations(c, event, record):
         _characterisation(c, iri, ch, line, record)
 
 
@@ -316,7 +318,7 @@ def _fidelity(c: _Case, iri: ox.NamedNode, event: Any, line: int | None, record:
         c.problem("every event needs evidence: a list of {work, pages|section|record, kind}, or `evidence: none-yet` "
                   "for an event no source documents yet", line, "evidence", record, event)
     else:
-        c.sources(iri, "evidence", evidence, line, "evidence", record)
+        c.sources(iri, "evidence", evidence, _line(event, "evidence"), "evidence", record)
     in_chapter = event.get("in_chapter")
     if in_chapter is not None:
         if isinstance(in_chapter, bool):
@@ -361,6 +363,14 @@ def _text(c: _Case, where: Any, key: str, record: str) -> str | None:
     else:
         c.problem(f"{key} {_shown(where, key)} must be text: write it in quotes", line_of(where), key, record, where)
     return ""
+
+
+def _characterisations(c: _Case, where: Any, record: str) -> list[Any]:
+    value = where.get("characterised_as") or []
+    if not isinstance(value, list):  # not read as a list of its characters
+        c.problem("characterised_as must be a list of {concept, work, pages|section}", None, "characterised_as", record,
+                  where)
+    return value if isinstance(value, list) else []
 
 
 def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None, record: str) -> None:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import CITO, RDF_TYPE, RDFS, instance
-from .base import Batch, cs, integer, is_slug, line_of, load_yaml, plain, text
+from .base import Batch, cs, integer, is_slug, key_line, line_of, load_yaml, plain, text
 from .works import BIBLIOGRAPHY_GRAPH
 
 FUNCTIONS = {
@@ -40,7 +40,8 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
     batch = Batch(src, kind="citations", shacl=True)
     problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("footnotes"), list):
-        raise InputError(Problem(src, "expected `chapter: KEY` and a `footnotes:` list"))
+        raise InputError(Problem(src, "expected `chapter: KEY` and a `footnotes:` list",
+                                 line=key_line(data, "footnotes") if "footnotes" in data else None))
     chapter_key = data.get("chapter")
     if not is_slug(chapter_key):
         raise InputError(Problem(src, "`chapter` must be the bibliography key of the citing work",
@@ -90,12 +91,13 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
                                     field="claim", record=record))
         if note.get("note"):
             t.append(ox.Triple(fn, cs("noteContent"), text(note["note"])))
-        for concept in note.get("concepts") or []:
+        for concept in _listed(note, "concepts", "concept names, such as [SecurityDilemma]", src, record, problems):
             t.append(ox.Triple(fn, cs("about"), cs(concept)))
             batch.references.append(("concept", concept, Problem(
                 src, f"unknown concept {concept!r}", line=line, field="concepts", record=record)))
-        cites = note.get("cites") or []
-        if not cites and not note.get("note"):
+        cites = _listed(note, "cites", "citations, each {work: KEY, pages: ..., function: ...}", src, record,
+                        problems)
+        if not note.get("cites") and not note.get("note"):
             problems.append(Problem(src, "a note that cites nothing needs `note:` with its content",
                                     line=line, field="note", record=record))
         for index, cite in enumerate(cites, 1):
@@ -103,17 +105,31 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
     expected = set(range(1, max(seen, default=0) + 1))
     if seen and seen != expected:
         problems.append(Problem(src, f"footnotes missing from the sequence: {_runs(sorted(expected - seen))}"))
-    positions = data.get("positions") or []
+    positions = _listed(data, "positions", "positions, each {subject, relation, object, about, claim}", src, None,
+                        problems)
     # two records on the same pair and relation (about different concepts) must stay two positions
     pairs = Counter(_pair(p) for p in positions)
     for index, position in enumerate(positions, 1):
         t += _position(position, index, batch, problems, pairs[_pair(position)] > 1, chapter_key)
-    for index, inference in enumerate(data.get("inferences") or [], 1):
+    inferences = _listed(data, "inferences", "inferences, each {work: KEY, field: ...}", src, None, problems)
+    for index, inference in enumerate(inferences, 1):
         t += _inference(inference, index, batch, problems)
     if problems:
         raise InputError(problems)
     batch.add(BIBLIOGRAPHY_GRAPH, t)
     return batch
+
+
+def _listed(where: Any, key: str, what: str, src: str, record: str | None, problems: list[Problem]) -> list[Any]:
+    """The list under ``key`` (empty when absent); another value is a problem at the key's line, not read as a list
+    of its characters."""
+    value = where.get(key)
+    if value is None or value == "" or isinstance(value, list):
+        return value or []
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:56] + "..."
+    problems.append(Problem(src, f"`{key}` must be a list of {what}, not {shown}: put it in [ ]",
+                            line=key_line(where, key), field=key, record=record))
+    return []
 
 
 def _citation(cite: Any, index: int, number: int, chapter_key: str, batch: Batch,

@@ -10,13 +10,14 @@ and the field, never a crash; text holding a character XML cannot hold is refuse
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from .base import Batch, control_character, read_text
+from .base import Batch, control_character, parse_date, read_text
 from .bibtex import bundled_collision
 from .keys import KeyChange, KeyMaker, note_key
 from .rdf import json_depth_problem
@@ -50,9 +51,13 @@ TEXT_FIELDS = {
     "publisher-place": "place", "volume": "volume", "issue": "issue", "page": "pages", "edition": "edition",
     "collection-title": "series", "URL": "url", "DOI": "doi",
 }
+#: the variables that name something (a journal, a publisher, a place): a number there is a slip, refused
+NAMED = frozenset(("container-title", "publisher", "publisher-place", "collection-title"))
 _NAME_PARTS = ("literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix")
 _EXAMPLE_NAME = '[{"family": "Doe", "given": "Jane"}]'
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: months that name seasons, as citeproc-js reads them: 13 to 16 (and EDTF's 21 to 24) are spring to winter
+_SEASONS = frozenset((13, 14, 15, 16, 21, 22, 23, 24))
 
 
 def _shape(value: Any) -> str:
@@ -103,7 +108,8 @@ class _Item:
             return self.checked(field, value)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
-        self.problem(field, f"must be text (a JSON string), not {_shape(value)}")
+        quote = f": quote it (\"{field}\": \"{value}\")" if isinstance(value, int | float) else ""
+        self.problem(field, f"must be text (a JSON string), not {_shape(value)}{quote}")
         return None
 
     def people(self, field: str) -> list[Person]:
@@ -124,7 +130,8 @@ class _Item:
                 if raw is None or raw == "":
                     continue
                 if not isinstance(raw, str):
-                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}")
+                    quote = f": quote it (\"{part}\": \"{raw}\")" if isinstance(raw, int | float) else ""
+                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}{quote}")
                     break
                 checked = self.checked(field, raw)
                 if checked is None:
@@ -167,22 +174,81 @@ class _Item:
                 self.problem("issued", f"the year {year} is outside 1 to 9999; correct it, or give the date as "
                                        '"literal" text')
                 return None
+            for date in parts:
+                wrong = _impossible(date)
+                if wrong:
+                    self.problem("issued", wrong)
+                    return None
             return f"{year:04d}"
-        for key in ("literal", "raw"):
-            value = issued.get(key)
-            if value is None or value == "":
-                continue
-            if not isinstance(value, str | int) or isinstance(value, bool):
-                self.problem("issued", f"{key} must be text, not {_shape(value)}")
-                return None
-            if self.checked("issued", str(value)) is None:
-                return None
-            found = re.search(r"\b\d{4}\b", str(value))
-            if found and found.group(0) == "0000":
-                self.problem("issued", f"the year 0000 in {value!r} is outside 1 to 9999")
-                return None
-            return found.group(0) if found else str(value)
+        raw = issued.get("raw")
+        if raw not in (None, "") and issued.get("literal") in (None, ""):
+            return self._raw_year(raw)
+        value = issued.get("literal")
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.problem("issued", f"literal must be text, not {_shape(value)}")
+            return None
+        if self.checked("issued", str(value)) is None:
+            return None
+        found = re.search(r"\b\d{4}\b", str(value))
+        if found and found.group(0) == "0000":
+            self.problem("issued", f"the year 0000 in {value!r} is outside 1 to 9999")
+            return None
+        return found.group(0) if found else str(value)
+
+    def _raw_year(self, raw: Any) -> str | None:
+        """The year of a ``raw`` date: read only when it is YYYY, YYYY-MM or YYYY-MM-DD (and a real date), the
+        forms coopsec reads everywhere; any other text (``Spring 2001``, ``5/6/2001``) is refused, as no
+        reader of ours (or dateutil's guesses) reads it reliably."""
+        example = '{"date-parts": [[2001, 5, 9]]}'
+        if not isinstance(raw, str | int) or isinstance(raw, bool):
+            self.problem("issued", f"raw must be text, not {_shape(raw)}; better, give the date as {example}")
+            return None
+        try:
+            return parse_date(raw).earliest.strftime("%Y")
+        except ValueError as exc:
+            self.problem("issued", f"raw: {exc}; or give the date as date-parts, such as {example}")
+            return None
+
+
+def _part(value: Any) -> int | None | str:
+    """A month or day of date-parts as a number, None when absent, or what is wrong with it."""
+    if value is None or value == "":
         return None
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 4:
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be a whole number, not {_shape(value)}"
+    return value
+
+
+def _impossible(date: list[Any]) -> str | None:
+    """What is impossible in one [year, month, day] of date-parts (a month 13 or a day 32), or None."""
+    if len(date) > 3:
+        return f"a date in date-parts is [year, month, day], and {json.dumps(date)} has {len(date)} parts"
+    month, day = (_part(v) for v in (*date[1:], None, None)[:2])
+    for name, value in (("month", month), ("day", day)):
+        if isinstance(value, str):
+            return f"the {name} in date-parts {value}"
+    if all(v in (0, None, "") for v in date):  # an open end of a range, as citeproc reads it
+        return None
+    year = _part(date[0]) if isinstance(date[0], str) and len(date[0].strip()) == 4 else date[0]
+    year = year if isinstance(year, int) and 1 <= year <= 9999 else 2000  # a leap year: a day is not refused for it
+    fix = "; correct it (or give only the year, such as [[2001]])"
+    if month is None:
+        return None if day is None else f"the date-parts {json.dumps(date)} give a day but no month{fix}"
+    assert isinstance(month, int) and not isinstance(day, str)
+    if month in _SEASONS:
+        return None if day is None else f"the date-parts {json.dumps(date)} give a day in a season (month {month}){fix}"
+    if not 1 <= month <= 12:
+        return (f"the month {month} in date-parts {json.dumps(date)} is no month: months are 1 to 12 (13 to 16 are "
+                f"spring to winter){fix}")
+    try:
+        dt.date(year, month, 1 if day is None else day)
+    except ValueError as exc:
+        return f"the date-parts {json.dumps(date)} are no date ({exc}){fix}"
+    return None
 
 
 def parse_csl_text(raw: str, src: str) -> list[Work]:
@@ -226,12 +292,26 @@ def _items(raw: str, src: str) -> list[Any]:
     return items
 
 
+def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any]) -> str | None:
+    """Why item ``index`` may not give ``key``, which an earlier item gave: a repeat of it (an export given twice)
+    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites."""
+    first, earlier = seen.setdefault(key, (index, item))
+    if first == index:
+        return None
+    if item == earlier:
+        return (f"repeats item {first} exactly, key {key!r} and all (is the export in the file twice?): delete the "
+                "repeat")
+    return (f"the key {key!r} is item {first}'s too, and the two items differ: a case citing {key!r} would mean "
+            "either. Give one another key (in Zotero, its Citation Key), or delete the one that is wrong")
+
+
 def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
     """The works of a CSL-JSON file, and the keys that were changed to make them readable; a key the bundled
     bibliography has for another work is refused."""
     works: list[Work] = []
     problems: list[Problem] = []
     keys = KeyMaker(src)
+    seen: dict[str, tuple[int, dict[str, Any]]] = {}
     for index, item in enumerate(_items(raw, src), 1):
         record = f"item {index}"
         if not isinstance(item, dict):
@@ -249,6 +329,11 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
                 chosen = one.text(field, numbers=False)
                 break
         chosen = chosen or note_key(note)
+        given = chosen or (original if isinstance(original, str) else None)
+        repeat = _repeat(seen, given.strip(), index, item) if given else None
+        if repeat:
+            one.problem("citation-key" if chosen else "id", repeat)
+            continue
         if chosen is None and len(problems) == before:
             if original is None or original == "":
                 one.problem("id", "an item needs an id (or a citation-key), a string")
@@ -262,12 +347,12 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         elif ctype not in KINDS:
             shown = ctype if len(ctype) <= 60 else ctype[:57] + "..."
             one.problem("type", f"unsupported type {shown!r}; use one of {sorted(KINDS)}")
-        title = one.text("title")
+        title = one.text("title", numbers=False)
         if title is None and item.get("title") in (None, ""):
             one.problem("title", "missing title")
         authors, editors = one.people("author"), one.people("editor")
         year = one.year()
-        fields = {name: one.text(csl) for csl, name in TEXT_FIELDS.items()}
+        fields = {name: one.text(csl, numbers=csl not in NAMED) for csl, name in TEXT_FIELDS.items()}
         if len(problems) > before:
             continue
         key = keys.key(f"item {index}", original if isinstance(original, str) else None, authors or editors, year,

@@ -214,6 +214,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
                                                       f"({PROJECT_NAMESPACE}); ingesting it would replace what "
                                                       "coopsec keeps there. Rename the graph in the file, or, to "
                                                       f"replace it on purpose, add --replace {g.value}"))
+            elif named.get(g.value, src) != src:  # another file of this ingest: not the store's owner
+                problems.append(_both_write(batch.source, named[g.value], g))
             elif taken(g.value, src):
                 owner = owners.get(g.value)
                 who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
@@ -222,6 +224,17 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
             named[g.value] = src
     if problems:
         raise InputError(problems)
+
+
+def _both_write(source: str, other: str, g: ox.NamedNode) -> Problem:
+    """Two files of one ingest that would write one graph: both named, and what to do."""
+    local = g.value.removeprefix(GRAPH)
+    if local.startswith("case/"):
+        return Problem(source, f"holds the case {local.removeprefix('case/')!r}, and so does {other}, given in the "
+                               f"same ingest: both would write the graph <{g.value}>. Ingest the one you mean, or "
+                               "give the other case another id (and file name)")
+    return Problem(source, f"would write the graph <{g.value}>, and so would {other}, given in the same ingest; "
+                           "ingest the one you mean")
 
 
 def _named(name: str, replace: Collection[str]) -> bool:

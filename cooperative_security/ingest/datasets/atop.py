@@ -76,20 +76,23 @@ def alliance_triples(path: Path, progress: Progress | None = None) -> Iterator[s
     same = atop_curated_treaties()
     stream = CsvStream(path, ALLIANCE, progress=progress)
     for row in stream:
-        atopid = number(stream, row, "atopid")
-        ymd = tuple(number(stream, row, c, required=c == "begyr") for c in ("begyr", "begmo", "begday"))
-        t = treaty(atopid)  # type: ignore[arg-type]
-        yield triple(t, RDF_TYPE, f"<{CS}AllianceTreaty>")
-        yield triple(t, p("atopId"), integer(atopid))  # type: ignore[arg-type]
-        yield triple(t, f"<{RDFS}label>", str(ox.Literal(f"ATOP alliance {atopid}")))
-        if ymd[1] and ymd[2]:
-            check_date(stream, row, ymd, "begmo")
-            yield triple(t, p("startDate"), date(*ymd))  # type: ignore[arg-type]
-        for column, prop in OBLIGATIONS.items():
-            if _flag(stream, row, column):
-                yield triple(t, p(prop), TRUE)
-        if atopid in same:
-            yield triple(t, f"<{OWL}sameAs>", str(ox.NamedNode(same[atopid])))  # type: ignore[index]
+        try:
+            atopid = number(stream, row, "atopid")
+            ymd = tuple(number(stream, row, c, required=c == "begyr") for c in ("begyr", "begmo", "begday"))
+            t = treaty(atopid)  # type: ignore[arg-type]
+            yield triple(t, RDF_TYPE, f"<{CS}AllianceTreaty>")
+            yield triple(t, p("atopId"), integer(atopid))  # type: ignore[arg-type]
+            yield triple(t, f"<{RDFS}label>", str(ox.Literal(f"ATOP alliance {atopid}")))
+            if ymd[1] and ymd[2]:
+                check_date(stream, row, ymd, "begmo")
+                yield triple(t, p("startDate"), date(*ymd))  # type: ignore[arg-type]
+            for column, prop in OBLIGATIONS.items():
+                if _flag(stream, row, column):
+                    yield triple(t, p(prop), TRUE)
+            if atopid in same:
+                yield triple(t, f"<{OWL}sameAs>", str(ox.NamedNode(same[atopid])))  # type: ignore[index]
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 @dataclass(frozen=True)
@@ -104,15 +107,18 @@ class Membership:
 def read_members(path: Path, progress: Progress | None = None) -> Iterator[Membership]:
     stream = CsvStream(path, MEMBER, progress=progress)
     for row in stream:
-        entry = tuple(number(stream, row, c, required=c == "yrent") or 1 for c in ("yrent", "moent", "dayent"))
-        check_date(stream, row, entry, "moent")
-        leave = tuple(number(stream, row, c, required=False) for c in ("yrexit", "moexit", "dayexit"))
-        exit_date = None
-        if leave[0] not in (None, 0) and leave[1] and leave[2]:
-            check_date(stream, row, leave, "moexit")
-            exit_date = leave
-        yield Membership(row.line, number(stream, row, "atopid"), number(stream, row, "member"),  # type: ignore[arg-type]
-                         entry, exit_date)  # type: ignore[arg-type]
+        try:
+            entry = tuple(number(stream, row, c, required=c == "yrent") or 1 for c in ("yrent", "moent", "dayent"))
+            check_date(stream, row, entry, "moent")
+            leave = tuple(number(stream, row, c, required=False) for c in ("yrexit", "moexit", "dayexit"))
+            exit_date = None
+            if leave[0] not in (None, 0) and leave[1] and leave[2]:
+                check_date(stream, row, leave, "moexit")
+                exit_date = leave
+            yield Membership(row.line, number(stream, row, "atopid"), number(stream, row, "member"),  # type: ignore[arg-type]
+                             entry, exit_date)  # type: ignore[arg-type]
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def member_triples(path: Path, states: dict[int, str], progress: Progress | None = None) -> Iterator[str]:
@@ -147,13 +153,16 @@ def read_spells(path: Path, progress: Progress | None = None) -> Iterator[Spell]
     """The member-level file's rows as :class:`Spell` (a located error on a bad row)."""
     stream = CsvStream(path, MEMBER_SPELL, progress=progress)
     for row in stream:
-        first = number(stream, row, "yrent")
-        leave = number(stream, row, "yrexit", required=False) or 0
-        if leave and leave < first:  # type: ignore[operator]
-            raise stream.problem(f"exit year {leave} is before the entry year {first}", row.line, "yrexit")
-        yield Spell(number(stream, row, "atopid"), number(stream, row, "phase", required=False) or 0,  # type: ignore[arg-type]
-                    number(stream, row, "member"), first, leave or OPEN_EXIT,  # type: ignore[arg-type]
-                    _flag(stream, row, "bilat"), _flag(stream, row, "consul"))
+        try:
+            first = number(stream, row, "yrent")
+            leave = number(stream, row, "yrexit", required=False) or 0
+            if leave and leave < first:  # type: ignore[operator]
+                raise stream.problem(f"exit year {leave} is before the entry year {first}", row.line, "yrexit")
+            yield Spell(number(stream, row, "atopid"), number(stream, row, "phase", required=False) or 0,  # type: ignore[arg-type]
+                        number(stream, row, "member"), first, leave or OPEN_EXIT,  # type: ignore[arg-type]
+                        _flag(stream, row, "bilat"), _flag(stream, row, "consul"))
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def bilateral_consultation(spells: Iterable[Spell]) -> list[tuple[int, int, int, int]]:
@@ -180,14 +189,17 @@ def read_dyad_years(path: Path, progress: Progress | None = None) -> Iterator[tu
     stream = CsvStream(path, DYAD, progress=progress)
     props = list(OBLIGATIONS.values())
     for line, values in stream.records(DYAD):
-        held = []
-        for i, text in enumerate(values[3:]):
-            if text in ("1", "1.0"):
-                held.append(props[i])
-            elif text not in ("0", "0.0", "", "NA"):
-                raise stream.problem(f"{text!r} must be 0 or 1", line, DYAD[3 + i])
-        yield (integer_text(stream, values[0], line, "ccode1"), integer_text(stream, values[1], line, "ccode2"),
-               integer_text(stream, values[2], line, "year"), held)
+        try:
+            held = []
+            for i, text in enumerate(values[3:]):
+                if text in ("1", "1.0"):
+                    held.append(props[i])
+                elif text not in ("0", "0.0", "", "NA"):
+                    raise stream.problem(f"{text!r} must be 0 or 1", line, DYAD[3 + i])
+            yield (integer_text(stream, values[0], line, "ccode1"), integer_text(stream, values[1], line, "ccode2"),
+                   integer_text(stream, values[2], line, "year"), held)
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def dyad_triples(path: Path, progress: Progress | None = None) -> Iterator[str]:

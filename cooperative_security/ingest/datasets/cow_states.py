@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ...errors import InputError
 from ...namespaces import CS, RDFS
 from .ntriples import date, integer, node, p, triple
 from .reader import CsvStream, Progress, check_date, number
@@ -29,15 +30,18 @@ def read_states(path: Path, progress: Progress | None = None) -> Iterator[tuple[
     """(line, abbreviation, name, (ccode, y, m, d) start, (y, m, d) end) per spell, checked."""
     stream = CsvStream(path, REQUIRED, progress=progress)
     for row in stream:
-        abb = row.get("stateabb").strip()
-        if not _ABB.match(abb):
-            raise stream.problem(f"{abb!r} is not a COW abbreviation (2-3 capital letters)", row.line, "stateabb")
-        code = number(stream, row, "ccode")
-        start = tuple(number(stream, row, c) for c in ("styear", "stmonth", "stday"))
-        end = tuple(number(stream, row, c) for c in ("endyear", "endmonth", "endday"))
-        check_date(stream, row, start, "stmonth")
-        check_date(stream, row, end, "endmonth")
-        yield row.line, abb, row.get("statenme").strip(), (code, *start), end
+        try:
+            abb = row.get("stateabb").strip()
+            if not _ABB.match(abb):
+                raise stream.problem(f"{abb!r} is not a COW abbreviation (2-3 capital letters)", row.line, "stateabb")
+            code = number(stream, row, "ccode")
+            start = tuple(number(stream, row, c) for c in ("styear", "stmonth", "stday"))
+            end = tuple(number(stream, row, c) for c in ("endyear", "endmonth", "endday"))
+            check_date(stream, row, start, "stmonth")
+            check_date(stream, row, end, "endmonth")
+            yield row.line, abb, row.get("statenme").strip(), (code, *start), end
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def state_codes(path: Path) -> dict[int, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ...errors import InputError
 from ...namespaces import CS, RDFS
 from .cameo import GOLDSTEIN, CameoCode
 from .cow_states import RDF_TYPE, state_node
@@ -37,38 +38,41 @@ def triples(path: Path, countries: dict[str, str], codebook: dict[str, CameoCode
             progress: Progress | None = None) -> Iterator[str]:
     stream = CsvStream(path, REQUIRED, delimiter="\t", progress=progress)
     for row in stream:
-        eid = row.get("Event ID").strip()
-        if not (eid.isascii() and eid.isdigit()):
-            raise stream.problem(f"{eid!r} is not an event id (digits 0-9)", row.line, "Event ID")
-        code = row.get("CAMEO Code").strip()
-        if not (code.isascii() and code.isdigit()):
-            raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "CAMEO Code")
         try:
-            day = dt.date.fromisoformat(row.get("Event Date").strip())
-        except ValueError:
-            raise stream.problem(f"{row.get('Event Date')!r} is not a date (YYYY-MM-DD)", row.line,
-                                 "Event Date") from None
-        intensity = decimal(stream, row, "Intensity", GOLDSTEIN)
-        e = node("event", f"icews/{eid}")
-        yield triple(e, RDF_TYPE, f"<{CS}CameoEvent>")
-        etype = cameo_event_type(code)
-        if etype:
-            yield triple(e, RDF_TYPE, f"<{CS}{etype}>")
-        yield triple(e, p("cameoCode"), str(ox.Literal(code)))
-        if intensity is not None:
-            yield triple(e, p("intensity"), xsd_decimal(intensity))
-        if codebook and code in codebook and codebook[code].goldstein is not None:
-            yield triple(e, p("goldstein"), xsd_decimal(codebook[code].goldstein))  # type: ignore[arg-type]
-        d = date(day.year, day.month, day.day)
-        yield triple(e, p("earliestDate"), d)
-        yield triple(e, p("latestDate"), d)
-        yield triple(e, p("datePrecision"), '"day"')
-        label = f"{row.get('Source Name')} -> {row.get('Target Name')}: {row.get('Event Text') or code}"
-        yield triple(e, f"<{RDFS}label>", str(ox.Literal(label)))
-        for column, prop, role in (("Source Country", "sourceCountry", "agent"),
-                                   ("Target Country", "targetCountry", "target")):
-            country = row.get(column).strip()
-            if country and country != "NA":
-                yield triple(e, p(prop), str(ox.Literal(country)))
-                if country in countries:
-                    yield triple(e, p(role), countries[country])
+            eid = row.get("Event ID").strip()
+            if not (eid.isascii() and eid.isdigit()):
+                raise stream.problem(f"{eid!r} is not an event id (digits 0-9)", row.line, "Event ID")
+            code = row.get("CAMEO Code").strip()
+            if not (code.isascii() and code.isdigit()):
+                raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "CAMEO Code")
+            try:
+                day = dt.date.fromisoformat(row.get("Event Date").strip())
+            except ValueError:
+                raise stream.problem(f"{row.get('Event Date')!r} is not a date (YYYY-MM-DD)", row.line,
+                                     "Event Date") from None
+            intensity = decimal(stream, row, "Intensity", GOLDSTEIN)
+            e = node("event", f"icews/{eid}")
+            yield triple(e, RDF_TYPE, f"<{CS}CameoEvent>")
+            etype = cameo_event_type(code)
+            if etype:
+                yield triple(e, RDF_TYPE, f"<{CS}{etype}>")
+            yield triple(e, p("cameoCode"), str(ox.Literal(code)))
+            if intensity is not None:
+                yield triple(e, p("intensity"), xsd_decimal(intensity))
+            if codebook and code in codebook and codebook[code].goldstein is not None:
+                yield triple(e, p("goldstein"), xsd_decimal(codebook[code].goldstein))  # type: ignore[arg-type]
+            d = date(day.year, day.month, day.day)
+            yield triple(e, p("earliestDate"), d)
+            yield triple(e, p("latestDate"), d)
+            yield triple(e, p("datePrecision"), '"day"')
+            label = f"{row.get('Source Name')} -> {row.get('Target Name')}: {row.get('Event Text') or code}"
+            yield triple(e, f"<{RDFS}label>", str(ox.Literal(label)))
+            for column, prop, role in (("Source Country", "sourceCountry", "agent"),
+                                       ("Target Country", "targetCountry", "target")):
+                country = row.get(column).strip()
+                if country and country != "NA":
+                    yield triple(e, p(prop), str(ox.Literal(country)))
+                    if country in countries:
+                        yield triple(e, p(role), countries[country])
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)

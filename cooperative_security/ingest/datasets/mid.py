@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ...errors import InputError
 from ...namespaces import CS, RDFS
 from .cow_states import RDF_TYPE, state_node
 from .mappings import mid_event_types
@@ -47,30 +48,33 @@ class DisputeYear:
 def read(path: Path, progress: Progress | None = None) -> Iterator[DisputeYear]:
     stream = CsvStream(path, REQUIRED, progress=progress)
     for row in stream:
-        a, b = number(stream, row, "ccode1"), number(stream, row, "ccode2")
-        if a is None or b is None or a <= 0 or b <= 0 or a == b:
-            raise stream.problem(f"a dyad needs two different positive state numbers, found {a} and {b}", row.line,
-                                 "ccode2")
-        year = number(stream, row, "year")
-        if year is None or not 1800 <= year <= 2100:
-            raise stream.problem(f"year {year} is outside 1800-2100", row.line, "year")
-        hostlev = number(stream, row, "hostlev")
-        if hostlev not in (1, 2, 3, 4, 5):
-            raise stream.problem(f"hostility level {hostlev} must be 1 to 5", row.line, "hostlev")
-        levels = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in OWN_HOSTILITY
-                  if c in row.values]
-        for c, level in zip((c for c in OWN_HOSTILITY if c in row.values), levels, strict=True):
-            if level is not None and level not in (1, 2, 3, 4, 5):
-                raise stream.problem(f"hostility level {level} must be 1 to 5", row.line, c)
-        known = [level for level in levels if level is not None]
-        if known:
-            hostlev = max(known)
-        fatality = number(stream, row, "fatality", required=False, missing=("", "NA", "-9"))
-        own = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in ("fatality1", "fatality2")
-               if c in row.values]
-        fatal = any(f is not None and f >= 1 for f in own) if own else (fatality or 0) >= 1
-        yield DisputeYear(row.line, number(stream, row, "dispnum") or 0, a, b, year, hostlev, fatality,
-                          number(stream, row, "sidea1") or 0, fatal)
+        try:
+            a, b = number(stream, row, "ccode1"), number(stream, row, "ccode2")
+            if a is None or b is None or a <= 0 or b <= 0 or a == b:
+                raise stream.problem(f"a dyad needs two different positive state numbers, found {a} and {b}", row.line,
+                                     "ccode2")
+            year = number(stream, row, "year")
+            if year is None or not 1800 <= year <= 2100:
+                raise stream.problem(f"year {year} is outside 1800-2100", row.line, "year")
+            hostlev = number(stream, row, "hostlev")
+            if hostlev not in (1, 2, 3, 4, 5):
+                raise stream.problem(f"hostility level {hostlev} must be 1 to 5", row.line, "hostlev")
+            levels = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in OWN_HOSTILITY
+                      if c in row.values]
+            for c, level in zip((c for c in OWN_HOSTILITY if c in row.values), levels, strict=True):
+                if level is not None and level not in (1, 2, 3, 4, 5):
+                    raise stream.problem(f"hostility level {level} must be 1 to 5", row.line, c)
+            known = [level for level in levels if level is not None]
+            if known:
+                hostlev = max(known)
+            fatality = number(stream, row, "fatality", required=False, missing=("", "NA", "-9"))
+            own = [number(stream, row, c, required=False, missing=("", "NA", "-9")) for c in ("fatality1", "fatality2")
+                   if c in row.values]
+            fatal = any(f is not None and f >= 1 for f in own) if own else (fatality or 0) >= 1
+            yield DisputeYear(row.line, number(stream, row, "dispnum") or 0, a, b, year, hostlev, fatality,
+                              number(stream, row, "sidea1") or 0, fatal)
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def triples(path: Path, states: dict[int, str], progress: Progress | None = None) -> Iterator[str]:

@@ -30,6 +30,9 @@ Progress = Callable[[int, int, int], None]
 #: how often (in rows) the progress callback is called
 PROGRESS_EVERY = 20_000
 
+#: the most bad rows one load lists (each with its line and reason); the rest are counted
+MAX_BAD_ROWS = 20
+
 #: what reading a damaged file raises: an I/O error, a gzip stream cut short (EOFError) or corrupt (zlib.error)
 READ_ERRORS = (OSError, EOFError, zlib.error)
 
@@ -76,6 +79,8 @@ class CsvStream:
         self.encoding = encoding
         self.progress = progress
         self.rows_read = 0
+        self.bad: list[Problem] = []  # the bad rows met so far (at most MAX_BAD_ROWS), and how many more
+        self.more_bad = 0
         if self.path.is_dir():
             raise InputError(Problem(str(self.path), "that is a folder: give the data set's file in it (`coopsec "
                                                      "datasets` lists each file's name)"))
@@ -86,6 +91,22 @@ class CsvStream:
     def problem(self, message: str, line: int | None = None, field: str | None = None,
                 record: str | None = None) -> InputError:
         return InputError(Problem(str(self.path), message, line=line, field=field, record=record))
+
+    def reject(self, exc: InputError) -> None:
+        """Note a bad row and read on: all are reported together when the file ends (:meth:`_with_bad`)."""
+        for problem in exc.problems:
+            if len(self.bad) < MAX_BAD_ROWS:
+                self.bad.append(problem)
+            else:
+                self.more_bad += 1
+
+    def _with_bad(self, last: InputError | None = None) -> InputError:
+        """The bad rows met, then ``last`` (what stopped the reading), then how many more were not listed."""
+        problems = [*self.bad, *(last.problems if last else [])]
+        if self.more_bad:
+            problems.append(Problem(str(self.path), f"and {self.more_bad:,} more bad rows, not listed (the first "
+                                                    f"{MAX_BAD_ROWS} are): correct these and load the file again"))
+        return InputError(problems)
 
     def _text(self, counting: _Counting) -> IO[str]:
         binary: IO[bytes] = io.BufferedReader(counting, 1 << 20)
@@ -144,7 +165,8 @@ class CsvStream:
                 if not values:
                     continue
                 if len(values) != width and not (len(values) == width + 1 and values[-1] == ""):
-                    raise self.problem(f"expected {width} fields, found {len(values)}", line)
+                    self.reject(self.problem(f"expected {width} fields, found {len(values)}", line))
+                    continue
                 rows += 1
                 if progress and rows % every == 0:
                     self.rows_read = rows
@@ -153,14 +175,17 @@ class CsvStream:
             self.rows_read = rows
         except UnicodeDecodeError as exc:
             where = self._bad_byte_line()
-            raise self.problem(f"not valid {self.encoding} (byte {exc.object[exc.start:exc.start + 1]!r}); "
-                               "convert the file or name its encoding", where) from None
+            raise self._with_bad(self.problem(f"not valid {self.encoding} (byte "
+                                              f"{exc.object[exc.start:exc.start + 1]!r}); convert the file or name "
+                                              "its encoding", where)) from None
         except csv.Error as exc:
-            raise self.problem(f"malformed CSV: {exc}", reader.line_num or line + 1) from None
+            raise self._with_bad(self.problem(f"malformed CSV: {exc}", reader.line_num or line + 1)) from None
         except READ_ERRORS as exc:
-            raise self.problem(self._read_error(exc), line + 1) from None
+            raise self._with_bad(self.problem(self._read_error(exc), line + 1)) from None
         finally:
             text.close()
+        if self.bad:  # the rows of a readers' loop that caught its row's error (reject): all of them, at the end
+            raise self._with_bad()
         if self.progress:
             self.progress(self.rows_read, self.total_bytes, self.total_bytes)
 
