@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cooperative_security.ingest.rdf import file_graph
+from cooperative_security.ingest.naming import file_graph
 from cooperative_security.namespaces import graph
 from cooperative_security.store import open_store
 from cooperative_security.store.folder import BULK_TEMPORARY, COPIES_DIR, JOURNAL_FILE, OWNER_FILE

@@ -16,24 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("coopsec")
-    except PackageNotFoundError:  # running from a checkout that was never installed
-        import tomllib
-        from pathlib import Path
-
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        try:
-            return str(tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"])
-        except (OSError, KeyError, tomllib.TOMLDecodeError):
-            return "0+unknown"
-
-
-__version__ = _version()
+from .version import __version__
 
 _API = ("open", "close", "classify", "classify_long", "query", "list_queries", "concepts", "cases", "actors", "dyads",
         "info")

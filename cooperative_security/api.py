@@ -309,8 +309,8 @@ _JOBS = "a whole number from 1 to 16 (as coopsec dyads --jobs)"
 
 def info() -> dict[str, str]:
     """The version and the copy of the ontology, data and queries in use (``coopsec info``)."""
-    from . import __version__
     from .resources import resource_origin
+    from .version import __version__
 
     root, why = resource_origin()
     return {"version": __version__, "resources": str(root), "resources_from": why}

@@ -41,7 +41,7 @@ def test_fifty_kills_during_a_million_triple_ingest(tmp_path: Path) -> None:
 
 def test_a_retry_of_an_ingest_that_landed_writes_nothing(tmp_path: Path) -> None:
     from cooperative_security.ingest import ingest_paths
-    from cooperative_security.ingest.rdf import file_graph
+    from cooperative_security.ingest.naming import file_graph
     from cooperative_security.store import open_store
 
     data = tmp_path / "batch.nt"

@@ -14,7 +14,7 @@ import pytest
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import VOID_TRIPLES, ingest_paths
-from cooperative_security.ingest.rdf import file_graph
+from cooperative_security.ingest.naming import file_graph
 from cooperative_security.store import Store, open_store
 from cooperative_security.store.folder import JOURNAL_FILE
 

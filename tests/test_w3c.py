@@ -18,7 +18,8 @@ from rdflib.compare import isomorphic
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
-from cooperative_security.ingest.rdf import file_graph, parse_rdf
+from cooperative_security.ingest.naming import file_graph
+from cooperative_security.ingest.rdf import parse_rdf
 from cooperative_security.store import open_store
 
 SUITES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "w3c-rdf-tests" / "rdf11"

@@ -13,7 +13,8 @@ from cooperative_security.catalogue import list_works
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.ingest.bibtex import read_bibtex_text
 from cooperative_security.ingest.csl import read_csl_text
-from cooperative_security.ingest.keys import kebab, key_changes
+from cooperative_security.ingest.formats import key_changes
+from cooperative_security.ingest.keys import kebab
 from cooperative_security.kb import load_bundled
 from cooperative_security.store import open_store
 

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
 from ..errors import UsageError
 from ..resources import resource_origin
+from ..version import __version__
 from .common import Format, FormatOption, StoreOption, console, emit, knowledge_graph
 
 

@@ -110,7 +110,7 @@ def ingest(
             return
         for graph, count in sorted(report.graphs.items()):
             console.print(f"{graph}: {count} triples", highlight=False)
-        from ..ingest.keys import key_changes
+        from ..ingest.formats import key_changes
 
         changes = key_changes(paths)
         if changes:

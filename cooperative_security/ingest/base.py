@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -378,3 +379,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def is_slug(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and bool(_SLUG.match(value))
+
+
+def fold(value: str) -> str:
+    replaced = value.replace("æ", "ae").replace("Æ", "Ae").replace("ø", "o").replace("ß", "ss")
+    return unicodedata.normalize("NFKD", replaced).encode("ascii", "ignore").decode()
+
+
+def slugify(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(value).lower()).strip("-")

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from ..errors import InputError, Problem
 from ..namespaces import CITO, RDF_TYPE, RDFS, instance
 from .base import Batch, cs, integer, is_slug, key_line, line_of, load_yaml, plain, text
-from .works import BIBLIOGRAPHY_GRAPH
+from .naming import BIBLIOGRAPHY_GRAPH
 
 FUNCTIONS = {
     "citesAsAuthority", "citesForInformation", "citesAsEvidence", "usesMethodIn", "agreesWith",

@@ -34,12 +34,22 @@ from ..namespaces import graph, instance
 from ..queries import load_query
 from ..store import Store
 from .actors import Registry
-from .base import MAX_LITERAL, Batch, LocatedDict, LocatedList, UncheckedReferences, cs, is_slug, limit, read_text
+from .base import (
+    MAX_LITERAL,
+    Batch,
+    LocatedDict,
+    LocatedList,
+    UncheckedReferences,
+    cs,
+    is_slug,
+    limit,
+    read_text,
+    slugify,
+)
 from .cases import _Case, _event
 from .event_links import Seen
 from .naming import Claim, claims
 from .sources import KINDS
-from .works import slugify
 
 REQUIRED = ("case", "id", "date", "type", "by", "level", "label", "work")
 OPTIONAL = ("towards", "pages", "section", "kind", "description", "outcome")

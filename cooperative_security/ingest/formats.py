@@ -15,12 +15,13 @@ from pathlib import Path
 from ..errors import InputError, Problem, UsageError
 from ..store import BulkLoading, Store
 from .actors import Registry, parse_actors
-from .base import Batch, load_yaml
-from .bibtex import parse_bibtex
+from .base import Batch, load_yaml, read_text
+from .bibtex import parse_bibtex, read_bibtex_text
 from .cases import parse_case
 from .citations import parse_citations
-from .csl import parse_csl
+from .csl import parse_csl, read_csl_text
 from .events_csv import EventIds, parse_event_csv
+from .keys import KeyChange
 from .naming import Claim
 from .rdf import parse_rdf, rdf_format, stream_batch, streamable
 from .retyping import warn_retypings
@@ -138,3 +139,17 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
         else:
             raise UsageError(f"no such file or folder: {path}")
     return sorted(found, key=lambda kp: (ORDER.index(kp[0]), str(kp[1])))
+
+
+def key_changes(paths: Iterable[object]) -> list[KeyChange]:
+    """The key changes the bibliographies among ``paths`` (files or folders) make, for reporting."""
+    changes: list[KeyChange] = []
+    for kind, path in expand_paths([Path(str(p)) for p in paths]):
+        reader = {"bibtex": read_bibtex_text, "csl": read_csl_text}.get(kind)
+        if reader is None:
+            continue
+        try:
+            changes.extend(reader(read_text(path), str(path))[1])
+        except (InputError, OSError):
+            continue
+    return changes

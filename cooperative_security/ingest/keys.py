@@ -17,14 +17,21 @@ Every change is reported, original -> key, so that case files can cite the works
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from .base import is_slug
-from .works import Person, slugify
+from .base import is_slug, slugify
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _NOTE_KEY = re.compile(r"^\s*Citation Key:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+class Named(Protocol):
+    """A person of a work record (``works.Person``): what a key is made from."""
+
+    @property
+    def family(self) -> str: ...
+
+
 _STOP = {"a", "an", "the", "of", "and", "on", "in", "for", "to", "la", "le", "les", "der", "die", "das"}
 
 
@@ -51,7 +58,7 @@ def kebab(key: str) -> str:
     return slugify(_CAMEL.sub("-", key))
 
 
-def from_record(people: list[Person], year: str | None, title: str) -> str:
+def from_record(people: Sequence[Named], year: str | None, title: str) -> str:
     """``family-year``, ``a-b-year`` or ``a-etal-year``, as the bibliography names its works."""
     families = [slugify(p.family) for p in people if slugify(p.family)]
     if len(families) > 2:
@@ -79,7 +86,7 @@ class KeyMaker:
         self.taken: set[str] = set(taken)
         self.changes: list[KeyChange] = []
 
-    def key(self, record: str, original: str | None, people: list[Person], year: str | None, title: str,
+    def key(self, record: str, original: str | None, people: Sequence[Named], year: str | None, title: str,
             chosen: str | None = None) -> str:
         given = (chosen or original or "").strip()
         if is_slug(given):
@@ -97,25 +104,3 @@ class KeyMaker:
         if key != (original or ""):
             self.changes.append(KeyChange(self.source, record, original or "(no id)", key, why or "the citation-key"))
         return key
-
-
-def key_changes(paths: Iterable[object]) -> list[KeyChange]:
-    """The key changes the bibliographies among ``paths`` (files or folders) make, for reporting."""
-    from pathlib import Path
-
-    from ..errors import InputError
-    from .base import read_text
-    from .bibtex import read_bibtex_text
-    from .csl import read_csl_text
-    from .formats import expand_paths
-
-    changes: list[KeyChange] = []
-    for kind, path in expand_paths([Path(str(p)) for p in paths]):
-        reader = {"bibtex": read_bibtex_text, "csl": read_csl_text}.get(kind)
-        if reader is None:
-            continue
-        try:
-            changes.extend(reader(read_text(path), str(path))[1])
-        except (InputError, OSError):
-            continue
-    return changes

@@ -29,14 +29,14 @@ from ..namespaces import GRAPH, graph
 from ..queries import load_query
 from ..store import Store
 from .actors import ACTORS_GRAPH
-from .base import Batch
-from .rdf import file_graph
-from .works import BIBLIOGRAPHY_GRAPH, slugify
+from .base import Batch, slugify
 
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
 PROJECT_NAMESPACE = "https://w3id.org/coopsec/"
 
 #: the per-file graph families: a file ingested gets a graph of its own below one of these
+BIBLIOGRAPHY_GRAPH = graph("bibliography")
+
 PER_FILE = ("file", "events", "bibliography", "actors")
 
 
@@ -99,6 +99,10 @@ def claims(store: Store) -> dict[str, Claim]:
     return latest
 
 
+def file_graph(path: Path) -> ox.NamedNode:
+    return graph(f"file/{slugify(path.stem) or 'unnamed'}")
+
+
 def per_file_names(stem_graph: ox.NamedNode) -> tuple[str, str] | None:
     """(family, slug) when a graph is one of the per-file families, else None."""
     local = stem_graph.value.removeprefix(GRAPH)
@@ -110,7 +114,7 @@ def per_file_names(stem_graph: ox.NamedNode) -> tuple[str, str] | None:
 
 def _named_for_file(g: ox.NamedNode, path: Path) -> bool:
     """Whether coopsec named ``g`` for an RDF file: the graph of its default graph (``file/<stem>``, see
-    ``rdf.file_graph``) or one of a blank-node graph of it (``file/<stem>/graph-N``), not a graph the file
+    :func:`file_graph`) or one of a blank-node graph of it (``file/<stem>/graph-N``), not a graph the file
     names itself, which may lie in a per-file family too (a TriG export's ``bibliography/refs``)."""
     own = file_graph(path).value
     return g.value == own or g.value.startswith(own + "/graph-")

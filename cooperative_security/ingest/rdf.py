@@ -31,9 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
-from ..namespaces import graph
 from .base import MAX_LITERAL, Batch, limit
-from .works import slugify
+from .naming import file_graph
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -249,10 +248,6 @@ def _check_terms(q: ox.Quad | ox.Triple, src: str, max_literal: int, max_iri: in
 
 def rdf_format(path: Path) -> ox.RdfFormat | None:
     return FORMATS.get(path.suffix.lower())
-
-
-def file_graph(path: Path) -> ox.NamedNode:
-    return graph(f"file/{slugify(path.stem) or 'unnamed'}")
 
 
 def skolem(path_bytes: bytes, fmt: ox.RdfFormat) -> str:

@@ -7,7 +7,6 @@ whichever format it came from.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,15 +15,15 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
-from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, XSD, graph, instance
+from ..namespaces import BIBO, DCTERMS, FOAF, RDF, RDF_TYPE, XSD, instance
 from ..queries import load_query
-from .base import Batch, cs, plain, text
+from .base import Batch, cs, fold, plain, slugify, text
+from .keys import from_record
+from .naming import BIBLIOGRAPHY_GRAPH, Claim, claims
 
 if TYPE_CHECKING:
     from ..store import Store
-    from .naming import Claim
 
-BIBLIOGRAPHY_GRAPH = graph("bibliography")
 
 #: our work kinds -> BIBO class
 BIBO_CLASS = {
@@ -76,15 +75,6 @@ class Work:
     doi: str | None = None
     note: str | None = None
     line: int | None = None
-
-
-def fold(value: str) -> str:
-    replaced = value.replace("æ", "ae").replace("Æ", "Ae").replace("ø", "o").replace("ß", "ss")
-    return unicodedata.normalize("NFKD", replaced).encode("ascii", "ignore").decode()
-
-
-def slugify(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(value).lower()).strip("-")
 
 
 def short_citation(work: Work) -> str:
@@ -206,8 +196,6 @@ def collision_problem(work: Work, src: str, record: str | None, line: int | None
                       undo: str = "") -> Problem:
     """The refusal of ``work``'s key, which ``theirs`` (a short citation and where it is) already has: what
     ``cited_by`` cites under the key would cite this entry. One message for the bundled works and the stored."""
-    from .keys import from_record  # keys reads this module: imported here, not at the top
-
     new_key = from_record(work.authors or work.editors, work.year, work.title)
     if new_key == work.key:
         new_key += "-b"
@@ -221,8 +209,6 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
     author or year): both would describe one IRI, and what cites the key would cite both. The bundled
     bibliography (checked from its files: ``bibtex.bundled_collision``) and the file's own earlier version
     (replaced by this ingest) are not checked here."""
-    from .naming import claims  # naming reads this module: imported here, not at the top
-
     problems: list[Problem] = []
     source = str(Path(batch.source).resolve())
     known: Mapping[str, Claim] | None = owners or None

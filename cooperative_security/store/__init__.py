@@ -22,18 +22,7 @@ import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..queries import Query
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
-Row = dict[str, Term | None]
-Bindings = Mapping[str, Term]
-
-
-class Rows(list[Row]):
-    """A SELECT's solutions, with its variables in order (``columns``), which an empty result still has."""
-
-    def __init__(self, rows: Iterable[Row] = (), columns: Sequence[str] = ()) -> None:
-        super().__init__(rows)
-        self.columns = list(columns)
+from .rows import Bindings, Row, Rows, Term
 
 
 @runtime_checkable

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 
 from ..errors import ClosedStore, StoreError
 from ..queries import Query
-from . import Bindings, Rows
 from .folder import (
     BYTES_PER_TRIPLE,
     JOURNAL_FILE,
@@ -35,6 +34,7 @@ from .folder import (
 )
 from .graphs import VisibleStore, graph_size
 from .replacement import Replacement
+from .rows import Bindings, Rows
 from .sparql_text import with_values
 
 __all__ = ["EmbeddedStore", "VisibleStore", "graph_size"]

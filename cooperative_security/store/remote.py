@@ -26,7 +26,6 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from ..errors import StoreError
 from ..namespaces import GRAPH
 from ..queries import Query, load_query
-from . import Bindings, Rows
 from .remote_bounds import DeadlinePassed, Limits, ResponseTooLarge, open_bounded, read_bounded
 from .remote_errors import (
     EndpointRejected,
@@ -37,6 +36,7 @@ from .remote_errors import (
     _detached,
     _Transient,
 )
+from .rows import Bindings, Rows
 from .sparql_text import replace_graphs_update, with_values
 
 T = TypeVar("T")
