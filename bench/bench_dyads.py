@@ -32,16 +32,13 @@ import pyoxigraph as ox
 from cooperative_security.classify import dyads as dyad_rules
 from cooperative_security.export import dyads as tables
 from cooperative_security.ingest import dyad_years as dyads
-from cooperative_security.queries import load_query
 
 SQL = Path(__file__).with_name("dyads-duckdb.sql")
 
 
 def thresholds(store: dyads.Store) -> dict[str, object]:
     """The rules' numbers, as DuckDB parameters (the same numbers the SPARQL rules read)."""
-    th: dict[str, dict[str, float]] = {}
-    for row in store.select(load_query("dyads/read-thresholds")):
-        th.setdefault(row["rule"].value, {})[row["property"].value] = float(row["value"].value)  # type: ignore[union-attr]
+    th = dyad_rules.thresholds(store)
     n, i, w, s, r = (th["dyad-no-data"], th["dyad-no-security-interdependence"], th["dyad-war"],
                      th["dyad-sustained-force"], th["dyad-rivalry"])
     g, c = th["dyad-security-regime"], th["dyad-security-community"]

@@ -58,6 +58,15 @@ def classify_parts(stores: Sequence[Store], first: int = FIRST_YEAR, last: int =
     return run
 
 
+def thresholds(store: Store) -> dict[str, dict[str, float]]:
+    """rule slug -> its numbers in the rules graph (``{"dyad-no-data": {"coverageFrom": 1816.0, ...}}``): what
+    the rules read, for notes and for the benchmark's DuckDB formulation (``dyads/read-thresholds``)."""
+    out: dict[str, dict[str, float]] = {}
+    for row in store.select(load_query("dyads/read-thresholds")):
+        out.setdefault(row["rule"].value, {})[row["property"].value] = float(row["value"].value)  # type: ignore[union-attr]
+    return out
+
+
 def rules_explained(store: Store) -> dict[str, dict[str, str]]:
     """rule slug -> label, description, missing, sources (for explanations; the sources in a fixed
     order, whatever order the store gives them in)."""

@@ -12,7 +12,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..analysis.compare import compare_cases
-from ..classify.dyads import classify, classify_parts
+from ..classify.dyads import classify, classify_parts, thresholds
 from ..errors import UsageError
 from ..export.dyads import check_output, write_rdf, write_table
 from ..ingest import field_datasets
@@ -150,11 +150,10 @@ def dyads_command(
 def _coverage_note(store: Store, first: int, last: int) -> None:
     """A note where the span reaches past the years the dispute data cover (rule:dyad-no-data's
     cs:coverageFrom and cs:coverageTo in the rules graph): those dyad-years are all no_data."""
-    cover = {r["property"].value: int(float(r["value"].value))  # type: ignore[union-attr]
-             for r in store.select(load_query("dyads/read-thresholds")) if r["rule"].value == "dyad-no-data"}  # type: ignore[union-attr]
-    cfrom, cto = cover.get("coverageFrom"), cover.get("coverageTo")
-    if cfrom is None or cto is None:
+    cover = thresholds(store).get("dyad-no-data", {})
+    if "coverageFrom" not in cover or "coverageTo" not in cover:
         return
+    cfrom, cto = int(cover["coverageFrom"]), int(cover["coverageTo"])
     outside = []
     if first < cfrom:
         outside.append(f"{first}-{min(last, cfrom - 1)}")
