@@ -67,3 +67,28 @@ def test_the_case_template_shows_the_fields_explain_asks_for(cli) -> None:  # ty
     assert result.code == 0, result.err
     lines = [line.strip() for line in result.out.splitlines()]
     assert any(line.startswith("costly: true") for line in lines) and any(line.startswith("public: true") for line in lines)
+
+
+def test_path_links_concepts_through_concepts_not_through_scholars_or_values(cli) -> None:  # type: ignore[no-untyped-def]
+    """`coopsec path` used to hop through a person (security dilemma "proposed by" Robert Jervis "proposed"
+    security regime) or through a polarity value (leadership visit "polarity" cooperative ... admission)."""
+    import json
+
+    ontology = "https://w3id.org/coopsec/ontology#"
+    linked = cli("path", "spiral model", "security community", "--format", "json")
+    assert linked.code == 0, linked.err
+    steps = json.loads(linked.out)
+    assert [s["relation"] for s in steps] == ["motor of", "next position", "next position"]
+    assert all(s["to_iri"].startswith(ontology) for s in steps)
+    only_by_author = cli("path", "security dilemma", "security community")
+    assert only_by_author.code == 2 and "Jervis" not in only_by_author.out
+    assert "no chain of relations between security dilemma and security community" in only_by_author.err
+    assert "--via-scholars" in only_by_author.err
+    by_value = cli("path", "leadership visit", "admission")
+    assert by_value.code == 2 and "cooperative" not in by_value.out.lower()
+    # asked for, a hop through the scholar who proposed both is taken and shown as such
+    opted = cli("path", "security dilemma", "security community", "--via-scholars", "--format", "json")
+    assert opted.code == 0, opted.err
+    hops = json.loads(opted.out)
+    assert [h["relation"] for h in hops][:2] == ["proposed by", "proposed"]
+    assert hops[0]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
