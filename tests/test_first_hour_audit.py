@@ -92,3 +92,20 @@ def test_path_links_concepts_through_concepts_not_through_scholars_or_values(cli
     hops = json.loads(opted.out)
     assert [h["relation"] for h in hops][:2] == ["proposed by", "proposed"]
     assert hops[0]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
+
+
+def test_proposed_by_gives_one_whole_row_per_concept_and_work(cli) -> None:  # type: ignore[no-untyped-def]
+    """concepts/proposed-by used to be a UNION: a row per scholar with no work, then a row per source with no
+    scholar, and one row per page of the same work."""
+    import json
+
+    result = cli("query", "concepts/proposed-by", "-p", "concept=cs:SecurityDilemma", "-f", "json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert [r["work"].rsplit("/", 1)[1] for r in rows] == [
+        "booth-wheeler-2008", "herz-1950", "jervis-1976", "keating-wheeler-2013"]
+    assert all(r["concept"].endswith("#SecurityDilemma") and r["citation"] for r in rows)
+    assert {r["scholars"] for r in rows} == {"John H. Herz; Ken Booth; Nicholas J. Wheeler; Robert Jervis"}
+    by_work = {r["work"].rsplit("/", 1)[1]: r for r in rows}
+    assert by_work["booth-wheeler-2008"]["pages"] == "1, 5"
+    assert by_work["keating-wheeler-2013"]["sections"] == "Introduction; The Security Dilemma"
