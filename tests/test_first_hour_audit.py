@@ -109,3 +109,17 @@ def test_proposed_by_gives_one_whole_row_per_concept_and_work(cli) -> None:  # t
     by_work = {r["work"].rsplit("/", 1)[1]: r for r in rows}
     assert by_work["booth-wheeler-2008"]["pages"] == "1, 5"
     assert by_work["keating-wheeler-2013"]["sections"] == "Introduction; The Security Dilemma"
+
+
+def test_compare_csv_header_is_snake_case_like_the_dyads(cli) -> None:  # type: ignore[no-untyped-def]
+    """The CSV header used to be the table's ("dyad-year", "curated: why", "dyad-year: why")."""
+    import csv
+    import io
+
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "indonesia-malaysia", "--all",
+                 "-f", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert rows and list(rows[0]) == ["case", "ccode1", "ccode2", "year", "curated", "dyad_year",
+                                      "curated_why", "dyad_why"]
+    assert rows[0]["case"] == "indonesia-malaysia" and rows[0]["dyad_why"]
