@@ -123,3 +123,15 @@ def test_compare_csv_header_is_snake_case_like_the_dyads(cli) -> None:  # type: 
     assert rows and list(rows[0]) == ["case", "ccode1", "ccode2", "year", "curated", "dyad_year",
                                       "curated_why", "dyad_why"]
     assert rows[0]["case"] == "indonesia-malaysia" and rows[0]["dyad_why"]
+
+
+def test_the_text_timeline_says_where_the_evidence_ends(cli) -> None:  # type: ignore[no-untyped-def]
+    """`timeline` printed "1963 - open" with no word that 1966 is where the evidence stops, as
+    `classify --explain`, the picture and the site say."""
+    result = cli("timeline", "indonesia-malaysia")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    last = max(i for i, line in enumerate(lines) if " - open " in line)
+    assert lines[last + 1].strip() == "observed to 1966-12-31: nothing is concluded about later dates"
+    explained = cli("classify", "indonesia-malaysia", "--explain")
+    assert "observed to 1966-12-31: nothing is concluded about later dates" in explained.out

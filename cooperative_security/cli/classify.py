@@ -295,6 +295,9 @@ def timeline(
         extra = ", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x)
         console.print(f"{p.from_ or '?':>10} - {p.to or 'open':<10} {label}" + (f" ({extra})" if extra else ""),
                       highlight=False)
+        if not p.to and p.observed_until:  # "open" is the end of the evidence, not of the relationship
+            console.print(f"{'':>23}observed to {p.observed_until}: nothing is concluded about later dates",
+                          highlight=False)
         for s in p.strategies:
             console.print(f"{'':>23}{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}",
                           highlight=False)
