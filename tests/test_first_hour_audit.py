@@ -135,3 +135,19 @@ def test_the_text_timeline_says_where_the_evidence_ends(cli) -> None:  # type: i
     assert lines[last + 1].strip() == "observed to 1966-12-31: nothing is concluded about later dates"
     explained = cli("classify", "indonesia-malaysia", "--explain")
     assert "observed to 1966-12-31: nothing is concluded about later dates" in explained.out
+
+
+def test_to_dataframe_carries_the_cow_numbers_and_the_sources_voice() -> None:
+    """`to_dataframe` lacked the `members_cow` and `sources` that `classify --format json` and csv carry."""
+    from cooperative_security.classify import classify, to_dataframe
+    from cooperative_security.kb import open_knowledge_graph
+
+    kg = open_knowledge_graph("memory:")  # classify writes the inferred graph: a store of the test's own
+    periods = classify(kg, ["france-germany"])
+    frame = to_dataframe(periods, kg)
+    assert list(frame.columns)[:3] == ["relationship", "members", "members_cow"]
+    assert list(frame.columns)[-1] == "sources"
+    assert {tuple(m) for m in frame["members_cow"]} == {(220, 260)}
+    assert {s["voice"] for s in frame["sources"]} <= {"agree", "disagree", "silent"}
+    assert any(s["works"] for s in frame["sources"]), "some period of France-Germany is judged by its sources"
+    assert "sources" not in to_dataframe(periods).columns  # the voice is read from the store
