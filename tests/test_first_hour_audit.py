@@ -151,3 +151,21 @@ def test_to_dataframe_carries_the_cow_numbers_and_the_sources_voice() -> None:
     assert {s["voice"] for s in frame["sources"]} <= {"agree", "disagree", "silent"}
     assert any(s["works"] for s in frame["sources"]), "some period of France-Germany is judged by its sources"
     assert "sources" not in to_dataframe(periods).columns  # the voice is read from the store
+
+
+def test_every_docs_page_has_one_title() -> None:
+    """docs/guide/server.md had two H1 headings (so did operations/remote.md and development/server-notes.md):
+    the page's title is its one H1, and its parts are H2 and below."""
+    import re
+
+    import pytest
+
+    markdown = pytest.importorskip("markdown", reason="the docs extra: pip install -e \".[docs]\"")
+    docs = Path(__file__).parent.parent / "docs"
+    pages = sorted(docs.rglob("*.md"))
+    assert len(pages) > 20 and any(p.name == "server.md" for p in pages)
+    titles = {}
+    for page in pages:
+        html = markdown.markdown(page.read_text(encoding="utf-8"), extensions=["fenced_code", "tables", "md_in_html"])
+        titles[str(page.relative_to(docs))] = len(re.findall(r"<h1[ >]", html))
+    assert {name: n for name, n in titles.items() if n != 1} == {}
