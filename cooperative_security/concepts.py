@@ -179,48 +179,54 @@ def concept_graph(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
-def typology_graph(store: Store) -> nx.MultiDiGraph:
-    """The typology's relations (stage of, precondition of, mechanism for, opposed to, proposed by...): the
-    graph `coopsec path` walks. Class axioms (subclass, disjointness) are not in it."""
+def typology_graph(store: Store, via_scholars: bool = False) -> nx.MultiDiGraph:
+    """The typology's relations between concepts (stage of, precondition of, mechanism for, opposed to...): the
+    graph `coopsec path` walks. Class axioms (subclass, disjointness) are not in it, nor links to persons or
+    values; ``via_scholars`` adds each concept's "proposed by" links to the scholars it is attributed to."""
     import networkx as nx  # here, not at the top: most commands never need it
     graph = nx.MultiDiGraph()
     for c in list_concepts(store):
         graph.add_node(c.iri, label=c.label)
     for r in store.select(load_query("concepts/typology-graph")):
-        target = _v(r["target"])
-        if target not in graph.nodes:
-            graph.add_node(target, label=_v(r["targetName"]))
-        graph.add_edge(_v(r["source"]), target, relation=_v(r["propertyLabel"]))
+        graph.add_edge(_v(r["source"]), _v(r["target"]), relation=_v(r["propertyLabel"]))
+    if via_scholars:
+        for r in store.select(load_query("concepts/scholar-links")):
+            target = _v(r["target"])
+            if target not in graph.nodes:
+                graph.add_node(target, label=_v(r["targetName"]))
+            graph.add_edge(_v(r["source"]), target, relation=_v(r["propertyLabel"]))
     return graph
 
 
-def concept_path(store: Store, start: str, end: str) -> list[dict[str, str]]:
+def concept_path(store: Store, start: str, end: str, via_scholars: bool = False) -> list[dict[str, str]]:
     """The shortest chain of typology relations linking two concepts, each hop in plain words and read in
     the direction of travel: ``{"from", "relation", "to"}`` (labels, with ``from_iri`` and ``to_iri``), e.g.
     GRIT "alternative to" leap of trust or, walked backwards, security community "has the stage" ....
 
-    Only the typology's relations are walked (never ``disjointWith`` or subclass edges), so every hop says
-    something the sources say. Concepts they do not connect give a clear error.
+    Only relations between two concepts are walked (never ``disjointWith`` or subclass edges, never a
+    person or a value), so every hop links two ideas as the sources do. ``via_scholars`` also walks
+    "proposed by" links, so that two concepts may be linked through a scholar who proposed both; such a
+    hop is taken only when the concepts themselves are not linked in fewer than four hops. Concepts that
+    are not linked give a clear error.
     """
     import networkx as nx  # here, not at the top: most commands never need it
     a, b = resolve(store, start), resolve(store, end)
     if a == b:
         raise UsageError(f"{start!r} and {end!r} are the same concept")
-    graph = typology_graph(store)
+    graph = typology_graph(store, via_scholars)
     undirected = nx.Graph()
     undirected.add_nodes_from(graph.nodes)
     for u, v, data in graph.edges(data=True):
         # Where two concepts are linked both ways, keep one link: the first relation, read from u.
         if not undirected.has_edge(u, v):
-            # A hop through a person (proposed by ... proposed) links two ideas by their author only: it is
-            # taken when the concepts themselves are not linked in fewer than four hops.
             weight = 4 if data["relation"] == "proposed by" else 1
             undirected.add_edge(u, v, relation=data["relation"], forward=(u, v), weight=weight)
     try:
         nodes = nx.shortest_path(undirected, a, b, weight="weight")
     except nx.NetworkXNoPath:
+        hint = "" if via_scholars else "; `--via-scholars` also links concepts through the scholars who proposed them"
         raise UsageError(f"the typology draws no chain of relations between {_name(graph, a)} and "
-                         f"{_name(graph, b)}; `coopsec describe` shows each one's relations") from None
+                         f"{_name(graph, b)}; `coopsec describe` shows each one's relations{hint}") from None
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
         edge = undirected.edges[u, v]

@@ -178,7 +178,7 @@ def test_periods_are_maximal_runs_and_chain(store: Store) -> None:
 
 def test_json_has_the_issue_keys(store: Store) -> None:
     data = in_effect(store, "asean", "2012").to_json()
-    assert set(data) == {"relationship", "members", "from", "to", "position", "subtype", "stage", "trust",
+    assert set(data) == {"relationship", "members", "members_cow", "from", "to", "position", "subtype", "stage", "trust",
                          "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
                          "strategies_not_found", "not_counted", "observed_until", "despite",
                          "regime_conditions", "qualification"}
@@ -205,7 +205,7 @@ def test_provenance_of_the_inferred_graph(store: Store) -> None:
 
 def test_dataframe(store: Store) -> None:
     frame = to_dataframe(classify(store, ["korea"]))
-    assert list(frame.columns)[:4] == ["relationship", "members", "from", "to"]
+    assert list(frame.columns)[:5] == ["relationship", "members", "members_cow", "from", "to"]
     assert len(frame) >= 1
 
 

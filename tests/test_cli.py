@@ -100,7 +100,7 @@ def test_query_list_names_the_queries(cli) -> None:  # type: ignore[no-untyped-d
 
 
 def test_path_between_two_concepts(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("path", "GRIT", "security community", "--format", "json")
+    result = cli("path", "GRIT", "security community", "--via-scholars", "--format", "json")
     assert result.code == 0, result.err
     steps = json.loads(result.out)
     assert steps

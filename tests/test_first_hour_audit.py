@@ -67,3 +67,105 @@ def test_the_case_template_shows_the_fields_explain_asks_for(cli) -> None:  # ty
     assert result.code == 0, result.err
     lines = [line.strip() for line in result.out.splitlines()]
     assert any(line.startswith("costly: true") for line in lines) and any(line.startswith("public: true") for line in lines)
+
+
+def test_path_links_concepts_through_concepts_not_through_scholars_or_values(cli) -> None:  # type: ignore[no-untyped-def]
+    """`coopsec path` used to hop through a person (security dilemma "proposed by" Robert Jervis "proposed"
+    security regime) or through a polarity value (leadership visit "polarity" cooperative ... admission)."""
+    import json
+
+    ontology = "https://w3id.org/coopsec/ontology#"
+    linked = cli("path", "spiral model", "security community", "--format", "json")
+    assert linked.code == 0, linked.err
+    steps = json.loads(linked.out)
+    assert [s["relation"] for s in steps] == ["motor of", "next position", "next position"]
+    assert all(s["to_iri"].startswith(ontology) for s in steps)
+    only_by_author = cli("path", "security dilemma", "security community")
+    assert only_by_author.code == 2 and "Jervis" not in only_by_author.out
+    assert "no chain of relations between security dilemma and security community" in only_by_author.err
+    assert "--via-scholars" in only_by_author.err
+    by_value = cli("path", "leadership visit", "admission")
+    assert by_value.code == 2 and "cooperative" not in by_value.out.lower()
+    # asked for, a hop through the scholar who proposed both is taken and shown as such
+    opted = cli("path", "security dilemma", "security community", "--via-scholars", "--format", "json")
+    assert opted.code == 0, opted.err
+    hops = json.loads(opted.out)
+    assert [h["relation"] for h in hops][:2] == ["proposed by", "proposed"]
+    assert hops[0]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
+
+
+def test_proposed_by_gives_one_whole_row_per_concept_and_work(cli) -> None:  # type: ignore[no-untyped-def]
+    """concepts/proposed-by used to be a UNION: a row per scholar with no work, then a row per source with no
+    scholar, and one row per page of the same work."""
+    import json
+
+    result = cli("query", "concepts/proposed-by", "-p", "concept=cs:SecurityDilemma", "-f", "json")
+    assert result.code == 0, result.err
+    rows = json.loads(result.out)
+    assert [r["work"].rsplit("/", 1)[1] for r in rows] == [
+        "booth-wheeler-2008", "herz-1950", "jervis-1976", "keating-wheeler-2013"]
+    assert all(r["concept"].endswith("#SecurityDilemma") and r["citation"] for r in rows)
+    assert {r["scholars"] for r in rows} == {"John H. Herz; Ken Booth; Nicholas J. Wheeler; Robert Jervis"}
+    by_work = {r["work"].rsplit("/", 1)[1]: r for r in rows}
+    assert by_work["booth-wheeler-2008"]["pages"] == "1, 5"
+    assert by_work["keating-wheeler-2013"]["sections"] == "Introduction; The Security Dilemma"
+
+
+def test_compare_csv_header_is_snake_case_like_the_dyads(cli) -> None:  # type: ignore[no-untyped-def]
+    """The CSV header used to be the table's ("dyad-year", "curated: why", "dyad-year: why")."""
+    import csv
+    import io
+
+    result = cli("compare", "--data-dir", str(HERE / "layout"), "--case", "indonesia-malaysia", "--all",
+                 "-f", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert rows and list(rows[0]) == ["case", "ccode1", "ccode2", "year", "curated", "dyad_year",
+                                      "curated_why", "dyad_why"]
+    assert rows[0]["case"] == "indonesia-malaysia" and rows[0]["dyad_why"]
+
+
+def test_the_text_timeline_says_where_the_evidence_ends(cli) -> None:  # type: ignore[no-untyped-def]
+    """`timeline` printed "1963 - open" with no word that 1966 is where the evidence stops, as
+    `classify --explain`, the picture and the site say."""
+    result = cli("timeline", "indonesia-malaysia")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    last = max(i for i, line in enumerate(lines) if " - open " in line)
+    assert lines[last + 1].strip() == "observed to 1966-12-31: nothing is concluded about later dates"
+    explained = cli("classify", "indonesia-malaysia", "--explain")
+    assert "observed to 1966-12-31: nothing is concluded about later dates" in explained.out
+
+
+def test_to_dataframe_carries_the_cow_numbers_and_the_sources_voice() -> None:
+    """`to_dataframe` lacked the `members_cow` and `sources` that `classify --format json` and csv carry."""
+    from cooperative_security.classify import classify, to_dataframe
+    from cooperative_security.kb import open_knowledge_graph
+
+    kg = open_knowledge_graph("memory:")  # classify writes the inferred graph: a store of the test's own
+    periods = classify(kg, ["france-germany"])
+    frame = to_dataframe(periods, kg)
+    assert list(frame.columns)[:3] == ["relationship", "members", "members_cow"]
+    assert list(frame.columns)[-1] == "sources"
+    assert {tuple(m) for m in frame["members_cow"]} == {(220, 260)}
+    assert {s["voice"] for s in frame["sources"]} <= {"agree", "disagree", "silent"}
+    assert any(s["works"] for s in frame["sources"]), "some period of France-Germany is judged by its sources"
+    assert "sources" not in to_dataframe(periods).columns  # the voice is read from the store
+
+
+def test_every_docs_page_has_one_title() -> None:
+    """docs/guide/server.md had two H1 headings (so did operations/remote.md and development/server-notes.md):
+    the page's title is its one H1, and its parts are H2 and below."""
+    import re
+
+    import pytest
+
+    markdown = pytest.importorskip("markdown", reason="the docs extra: pip install -e \".[docs]\"")
+    docs = Path(__file__).parent.parent / "docs"
+    pages = sorted(docs.rglob("*.md"))
+    assert len(pages) > 20 and any(p.name == "server.md" for p in pages)
+    titles = {}
+    for page in pages:
+        html = markdown.markdown(page.read_text(encoding="utf-8"), extensions=["fenced_code", "tables", "md_in_html"])
+        titles[str(page.relative_to(docs))] = len(re.findall(r"<h1[ >]", html))
+    assert {name: n for name, n in titles.items() if n != 1} == {}

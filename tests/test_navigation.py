@@ -7,7 +7,7 @@ import json
 
 
 def test_path_walks_typology_relations_in_plain_words_never_disjointness(cli) -> None:  # type: ignore[no-untyped-def]
-    result = cli("path", "GRIT", "security community", "--format", "json")
+    result = cli("path", "GRIT", "security community", "--via-scholars", "--format", "json")
     assert result.code == 0, result.err
     steps = json.loads(result.out)
     relations = [s["relation"] for s in steps]

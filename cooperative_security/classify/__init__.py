@@ -6,8 +6,9 @@ orchestrates them and shapes the result into periods::
 
     from cooperative_security.kb import open_knowledge_graph
     from cooperative_security.classify import classify, to_dataframe
-    periods = classify(open_knowledge_graph("memory:"), cases=["france-germany"])
-    to_dataframe(periods)
+    kg = open_knowledge_graph("memory:")
+    periods = classify(kg, cases=["france-germany"])
+    to_dataframe(periods, kg)  # without kg, no ``sources`` column
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def _at(periods: list[Period], at: str, span: tuple[str, str]) -> list[Period]:
             until = last.observed_until or last.start
             shown.append(Period(case, first.members, None, None, None, reason=(
                 f"not observed at {at} (observed {first.from_} to {until}): record its events of {at}, or "
-                "extend its `to`, to classify it then")))
+                "extend its `to`, to classify it then"), members_cow=first.members_cow))
         shown += here
     return shown
 
@@ -86,11 +87,19 @@ def inferred_triples(store: Store) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(INFERRED_GRAPH)]
 
 
-def to_dataframe(periods: Sequence[Period]) -> pd.DataFrame:
-    """One row per relationship and period, with the lists as Python objects."""
+def to_dataframe(periods: Sequence[Period], store: Store | None = None) -> pd.DataFrame:
+    """One row per relationship and period, with the lists as Python objects: the columns of
+    ``coopsec classify --format json``, ``members_cow`` among them. Given the ``store`` the periods were
+    classified in, the last column is ``sources``, what the cited sources say of each period (the JSON's
+    ``sources``: ``voice``, ``dimensions``, ``works``, ``agree``, ``disagree``)."""
     import pandas as pd
 
-    return pd.DataFrame([p.to_json() for p in periods])
+    frame = pd.DataFrame([p.to_json() for p in periods])
+    if store is not None:
+        from .voice import source_voice
+
+        frame["sources"] = [v.to_json() for v in source_voice(store, periods)]
+    return frame
 
 
 __all__ = [

@@ -61,6 +61,8 @@ class Period:
     # observed (the case's ``to``, or its last event). The rules assess nothing after it, so the period
     # is no conclusion about later days.
     observed_until: str | None = None
+    # The Correlates of War numbers of ``members``, in the same order (None for a member without one).
+    members_cow: list[int | None] = field(default_factory=list)
 
     def covers(self, iso: str) -> bool:
         """Whether the period is in effect on the ISO day ``iso`` (and the case observed then)."""
@@ -74,7 +76,8 @@ class Period:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "relationship": self.relationship, "members": self.members, "from": self.from_, "to": self.to,
+            "relationship": self.relationship, "members": self.members, "members_cow": self.members_cow,
+            "from": self.from_, "to": self.to,
             "position": self.position, "subtype": self.subtype, "stage": self.stage, "trust": self.trust,
             "strategies": self.strategies, "evidence": self.evidence, "missing": self.missing, "rules": self.rules,
             "security_dilemma_sensibility": self.security_dilemma_sensibility,
@@ -141,7 +144,8 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         if not points:
             periods.append(Period(case.id, case.members, None, None, None,
                                   reason="no dated events: nothing to classify" if not case.events
-                                  else "no assessment was made (are the rule queries and rules.ttl loaded?)"))
+                                  else "no assessment was made (are the rule queries and rules.ttl loaded?)",
+                                  members_cow=case.members_cow))
             continue
         runs: list[list[dict[str, Any]]] = []
         for point in points:
@@ -212,7 +216,8 @@ def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
            if start <= _date(events, e) and (end is None or _date(events, e) < end)
            and (upto is None or _date(events, e) <= upto)]
     return Period(
-        relationship=case.id, members=case.members, from_=first["text"], to=nxt["text"] if nxt else None,
+        relationship=case.id, members=case.members, members_cow=case.members_cow, from_=first["text"],
+        to=nxt["text"] if nxt else None,
         position=first["position"], subtype=first["subtype"], stage=first["stage"], trust=first["trust"],
         strategies=[_strategy_upto(s, events, upto) for s in in_period],
         evidence=sorted(evidence.values(), key=lambda e: (e["date"] or "", e["event"])),

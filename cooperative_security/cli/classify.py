@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 import typer
 
-from ..catalogue import find_case, member_codes
+from ..catalogue import find_case
 from ..classify import Period, classify, inferred_triples, known_cases
 from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
@@ -37,20 +37,9 @@ def _strategy_cell(strategies: list[dict[str, Any]]) -> str:
                      f"{', disputed' if s.get('disputed') else ''})" for s in strategies)
 
 
-def _with_cow(data: dict[str, Any], cow: dict[str, list[int | None]]) -> dict[str, Any]:
-    """The period's members (ISO code, else id, as everywhere) followed by their COW numbers."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        out[key] = value
-        if key == "members":
-            out["members_cow"] = cow.get(data["relationship"], [])
-    return out
-
-
-def _record(period: Period, voice: Voice, check: PeriodSensitivity | None,
-            cow: dict[str, list[int | None]]) -> dict[str, Any]:
+def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> dict[str, Any]:
     """The JSON record of a period: the classifier's, the sources' voice, and the robustness when checked."""
-    data = {**_with_cow(period.to_json(), cow), "sources": voice.to_json()}
+    data = {**period.to_json(), "sources": voice.to_json()}
     if check is not None:
         found = check.to_json()
         data["robustness"] = found["robustness"]
@@ -58,9 +47,8 @@ def _record(period: Period, voice: Voice, check: PeriodSensitivity | None,
     return data
 
 
-def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool,
-         cow: dict[str, list[int | None]]) -> dict[str, Any]:
-    data = _with_cow(period.to_json(), cow)
+def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool) -> dict[str, Any]:
+    data = period.to_json()
     row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
            f"unclassifiable: {period.reason}", "sources": voice.cell() if period.position else ""}
     if check is not None:
@@ -110,7 +98,6 @@ def classify_command(
         periods = classify(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
-        cow = member_codes(kg)
         checks = _sensitivity(kg, cases, periods) if check else None
     if cases:
         triples = [t for t in triples if _about(t, cases)]
@@ -120,12 +107,12 @@ def classify_command(
         return
     matched = [_matching(p, checks) for p in periods]
     if fmt is ClassifyFormat.json:
-        emit(Format.json, [_record(p, v, c, cow) for p, v, c in zip(periods, voices, matched, strict=True)], [])
+        emit(Format.json, [_record(p, v, c) for p, v, c in zip(periods, voices, matched, strict=True)], [])
         return
     columns = list(_COLUMNS)
     if check:
         columns += [("robustness", "robustness"), ("deciding", "deciding changes")]
-    rows = [_row(p, v, c, explain, cow) for p, v, c in zip(periods, voices, matched, strict=True)]
+    rows = [_row(p, v, c, explain) for p, v, c in zip(periods, voices, matched, strict=True)]
     if fmt is ClassifyFormat.csv:
         # new columns go at the end, so that a program reading columns by position keeps working
         columns = ([("relationship", "relationship"), ("members", "members")] + columns[1:]
@@ -295,6 +282,9 @@ def timeline(
         extra = ", ".join(x for x in (p.subtype, p.stage, p.trust and f"trust {p.trust}") if x)
         console.print(f"{p.from_ or '?':>10} - {p.to or 'open':<10} {label}" + (f" ({extra})" if extra else ""),
                       highlight=False)
+        if not p.to and p.observed_until:  # "open" is the end of the evidence, not of the relationship
+            console.print(f"{'':>23}observed to {p.observed_until}: nothing is concluded about later dates",
+                          highlight=False)
         for s in p.strategies:
             console.print(f"{'':>23}{s['kind']} {', '.join(d or '?' for d in s['dates'])}: {s['outcome']}",
                           highlight=False)

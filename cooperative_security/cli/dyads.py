@@ -223,9 +223,12 @@ def compare_command(
     files = None if data_dir is None and _holds_dyad_years(store) else DataFiles(resolve_data_dir(data_dir))
     rows = compare_cases(files, tuple(case) if case else None, store)
     shown = rows if all_years else [r for r in rows if not r["agree"]]
-    emit(fmt, shown, [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
-                      ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
-                      ("dyad_why", "dyad-year: why")],
+    columns = [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
+               ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
+               ("dyad_why", "dyad-year: why")]
+    if fmt is Format.csv:  # scripts read the CSV: its header is the JSON keys, in snake_case like `coopsec dyads`
+        columns = [(key, key) for key, _ in columns]
+    emit(fmt, shown, columns,
          title=f"{len(shown)} of {len(rows)} dyad-years " + ("compared" if all_years else "disagree"))
 
 

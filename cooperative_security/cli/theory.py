@@ -162,13 +162,16 @@ def query(
 def path(
     start: Annotated[str, typer.Argument(help="The first concept.")],
     end: Annotated[str, typer.Argument(help="The second concept.")],
+    via_scholars: Annotated[bool, typer.Option(
+        "--via-scholars", help="Also link two concepts through a scholar who proposed both, where the "
+        "concepts themselves are not linked in fewer than four hops.")] = False,
     store: StoreOption = "memory:",
     fmt: FormatOption = Format.table,
 ) -> None:
     """The chain of typology relations that links two concepts (stage of, precondition of, mechanism for,
-    opposed to, proposed by...), each hop in plain words."""
+    opposed to...), each hop in plain words. Only links between concepts are walked, unless --via-scholars."""
     with knowledge_graph(store) as kg:
-        steps = concept_path(kg, start, end)
+        steps = concept_path(kg, start, end, via_scholars)
     records = steps
     emit(fmt, records, [("from", "from"), ("relation", "relation"), ("to", "to")])
 

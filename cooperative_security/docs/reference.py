@@ -363,7 +363,8 @@ def python_api_reference(modules: Iterable[str] = PUBLIC_MODULES) -> str:
              'kg = open_knowledge_graph("memory:")',
              "[c.label for c in list_concepts(kg)][:5]",
              'describe(kg, "security dilemma").outgoing',
-             'to_dataframe(classify(kg, cases=["france-germany"]))', "```", ""]
+             'periods = classify(kg, cases=["france-germany"])',
+             "to_dataframe(periods, kg)  # the store too, for the sources column", "```", ""]
     for name in modules:
         try:
             importlib.import_module(name)
