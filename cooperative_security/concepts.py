@@ -214,19 +214,13 @@ def concept_path(store: Store, start: str, end: str, via_scholars: bool = False)
     if a == b:
         raise UsageError(f"{start!r} and {end!r} are the same concept")
     graph = typology_graph(store, via_scholars)
-    undirected = nx.Graph()
-    undirected.add_nodes_from(graph.nodes)
-    for u, v, data in graph.edges(data=True):
-        # Where two concepts are linked both ways, keep one link: the first relation, read from u.
-        if not undirected.has_edge(u, v):
-            weight = 4 if data["relation"] == "proposed by" else 1
-            undirected.add_edge(u, v, relation=data["relation"], forward=(u, v), weight=weight)
+    undirected = _undirected(graph)
     try:
         nodes = nx.shortest_path(undirected, a, b, weight="weight")
     except nx.NetworkXNoPath:
-        hint = "" if via_scholars else "; `--via-scholars` also links concepts through the scholars who proposed them"
         raise UsageError(f"the typology draws no chain of relations between {_name(graph, a)} and "
-                         f"{_name(graph, b)}; `coopsec describe` shows each one's relations{hint}") from None
+                         f"{_name(graph, b)}; `coopsec describe` shows each one's relations"
+                         f"{'' if via_scholars else _scholars_hint(store, a, b)}") from None
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
         edge = undirected.edges[u, v]
@@ -234,6 +228,34 @@ def concept_path(store: Store, start: str, end: str, via_scholars: bool = False)
         steps.append({"from": _name(graph, u), "relation": plain_relation(edge["relation"], inbound=not forward),
                       "to": _name(graph, v), "from_iri": u, "to_iri": v})
     return steps
+
+
+def _undirected(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The typology's links without their direction, one per pair of nodes (where two are linked both ways,
+    the first relation, read from u); a hop through a scholar weighs four."""
+    import networkx as nx
+
+    undirected = nx.Graph()
+    undirected.add_nodes_from(graph.nodes)
+    for u, v, data in graph.edges(data=True):
+        if not undirected.has_edge(u, v):
+            weight = 4 if data["relation"] == "proposed by" else 1
+            undirected.add_edge(u, v, relation=data["relation"], forward=(u, v), weight=weight)
+    return undirected
+
+
+def _scholars_hint(store: Store, a: str, b: str) -> str:
+    """What ``--via-scholars`` would add for two concepts the typology does not link: the scholars it would
+    go through, or that even they do not link the two."""
+    import networkx as nx
+
+    graph = typology_graph(store, via_scholars=True)
+    try:
+        nodes = nx.shortest_path(_undirected(graph), a, b, weight="weight")
+    except nx.NetworkXNoPath:
+        return "; no scholar who proposed one of them proposed a concept linked to the other either"
+    people = [_name(graph, n) for n in nodes if "/id/person/" in n]
+    return f"; `--via-scholars` links them through the concepts {' and '.join(people)} proposed"
 
 
 def _name(graph: nx.MultiDiGraph, iri: str) -> str:
