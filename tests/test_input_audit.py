@@ -99,12 +99,14 @@ def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) ->
 
 @pytest.mark.parametrize("issued, said", [
     ('{"date-parts": [[2001, 17]]}', "the month 17 in date-parts [2001, 17] is no month"),
-    ('{"date-parts": [[2001, 1, 32]]}', "the date-parts [2001, 1, 32] are no date (day is out of range"),
+    ('{"date-parts": [[2001, 1, 32]]}', "the day 32 in date-parts [2001, 1, 32] is no day: days are 1 to 31"),
+    ('{"date-parts": [[2001, 2, 30]]}', "the date-parts [2001, 2, 30] are no date (day is out of range"),
     ('{"date-parts": [["2001", "2", "29"]]}', 'the date-parts ["2001", "2", "29"] are no date'),
     ('{"date-parts": [[2001, 5], [2002, 13, 2]]}', "give a day in a season (month 13)"),
     ('{"raw": "Spring 2001"}', "raw: 'Spring 2001' is not a date; write YYYY, YYYY-MM or YYYY-MM-DD; or give the "
                                "date as date-parts"),
     ('{"raw": "2001-13-45"}', "raw: '2001-13-45' is not a valid date"),
+    ('{"date-parts": [[2001, 2, 99999999999999999999]]}', "the day 99999999999999999999 in date-parts [2001, 2, 99999999999999999999] is no day"),
 ])
 def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
     """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
@@ -186,6 +188,12 @@ events:
                    "    cites: booth-wheeler-2008\n",
      ":7: record footnote 1: field 'cites': `cites` must be a list of citations"),
     ("notes.yaml", "chapter: booth-wheeler-2008\n\nfootnotes: none\n", ":3: expected `chapter: KEY` and a `footnotes:`"),
+    # two more that were read letter by letter (one error per letter: unknown work 't', 'e', ...)
+    ("audit.yaml", CASE.replace("members: frn", "members: [frn, gmy]\ncharacterised_as:\n  - concept: SecurityRegime"
+                                "\n    work: booth-wheeler-2008\n    section: S\n    disputed_by: tetlock-1994"),
+     ":10: record audit: field 'characterised_as.disputed_by': `disputed_by` must be a list of work keys"),
+    ("actors.yaml", "societies:\n  - id: audit-society\n    name: Ann\n\n    states: frn\n",
+     ":5: record audit-society: field 'states': `states` must be a list of state ids"),
 ])
 def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path, name: str, text: str,
                                                                  said: str) -> None:
@@ -194,6 +202,7 @@ def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path,
     path.write_text(text, encoding="utf-8")
     message = _refused(path)
     assert f"{path}{said}" in message, message
+    assert "unknown work 't'" not in message and "unknown state 'f'" not in message, message
 
 
 def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -241,3 +250,29 @@ def test_ingest_dataset_tells_every_bad_row_up_to_twenty(tmp_path: Path) -> None
     assert lines[2] == f"{path}:7: field 'hostlev': hostility level 9 must be 1 to 5"
     assert len(lines) == 21 and lines[19].startswith(f"{path}:24: field 'hostlev'")
     assert lines[20] == f"{path}: and 5 more bad rows, not listed (the first 20 are): correct these and load the file again"
+
+
+@pytest.mark.parametrize("reader, header, row", [
+    ("wars:read", "warnum,ccode1,ccode2,year", "1,x,200,1914"),
+    ("dyadyears:read", "ccode1,ccode2,year", "x,200,1914"),
+    ("relevance:read_contiguity", "ccode1,ccode2,conttype,stdate,enddate", "x,200,1,1816-01-01,2016-12-31"),
+    ("relevance:read_majors", "ccode,styear,endyear", "x,1816,2016"),
+    ("relevance:read_distance", "ccode1,ccode2,year,mindist", "2,200,1914,far"),
+])
+def test_every_reader_tells_a_short_row_and_a_bad_value_together(tmp_path: Path, reader: str, header: str,
+                                                                 row: str) -> None:
+    """The readers ingest-dataset does not use (the dyad-year build's) stopped at their own first bad value
+    and dropped the short rows set aside before it: a 2-field row on line 3 went untold."""
+    import importlib
+
+    module, name = reader.split(":")
+    read = getattr(importlib.import_module(f"cooperative_security.ingest.datasets.{module}"), name)
+    good = row.replace("x", "2").replace("far", "100")
+    path = tmp_path / "file.csv"
+    path.write_text(f"{header}\n{good}\n1,2\n{row}\n{good}\n", encoding="utf-8")
+    args = (path, 1816, 2010) if reader == "dyadyears:read" else (path,)
+    with pytest.raises(InputError) as info:
+        list(read(*args))
+    lines = [p.line for p in info.value.problems]
+    assert lines == [3, 4], str(info.value)
+    assert "expected " in info.value.problems[0].message and "found 2" in info.value.problems[0].message

@@ -19,7 +19,20 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Problem
 from ..namespaces import RDF_TYPE, RDFS, graph, instance
-from .base import Batch, FuzzyDate, LocatedDict, cs, integer, is_slug, line_of, load_yaml, parse_date, plain, text
+from .base import (
+    Batch,
+    FuzzyDate,
+    LocatedDict,
+    cs,
+    integer,
+    is_slug,
+    key_line,
+    line_of,
+    load_yaml,
+    parse_date,
+    plain,
+    text,
+)
 
 ACTORS_GRAPH = graph("actors")
 
@@ -106,7 +119,7 @@ def parse_actors(path: Path, known: Registry | None = None,
     if unknown:
         problems.append(Problem(str(path), f"unknown section(s) {sorted(unknown)}; allowed: {list(SECTIONS)}"))
     triples: list[ox.Triple] = []
-    states: list[tuple[str, str, int | None]] = []  # (actor, the state it names, line): checked at the end
+    states: list[tuple[str, str, int | None, str]] = []  # (actor, a state it names, line, field): checked at the end
     for section, (kind, cls) in SECTIONS.items():
         entries = data.get(section) or []
         if not isinstance(entries, list):
@@ -136,13 +149,13 @@ def parse_actors(path: Path, known: Registry | None = None,
                 numbers[actor.cow] = actor.slug
             registry[actor.slug] = actor
             triples.extend(more)
-            states.extend((actor.slug, s, line_of(entry)) for s in _states_of(entry))
-    for slug, state, line in states:
+            states.extend((actor.slug, s, key_line(entry, field), field) for field, s in _states_of(entry))
+    for slug, state, line, field in states:
         named = registry.get(state) or known.get(state)
         if named is None or named.kind != "state":
             what = f" ({state!r} is {_A.get(named.kind, named.kind)})" if named else ""
             problems.append(Problem(str(path), f"unknown state {state!r}{what}: name a state of this file's "
-                                    "states: or one `coopsec actors` lists", line=line, field="state", record=slug))
+                                    "states: or one `coopsec actors` lists", line=line, field=field, record=slug))
     if problems:
         raise InputError(problems)
     batch.add(ACTORS_GRAPH, triples)
@@ -216,7 +229,10 @@ def _actor(
     for key, prop in (("role", "role"), ("note", "note")):
         if isinstance(entry.get(key), str) and entry[key]:
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
-    for state in _states_of(entry):
+    if entry.get("states") is not None and not isinstance(entry["states"], list):
+        problems.append(Problem(src, f"`states` must be a list of state ids, such as [fra, deu], not "
+                                f"{entry['states']!r}: put it in [ ]", line=line, field="states", record=slug))
+    for _field, state in _states_of(entry):
         triples.append(ox.Triple(iri, cs("ofState"), instance("state", state)))
     if isinstance(entry, LocatedDict):  # a problem with a field is told at the field's own line
         for problem in problems:
@@ -239,9 +255,12 @@ def _actor(
 _A = {"organisation": "an organisation", "person": "a person", "society": "a society"}
 
 
-def _states_of(entry: dict[str, Any]) -> list[str]:
-    """The states an actor entry names (``state:`` and ``states:``)."""
-    return ([entry["state"]] if entry.get("state") else []) + list(entry.get("states") or [])
+def _states_of(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """The states an actor entry names, each with the field naming it (``state:`` and ``states:``; a
+    ``states:`` that is not a list names none, and :func:`_actor` says so)."""
+    many = entry.get("states")
+    return ([("state", entry["state"])] if entry.get("state") else []) + \
+        ([("states", s) for s in many] if isinstance(many, list) else [])
 
 
 def _spell_dates(values: Any, problems: list[Problem], src: str, line: int | None, field: str,

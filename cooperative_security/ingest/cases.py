@@ -19,6 +19,7 @@ from .base import (
     cs,
     date_literal,
     is_slug,
+    key_line,
     limit,
     line_of,
     load_yaml,
@@ -116,7 +117,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if not is_slug(case_id):
         what = "missing id: a case needs one," if _missing(data, "id") else f"id {_shown(data, 'id')} must be"
         raise InputError(Problem(c.src, f"{what} a kebab-case slug that is the file's name ({path.stem!r})",
-                                 line=_line(data, "id"), field="id"))
+                                 line=key_line(data, "id"), field="id"))
     if case_id != path.stem:
         c.problem(f"the case id {case_id!r} must match the file name {path.stem!r}", line_of(data), "id", case_id,
                   data)
@@ -149,9 +150,9 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     if "from" in span and "to" in span and span["to"][0].latest < span["from"][0].earliest:
         c.problem(f"to {span['to'][0].text} is before from {span['from'][0].text}", span["to"][1], "to", case_id)
     _members(c, case, data, case_id, kind)
-    c.sources(case, "source", data.get("sources"), _line(data, "sources"), "sources", case_id)
+    c.sources(case, "source", data.get("sources"), key_line(data, "sources"), "sources", case_id)
     for ch in _characterisations(c, data, case_id):
-        _characterisation(c, case, ch, _line(data, "characterised_as"), case_id)
+        _characterisation(c, case, ch, key_line(data, "characterised_as"), case_id)
     note = _text(c, data, "note", case_id)
     if note:
         c.add(case, cs("note"), text(note))
@@ -177,7 +178,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
 
 def _members(c: _Case, case: ox.NamedNode, data: dict[str, Any], case_id: str, kind: str) -> None:
     members = data.get("members")
-    line = line_of(members, _line(data, "members"))
+    line = line_of(members, key_line(data, "members"))
     if not isinstance(members, list) or not members:
         c.problem("a case needs a list of members (actor ids)", line, "members", case_id)
         return
@@ -277,7 +278,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
     for role, slugs in (("agent", by), ("target", event.get("towards") or [])):
         if not isinstance(slugs, list):
             key = "towards" if role == "target" else "by"
-            c.problem(f"`{key}` must be a list of actor ids", _line(event, key), key, record)
+            c.problem(f"`{key}` must be a list of actor ids", key_line(event, key), key, record)
             continue
         for slug in slugs:
             actor = c.find(slug, line, "by" if role == "agent" else "towards", record, event)
@@ -318,7 +319,7 @@ def _fidelity(c: _Case, iri: ox.NamedNode, event: Any, line: int | None, record:
         c.problem("every event needs evidence: a list of {work, pages|section|record, kind}, or `evidence: none-yet` "
                   "for an event no source documents yet", line, "evidence", record, event)
     else:
-        c.sources(iri, "evidence", evidence, _line(event, "evidence"), "evidence", record)
+        c.sources(iri, "evidence", evidence, key_line(event, "evidence"), "evidence", record)
     in_chapter = event.get("in_chapter")
     if in_chapter is not None:
         if isinstance(in_chapter, bool):
@@ -343,10 +344,6 @@ def _missing(where: Any, key: str) -> bool:
     """Whether ``key`` is absent, empty or blank."""
     value = where.get(key)
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _line(where: Any, key: str) -> int | None:
-    return where.line_of_key(key) if isinstance(where, LocatedDict) else line_of(where)
 
 
 def _text(c: _Case, where: Any, key: str, record: str) -> str | None:
@@ -391,7 +388,12 @@ def _characterisation(c: _Case, subject: ox.NamedNode, ch: Any, line: int | None
     c.batch.references.append(("concept", ch["concept"], Problem(
         c.src, f"unknown concept {ch['concept']!r}: use a class of the ontology", line=cline,
         field="characterised_as.concept", record=record)))
-    for key in ch.get("disputed_by") or []:
+    disputed = ch.get("disputed_by") or []
+    if not isinstance(disputed, list):
+        c.problem(f"`disputed_by` must be a list of work keys, not {disputed!r}: put it in [ ]",
+                  key_line(ch, "disputed_by", cline), "characterised_as.disputed_by", record)
+        disputed = []
+    for key in disputed:
         c.add(node, cs("disputedBy"), instance("work", key))
         c.batch.references.append(("work", key, Problem(
             c.src, f"unknown work {key!r}", line=cline, field="characterised_as.disputed_by", record=record)))

@@ -242,8 +242,10 @@ def _impossible(date: list[Any]) -> str | None:
     if month in _SEASONS:
         return None if day is None else f"the date-parts {json.dumps(date)} give a day in a season (month {month}){fix}"
     if not 1 <= month <= 12:
-        return (f"the month {month} in date-parts {json.dumps(date)} is no month: months are 1 to 12 (13 to 16 are "
-                f"spring to winter){fix}")
+        return (f"the month {month} in date-parts {json.dumps(date)} is no month: months are 1 to 12 (13 to 16 and "
+                f"21 to 24 are spring to winter){fix}")
+    if day is not None and not 1 <= day <= 31:
+        return f"the day {day} in date-parts {json.dumps(date)} is no day: days are 1 to 31{fix}"
     try:
         dt.date(year, month, 1 if day is None else day)
     except ValueError as exc:

@@ -99,7 +99,7 @@ def ingest_dataset(store: Store, dataset: str, file: Path, states: Path | None =
         return _dyad_years(store, file, started)
     target = dataset_graph(dataset, file)
     lines = dataset_lines(dataset, file, states, track)
-    first = next(lines, None)  # the file read up to its first data row (a malformed row stops here too)
+    first = next(lines, None)  # the file read up to its first good row (every row bad: all are told here)
     if first is None:
         raise InputError(Problem(str(file), f"the file holds no data rows, only a header: nothing to load as "
                                             f"{dataset}; the graph {target.value} in the store is left as it was",

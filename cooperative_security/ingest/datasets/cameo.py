@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...errors import InputError
 from .reader import CsvStream, Progress, decimal
 
 ENCODING = "cp1252"
@@ -43,12 +44,16 @@ def repair(text: str) -> str:
 def read(path: Path, progress: Progress | None = None) -> Iterator[CameoCode]:
     stream = CsvStream(path, REQUIRED, encoding=ENCODING, progress=progress)
     for row in stream:
-        code = row.get("code").strip()
-        if not (code.isascii() and code.isdigit()):
-            raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "code")
-        description = row.get("description")
-        yield CameoCode(row.line, code, repair(row.get("name").strip()), decimal(stream, row, "goldstein", GOLDSTEIN),
-                        row.get("root_code").strip(), repair("" if description == "NA" else description.strip()))
+        try:
+            code = row.get("code").strip()
+            if not (code.isascii() and code.isdigit()):
+                raise stream.problem(f"{code!r} is not a CAMEO code (digits 0-9)", row.line, "code")
+            description = row.get("description")
+            yield CameoCode(row.line, code, repair(row.get("name").strip()),
+                            decimal(stream, row, "goldstein", GOLDSTEIN), row.get("root_code").strip(),
+                            repair("" if description == "NA" else description.strip()))
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
 
 
 def codebook(path: Path) -> dict[str, CameoCode]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...errors import InputError
 from .reader import CsvStream, Progress, number
 
 REQUIRED = ("warnum", "ccode1", "ccode2", "year")
@@ -14,5 +15,8 @@ def read(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, in
     """(line, ccode1, ccode2, year) per row."""
     stream = CsvStream(path, REQUIRED, progress=progress)
     for row in stream:
-        a, b, y = (number(stream, row, c) for c in ("ccode1", "ccode2", "year"))
-        yield row.line, a, b, y  # type: ignore[misc]
+        try:
+            a, b, y = (number(stream, row, c) for c in ("ccode1", "ccode2", "year"))
+            yield row.line, a, b, y  # type: ignore[misc]
+        except InputError as exc:  # noted, and the next row read: all bad rows are told
+            stream.reject(exc)
