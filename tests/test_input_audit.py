@@ -205,8 +205,11 @@ def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path,
     assert "unknown work 't'" not in message and "unknown state 'f'" not in message, message
 
 
-def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The error named the second file and called the graph 'written by coopsec itself (init)'."""
+@pytest.mark.parametrize("replace", [[], ["--replace", "https://w3id.org/coopsec/graph/*"]])
+def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 replace: list[str]) -> None:
+    """The error named the second file and called the graph 'written by coopsec itself (init)'; with --replace
+    the two files were merged into one case with two labels (exit 0)."""
     paths = []
     for folder in ("one", "two"):
         path = tmp_path / folder / "audit.yaml"
@@ -214,7 +217,7 @@ def test_two_files_of_one_ingest_with_one_case_id_are_both_named(cli, tmp_path: 
         path.write_text(CASE.replace("members: frn", "members: [frn, gmy]").replace("towards: gmy", "towards: [gmy]"),
                         encoding="utf-8")
         paths.append(str(path))
-    result = cli("ingest", "--store", "memory:", *paths)
+    result = cli("ingest", "--store", "memory:", *replace, *paths)
     assert result.code == 1, result.out
     assert f"{paths[1]}: holds the case 'audit', and so does {paths[0]}, given in the same ingest" in result.err
     assert "coopsec itself" not in result.err

@@ -211,15 +211,16 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
             if g in own:
                 named[g.value] = src
                 continue
-            if _named(g.value, replace):
+            if named.get(g.value, src) != src:  # another file of this ingest (--replace or not): never both
+                problems.append(_both_write(batch.source, named[g.value], g))
+            elif _named(g.value, replace):
+                named[g.value] = src
                 continue
-            if batch.kind == "rdf" and g.value.startswith(PROJECT_NAMESPACE):
+            elif batch.kind == "rdf" and g.value.startswith(PROJECT_NAMESPACE):
                 problems.append(Problem(batch.source, f"names the graph <{g.value}>, in coopsec's own namespace "
                                                       f"({PROJECT_NAMESPACE}); ingesting it would replace what "
                                                       "coopsec keeps there. Rename the graph in the file, or, to "
                                                       f"replace it on purpose, add --replace {g.value}"))
-            elif named.get(g.value, src) != src:  # another file of this ingest: not the store's owner
-                problems.append(_both_write(batch.source, named[g.value], g))
             elif taken(g.value, src):
                 owner = owners.get(g.value)
                 who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
