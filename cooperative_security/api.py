@@ -198,7 +198,7 @@ def list_queries(all: bool = False) -> pd.DataFrame:  # noqa: A002 - mirrors `co
     import pandas as pd
 
     from . import queries as named
-    from .cli.theory import is_internal
+    from .queries import is_internal
 
     all = flag(all, "all")
     return pd.DataFrame([{"name": q.name, "title": q.title, "parameters": ", ".join(p.name for p in q.parameters)}
@@ -279,8 +279,8 @@ def dyads(first: int = 1990, last: int = 2000, data_dir: str | Path | None = Non
     ``coopsec dyads --jobs`` (default: the usable cores, at most 4). ``directed``:
     each dyad-year in both directions, as ``coopsec dyads --directed``, to merge with a directed frame."""
     from .classify.dyads import classify_parts
-    from .cli.dyads import resolve_data_dir
     from .export.dyads import dataframe
+    from .ingest.datasets.files import resolve_data_dir
     from .ingest.dyad_years import DataFiles, build_parts, default_jobs, new_store
 
     first = whole(first, "first", "a whole number (a year: 1990)")

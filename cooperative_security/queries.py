@@ -123,3 +123,12 @@ def list_queries(folder: str | None = None, root: Path | None = None) -> list[Qu
         load_query(str(p.relative_to(base).with_suffix("")), root)
         for p in sorted(start.rglob("*.rq"))
     ]
+
+
+#: query folders the rules, checks, export and server use: not a scholar's questions (`coopsec query --list`)
+INTERNAL_FOLDERS = ("checks", "classify", "ingest", "export", "serve", "site", "terms", "dyads")
+
+
+def is_internal(q: Query) -> bool:
+    """A query the code runs (rules, checks, export, server, or a ``Read:`` query), listed only with --all."""
+    return q.name.split("/", 1)[0] in INTERNAL_FOLDERS or q.title.startswith("Read:")

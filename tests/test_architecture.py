@@ -57,7 +57,8 @@ def test_the_check_finds_a_long_module_and_a_missing_docstring(tmp_path: Path,
 
 def _imports(package: Path) -> nx.DiGraph:
     """Module -> the modules of the package it imports, anywhere in it (at the top, in a function, under
-    TYPE_CHECKING): ``from . import x`` names the submodule ``x`` where there is one, else the package."""
+    TYPE_CHECKING): ``from . import x`` names the submodule ``x`` where there is one, else the package; and
+    the packages whose ``__init__.py`` such an import runs."""
     files = {}
     for path in package.rglob("*.py"):
         parts = list(path.relative_to(package.parent).with_suffix("").parts)
@@ -77,7 +78,13 @@ def _imports(package: Path) -> nx.DiGraph:
                 targets = [a.name for a in node.names]
             else:
                 continue
-            graph.add_edges_from((module, t) for t in targets if t in files and t != module)
+            for target in (t for t in targets if t in files and t != module):
+                graph.add_edge(module, target)
+                # importing a.b.c also runs a/b/__init__.py, unless it is a package the importer is in
+                parts = target.split(".")
+                for package in (".".join(parts[:n]) for n in range(1, len(parts))):
+                    if package in files and package != module and not module.startswith(package + "."):
+                        graph.add_edge(module, package)
     return graph
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cooperative_security.errors import InputError
-from cooperative_security.ingest.datasets import ingest_dataset
 from cooperative_security.ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH
+from cooperative_security.ingest.ingest_dataset import ingest_dataset
 from cooperative_security.kb import load_bundled
 from cooperative_security.namespaces import GRAPH, graph
 from cooperative_security.store import open_store

@@ -10,8 +10,9 @@ import pytest
 from cooperative_security.classify.dyads import classify
 from cooperative_security.errors import InputError
 from cooperative_security.export.dyads import dataframe
-from cooperative_security.ingest.datasets import atop, cameo, ingest_dataset, mid
+from cooperative_security.ingest.datasets import atop, cameo, mid
 from cooperative_security.ingest.dyad_years import DataFiles, build, new_store
+from cooperative_security.ingest.ingest_dataset import ingest_dataset
 from cooperative_security.kb import open_knowledge_graph
 
 HERE = Path(__file__).parent / "data"

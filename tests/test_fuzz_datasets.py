@@ -35,13 +35,12 @@ from cooperative_security.ingest.datasets import (
     atop,
     cameo,
     cow_states,
-    dataset_graph,
     dyadyears,
     icews,
     igo,
-    ingest_dataset,
     mid,
 )
+from cooperative_security.ingest.ingest_dataset import dataset_graph, ingest_dataset
 from cooperative_security.kb import load_bundled
 from cooperative_security.namespaces import GRAPH, XSD, graph
 from cooperative_security.store import open_store

@@ -227,7 +227,7 @@ def test_ingest_dataset_tells_every_bad_row_up_to_twenty(tmp_path: Path) -> None
     """Only the first bad row of a data set file was reported: fixing a file took a run per row."""
     import csv
 
-    from cooperative_security.ingest.datasets import dataset_graph, ingest_dataset
+    from cooperative_security.ingest.ingest_dataset import dataset_graph, ingest_dataset
 
     good = Path(__file__).parent / "data" / "mid-slice.csv"
     rows = list(csv.reader(good.open(encoding="utf-8", newline="")))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from enum import StrEnum
 from pathlib import Path
@@ -16,30 +15,13 @@ from ..classify.dyads import classify, classify_parts, thresholds
 from ..errors import UsageError
 from ..export.dyads import check_output, write_rdf, write_table
 from ..ingest import field_datasets
-from ..ingest.datasets import DATASETS, ingest_dataset
+from ..ingest.datasets.files import resolve_data_dir
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
+from ..ingest.ingest_dataset import DATASETS, ingest_dataset
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
 from ..store import BulkLoading, Capabilities, Store, open_store
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, require_folder
-
-
-def resolve_data_dir(data_dir: Path | None) -> Path:
-    """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default. A
-    folder that does not exist is refused here, as `coopsec datasets check` refuses it, rather than as a
-    list of every file missing from it."""
-    env = os.environ.get("COOPSEC_DATA")
-    given, where = (data_dir, "--data-dir") if data_dir is not None else (Path(env) if env else None, "COOPSEC_DATA")
-    if given is not None:
-        if not given.exists():
-            raise UsageError(f"{where} {given}: no such folder; give the folder holding cow/, mid/ and atop/ "
-                             "(`coopsec datasets` lists each file and where to obtain it)")
-        if not given.is_dir():
-            raise UsageError(f"{where} {given}: that is a file; give the folder holding cow/, mid/ and atop/")
-        return given
-    raise UsageError("give --data-dir DIR (the folder holding cow/, mid/ and atop/ as shipped) or set COOPSEC_DATA; "
-                     "`coopsec datasets` lists each file, where to obtain it and where to put it")
-
 
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", help="Folder holding cow/, mid/, atop/ as shipped (default: $COOPSEC_DATA; see `coopsec datasets`).")]

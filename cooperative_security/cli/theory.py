@@ -11,7 +11,7 @@ from ..check import run_checks
 from ..concepts import concept_path, describe, list_concepts
 from ..errors import UsageError
 from ..namespaces import compact
-from ..queries import Query, list_queries, load_query
+from ..queries import is_internal, list_queries, load_query
 from ..terms import bind as bind_terms
 from .common import Format, FormatOption, StoreOption, console, emit, err_console, knowledge_graph
 
@@ -102,14 +102,6 @@ def describe_cmd(
             for relation, others in sorted(groups.items()):
                 names = ", ".join(label for _, label in others)
                 console.print(f"  {relation}: {names}", highlight=False)
-
-
-#: query folders that serve the code (checks, rules, export, the server...), listed only with --all
-INTERNAL_FOLDERS = ("checks", "classify", "ingest", "export", "serve", "site", "terms", "dyads")
-
-
-def is_internal(q: Query) -> bool:
-    return q.name.split("/", 1)[0] in INTERNAL_FOLDERS or q.title.startswith("Read:")
 
 
 def query(

@@ -4,6 +4,7 @@ of the data sets, with each file's expected name and checksum, is ``ingest/field
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,3 +64,20 @@ class DataFiles:
         if missing:
             raise UsageError(f"data files missing under {self.root}: {', '.join(missing)} (`coopsec datasets` "
                              "lists each file, where to obtain it and its expected name)")
+
+
+def resolve_data_dir(data_dir: Path | None) -> Path:
+    """``--data-dir``, else ``COOPSEC_DATA``; never a path relative to the current directory by default. A
+    folder that does not exist is refused here, as `coopsec datasets check` refuses it, rather than as a
+    list of every file missing from it."""
+    env = os.environ.get("COOPSEC_DATA")
+    given, where = (data_dir, "--data-dir") if data_dir is not None else (Path(env) if env else None, "COOPSEC_DATA")
+    if given is not None:
+        if not given.exists():
+            raise UsageError(f"{where} {given}: no such folder; give the folder holding cow/, mid/ and atop/ "
+                             "(`coopsec datasets` lists each file and where to obtain it)")
+        if not given.is_dir():
+            raise UsageError(f"{where} {given}: that is a file; give the folder holding cow/, mid/ and atop/")
+        return given
+    raise UsageError("give --data-dir DIR (the folder holding cow/, mid/ and atop/ as shipped) or set COOPSEC_DATA; "
+                     "`coopsec datasets` lists each file, where to obtain it and where to put it")
