@@ -132,6 +132,9 @@ def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
     assert "record item 1 (audit-2001): field 'title': must be text (a JSON string), not the number 1999: quote it " \
            '("title": "1999")' in message
     assert "field 'publisher'" in message and "quote it" in message
+    path.write_text(text.replace('"title": 1999', '"title": true'), encoding="utf-8")
+    message = _refused(path)  # no advice to write "True", Python's spelling of it
+    assert "field 'title': must be text (a JSON string), not true/false\n" in message + "\n", message
 
 
 def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:

@@ -108,8 +108,7 @@ class _Item:
             return self.checked(field, value)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
-        quote = f": quote it (\"{field}\": \"{value}\")" if isinstance(value, int | float) else ""
-        self.problem(field, f"must be text (a JSON string), not {_shape(value)}{quote}")
+        self.problem(field, f"must be text (a JSON string), not {_shape(value)}{_quote(field, value)}")
         return None
 
     def people(self, field: str) -> list[Person]:
@@ -130,8 +129,7 @@ class _Item:
                 if raw is None or raw == "":
                     continue
                 if not isinstance(raw, str):
-                    quote = f": quote it (\"{part}\": \"{raw}\")" if isinstance(raw, int | float) else ""
-                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}{quote}")
+                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}{_quote(part, raw)}")
                     break
                 checked = self.checked(field, raw)
                 if checked is None:
@@ -251,6 +249,12 @@ def _impossible(date: list[Any]) -> str | None:
     except ValueError as exc:
         return f"the date-parts {json.dumps(date)} are no date ({exc}){fix}"
     return None
+
+
+def _quote(key: str, value: object) -> str:
+    """The advice for a number where text belongs (``1999`` -> ``"1999"``); none for true or false."""
+    plain_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return f': quote it ("{key}": "{value}")' if plain_number else ""
 
 
 def parse_csl_text(raw: str, src: str) -> list[Work]:

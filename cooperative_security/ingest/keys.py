@@ -25,14 +25,14 @@ from .base import is_slug, slugify
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 _NOTE_KEY = re.compile(r"^\s*Citation Key:\s*(\S+)\s*$", re.MULTILINE | re.IGNORECASE)
+_STOP = {"a", "an", "the", "of", "and", "on", "in", "for", "to", "la", "le", "les", "der", "die", "das"}
+
+
 class Named(Protocol):
     """A person of a work record (``works.Person``): what a key is made from."""
 
     @property
     def family(self) -> str: ...
-
-
-_STOP = {"a", "an", "the", "of", "and", "on", "in", "for", "to", "la", "le", "les", "der", "die", "das"}
 
 
 @dataclass(frozen=True)

@@ -34,9 +34,10 @@ from .base import Batch, slugify
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
 PROJECT_NAMESPACE = "https://w3id.org/coopsec/"
 
-#: the per-file graph families: a file ingested gets a graph of its own below one of these
+#: the works every bibliography file adds to (each file's own part named below it, ``bibliography/<file>``)
 BIBLIOGRAPHY_GRAPH = graph("bibliography")
 
+#: the per-file graph families: a file ingested gets a graph of its own below one of these
 PER_FILE = ("file", "events", "bibliography", "actors")
 
 
