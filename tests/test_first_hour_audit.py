@@ -80,19 +80,22 @@ def test_path_links_concepts_through_concepts_not_through_scholars_or_values(cli
     steps = json.loads(linked.out)
     assert [s["relation"] for s in steps] == ["motor of", "next position", "next position"]
     assert all(s["to_iri"].startswith(ontology) for s in steps)
-    only_by_author = cli("path", "security dilemma", "security community")
-    assert only_by_author.code == 2 and "Jervis" not in only_by_author.out
-    assert "no chain of relations between security dilemma and security community" in only_by_author.err
-    assert "--via-scholars` links them through the concepts Robert Jervis proposed" in only_by_author.err
+    central = cli("path", "security dilemma", "security community", "--format", "json")  # the chapter's own chain
+    assert central.code == 0, central.err
+    assert [s["relation"] for s in json.loads(central.out)][:2] == ["condition for", "motor of"]
+    only_by_author = cli("path", "GRIT", "security community")
+    assert only_by_author.code == 2 and "Wheeler" not in only_by_author.out
+    assert "no chain of relations between GRIT and security community" in only_by_author.err
+    assert "--via-scholars` links them through the concepts Nicholas J. Wheeler proposed" in only_by_author.err
     by_value = cli("path", "leadership visit", "admission")
     assert by_value.code == 2 and "cooperative" not in by_value.out.lower()
     assert "no scholar who proposed one of them proposed a concept linked to the other" in by_value.err
     # asked for, a hop through the scholar who proposed both is taken and shown as such
-    opted = cli("path", "security dilemma", "security community", "--via-scholars", "--format", "json")
+    opted = cli("path", "GRIT", "security community", "--via-scholars", "--format", "json")
     assert opted.code == 0, opted.err
     hops = json.loads(opted.out)
-    assert [h["relation"] for h in hops][:2] == ["proposed by", "proposed"]
-    assert hops[0]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
+    assert [h["relation"] for h in hops][:3] == ["alternative to", "proposed by", "proposed"]
+    assert hops[1]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
 
 
 def test_proposed_by_gives_one_whole_row_per_concept_and_work(cli) -> None:  # type: ignore[no-untyped-def]
