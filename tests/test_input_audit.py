@@ -190,7 +190,12 @@ events:
     ("notes.yaml", "chapter: booth-wheeler-2008\nfootnotes:\n  - footnote: 1\n    section: S\n    claim: C\n\n"
                    "    cites: booth-wheeler-2008\n",
      ":7: record footnote 1: field 'cites': `cites` must be a list of citations"),
-    ("notes.yaml", "chapter: booth-wheeler-2008\n\nfootnotes: none\n", ":3: expected `chapter: KEY` and a `footnotes:`"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\nfootnotes:\n  - footnote: 1\n    section: S\n    claim: C\n"
+                   "    cites: booth-wheeler-2008\n",
+     ":6: record footnote 1: field 'cites': `cites` must be a list of citations, each {work: KEY, pages: ..., "
+     "function: ...}, not 'booth-wheeler-2008': write each as a mapping in a list: cites: [{work: KEY, pages: '12'}]"),
+    ("notes.yaml", "chapter: booth-wheeler-2008\n\nfootnotes: none\n",
+     ":3: expected `chapter: KEY` and a `footnotes:` list, not 'none'"),
     # two more that were read letter by letter (one error per letter: unknown work 't', 'e', ...)
     ("audit.yaml", CASE.replace("members: frn", "members: [frn, gmy]\ncharacterised_as:\n  - concept: SecurityRegime"
                                 "\n    work: booth-wheeler-2008\n    section: S\n    disputed_by: tetlock-1994"),

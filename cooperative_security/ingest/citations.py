@@ -40,8 +40,11 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
     batch = Batch(src, kind="citations", shacl=True)
     problems: list[Problem] = []
     if not isinstance(data, dict) or not isinstance(data.get("footnotes"), list):
-        raise InputError(Problem(src, "expected `chapter: KEY` and a `footnotes:` list",
-                                 line=key_line(data, "footnotes") if "footnotes" in data else None))
+        given = data.get("footnotes") if isinstance(data, dict) else None
+        found = "" if given is None else f", not {given!r}" if len(repr(given)) <= 60 else ", not a list"
+        raise InputError(Problem(src, f"expected `chapter: KEY` and a `footnotes:` list{found}",
+                                 line=key_line(data, "footnotes") if isinstance(data, dict) and "footnotes" in data
+                                 else None))
     chapter_key = data.get("chapter")
     if not is_slug(chapter_key):
         raise InputError(Problem(src, "`chapter` must be the bibliography key of the citing work",
@@ -96,7 +99,7 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
             batch.references.append(("concept", concept, Problem(
                 src, f"unknown concept {concept!r}", line=line, field="concepts", record=record)))
         cites = _listed(note, "cites", "citations, each {work: KEY, pages: ..., function: ...}", src, record,
-                        problems)
+                        problems, "write each as a mapping in a list: cites: [{work: KEY, pages: '12'}]")
         if not note.get("cites") and not note.get("note"):
             problems.append(Problem(src, "a note that cites nothing needs `note:` with its content",
                                     line=line, field="note", record=record))
@@ -120,14 +123,15 @@ def parse_citations(path: Path, bundled: bool = False) -> Batch:
     return batch
 
 
-def _listed(where: Any, key: str, what: str, src: str, record: str | None, problems: list[Problem]) -> list[Any]:
-    """The list under ``key`` (empty when absent); another value is a problem at the key's line, not read as a list
-    of its characters."""
+def _listed(where: Any, key: str, what: str, src: str, record: str | None, problems: list[Problem],
+            fix: str = "put it in [ ]") -> list[Any]:
+    """The list under ``key`` (empty when absent); another value is a problem at the key's line (with ``fix``,
+    how to write it), not read as a list of its characters."""
     value = where.get(key)
     if value is None or value == "" or isinstance(value, list):
         return value or []
     shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:56] + "..."
-    problems.append(Problem(src, f"`{key}` must be a list of {what}, not {shown}: put it in [ ]",
+    problems.append(Problem(src, f"`{key}` must be a list of {what}, not {shown}: {fix}",
                             line=key_line(where, key), field=key, record=record))
     return []
 
