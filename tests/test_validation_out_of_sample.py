@@ -34,7 +34,8 @@ from cooperative_security.validation import (
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = ROOT / "validation" / "expected.yaml"
 # the first three fours were added on 1 December 2026; the fifth and sixth fours, the seventh four, the eighth
-# seven, the ninth four and every six after it on 2 December
+# seven, the ninth four and every six after it on 2 December; the
+# last six on 3 December
 FIRST_DAY = {"us-mexico", "jordan-israel", "russia-japan", "poland-lithuania",
              "china-vietnam", "morocco-algeria", "israel-syria", "turkey-syria",
              "south-africa-mozambique", "libya-chad", "el-salvador-honduras", "iraq-kuwait",
@@ -56,7 +57,8 @@ SECOND_DAY = {"hungary-romania", "kenya-somalia", "australia-indonesia", "venezu
               "haiti-dominican-republic", "germany-netherlands", "germany-austria", "usa-israel", "usa-australia",
               "argentina-uruguay", "uk-spain",
               "uganda-sudan", "eritrea-sudan", "tunisia-libya", "egypt-jordan", "cuba-venezuela", "saudi-arabia-egypt"}
-ADDED = FIRST_DAY | SECOND_DAY
+THIRD_DAY = {"egypt-syria", "iraq-saudi-arabia", "usa-libya", "uk-libya", "indonesia-china", "israel-russia"}
+ADDED = FIRST_DAY | SECOND_DAY | THIRD_DAY
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +81,10 @@ def test_the_added_relationships_are_marked_out_of_sample() -> None:
     assert set(marks) == ADDED
     for case, mark in marks.items():
         assert (ROOT / "validation" / "cases" / f"{case}.yaml").is_file(), case
-        assert mark.added.isoformat() in ("2026-12-01", "2026-12-02") and mark.note, case
+        assert mark.added.isoformat() in ("2026-12-01", "2026-12-02", "2026-12-03") and mark.note, case
     assert {c for c, m in marks.items() if m.added.isoformat() == "2026-12-01"} == FIRST_DAY
     assert {c for c, m in marks.items() if m.added.isoformat() == "2026-12-02"} == SECOND_DAY
+    assert {c for c, m in marks.items() if m.added.isoformat() == "2026-12-03"} == THIRD_DAY
 
 
 def test_an_expected_file_without_the_section_has_no_marks(tmp_path: Path) -> None:
@@ -120,7 +123,7 @@ def test_the_out_of_sample_figure_is_computed_from_the_marked_relationships_only
         assert out.agreement[dim].total + rest.agreement[dim].total == report.agreement[dim].total, dim
     expected = yaml.safe_load(EXPECTED.read_text())["cases"]
     periods = sum(len(expected[c]) for c in ADDED)
-    assert periods == 379 and out.agreement["position"].total == 2 * periods  # each read at midpoint and end
+    assert periods == 415 and out.agreement["position"].total == 2 * periods  # each read at midpoint and end
     independent = agreement(_pairs(report, ADDED, "position"), POSITION_LABELS, ordered=True)
     assert out.agreement["position"].kappa == pytest.approx(independent.kappa)
     days = report.over_time["by_case"]

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = {
     "round-16": {"egypt-sudan", "ethiopia-kenya", "thailand-myanmar", "vietnam-thailand", "peru-bolivia",
                  "guatemala-belize"},
-    "round-18": {"egypt-syria", "iraq-saudi-arabia", "usa-libya", "uk-libya", "indonesia-china", "israel-russia"},
 }
 
 
