@@ -145,6 +145,16 @@ def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
            'quote it (name: "1999")' in message
 
 
+
+@pytest.mark.parametrize("written, read_as", [("false", "a boolean"), ("0", "a number")])
+def test_a_false_actor_name_is_one_error_not_two(tmp_path: Path, written: str, read_as: str) -> None:
+    """`name: false` was told twice: "every actor needs a name" and "must be text", for one mistake."""
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"states:\n  - id: audit-land\n    iso3: null\n    name: {written}\n", encoding="utf-8")
+    message = _refused(path)
+    assert message == (f"{path}:4: record audit-land: field 'name': name `{written}` (YAML reads it as {read_as}) "
+                       f'must be text: quote it (name: "{written}")'), message
+
 ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
        '"issued": {"date-parts": [[2001]]}}'
 
