@@ -165,6 +165,13 @@ ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family":
                                              "1's too, and the two items differ"),
     (ITEM.replace('"id": "audit-2001"', '"id": "other", "citation-key": "audit-2001"'),
      "record item 2 (other): field 'citation-key': the key 'audit-2001' is item 1's too"),
+    # a key read from the note was reported as field 'citation-key', which the item does not have
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "note": "Read twice.\\nCitation Key: audit-2001"'),
+     "record item 2 (other): field 'note': the key 'audit-2001', which this item's note gives on its line "
+     '"Citation Key: audit-2001", is item 1\'s too, and the two items differ: a case citing \'audit-2001\' would '
+     "mean either. Edit that line of the note (in Zotero, the item's Extra field)"),
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "citationKey": "audit-2001"'),
+     "record item 2 (other): field 'citationKey': the key 'audit-2001' is item 1's too"),
 ])
 def test_a_csl_key_given_to_two_items_is_refused_not_suffixed(tmp_path: Path, second: str, said: str) -> None:
     """An export pasted twice became a phantom second work, audit-2001-b, as did another item under the same id."""

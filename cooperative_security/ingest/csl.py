@@ -298,15 +298,22 @@ def _items(raw: str, src: str) -> list[Any]:
     return items
 
 
-def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any]) -> str | None:
+def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any],
+            from_note: bool = False) -> str | None:
     """Why item ``index`` may not give ``key``, which an earlier item gave: a repeat of it (an export given twice)
-    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites."""
+    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites.
+    ``from_note``: the key is the one the item's note gives on a ``Citation Key:`` line, which is what to edit."""
     first, earlier = seen.setdefault(key, (index, item))
     if first == index:
         return None
     if item == earlier:
         return (f"repeats item {first} exactly, key {key!r} and all (is the export in the file twice?): delete the "
                 "repeat")
+    if from_note:
+        return (f"the key {key!r}, which this item's note gives on its line \"Citation Key: {key}\", is item "
+                f"{first}'s too, and the two items differ: a case citing {key!r} would mean either. Edit that line "
+                "of the note (in Zotero, the item's Extra field) to give this item another key, or delete the item "
+                "that is wrong")
     return (f"the key {key!r} is item {first}'s too, and the two items differ: a case citing {key!r} would mean "
             "either. Give one another key (in Zotero, its Citation Key), or delete the one that is wrong")
 
@@ -329,16 +336,17 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         before = len(problems)
         one = _Item(item, src, record, problems)
         note = one.text("note")
-        chosen = None
+        chosen, origin = None, "id"  # the key the item gives, and the field it is read from
         for field in ("citation-key", "citationKey"):
             if item.get(field) not in (None, ""):
-                chosen = one.text(field, numbers=False)
+                chosen, origin = one.text(field, numbers=False), field
                 break
-        chosen = chosen or note_key(note)
+        if not chosen and note_key(note):
+            chosen, origin = note_key(note), "note"
         given = chosen or (original if isinstance(original, str) else None)
-        repeat = _repeat(seen, given.strip(), index, item) if given else None
+        repeat = _repeat(seen, given.strip(), index, item, origin == "note") if given else None
         if repeat:
-            one.problem("citation-key" if chosen else "id", repeat)
+            one.problem(origin if chosen else "id", repeat)
             continue
         if chosen is None and len(problems) == before:
             if original is None or original == "":
