@@ -107,6 +107,15 @@ def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) ->
                                "date as date-parts"),
     ('{"raw": "2001-13-45"}', "raw: '2001-13-45' is not a valid date"),
     ('{"date-parts": [[2001, 2, 99999999999999999999]]}', "the day 99999999999999999999 in date-parts [2001, 2, 99999999999999999999] is no day"),
+    # a literal was cut to its first four-digit number: 2001/2002 became 2001 without a word
+    ('{"literal": "2001/2002"}', "literal: '2001/2002' is not read as a year: coopsec reads a literal date only "
+                                 'when it is exactly a year, such as "1950" (and keeps one with no number, such as '
+                                 '"forthcoming", as text); give the date as {"date-parts": [[2001], [2002]]} (a '
+                                 "range: coopsec reads its first year, 2001)"),
+    ('{"literal": "circa 1950"}', 'give the date as {"date-parts": [[1950]], "circa": true}'),
+    ('{"literal": "Spring 1998"}', 'give the date as {"date-parts": [[1998, 13]]} (months 13 to 16 are spring to '
+                                   "winter)"),
+    ('{"literal": "the 1950s"}', 'give the date as {"date-parts": [[1950], [1959]]}'),
 ])
 def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
     """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
