@@ -189,7 +189,7 @@ def query(name: str, *, store: Store | str | None = None, **params: str) -> pd.D
     kg = _store(store)
     rows = kg.select(q, bind(kg, q, {k: str(v) for k, v in params.items()}))
     # the store's rows carry the query's variables (``Rows.columns``), which an empty result still has
-    return pd.DataFrame([{k: (None if v is None else v.value) for k, v in row.items()} for row in rows],
+    return pd.DataFrame([q.arrange({k: (None if v is None else v.value) for k, v in row.items()}) for row in rows],
                         columns=rows.columns or None)
 
 

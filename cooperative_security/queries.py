@@ -26,6 +26,9 @@ from .namespaces import XSD, expand
 from .resources import queries_dir
 
 _PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|folded|integer|date|decimal)\s+(?P<doc>.*)$")
+#: a column that joins several values with a separator (a GROUP_CONCAT), and how its items are ordered
+_LIST = re.compile(r'^#\s+\?(?P<name>\w+)\s+(?P<order>text|pages)\s+"(?P<separator>[^"]+)"')
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,27 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class ListColumn:
+    """A column whose cells join several values with ``separator``. SPARQL leaves the order of the values in a
+    GROUP_CONCAT open (engines differ, and an ordered subquery promises nothing), so coopsec orders them:
+    ``text`` as text, ``pages`` by their first number (``5`` before ``10``, then text such as ``unverified``)."""
+
+    name: str
+    order: str
+    separator: str
+
+    def arrange(self, cell: str) -> str:
+        """``cell``'s items, each once, in order, joined with the separator again."""
+        items = {item.strip() for item in cell.split(self.separator)} - {""}
+
+        def page(item: str) -> tuple[int, int, str]:
+            number = _NUMBER.match(item)
+            return (0, int(number.group(0)), item) if number else (1, 0, item)
+
+        return self.separator.join(sorted(items, key=page if self.order == "pages" else None))
+
+
+@dataclass(frozen=True)
 class Query:
     name: str
     path: Path
@@ -60,6 +84,14 @@ class Query:
     title: str
     answers: str
     parameters: tuple[Parameter, ...] = field(default=())
+    #: the columns that list values (header lines such as ``#   ?pages pages ", "``), ordered by :meth:`arrange`
+    lists: tuple[ListColumn, ...] = field(default=())
+
+    def arrange(self, row: dict[str, str | None]) -> dict[str, str | None]:
+        """A row of plain values with the items of each list column in order, whatever order the engine gave."""
+        columns = {c.name: c for c in self.lists}
+        return {key: (columns[key].arrange(value) if key in columns and value is not None else value)
+                for key, value in row.items()}
 
     def bind(self, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check command-line ``name=value`` pairs against the header and make terms."""
@@ -88,6 +120,7 @@ def _parse(name: str, path: Path) -> Query:
     title = header[0].lstrip("# ").strip()
     answers: list[str] = []
     params: list[Parameter] = []
+    lists: list[ListColumn] = []
     in_answers = False  # the answer may run over several comment lines, up to a blank one or "Parameters:"
     for line in header[1:]:
         body = line.lstrip("#").strip()
@@ -100,7 +133,10 @@ def _parse(name: str, path: Path) -> Query:
             in_answers = False
         if match:
             params.append(Parameter(match["name"], match["kind"], match["doc"].strip()))
-    return Query(name, path, text, title, " ".join(a for a in answers if a), tuple(params))
+        listed = _LIST.match(line)
+        if listed:
+            lists.append(ListColumn(listed["name"], listed["order"], listed["separator"]))
+    return Query(name, path, text, title, " ".join(a for a in answers if a), tuple(params), tuple(lists))
 
 
 def load_query(name: str, root: Path | None = None) -> Query:

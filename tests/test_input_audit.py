@@ -107,6 +107,15 @@ def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) ->
                                "date as date-parts"),
     ('{"raw": "2001-13-45"}', "raw: '2001-13-45' is not a valid date"),
     ('{"date-parts": [[2001, 2, 99999999999999999999]]}', "the day 99999999999999999999 in date-parts [2001, 2, 99999999999999999999] is no day"),
+    # a literal was cut to its first four-digit number: 2001/2002 became 2001 without a word
+    ('{"literal": "2001/2002"}', "literal: '2001/2002' is not read as a year: coopsec reads a literal date only "
+                                 'when it is exactly a year, such as "1950" (and keeps one with no number, such as '
+                                 '"forthcoming", as text); give the date as {"date-parts": [[2001], [2002]]} (a '
+                                 "range: coopsec reads its first year, 2001)"),
+    ('{"literal": "circa 1950"}', 'give the date as {"date-parts": [[1950]], "circa": true}'),
+    ('{"literal": "Spring 1998"}', 'give the date as {"date-parts": [[1998, 13]]} (months 13 to 16 are spring to '
+                                   "winter)"),
+    ('{"literal": "the 1950s"}', 'give the date as {"date-parts": [[1950], [1959]]}'),
 ])
 def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
     """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
@@ -145,6 +154,16 @@ def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
            'quote it (name: "1999")' in message
 
 
+
+@pytest.mark.parametrize("written, read_as", [("false", "a boolean"), ("0", "a number")])
+def test_a_false_actor_name_is_one_error_not_two(tmp_path: Path, written: str, read_as: str) -> None:
+    """`name: false` was told twice: "every actor needs a name" and "must be text", for one mistake."""
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"states:\n  - id: audit-land\n    iso3: null\n    name: {written}\n", encoding="utf-8")
+    message = _refused(path)
+    assert message == (f"{path}:4: record audit-land: field 'name': name `{written}` (YAML reads it as {read_as}) "
+                       f'must be text: quote it (name: "{written}")'), message
+
 ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
        '"issued": {"date-parts": [[2001]]}}'
 
@@ -155,6 +174,13 @@ ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family":
                                              "1's too, and the two items differ"),
     (ITEM.replace('"id": "audit-2001"', '"id": "other", "citation-key": "audit-2001"'),
      "record item 2 (other): field 'citation-key': the key 'audit-2001' is item 1's too"),
+    # a key read from the note was reported as field 'citation-key', which the item does not have
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "note": "Read twice.\\nCitation Key: audit-2001"'),
+     "record item 2 (other): field 'note': the key 'audit-2001', which this item's note gives on its line "
+     '"Citation Key: audit-2001", is item 1\'s too, and the two items differ: a case citing \'audit-2001\' would '
+     "mean either. Edit that line of the note (in Zotero, the item's Extra field)"),
+    (ITEM.replace('"id": "audit-2001"', '"id": "other", "citationKey": "audit-2001"'),
+     "record item 2 (other): field 'citationKey': the key 'audit-2001' is item 1's too"),
 ])
 def test_a_csl_key_given_to_two_items_is_refused_not_suffixed(tmp_path: Path, second: str, said: str) -> None:
     """An export pasted twice became a phantom second work, audit-2001-b, as did another item under the same id."""

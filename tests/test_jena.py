@@ -201,3 +201,66 @@ def test_the_harness_finds_agreement_where_there_is_some(engines: Engines) -> No
               if q.graph_name == INFERRED_GRAPH}
     assert len(ours) > 300
     assert ours == theirs, (len(ours - theirs), len(theirs - ours))
+
+
+def run_jena_select(data: Path, query: str, work: Path) -> list[dict[str, str | None]]:
+    """``arq.query --strict`` of the SELECT ``query`` over the N-Quads ``data``: each row's plain values."""
+    import json
+
+    jars = _jars()
+    fix = _resource_fix(jars, work / "jena-resources")
+    classpath = os.pathsep.join(([str(fix)] if fix else []) + [str(j) for j in jars])
+    text = work / "query.rq"
+    text.write_text(query, encoding="utf-8")
+    command = ["java", "-cp", classpath, "arq.query", "--strict", f"--data={data}", f"--query={text}",
+               "--results=json"]
+    done = subprocess.run(command, capture_output=True, timeout=900, check=False)
+    if done.returncode != 0:
+        raise AssertionError(f"Jena failed (exit {done.returncode}):\n{done.stderr.decode(errors='replace')[-3000:]}")
+    answer = json.loads(done.stdout)
+    names = answer["head"]["vars"]
+    return [{n: (b[n]["value"] if n in b else None) for n in names} for b in answer["results"]["bindings"]]
+
+
+def test_proposed_by_gives_the_same_rows_on_jena(tmp_path: Path) -> None:
+    """concepts/proposed-by gives the same rows on pyoxigraph and on Jena (strict), once coopsec has put the items
+    of its lists in order: over the bundled knowledge graph and a probe concept whose pages text order puts wrong,
+    for every concept at once and for one bound as the command line binds it."""
+    from cooperative_security.queries import load_query
+    from cooperative_security.store.sparql_text import with_values
+
+    here = Path(__file__).resolve().parent
+    kg = open_knowledge_graph("memory:")
+    try:
+        quads = list(kg.quads()) + list(ox.parse(path=here / "data" / "proposed-by.trig", format=ox.RdfFormat.TRIG))
+    finally:
+        kg.close()
+    data = tmp_path / "input.nq"
+    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    store: Store = open_store("memory:")
+    q = load_query("concepts/proposed-by")
+    probe = ox.NamedNode("https://w3id.org/coopsec/ontology#OrderProbe")
+    try:
+        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for quad in quads:
+            assert isinstance(quad.graph_name, ox.NamedNode)
+            graphs.setdefault(quad.graph_name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        store.replace_graphs(graphs)
+        runs = [(store.select(q), run_jena_select(data, q.text, tmp_path)),
+                (store.select(q, {"concept": probe}), run_jena_select(data, with_values(q.text, {"concept": probe}),
+                                                                      tmp_path))]
+
+        def rows(found: list[dict[str, str | None]]) -> list[tuple[str, ...]]:
+            return sorted(tuple("_:" if k == "concept" and v and not v.startswith("http") else (v or "")
+                                for k, v in q.arrange(r).items()) for r in found)
+
+        for oxigraph, jena in runs:
+            ours = rows([{k: (None if v is None else v.value) for k, v in r.items()} for r in oxigraph])
+            assert ours == rows(jena)
+        everything, one = (rows([{k: (None if v is None else v.value) for k, v in r.items()} for r in o])
+                           for o, _ in runs)
+        assert len(everything) > 300 and len(one) == 2
+        assert one[1][2:] == ("https://w3id.org/coopsec/id/work/probe-2001", "Probe 2001",
+                              "5, 10, 37-38, 43, 157, unverified", "Anarchy; Trust")
+    finally:
+        store.close()

@@ -111,3 +111,28 @@ def test_binding_never_changes_the_query_structure() -> None:
         assert store.select(query, {"v": ox.Literal(value)}) == []
     with pytest.raises(ValueError):
         store.select(query, {"v } . ?s ?p ?o . {": ox.Literal("x")})
+
+
+def test_proposed_by_lists_names_sections_and_pages_in_order() -> None:
+    """concepts/proposed-by ordered the items of its GROUP_CONCATs through an ordered subquery, which SPARQL does
+    not promise (Oxigraph kept it; another engine need not), and pages as text: "10, 157, 37-38, 43, 5". And a
+    work whose sources give a page in one and a section in another lost its sections on Oxigraph (an unbound
+    value inside GROUP_CONCAT made the whole list unbound)."""
+    from cooperative_security import api as cs
+    from cooperative_security.store import open_store
+
+    store = open_store("memory:")
+    try:
+        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
+        for q in ox.parse(path=ROOT / "tests" / "data" / "proposed-by.trig", format=ox.RdfFormat.TRIG):
+            assert isinstance(q.graph_name, ox.NamedNode)
+            graphs.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
+        store.replace_graphs(graphs)
+        frame = cs.query("concepts/proposed-by", store=store, concept="https://w3id.org/coopsec/ontology#OrderProbe")
+        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    finally:
+        store.close()
+    assert [(r["citation"], r["scholars"], r["pages"], r["sections"]) for r in rows] == [
+        ("Probe 1999", "Alpha Abel; Mu Moss; Zeta Zorn", None, "Regimes"),
+        ("Probe 2001", "Alpha Abel; Mu Moss; Zeta Zorn", "5, 10, 37-38, 43, 157, unverified", "Anarchy; Trust"),
+    ]

@@ -146,7 +146,7 @@ def query(
         bindings = bind_terms(kg, q, values)
         answer = kg.select(q, bindings)
     columns = answer.columns
-    records = [{k: (None if v is None else v.value) for k, v in row.items()} for row in answer]
+    records = [q.arrange({k: (None if v is None else v.value) for k, v in row.items()}) for row in answer]
     emit(fmt, records, [(c, c) for c in columns], title=q.title,
          cell=lambda _k, v: "" if v is None else compact(str(v)))
 

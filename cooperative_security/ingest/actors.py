@@ -173,7 +173,7 @@ def _actor(
     if not is_slug(slug):
         return None, [], [Problem(src, f"id {slug!r} must be a lower-case kebab-case slug", line=line, field="id")]
     problems: list[Problem] = []
-    if not entry.get("name"):
+    if entry.get("name") in (None, ""):  # a name YAML read as false or 0 is told below, once: quote it
         problems.append(Problem(src, "every actor needs a name", line=line, field="name", record=slug))
     for key in ("name", "role", "note"):  # a name of 1999 or yes is YAML's number or boolean, not the text
         if entry.get(key) not in (None, "") and not isinstance(entry[key], str):

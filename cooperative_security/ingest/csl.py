@@ -10,7 +10,6 @@ and the field, never a crash; text holding a character XML cannot hold is refuse
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 from ..errors import InputError, Problem
 from .base import Batch, control_character, parse_date, read_text
 from .bibtex import bundled_collision
+from .csl_dates import impossible, literal_year, shape
 from .keys import KeyChange, KeyMaker, note_key
 from .rdf import json_depth_problem
 from .works import Person, Work, works_batch
@@ -56,24 +56,6 @@ NAMED = frozenset(("container-title", "publisher", "publisher-place", "collectio
 _NAME_PARTS = ("literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix")
 _EXAMPLE_NAME = '[{"family": "Doe", "given": "Jane"}]'
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: months that name seasons, as citeproc-js reads them: 13 to 16 (and EDTF's 21 to 24) are spring to winter
-_SEASONS = frozenset((13, 14, 15, 16, 21, 22, 23, 24))
-
-
-def _shape(value: Any) -> str:
-    """What a JSON value is, for a message."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return f"the number {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    text = value if len(value) <= 60 else value[:57] + "..."
-    return f"the text {text!r}"
 
 
 class _Item:
@@ -108,7 +90,7 @@ class _Item:
             return self.checked(field, value)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
-        self.problem(field, f"must be text (a JSON string), not {_shape(value)}{_quote(field, value)}")
+        self.problem(field, f"must be text (a JSON string), not {shape(value)}{_quote(field, value)}")
         return None
 
     def people(self, field: str) -> list[Person]:
@@ -116,12 +98,12 @@ class _Item:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.problem(field, f"must be a list of names, such as {_EXAMPLE_NAME}, not {_shape(value)}")
+            self.problem(field, f"must be a list of names, such as {_EXAMPLE_NAME}, not {shape(value)}")
             return []
         people = []
         for n, name in enumerate(value, 1):
             if not isinstance(name, dict):
-                self.problem(field, f"name {n} must be an object, such as {_EXAMPLE_NAME[1:-1]}, not {_shape(name)}")
+                self.problem(field, f"name {n} must be an object, such as {_EXAMPLE_NAME[1:-1]}, not {shape(name)}")
                 continue
             parts: dict[str, str] = {}
             for part in _NAME_PARTS:
@@ -129,7 +111,7 @@ class _Item:
                 if raw is None or raw == "":
                     continue
                 if not isinstance(raw, str):
-                    self.problem(field, f"name {n}: {part!r} must be text, not {_shape(raw)}{_quote(part, raw)}")
+                    self.problem(field, f"name {n}: {part!r} must be text, not {shape(raw)}{_quote(part, raw)}")
                     break
                 checked = self.checked(field, raw)
                 if checked is None:
@@ -147,18 +129,19 @@ class _Item:
         return people
 
     def year(self) -> str | None:
-        """The year issued: from ``date-parts`` (1 to 9999), else a 4-digit year in ``literal``/``raw``."""
+        """The year issued: from ``date-parts`` (1 to 9999), else from ``raw`` (:meth:`_raw_year`) or ``literal``
+        (:func:`.csl_dates.literal_year`)."""
         issued = self.item.get("issued")
         if issued is None or issued == "":
             return None
         if not isinstance(issued, dict):
             self.problem("issued", 'must be a date object, such as {"date-parts": [[2001]]}, not '
-                                   f"{_shape(issued)}")
+                                   f"{shape(issued)}")
             return None
         parts = issued.get("date-parts")
         if parts is not None and (not isinstance(parts, list) or not all(isinstance(p, list) for p in parts)):
             self.problem("issued", "date-parts must be a list of dates, each a list [year, month, day], such as "
-                                   f"[[2001, 5]], not {_shape(parts)}")
+                                   f"[[2001, 5]], not {shape(parts)}")
             return None
         if parts and parts[0] and parts[0][0] not in (None, ""):
             year = parts[0][0]
@@ -166,14 +149,14 @@ class _Item:
                 year = int(year)
             if isinstance(year, bool) or not isinstance(year, int):
                 self.problem("issued", f"the year in date-parts must be a whole number, such as [[2001]], not "
-                                       f"{_shape(year)}")
+                                       f"{shape(year)}")
                 return None
             if not 1 <= year <= 9999:
                 self.problem("issued", f"the year {year} is outside 1 to 9999; correct it, or give the date as "
                                        '"literal" text')
                 return None
             for date in parts:
-                wrong = _impossible(date)
+                wrong = impossible(date)
                 if wrong:
                     self.problem("issued", wrong)
                     return None
@@ -185,15 +168,15 @@ class _Item:
         if value is None or value == "":
             return None
         if not isinstance(value, str | int) or isinstance(value, bool):
-            self.problem("issued", f"literal must be text, not {_shape(value)}")
+            self.problem("issued", f"literal must be text, not {shape(value)}")
             return None
         if self.checked("issued", str(value)) is None:
             return None
-        found = re.search(r"\b\d{4}\b", str(value))
-        if found and found.group(0) == "0000":
-            self.problem("issued", f"the year 0000 in {value!r} is outside 1 to 9999")
+        try:
+            return literal_year(str(value))
+        except ValueError as exc:
+            self.problem("issued", str(exc))
             return None
-        return found.group(0) if found else str(value)
 
     def _raw_year(self, raw: Any) -> str | None:
         """The year of a ``raw`` date: read only when it is YYYY, YYYY-MM or YYYY-MM-DD (and a real date), the
@@ -201,54 +184,13 @@ class _Item:
         reader of ours (or dateutil's guesses) reads it reliably."""
         example = '{"date-parts": [[2001, 5, 9]]}'
         if not isinstance(raw, str | int) or isinstance(raw, bool):
-            self.problem("issued", f"raw must be text, not {_shape(raw)}; better, give the date as {example}")
+            self.problem("issued", f"raw must be text, not {shape(raw)}; better, give the date as {example}")
             return None
         try:
             return parse_date(raw).earliest.strftime("%Y")
         except ValueError as exc:
             self.problem("issued", f"raw: {exc}; or give the date as date-parts, such as {example}")
             return None
-
-
-def _part(value: Any) -> int | None | str:
-    """A month or day of date-parts as a number, None when absent, or what is wrong with it."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 4:
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return f"must be a whole number, not {_shape(value)}"
-    return value
-
-
-def _impossible(date: list[Any]) -> str | None:
-    """What is impossible in one [year, month, day] of date-parts (a month 13 or a day 32), or None."""
-    if len(date) > 3:
-        return f"a date in date-parts is [year, month, day], and {json.dumps(date)} has {len(date)} parts"
-    month, day = (_part(v) for v in (*date[1:], None, None)[:2])
-    for name, value in (("month", month), ("day", day)):
-        if isinstance(value, str):
-            return f"the {name} in date-parts {value}"
-    if all(v in (0, None, "") for v in date):  # an open end of a range, as citeproc reads it
-        return None
-    year = _part(date[0]) if isinstance(date[0], str) and len(date[0].strip()) == 4 else date[0]
-    year = year if isinstance(year, int) and 1 <= year <= 9999 else 2000  # a leap year: a day is not refused for it
-    fix = "; correct it (or give only the year, such as [[2001]])"
-    if month is None:
-        return None if day is None else f"the date-parts {json.dumps(date)} give a day but no month{fix}"
-    assert isinstance(month, int) and not isinstance(day, str)
-    if month in _SEASONS:
-        return None if day is None else f"the date-parts {json.dumps(date)} give a day in a season (month {month}){fix}"
-    if not 1 <= month <= 12:
-        return (f"the month {month} in date-parts {json.dumps(date)} is no month: months are 1 to 12 (13 to 16 and "
-                f"21 to 24 are spring to winter){fix}")
-    if day is not None and not 1 <= day <= 31:
-        return f"the day {day} in date-parts {json.dumps(date)} is no day: days are 1 to 31{fix}"
-    try:
-        dt.date(year, month, 1 if day is None else day)
-    except ValueError as exc:
-        return f"the date-parts {json.dumps(date)} are no date ({exc}){fix}"
-    return None
 
 
 def _quote(key: str, value: object) -> str:
@@ -294,19 +236,26 @@ def _items(raw: str, src: str) -> list[Any]:
     if not isinstance(items, list):
         hint = (": if it is one item, put it in [ ]" if isinstance(items, dict) else "")
         raise InputError(Problem(src, f"a CSL-JSON file must be a JSON array of items ([{{\"id\": ..., \"type\": "
-                                      f"..., \"title\": ...}}, ...]), and this one holds {_shape(items)}{hint}"))
+                                      f"..., \"title\": ...}}, ...]), and this one holds {shape(items)}{hint}"))
     return items
 
 
-def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any]) -> str | None:
+def _repeat(seen: dict[str, tuple[int, dict[str, Any]]], key: str, index: int, item: dict[str, Any],
+            from_note: bool = False) -> str | None:
     """Why item ``index`` may not give ``key``, which an earlier item gave: a repeat of it (an export given twice)
-    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites."""
+    would be a phantom second work (``key-b``), and another item under it would leave open which one ``key`` cites.
+    ``from_note``: the key is the one the item's note gives on a ``Citation Key:`` line, which is what to edit."""
     first, earlier = seen.setdefault(key, (index, item))
     if first == index:
         return None
     if item == earlier:
         return (f"repeats item {first} exactly, key {key!r} and all (is the export in the file twice?): delete the "
                 "repeat")
+    if from_note:
+        return (f"the key {key!r}, which this item's note gives on its line \"Citation Key: {key}\", is item "
+                f"{first}'s too, and the two items differ: a case citing {key!r} would mean either. Edit that line "
+                "of the note (in Zotero, the item's Extra field) to give this item another key, or delete the item "
+                "that is wrong")
     return (f"the key {key!r} is item {first}'s too, and the two items differ: a case citing {key!r} would mean "
             "either. Give one another key (in Zotero, its Citation Key), or delete the one that is wrong")
 
@@ -321,7 +270,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
     for index, item in enumerate(_items(raw, src), 1):
         record = f"item {index}"
         if not isinstance(item, dict):
-            problems.append(Problem(src, f"each item must be an object, not {_shape(item)}", record=record))
+            problems.append(Problem(src, f"each item must be an object, not {shape(item)}", record=record))
             continue
         original = item.get("id")
         if isinstance(original, str | int) and not isinstance(original, bool):
@@ -329,27 +278,28 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         before = len(problems)
         one = _Item(item, src, record, problems)
         note = one.text("note")
-        chosen = None
+        chosen, origin = None, "id"  # the key the item gives, and the field it is read from
         for field in ("citation-key", "citationKey"):
             if item.get(field) not in (None, ""):
-                chosen = one.text(field, numbers=False)
+                chosen, origin = one.text(field, numbers=False), field
                 break
-        chosen = chosen or note_key(note)
+        if not chosen and note_key(note):
+            chosen, origin = note_key(note), "note"
         given = chosen or (original if isinstance(original, str) else None)
-        repeat = _repeat(seen, given.strip(), index, item) if given else None
+        repeat = _repeat(seen, given.strip(), index, item, origin == "note") if given else None
         if repeat:
-            one.problem("citation-key" if chosen else "id", repeat)
+            one.problem(origin if chosen else "id", repeat)
             continue
         if chosen is None and len(problems) == before:
             if original is None or original == "":
                 one.problem("id", "an item needs an id (or a citation-key), a string")
             elif not isinstance(original, str):
-                one.problem("id", f"the id must be a string, such as \"doe-2001\", not {_shape(original)}: a "
+                one.problem("id", f"the id must be a string, such as \"doe-2001\", not {shape(original)}: a "
                                   "number or other value is no key to cite the work by (or give the item a "
                                   "citation-key)")
         ctype = item.get("type", "document")
         if not isinstance(ctype, str):
-            one.problem("type", f"must be text, one of {sorted(KINDS)}, not {_shape(ctype)}")
+            one.problem("type", f"must be text, one of {sorted(KINDS)}, not {shape(ctype)}")
         elif ctype not in KINDS:
             shown = ctype if len(ctype) <= 60 else ctype[:57] + "..."
             one.problem("type", f"unsupported type {shown!r}; use one of {sorted(KINDS)}")
