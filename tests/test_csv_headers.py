@@ -94,3 +94,12 @@ def test_the_table_keeps_its_words(cli) -> None:  # type: ignore[no-untyped-def]
     header = next(line for line in out if line.startswith("type (write this)"))
     assert "kind of" in header and "counted by the rules" in header
     assert cli("datasets").out.splitlines()[1].startswith("data set")
+
+
+def test_describe_refuses_csv_instead_of_printing_its_text(cli) -> None:  # type: ignore[no-untyped-def]
+    """`describe -f csv` printed the text description with exit 0, so a script read "GRIT  cs:GRIT" as a CSV
+    header. A description is not rows: it is text or one JSON record."""
+    result = cli("describe", "GRIT", "--format", "csv")
+    assert result.code == 2 and result.out == ""
+    assert "'csv' is not one of 'table', 'json'" in result.err
+    assert json.loads(cli("describe", "GRIT", "--format", "json").out)["label"] == "GRIT"
