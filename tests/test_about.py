@@ -65,12 +65,12 @@ def test_types_lists_every_event_type_with_its_meaning(cli) -> None:  # type: ig
     types = {t["type"]: t for t in json.loads(result.out)}
     assert {"TreatySigned", "UseOfForce", "ArmedClash", "UnilateralConciliatoryInitiative"} <= set(types)
     assert all(t["definition"] for t in types.values())
-    assert "agreement or institution in force" in types["TreatySigned"]["counted by"]
+    assert "agreement or institution in force" in types["TreatySigned"]["counted_by"]
     assert (types["TreatySigned"]["polarity"], types["Abrogation"]["polarity"], types["OpinionPoll"]["polarity"]) == (
         "cooperative", "conflictual", "neutral")
     assert types["IntegratedCommand"]["polarity"] == "cooperative"  # inherited from joint military planning
-    assert types["ArmedClash"]["kind of"] == "use of force"
-    assert "security regime" in types["ArmedClash"]["counted by"] or types["ArmedClash"]["counted by"]
+    assert types["ArmedClash"]["kind_of"] == "use of force"
+    assert "security regime" in types["ArmedClash"]["counted_by"] or types["ArmedClash"]["counted_by"]
 
 
 def test_cite_gives_bibtex_for_the_software_and_the_data_sets(cli) -> None:  # type: ignore[no-untyped-def]

@@ -91,10 +91,10 @@ def test_actors_lists_what_a_case_file_can_name(cli, kg) -> None:  # type: ignor
     assert result.code == 0, result.err
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.out))}
     assert len(rows) > 50
-    assert (rows["frn"]["shown as"], rows["frn"]["cow"], rows["frn"]["kind"]) == ("FRA", "220", "state")
-    assert (rows["gfr"]["shown as"], rows["gfr"]["cow"]) == ("DEU", "260")
-    assert (rows["bad"]["shown as"], rows["bad"]["cow"]) == ("bad", "267")  # Baden: no ISO code
-    assert rows["de-gaulle-c"]["kind"] == "person" and rows["de-gaulle-c"]["of"] == "FRA"
+    assert (rows["frn"]["shown"], rows["frn"]["cow"], rows["frn"]["kind"]) == ("FRA", "220", "state")
+    assert (rows["gfr"]["shown"], rows["gfr"]["cow"]) == ("DEU", "260")
+    assert (rows["bad"]["shown"], rows["bad"]["cow"]) == ("bad", "267")  # Baden: no ISO code
+    assert rows["de-gaulle-c"]["kind"] == "person" and rows["de-gaulle-c"]["states"] == "FRA"
     frame = cs.actors(store=kg).set_index("id")
     assert frame.loc["gfr", "cow"] == 260 and frame.loc["gfr", "shown"] == "DEU"
     assert set(frame["shown"]) >= {"FRA", "USA", "de-gaulle-c"}

@@ -89,17 +89,17 @@ def types(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> N
         name = r["type"].value.rpartition("#")[2]  # type: ignore[union-attr]
         records.setdefault(name, {
             "type": name, "label": r["label"].value,  # type: ignore[union-attr]
-            "kind of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
+            "kind_of": r["parentLabel"].value if r["parentLabel"] is not None else "",  # type: ignore[union-attr]
             "definition": r["definition"].value if r["definition"] is not None else "",  # type: ignore[union-attr]
             "polarity": r["polarity"].value if r["polarity"] is not None else "",  # type: ignore[union-attr]
         })
         if r["ruleLabel"] is not None:
             counted.setdefault(name, []).append(r["ruleLabel"].value)  # type: ignore[union-attr]
     for name, record in records.items():
-        record["counted by"] = "; ".join(sorted(set(counted.get(name, [])))) or "no rule: it documents the case"
+        record["counted_by"] = "; ".join(sorted(set(counted.get(name, [])))) or "no rule: it documents the case"
     table = list(records.values())
-    emit(fmt, table, [("type", "type (write this)"), ("definition", "meaning"), ("kind of", "kind of"),
-                        ("polarity", "polarity"), ("counted by", "counted by the rules")],
+    emit(fmt, table, [("type", "type (write this)"), ("definition", "meaning"), ("kind_of", "kind of"),
+                        ("polarity", "polarity"), ("counted_by", "counted by the rules")],
          title=f"{len(table)} event types")
 
 

@@ -64,9 +64,10 @@ def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain:
         row["regime_conditions"] = "; ".join(
             f"{c['status']}: {c['condition']}" + (" [" + ", ".join(f"{e['date']} {e['label']}" for e in c["evidence"])
                                                   + "]" if c["evidence"] else "") for c in period.regime_conditions)
-        row["sensibility"] = "; ".join(f"{e['date']} {e['label']}" for e in period.security_dilemma_sensibility)
-        row["not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
-                                     for m in period.strategies_not_found)
+        row["security_dilemma_sensibility"] = "; ".join(f"{e['date']} {e['label']}"
+                                                        for e in period.security_dilemma_sensibility)
+        row["strategies_not_found"] = "; ".join(f"{m['kind']}: {m['date']} {m['label']}: {m['reason']}"
+                                                for m in period.strategies_not_found)
     return row
 
 
@@ -118,9 +119,8 @@ def classify_command(
         columns = ([("relationship", "relationship"), ("members", "members")] + columns[1:]
                    + [("rules", "rules"), ("members_cow", "members_cow")])
         if explain:
-            columns += [("why", "why"), ("missing", "missing"), ("sensibility", "security_dilemma_sensibility"),
-                        ("not_found", "strategies_not_found"), ("despite", "despite"),
-                        ("regime_conditions", "regime_conditions"), ("qualification", "qualification")]
+            columns += [(c, c) for c in ("why", "missing", "security_dilemma_sensibility", "strategies_not_found",
+                                         "despite", "regime_conditions", "qualification")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     if explain and fmt is ClassifyFormat.table:

@@ -148,7 +148,9 @@ def emit(
     title: str | None = None,
     cell: Callable[[str, Any], str] | None = None,
 ) -> None:
-    """Print records as a table, JSON (the full records) or CSV (the columns)."""
+    """Print records as a table, JSON (the full records) or CSV (the columns). ``columns`` are (record key,
+    table header) pairs: the table shows the headers, the CSV's header is the keys (snake_case, as in the
+    JSON), so that scripts read CSV and JSON by the same names."""
     if fmt is Format.json:
         sys.stdout.write(json.dumps(list(records), indent=2, ensure_ascii=False, default=str) + "\n")
         return
@@ -156,7 +158,7 @@ def emit(
     if fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([header for _, header in columns])
+        writer.writerow([key for key, _ in columns])
         for record in records:
             writer.writerow([show(key, record.get(key)) for key, _ in columns])
         sys.stdout.write(buffer.getvalue())

@@ -208,8 +208,6 @@ def compare_command(
     columns = [("case", "case"), ("ccode1", "ccode1"), ("ccode2", "ccode2"), ("year", "year"),
                ("curated", "curated"), ("dyad_year", "dyad-year"), ("curated_why", "curated: why"),
                ("dyad_why", "dyad-year: why")]
-    if fmt is Format.csv:  # scripts read the CSV: its header is the JSON keys, in snake_case like `coopsec dyads`
-        columns = [(key, key) for key, _ in columns]
     emit(fmt, shown, columns,
          title=f"{len(shown)} of {len(rows)} dyad-years " + ("compared" if all_years else "disagree"))
 

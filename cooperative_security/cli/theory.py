@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -70,15 +71,22 @@ def concepts(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -
                         ("sources", "sources")], title=f"{len(records)} concepts", cell=cell)
 
 
+class DescribeFormat(StrEnum):
+    """A description is text or one JSON record, not rows: `-f csv` is refused rather than printing text."""
+
+    table = "table"
+    json = "json"
+
+
 def describe_cmd(
     term: Annotated[str, typer.Argument(help="A label, alternative label, CURIE (cs:Trust) or IRI.")],
     store: StoreOption = "memory:",
-    fmt: FormatOption = Format.table,
+    fmt: Annotated[DescribeFormat, typer.Option("--format", "-f", help="Output format.")] = DescribeFormat.table,
 ) -> None:
     """Describe one concept: definition, sources, and every relation in and out."""
     with knowledge_graph(store) as kg:
         d = describe(kg, term)
-    if fmt is Format.json:
+    if fmt is DescribeFormat.json:
         import json
 
         data = d.concept.to_json()

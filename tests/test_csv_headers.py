@@ -1,0 +1,105 @@
+"""Every command that writes CSV (``--format csv``) heads its columns with the records' keys: snake_case
+identifiers, the same names as the JSON keys, so that a script reads CSV and JSON alike. The CSV header used
+to be the table's words ("type (write this)", "subclass of", "shown as", "deciding changes"); the terminal
+table keeps them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+LAYOUT = str(Path(__file__).parent / "data" / "layout")
+SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def _flat(data: Any) -> list[dict[str, Any]]:
+    return list(data)
+
+
+def _fidelity(data: Any) -> list[dict[str, Any]]:
+    return list(data["cases"])
+
+
+def _cases(data: Any) -> list[dict[str, Any]]:
+    """One CSV row per event: the case's keys and its events' keys (the ids as ``case`` and ``event``)."""
+    return [{**case, "case": case["id"], **event, "event": event["id"]} for case in data for event in case["events"]]
+
+
+def _classify(data: Any) -> list[dict[str, Any]]:
+    """The CSV's ``why`` is the text of the JSON's ``evidence``, ``deciding`` that of its ``sensitivity``
+    (docs/guide/explanations.md, docs/guide/robustness.md)."""
+    return [{**p, "why": p["evidence"], **({"deciding": p["sensitivity"]} if "sensitivity" in p else {})}
+            for p in data]
+
+
+#: each command that takes --format csv, and the records of its JSON that the CSV rows are
+COMMANDS: list[tuple[tuple[str, ...], Callable[[Any], list[dict[str, Any]]]]] = [
+    (("concepts",), _flat),
+    (("query", "--list"), _flat),
+    (("query", "concepts/subtypes", "--param", "concept=cs:SecurityRegime"), _flat),
+    (("path", "spiral model", "security community"), _flat),
+    (("cases", "korea"), _cases),
+    (("actors",), _flat),
+    (("works",), _flat),
+    (("types",), _flat),
+    (("check", "--fidelity"), _fidelity),
+    (("classify", "korea"), _classify),
+    (("classify", "korea", "--explain"), _classify),
+    (("classify", "korea", "--sensitivity"), _classify),
+    (("datasets",), _flat),
+    (("datasets", "check", LAYOUT), _flat),
+    (("compare", "--data-dir", LAYOUT, "--case", "indonesia-malaysia", "--all"), _flat),
+]
+
+
+@pytest.mark.parametrize(("args", "records"), COMMANDS, ids=[" ".join(a).replace(LAYOUT, "DIR") for a, _ in COMMANDS])
+def test_the_csv_header_is_the_json_keys_in_snake_case(cli, args: tuple[str, ...],  # type: ignore[no-untyped-def]
+                                                       records: Callable[[Any], list[dict[str, Any]]]) -> None:
+    table = cli(*args, "--format", "csv")
+    assert table.code == 0, table.err
+    header = next(csv.reader(io.StringIO(table.out)))
+    assert [h for h in header if not SNAKE.fullmatch(h)] == [], header
+    assert len(set(header)) == len(header), header
+    found = cli(*args, "--format", "json")
+    assert found.code == 0, found.err
+    rows = records(json.loads(found.out))
+    assert rows, "no records to compare the header with"
+    keys = {k for row in rows for k in row}
+    assert [h for h in header if h not in keys] == [], sorted(keys)
+
+
+def test_the_csv_of_the_checks_and_of_info_are_keyed_too(cli) -> None:  # type: ignore[no-untyped-def]
+    """`check` finds nothing in the bundled data, so its header is compared with the keys the command writes;
+    `info` is one record, written as one fact per row: the facts are the JSON keys."""
+    checks = cli("check", "--no-reasoner", "--format", "csv")
+    assert checks.code == 0, checks.err
+    assert checks.out.splitlines() == ["check,term,problem"]
+    info = cli("info", "--format", "csv")
+    assert info.code == 0, info.err
+    rows = list(csv.reader(io.StringIO(info.out)))
+    assert rows[0] == ["fact", "value"]
+    assert [r[0] for r in rows[1:]] == list(json.loads(cli("info", "--format", "json").out))
+
+
+def test_the_table_keeps_its_words(cli) -> None:  # type: ignore[no-untyped-def]
+    """Only the CSV header changed: the table a person reads still says what each column holds."""
+    out = cli("types").out.splitlines()
+    header = next(line for line in out if line.startswith("type (write this)"))
+    assert "kind of" in header and "counted by the rules" in header
+    assert cli("datasets").out.splitlines()[1].startswith("data set")
+
+
+def test_describe_refuses_csv_instead_of_printing_its_text(cli) -> None:  # type: ignore[no-untyped-def]
+    """`describe -f csv` printed the text description with exit 0, so a script read "GRIT  cs:GRIT" as a CSV
+    header. A description is not rows: it is text or one JSON record."""
+    result = cli("describe", "GRIT", "--format", "csv")
+    assert result.code == 2 and result.out == ""
+    assert "'csv' is not one of 'table', 'json'" in result.err
+    assert json.loads(cli("describe", "GRIT", "--format", "json").out)["label"] == "GRIT"
