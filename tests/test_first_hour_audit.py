@@ -83,19 +83,21 @@ def test_path_links_concepts_through_concepts_not_through_scholars_or_values(cli
     central = cli("path", "security dilemma", "security community", "--format", "json")  # the chapter's own chain
     assert central.code == 0, central.err
     assert [s["relation"] for s in json.loads(central.out)][:2] == ["condition for", "motor of"]
-    only_by_author = cli("path", "GRIT", "security community")
-    assert only_by_author.code == 2 and "Wheeler" not in only_by_author.out
-    assert "no chain of relations between GRIT and security community" in only_by_author.err
-    assert "--via-scholars` links them through the concepts Nicholas J. Wheeler proposed" in only_by_author.err
+    only_by_author = cli("path", "security complex", "security community")
+    assert only_by_author.code == 2 and not only_by_author.out
+    assert "no chain of relations between security complex and security community" in only_by_author.err
+    # Buzan and Wæver proposed both the security complex and regional integration: either is a shortest hop
+    assert any(f"--via-scholars` links them through the concepts {name} proposed" in only_by_author.err
+               for name in ("Barry Buzan", "Ole Wæver")), only_by_author.err
     by_value = cli("path", "leadership visit", "admission")
     assert by_value.code == 2 and "cooperative" not in by_value.out.lower()
     assert "no scholar who proposed one of them proposed a concept linked to the other" in by_value.err
     # asked for, a hop through the scholar who proposed both is taken and shown as such
-    opted = cli("path", "GRIT", "security community", "--via-scholars", "--format", "json")
+    opted = cli("path", "security complex", "security community", "--via-scholars", "--format", "json")
     assert opted.code == 0, opted.err
     hops = json.loads(opted.out)
-    assert [h["relation"] for h in hops][:3] == ["alternative to", "proposed by", "proposed"]
-    assert hops[1]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
+    assert [h["relation"] for h in hops][:2] == ["proposed by", "proposed"]
+    assert hops[0]["to_iri"].startswith("https://w3id.org/coopsec/id/person/")
 
 
 def test_proposed_by_gives_one_whole_row_per_concept_and_work(cli) -> None:  # type: ignore[no-untyped-def]
@@ -173,3 +175,57 @@ def test_every_docs_page_has_one_title() -> None:
         html = markdown.markdown(page.read_text(encoding="utf-8"), extensions=["fenced_code", "tables", "md_in_html"])
         titles[str(page.relative_to(docs))] = len(re.findall(r"<h1[ >]", html))
     assert {name: n for name, n in titles.items() if n != 1} == {}
+
+
+#: theory concepts that `path` and `describe` met with no relation at all on 2 December 2026 (121 of 246
+#: concepts had none; these are the theory among them, not the record types)
+ONCE_ISOLATED_THEORY = (
+    "PluralisticSecurityCommunity", "NoWarCommunity", "PeacefulChange", "SecurityComplex", "SecurityInterdependence",
+    "CollectiveSecurity", "RobustSecurityRegime", "JervisianSecurityRegime", "DefensiveRealism", "OffensiveRealism",
+    "Realism", "SelfHelp", "Fear", "Suspicion", "WorstCaseThinking", "MisperceptionOfIntentions",
+    "MisattributionOfMalignIntent", "InherentBadFaithModel", "RiskOfExploitation", "RiskOfProvocation",
+    "PrisonersDilemma", "StagHunt", "InterpersonalTrust", "TrustingRelationship", "SecurityCooperation",
+    "TwoStageTrustBuildingThesis", "TrustPriorToIdentityThesis", "EmbeddedTrustStabilityThesis",
+    "PluralisticSecurityCommunityThesis", "TrustCausalityQuestion", "LeadershipSuccessionQuestion",
+    "CommunityInitiationQuestion", "WhyWarsDoNotOccurQuestion", "PowerMaximisation", "RationalEgoism",
+    "PhilosophicalEgoism", "SocialConstructivism", "GameTheory",
+)
+
+
+def test_theory_concepts_the_chapter_relates_have_a_chain_to_the_typology(cli) -> None:  # type: ignore[no-untyped-def]
+    """`coopsec path` found no chain from a pluralistic security community to a security regime, nor from a
+    thesis or a research question to what it is about: the concepts had no relation to any other."""
+    import json
+
+    import networkx as nx
+
+    from cooperative_security.api_stores import _store
+    from cooperative_security.concepts import typology_graph
+
+    graph = nx.Graph(typology_graph(_store(None)).to_undirected())
+    ontology = "https://w3id.org/coopsec/ontology#"
+    assert [n for n in ONCE_ISOLATED_THEORY if graph.degree(ontology + n) == 0] == []
+
+    def chain(a: str, b: str) -> list[str]:
+        result = cli("path", a, b, "--format", "json")
+        assert result.code == 0, result.err
+        steps = json.loads(result.out)
+        assert steps[0]["from_iri"] == ontology + a and steps[-1]["to_iri"] == ontology + b
+        assert all(s["to_iri"].startswith(ontology) for s in steps)  # concepts all the way, never a scholar
+        return [s["relation"] for s in steps]
+
+    # a kind of security community reaches the position before it (Jervis 2002, p. 1)
+    assert len(chain("PluralisticSecurityCommunity", "SecurityRegime")) == 3
+    # a thesis, a question and a theory to what each is about; a game to what it models
+    assert chain("TwoStageTrustBuildingThesis", "GRIT") == ["is about"]
+    assert chain("TrustPriorToIdentityThesis", "CollectiveIdentity") == ["is about"]
+    assert chain("EmbeddedTrustStabilityThesis", "EmbeddedTrust") == ["is about"]
+    assert chain("TrustCausalityQuestion", "SecurityCommunity") == ["is about"]
+    assert chain("OffensiveRealism", "SecurityDilemma") == ["is about"]
+    assert chain("StagHunt", "SecurityDilemma") == ["model of"]
+    # read back towards the concept, the new relations say which way they run
+    assert chain("SecurityDilemma", "PrisonersDilemma") == ["is the object of “model of” for"]
+    # Jervis's regime beside the robust one ASEAN is said to be (chapter, Conclusion)
+    assert chain("RobustSecurityRegime", "JervisianSecurityRegime") == ["has the part", "opposed to"]
+    # and the chain from the leap of trust's trusting relationship to a mature community runs through embedded trust
+    assert chain("TrustingRelationship", "MatureSecurityCommunity") == ["needs the condition", "condition for"]
