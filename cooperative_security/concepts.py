@@ -134,6 +134,9 @@ INVERSE = {
     "disjoint with": "disjoint with",
     "same as": "same as",
     "see also": "see also",
+    "is about": "is the subject of",
+    "model of": "is modelled by",
+    "plausible alternative": "plausible alternative",
 }
 #: plain words for the OWL and RDFS names a relation may carry
 PLAIN = {
@@ -187,14 +190,17 @@ def typology_graph(store: Store, via_scholars: bool = False) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     for c in list_concepts(store):
         graph.add_node(c.iri, label=c.label)
-    for r in store.select(load_query("concepts/typology-graph")):
-        graph.add_edge(_v(r["source"]), _v(r["target"]), relation=_v(r["propertyLabel"]))
+    # edges in a fixed order, as the store's row order is open and decides between paths of equal length
+    for source, target, relation in sorted((_v(r["source"]), _v(r["target"]), _v(r["propertyLabel"]))
+                                           for r in store.select(load_query("concepts/typology-graph"))):
+        graph.add_edge(source, target, relation=relation)
     if via_scholars:
-        for r in store.select(load_query("concepts/scholar-links")):
-            target = _v(r["target"])
+        for source, target, relation, name in sorted(
+                (_v(r["source"]), _v(r["target"]), _v(r["propertyLabel"]), _v(r["targetName"]))
+                for r in store.select(load_query("concepts/scholar-links"))):
             if target not in graph.nodes:
-                graph.add_node(target, label=_v(r["targetName"]))
-            graph.add_edge(_v(r["source"]), target, relation=_v(r["propertyLabel"]))
+                graph.add_node(target, label=name)
+            graph.add_edge(source, target, relation=relation)
     return graph
 
 

@@ -224,7 +224,7 @@ def test_theory_concepts_the_chapter_relates_have_a_chain_to_the_typology(cli) -
     assert chain("OffensiveRealism", "SecurityDilemma") == ["is about"]
     assert chain("StagHunt", "SecurityDilemma") == ["model of"]
     # read back towards the concept, the new relations say which way they run
-    assert chain("SecurityDilemma", "PrisonersDilemma") == ["is the object of “model of” for"]
+    assert chain("SecurityDilemma", "PrisonersDilemma") == ["is modelled by"]
     # Jervis's regime beside the robust one ASEAN is said to be (chapter, Conclusion)
     assert chain("RobustSecurityRegime", "JervisianSecurityRegime") == ["has the part", "opposed to"]
     # and the chain from the leap of trust's trusting relationship to a mature community runs through embedded trust

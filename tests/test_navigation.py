@@ -49,3 +49,29 @@ def test_describe_reads_inbound_relations_towards_the_concept(cli) -> None:  # t
     assert "a kind of" in data["relations_out"]
     table = cli("describe", "embedded trust").out
     assert "disjointWith" not in table and "seeAlso" not in table and "subClassOf" not in table
+
+
+def test_every_typology_relation_reads_backwards_in_its_own_words(cli) -> None:  # type: ignore[no-untyped-def]
+    # walked from its object, a relation has inverse wording (GRIT's path reads a thesis backwards), never the
+    # generic fallback: a relation added to the ontology without it fails here
+    from cooperative_security.concepts import plain_relation, typology_graph
+    from cooperative_security.kb import open_knowledge_graph
+
+    kg = open_knowledge_graph("memory:")
+    try:
+        relations = {d["relation"] for _, _, d in typology_graph(kg, via_scholars=True).edges(data=True)}
+    finally:
+        kg.close()
+    assert {"is about", "model of", "condition for", "proposed by"} <= relations
+    assert [r for r in sorted(relations) if plain_relation(r, inbound=True).startswith("is the object of")] == []
+    steps = json.loads(cli("path", "GRIT", "security community", "--format", "json").out)
+    assert "is the subject of" in [s["relation"] for s in steps]
+
+
+def test_the_hint_names_the_scholars_the_path_then_takes(cli) -> None:  # type: ignore[no-untyped-def]
+    # two scholars proposed the security complex: the hint and --via-scholars break the tie the same way
+    hint = cli("path", "security complex", "security community")
+    assert hint.code == 2 and "links them through the concepts Barry Buzan proposed" in hint.err
+    steps = json.loads(cli("path", "security complex", "security community", "--via-scholars", "--format",
+                           "json").out)
+    assert [s["to"] for s in steps if s["relation"] == "proposed by"] == ["Barry Buzan"]
