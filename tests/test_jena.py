@@ -26,6 +26,8 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from probes import PROBE as PROBE_IRI
+from probes import probe_quads, store_of
 
 from cooperative_security.classify.periods import Period, build_periods
 from cooperative_security.classify.run import INFERRED_GRAPH, rule_queries, run_rules
@@ -222,45 +224,72 @@ def run_jena_select(data: Path, query: str, work: Path) -> list[dict[str, str | 
     return [{n: (b[n]["value"] if n in b else None) for n in names} for b in answer["results"]["bindings"]]
 
 
+ArrangedRows = list[tuple[str, ...]]
+
+
+def arranged_on_both(work: Path, trig: str, name: str, bindings: list[dict[str, ox.NamedNode]]
+                     ) -> list[tuple[ArrangedRows, ArrangedRows]]:
+    """The named query over the bundled knowledge graph plus ``tests/data/<trig>``, on pyoxigraph and on Jena
+    (strict), once per binding (``{}`` for none; Jena's bound as a remote store binds, with a VALUES block):
+    each engine's rows with the items of the query's lists put in order by coopsec, sorted, a blank
+    ``concept`` as ``_:`` and an unbound value as "" (an empty GROUP_CONCAT may be either)."""
+    from cooperative_security.queries import load_query
+    from cooperative_security.store.sparql_text import with_values
+
+    kg = open_knowledge_graph("memory:")
+    try:
+        quads = list(kg.quads()) + probe_quads(trig)
+    finally:
+        kg.close()
+    data = work / "input.nq"
+    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+    q = load_query(name)
+
+    def rows(found: list[dict[str, str | None]]) -> ArrangedRows:
+        return sorted(tuple("_:" if k == "concept" and v and not v.startswith("http") else (v or "")
+                            for k, v in q.arrange(r).items()) for r in found)
+
+    store = store_of(quads)
+    try:
+        return [(rows([{k: (None if v is None else v.value) for k, v in r.items()} for r in store.select(q, bound)]),
+                 rows(run_jena_select(data, with_values(q.text, bound), work))) for bound in bindings]
+    finally:
+        store.close()
+
+
+PROBE = ox.NamedNode(PROBE_IRI)
+
+
 def test_proposed_by_gives_the_same_rows_on_jena(tmp_path: Path) -> None:
     """concepts/proposed-by gives the same rows on pyoxigraph and on Jena (strict), once coopsec has put the items
     of its lists in order: over the bundled knowledge graph and a probe concept whose pages text order puts wrong,
     for every concept at once and for one bound as the command line binds it."""
-    from cooperative_security.queries import load_query
-    from cooperative_security.store.sparql_text import with_values
+    runs = arranged_on_both(tmp_path, "proposed-by.trig", "concepts/proposed-by", [{}, {"concept": PROBE}])
+    for ours, jena in runs:
+        assert ours == jena
+    everything, one = (ours for ours, _ in runs)
+    assert len(everything) > 300 and len(one) == 2
+    assert one[1][2:] == ("https://w3id.org/coopsec/id/work/probe-2001", "Probe 2001",
+                          "5, 10, 37-38, 43, 157, unverified", "Anarchy; Trust")
 
-    here = Path(__file__).resolve().parent
-    kg = open_knowledge_graph("memory:")
-    try:
-        quads = list(kg.quads()) + list(ox.parse(path=here / "data" / "proposed-by.trig", format=ox.RdfFormat.TRIG))
-    finally:
-        kg.close()
-    data = tmp_path / "input.nq"
-    data.write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
-    store: Store = open_store("memory:")
-    q = load_query("concepts/proposed-by")
-    probe = ox.NamedNode("https://w3id.org/coopsec/ontology#OrderProbe")
-    try:
-        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for quad in quads:
-            assert isinstance(quad.graph_name, ox.NamedNode)
-            graphs.setdefault(quad.graph_name, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
-        store.replace_graphs(graphs)
-        runs = [(store.select(q), run_jena_select(data, q.text, tmp_path)),
-                (store.select(q, {"concept": probe}), run_jena_select(data, with_values(q.text, {"concept": probe}),
-                                                                      tmp_path))]
 
-        def rows(found: list[dict[str, str | None]]) -> list[tuple[str, ...]]:
-            return sorted(tuple("_:" if k == "concept" and v and not v.startswith("http") else (v or "")
-                                for k, v in q.arrange(r).items()) for r in found)
+def test_characterised_as_gives_the_same_rows_on_jena(tmp_path: Path) -> None:
+    """cases/characterised-as gives the same rows on both engines, its disputing works in order: over the bundled
+    knowledge graph (where GRIT's 1963 reading is disputed by two works) and an event disputed by five."""
+    runs = arranged_on_both(tmp_path, "characterised-as.trig", "cases/characterised-as", [{}, {"concept": PROBE}])
+    for ours, jena in runs:
+        assert ours == jena
+    everything, one = (ours for ours, _ in runs)
+    assert len(everything) > 10 and "Tetlock 1994, White 1995" in {row[-1] for row in everything}
+    assert [row[-4:] for row in one] == [("Probe 2000", "12", "", "Alpha 2002, Beta 2005, Kappa 2004, Mu 2003, Zeta 2001")]
 
-        for oxigraph, jena in runs:
-            ours = rows([{k: (None if v is None else v.value) for k, v in r.items()} for r in oxigraph])
-            assert ours == rows(jena)
-        everything, one = (rows([{k: (None if v is None else v.value) for k, v in r.items()} for r in o])
-                           for o, _ in runs)
-        assert len(everything) > 300 and len(one) == 2
-        assert one[1][2:] == ("https://w3id.org/coopsec/id/work/probe-2001", "Probe 2001",
-                              "5, 10, 37-38, 43, 157, unverified", "Anarchy; Trust")
-    finally:
-        store.close()
+
+def test_properties_gives_the_same_rows_on_jena(tmp_path: Path) -> None:
+    """concepts/properties gives the same rows on both engines, domains and ranges in order: over the bundled
+    ontology and a property with five of each."""
+    [(ours, jena)] = arranged_on_both(tmp_path, "properties.trig", "concepts/properties", [{}])
+    assert ours == jena and len(ours) > 100
+    probe = [row for row in ours if row[0].endswith("#orderProbe")]
+    assert [row[4:] for row in probe] == [
+        (" ".join(f"https://w3id.org/coopsec/ontology#{n}Thing" for n in ("Alpha", "Beta", "Kappa", "Mu", "Zeta")),
+         " ".join(f"https://w3id.org/coopsec/ontology#{n}Thing" for n in ("Ash", "Birch", "Elm", "Oak", "Yew")))]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from probes import PROBE, probe_store
 
 from cooperative_security.errors import UsageError
 from cooperative_security.queries import list_queries, load_query
@@ -118,21 +119,60 @@ def test_proposed_by_lists_names_sections_and_pages_in_order() -> None:
     not promise (Oxigraph kept it; another engine need not), and pages as text: "10, 157, 37-38, 43, 5". And a
     work whose sources give a page in one and a section in another lost its sections on Oxigraph (an unbound
     value inside GROUP_CONCAT made the whole list unbound)."""
-    from cooperative_security import api as cs
-    from cooperative_security.store import open_store
-
-    store = open_store("memory:")
-    try:
-        graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
-        for q in ox.parse(path=ROOT / "tests" / "data" / "proposed-by.trig", format=ox.RdfFormat.TRIG):
-            assert isinstance(q.graph_name, ox.NamedNode)
-            graphs.setdefault(q.graph_name, []).append(ox.Triple(q.subject, q.predicate, q.object))
-        store.replace_graphs(graphs)
-        frame = cs.query("concepts/proposed-by", store=store, concept="https://w3id.org/coopsec/ontology#OrderProbe")
-        rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    finally:
-        store.close()
+    rows = api_rows("proposed-by.trig", "concepts/proposed-by", concept=PROBE)
     assert [(r["citation"], r["scholars"], r["pages"], r["sections"]) for r in rows] == [
         ("Probe 1999", "Alpha Abel; Mu Moss; Zeta Zorn", None, "Regimes"),
         ("Probe 2001", "Alpha Abel; Mu Moss; Zeta Zorn", "5, 10, 37-38, 43, 157, unverified", "Anarchy; Trust"),
     ]
+
+
+def api_rows(trig: str, name: str, **params: str) -> list[dict[str, str | None]]:
+    """``cs.query(name, **params)`` over ``tests/data/<trig>``, as plain records (None for unbound)."""
+    from cooperative_security import api as cs
+
+    store = probe_store(trig)
+    try:
+        frame = cs.query(name, store=store, **params)
+    finally:
+        store.close()
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")  # type: ignore[no-any-return]
+
+
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"(?P<separator>[^"]*)"\s*\)'
+                           r"\s+AS\s+\?(?P<name>\w+)", re.IGNORECASE)
+
+
+def test_every_group_concat_is_declared_under_lists_with_its_separator() -> None:
+    """SPARQL leaves the order inside GROUP_CONCAT open, so each list column is declared under '# Lists' (and
+    coopsec orders its items); a column left out, or declared with another separator, would keep the engine's
+    order, or be split in the wrong places."""
+    found = {}
+    for q in list_queries():
+        body = "\n".join(line for line in q.text.splitlines() if not line.lstrip().startswith("#"))
+        concatenated = {m["name"]: m["separator"] for m in _GROUP_CONCAT.finditer(body)}
+        assert len(concatenated) == body.upper().count("GROUP_CONCAT("), \
+            f"{q.name}: every GROUP_CONCAT names its separator and is bound AS a column"
+        assert concatenated == {c.name: c.separator for c in q.lists}, q.name
+        if concatenated:
+            found[q.name] = sorted(concatenated)
+    assert found == {"cases/characterised-as": ["disputedBy"], "concepts/properties": ["domains", "ranges"],
+                     "concepts/proposed-by": ["pages", "scholars", "sections"]}
+
+
+def test_characterised_as_lists_the_disputing_works_in_order() -> None:
+    """cases/characterised-as joined the disputing works in the engine's order ("Beta 2005, Kappa 2004, Mu 2003,
+    Alpha 2002, Zeta 2001" on Oxigraph), trusting a join to keep an order SPARQL never promised."""
+    rows = api_rows("characterised-as.trig", "cases/characterised-as", concept=PROBE)
+    assert [(r["citation"], r["pages"], r["disputedBy"]) for r in rows] == [
+        ("Probe 2000", "12", "Alpha 2002, Beta 2005, Kappa 2004, Mu 2003, Zeta 2001")]
+
+
+def test_properties_lists_domains_and_ranges_in_order() -> None:
+    """concepts/properties joined a property's domains and ranges in the engine's order (BetaThing, KappaThing,
+    MuThing, AlphaThing, ZetaThing on Oxigraph)."""
+    rows = api_rows("properties.trig", "concepts/properties")
+    cs_ = "https://w3id.org/coopsec/ontology#"
+    assert [(r["label"], r["domains"], r["ranges"]) for r in rows] == [
+        ("order probe", " ".join(cs_ + n + "Thing" for n in ("Alpha", "Beta", "Kappa", "Mu", "Zeta")),
+         " ".join(cs_ + n + "Thing" for n in ("Ash", "Birch", "Elm", "Oak", "Yew")))]
+
