@@ -152,6 +152,22 @@ def _load(name: str, base: Path) -> Query:
     return _parse(name, path)
 
 
+def query_for_text(text: str, root: Path | None = None) -> Query | None:
+    """The named query whose text ``text`` is, as the server's query page sends it (line endings and the blank
+    lines around it aside), or None. The server puts the items of that query's lists in order with
+    :meth:`Query.arrange`, as ``coopsec query`` does, so both give the same answer."""
+    return _by_text(root or queries_dir()).get(_plain_text(text))
+
+
+def _plain_text(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+@cache
+def _by_text(base: Path) -> dict[str, Query]:
+    return {_plain_text(q.text): q for q in list_queries(root=base)}
+
+
 def list_queries(folder: str | None = None, root: Path | None = None) -> list[Query]:
     base = root or queries_dir()
     start = base / folder if folder else base

@@ -11,7 +11,7 @@ import pytest
 from probes import PROBE, probe_store
 
 from cooperative_security.errors import UsageError
-from cooperative_security.queries import list_queries, load_query
+from cooperative_security.queries import list_queries, load_query, query_for_text
 from cooperative_security.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,3 +176,11 @@ def test_properties_lists_domains_and_ranges_in_order() -> None:
         ("order probe", " ".join(cs_ + n + "Thing" for n in ("Alpha", "Beta", "Kappa", "Mu", "Zeta")),
          " ".join(cs_ + n + "Thing" for n in ("Ash", "Birch", "Elm", "Oak", "Yew")))]
 
+
+def test_a_named_query_is_found_by_its_text_as_the_query_page_sends_it() -> None:
+    """The server knows a named query by its text (and then orders its lists as coopsec query does)."""
+    q = load_query("concepts/properties")
+    assert query_for_text(q.text) is q
+    assert query_for_text("\n" + q.text.replace("\n", "\r\n") + "\n\n") is q
+    assert query_for_text(q.text.replace("ORDER BY", "ORDER BY DESC(?kind)")) is None
+    assert query_for_text("") is None

@@ -322,3 +322,41 @@ def test_other_methods_are_a_plain_text_405(server: RunningServer, method: str, 
     finally:
         connection.close()
     assert get_query(server, "ASK { ?s ?p ?o }", "application/sparql-results+json")[0] == 200
+
+
+def test_a_named_query_answers_as_coopsec_query_does_with_its_lists_in_order() -> None:
+    """The server gave the items of a named query's lists in the engine's order (a property's domains as
+    BetaThing, KappaThing, MuThing, AlphaThing, ZetaThing), where `coopsec query` sorts them, so the query page's
+    concepts/properties and the command line disagreed. The text as the page sends it (form-encoded POST) and
+    as a file (with a Windows line ending); a query that is not a named one keeps the engine's order."""
+    from probes import PROBE, probe_quads, store_of
+
+    from cooperative_security import api as cs
+    from cooperative_security.queries import load_query
+
+    store = store_of(probe_quads("properties.trig") + probe_quads("characterised-as.trig"))
+    try:
+        expected = {name: cs.query(name, store=store, **params).fillna("").to_dict("records")
+                    for name, params in (("concepts/properties", {}), ("cases/characterised-as", {"concept": PROBE}))}
+        with start_server(ServerConfig(port=0, classify=False), store=store) as server:
+            answers = {}
+            for name, body, kind in (
+                    ("concepts/properties", urllib.parse.urlencode({"query": load_query("concepts/properties").text}),
+                     "application/x-www-form-urlencoded"),
+                    ("cases/characterised-as", load_query("cases/characterised-as").text.replace("\n", "\r\n", 1),
+                     "application/sparql-query")):
+                status, _, data = fetch(server.url + "sparql", body.encode(),
+                                        {"Content-Type": kind, "Accept": "application/sparql-results+json"})
+                assert status == 200, data
+                bindings = json.loads(data)["results"]["bindings"]
+                answers[name] = [{k: b.get(k, {}).get("value", "") for k in expected[name][0]} for b in bindings]
+            # the same text with a comment added is not a named query: the lists come in the engine's order
+            _, _, data = get_query(server, "# mine\n" + load_query("concepts/properties").text,
+                                   "application/sparql-results+json")
+            unsorted = json.loads(data)["results"]["bindings"][0]["domains"]["value"]
+    finally:
+        store.close()
+    assert answers == expected
+    assert expected["concepts/properties"][0]["domains"].split(" ")[0].endswith("#AlphaThing")
+    assert expected["cases/characterised-as"][0]["disputedBy"] == "Alpha 2002, Beta 2005, Kappa 2004, Mu 2003, Zeta 2001"
+    assert unsorted.split(" ") != sorted(unsorted.split(" "))

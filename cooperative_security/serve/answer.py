@@ -1,5 +1,9 @@
 """Answer one SPARQL query in this process (a query worker's, :mod:`.worker`): the query run on the store
-with the request's graphs, the answer written in a type the Accept header allows, or an :class:`HttpError`."""
+with the request's graphs, the answer written in a type the Accept header allows, or an :class:`HttpError`.
+
+A query whose text is a named query's (as the query page sends it) has the items of its lists put in order
+as ``coopsec query`` puts them (:meth:`~cooperative_security.queries.Query.arrange`): SPARQL leaves the
+order inside GROUP_CONCAT open, so that order is as good an answer as the engine's, and the same everywhere."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
+from ..queries import query_for_text
 from .httperror import HttpError
 from .negotiate import choose
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, Body, boolean_body, solutions_body, triples_body
@@ -34,7 +39,9 @@ def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Se
     if isinstance(result, ox.QueryBoolean):
         return boolean_body(result, _media(accept, SOLUTION_OFFERS, "an ASK query"))
     if isinstance(result, ox.QuerySolutions):
-        return solutions_body(result, _media(accept, SOLUTION_OFFERS, "a SELECT query"), max_results, never)
+        named = query_for_text(text)
+        return solutions_body(result, _media(accept, SOLUTION_OFFERS, "a SELECT query"), max_results, never,
+                              named.arrange if named is not None and named.lists else None)
     return triples_body(result, _media(accept, GRAPH_OFFERS, "a CONSTRUCT or DESCRIBE query"), max_results, never)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +73,10 @@ def _charset(media: str) -> str:
     return media + ("; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else "")
 
 
-def solutions_body(result: ox.QuerySolutions, media: str, max_results: int, cancel: threading.Event) -> Body:
+def solutions_body(result: ox.QuerySolutions, media: str, max_results: int, cancel: threading.Event,
+                   arrange: Callable[[dict[str, str | None]], dict[str, str | None]] | None = None) -> Body:
+    """The rows as ``media``; ``arrange`` (a named query's :meth:`~cooperative_security.queries.Query.arrange`)
+    puts the items of its list columns in order, keeping each term's kind, datatype and language."""
     names = [v.value for v in result.variables]
     bindings: list[dict[str, Any]] = []
     for solution in result:
@@ -81,7 +85,11 @@ def solutions_body(result: ox.QuerySolutions, media: str, max_results: int, canc
         if len(bindings) >= max_results:
             raise TooManyResults(f"the query has more than {max_results} results (the server's --max-results); "
                                  "add a LIMIT, or ask whoever runs the server to raise --max-results")
-        bindings.append({n: term_json(solution[n]) for n in names if solution[n] is not None})
+        row = {n: term_json(solution[n]) for n in names if solution[n] is not None}
+        if arrange is not None:
+            for n, value in arrange({n: cell["value"] for n, cell in row.items() if cell["type"] == "literal"}).items():
+                row[n]["value"] = value
+        bindings.append(row)
     data = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
                       ensure_ascii=False, separators=(",", ":")).encode()
     fmt = SOLUTION_FORMATS[media]
