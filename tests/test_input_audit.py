@@ -10,7 +10,8 @@ import pytest
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
-from cooperative_security.ingest.base import load_yaml
+from cooperative_security.ingest.actors import parse_actors
+from cooperative_security.ingest.base import cs, load_yaml
 from cooperative_security.ingest.csl import read_csl_text
 from cooperative_security.store import open_store
 
@@ -163,6 +164,25 @@ def test_a_false_actor_name_is_one_error_not_two(tmp_path: Path, written: str, r
     message = _refused(path)
     assert message == (f"{path}:4: record audit-land: field 'name': name `{written}` (YAML reads it as {read_as}) "
                        f'must be text: quote it (name: "{written}")'), message
+
+@pytest.mark.parametrize("written", ['""', '"   "'])
+def test_a_blank_actor_name_is_refused(tmp_path: Path, written: str) -> None:
+    """`name: "   "` was accepted: the actor got a blank label, and every output named it with nothing."""
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"states:\n  - id: audit-land\n    iso3: null\n    name: {written}\n", encoding="utf-8")
+    message = _refused(path)
+    assert message == f"{path}:4: record audit-land: field 'name': name is empty: give the actor's name", message
+
+
+def test_a_blank_actor_note_or_role_is_none(tmp_path: Path) -> None:
+    """A blank note or role is no note, as an empty one is: it was stored as an empty text."""
+    path = tmp_path / "actors.yaml"
+    path.write_text('people:\n  - id: audit-person\n    name: Ann\n    role: "  "\n    note: " "\n',
+                    encoding="utf-8")
+    batch, _ = parse_actors(path)
+    stored = [t for ts in batch.graphs.values() for t in ts]
+    assert stored and not {cs("role"), cs("note")} & {t.predicate for t in stored}, stored
+
 
 ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
        '"issued": {"date-parts": [[2001]]}}'
