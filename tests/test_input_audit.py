@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.ingest.actors import parse_actors
 from cooperative_security.ingest.base import cs, load_yaml
+from cooperative_security.ingest.cases import parse_case
 from cooperative_security.ingest.csl import read_csl_text
+from cooperative_security.namespaces import DCTERMS, RDFS
+from cooperative_security.resources import data_dir
 from cooperative_security.store import open_store
 
 LONG = "9" * 5000
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+DESCRIPTION = ox.NamedNode(DCTERMS + "description")
 
 
 def _refused(path: Path) -> str:
@@ -257,6 +263,35 @@ def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path,
     message = _refused(path)
     assert f"{path}{said}" in message, message
     assert "unknown work 't'" not in message and "unknown state 'f'" not in message, message
+
+
+@pytest.mark.parametrize("blank", ['""', '"   "'])
+def test_a_blank_case_or_event_label_is_refused(tmp_path: Path, blank: str) -> None:
+    """`label: "   "` was accepted for a case and an event, and stored as a blank label."""
+    path = tmp_path / "audit.yaml"
+    path.write_text(CASE.replace("members: frn", "members: [frn, gmy]").replace("towards: gmy", "towards: [gmy]")
+                    .replace("label: An audit", f"label: {blank}").replace("label: Talks", f"label: {blank}"),
+                    encoding="utf-8")
+    lines = _refused(path).splitlines()  # with the unknown actors of an empty store
+    assert f"{path}:2: record audit: field 'label': label is empty: give the case's label" in lines, lines
+    assert f"{path}:12: record audit/talks: field 'label': label is empty: give the event's label" in lines, lines
+    assert not [line for line in lines if "needs a label" in line], lines
+
+
+def test_a_blank_case_description_or_note_is_none(tmp_path: Path) -> None:
+    """A blank description or note is none, as an empty one is (it was stored as an empty text); a label left
+    out is still told as missing."""
+    path = tmp_path / "audit.yaml"
+    text = CASE.replace("members: frn", 'members: [frn, gmy]\ndescription: "  "\nnote: " "').replace(
+        "towards: gmy", 'towards: [gmy]\n    description: "  "')
+    path.write_text(text, encoding="utf-8")
+    _, registry = parse_actors(data_dir() / "actors.yaml")
+    stored = {t.predicate for ts in parse_case(path, registry).graphs.values() for t in ts}
+    assert RDFS_LABEL in stored and not {DESCRIPTION, cs("note")} & stored, stored
+    path.write_text(text.replace("    label: Talks\n", ""), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        parse_case(path, registry)
+    assert str(caught.value) == f"{path}:9: record audit/talks: field 'label': every event needs a label"
 
 
 @pytest.mark.parametrize("replace", [[], ["--replace", "https://w3id.org/coopsec/graph/*"]])
