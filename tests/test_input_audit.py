@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from cooperative_security.catalogue import list_works
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.ingest.actors import parse_actors
@@ -138,6 +139,34 @@ def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> Non
     assert years == ["2001", "1999"]
     with pytest.raises(InputError, match="no month"):
         read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
+
+
+@pytest.mark.parametrize("circa", ["true", "1", '"1"'])
+def test_a_csl_circa_year_is_kept_and_said_to_be_approximate(tmp_path: Path, circa: str) -> None:
+    """`"circa": true`, the date-parts the refusal of a literal "circa 1950" advises, was dropped without a word:
+    the work was stored as of 1950. The year is kept, and `coopsec works` says it is approximate (cs:inferred)."""
+    path = _csl(tmp_path, f'{{"date-parts": [[1950]], "circa": {circa}}}')
+    store = open_store("memory:")
+    try:
+        ingest_paths(store, [path])
+        (work,) = [w for w in list_works(store) if w.key == "audit-2001"]
+    finally:
+        store.close()
+    assert work.year == "1950"
+    assert work.inferred == ['year 1950: the item gives the date as circa 1950 ("circa" in issued); coopsec keeps '
+                             "the year, which is approximate"]
+
+
+@pytest.mark.parametrize("circa", ["false", "0", '"0"'])
+def test_a_csl_date_not_circa_says_nothing_of_it(tmp_path: Path, circa: str) -> None:
+    text = _csl(tmp_path, f'{{"date-parts": [[1950]], "circa": {circa}}}').read_text(encoding="utf-8")
+    ((work,), _) = read_csl_text(text, "x")
+    assert (work.year, work.inferred) == ("1950", [])
+
+
+def test_a_csl_circa_that_is_no_flag_is_refused(tmp_path: Path) -> None:
+    message = _refused(_csl(tmp_path, '{"date-parts": [[1950]], "circa": [1950]}'))
+    assert "record item 1 (audit-2001): field 'issued': circa must be true or false, not a list" in message
 
 
 def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
