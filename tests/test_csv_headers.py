@@ -1,7 +1,9 @@
 """Every command that writes CSV (``--format csv``) heads its columns with the records' keys: snake_case
 identifiers, the same names as the JSON keys, so that a script reads CSV and JSON alike. The CSV header used
 to be the table's words ("type (write this)", "subclass of", "shown as", "deciding changes"); the terminal
-table keeps them."""
+table keeps them. A column named for a JSON key holds that key's value: `cases` had `type` holding the
+type's label, the JSON's `type_label` (the JSON's `type` is the IRI), and `check --fidelity` had `none_yet`
+holding the number of the events the JSON lists."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from cooperative_security.namespaces import compact
 
 LAYOUT = str(Path(__file__).parent / "data" / "layout")
 SNAKE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -60,8 +64,8 @@ COMMANDS: list[tuple[tuple[str, ...], Callable[[Any], list[dict[str, Any]]]]] = 
 
 
 @pytest.mark.parametrize(("args", "records"), COMMANDS, ids=[" ".join(a).replace(LAYOUT, "DIR") for a, _ in COMMANDS])
-def test_the_csv_header_is_the_json_keys_in_snake_case(cli, args: tuple[str, ...],  # type: ignore[no-untyped-def]
-                                                       records: Callable[[Any], list[dict[str, Any]]]) -> None:
+def test_the_csv_header_is_the_json_keys_and_holds_their_values(  # type: ignore[no-untyped-def]
+        cli, args: tuple[str, ...], records: Callable[[Any], list[dict[str, Any]]]) -> None:
     table = cli(*args, "--format", "csv")
     assert table.code == 0, table.err
     header = next(csv.reader(io.StringIO(table.out)))
@@ -73,6 +77,29 @@ def test_the_csv_header_is_the_json_keys_in_snake_case(cli, args: tuple[str, ...
     assert rows, "no records to compare the header with"
     keys = {k for row in rows for k in row}
     assert [h for h in header if h not in keys] == [], sorted(keys)
+    cells = list(csv.DictReader(io.StringIO(table.out)))
+    assert len(cells) == len(rows), (len(cells), len(rows))
+    differ = {h: (cell[h], row[h]) for cell, row in zip(cells, rows, strict=True) for h in header
+              if (args[0], h, row.get("iri")) not in UNSETTLED and not _holds(cell[h], row.get(h))}
+    assert differ == {}, differ
+
+
+#: a cell whose value differs between a run that builds the store and one that reads the bundle cache, by
+#: (command, key, record's IRI): cs:Dyad has two skos:definition (ontology/modules/events.ttl and
+#: datasets.ttl), and the concepts query takes either
+UNSETTLED = {("concepts", "definition", "https://w3id.org/coopsec/ontology#Dyad")}
+
+
+def _holds(cell: str, value: Any) -> bool:
+    """Whether a CSV cell holds the JSON value of its header's key: a text, number or IRI as such (an IRI
+    may be compact, cs:Event), a list of them joined (``;``, ``; ``, ``, `` or `` | ``). A mapping, or a list of
+    them, is written as a text that sums it up (the ``why`` of an ``evidence``): not compared."""
+    if isinstance(value, dict) or (isinstance(value, list) and any(
+            isinstance(v, dict | list) for v in value)):
+        return True
+    items = value if isinstance(value, list) else [value]
+    shown = [[("" if v is None else str(v)) for v in items], [compact(str(v)) for v in items]]
+    return any(cell == sep.join(texts) for texts in shown for sep in (";", "; ", ", ", " | "))
 
 
 def test_the_csv_of_the_checks_and_of_info_are_keyed_too(cli) -> None:  # type: ignore[no-untyped-def]

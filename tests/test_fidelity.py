@@ -142,6 +142,16 @@ def test_check_fidelity_prints_the_report(cli) -> None:  # type: ignore[no-untyp
     assert "no evidence yet for american-university-speech, limited-test-ban-treaty" in " ".join(table.out.split())
 
 
+def test_the_fidelity_csv_none_yet_names_the_events_as_the_json_does(cli) -> None:  # type: ignore[no-untyped-def]
+    """The CSV's `none_yet` held the number of the events, under the name of the JSON key that lists them."""
+    rows = {r["case"]: r for r in csv.DictReader(io.StringIO(cli("check", "--fidelity", "-f", "csv").out))}
+    assert rows["italian-unification"]["none_yet"] == "kingdom-of-italy-proclaimed"
+    assert rows["us-ussr"]["none_yet"] == "american-university-speech; limited-test-ban-treaty"
+    assert rows["korea"]["none_yet"] == ""
+    table = next(line for line in cli("check", "--fidelity").out.splitlines() if line.startswith("us-ussr "))
+    assert table.split()[6] == "2", table  # the table still counts them (column "no evidence yet")
+
+
 # --- none-yet ------------------------------------------------------------------------------------
 
 def test_none_yet_events_are_flagged_as_data(probe: Store) -> None:

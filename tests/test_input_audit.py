@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from cooperative_security.catalogue import list_works
 from cooperative_security.errors import InputError
 from cooperative_security.ingest import ingest_paths
-from cooperative_security.ingest.base import load_yaml
+from cooperative_security.ingest.actors import parse_actors
+from cooperative_security.ingest.base import cs, load_yaml
+from cooperative_security.ingest.cases import parse_case
 from cooperative_security.ingest.csl import read_csl_text
+from cooperative_security.namespaces import DCTERMS, RDFS
+from cooperative_security.resources import data_dir
 from cooperative_security.store import open_store
 
 LONG = "9" * 5000
+RDFS_LABEL = ox.NamedNode(RDFS + "label")
+DESCRIPTION = ox.NamedNode(DCTERMS + "description")
 
 
 def _refused(path: Path) -> str:
@@ -133,6 +141,34 @@ def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> Non
         read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
 
 
+@pytest.mark.parametrize("circa", ["true", "1", '"1"'])
+def test_a_csl_circa_year_is_kept_and_said_to_be_approximate(tmp_path: Path, circa: str) -> None:
+    """`"circa": true`, the date-parts the refusal of a literal "circa 1950" advises, was dropped without a word:
+    the work was stored as of 1950. The year is kept, and `coopsec works` says it is approximate (cs:inferred)."""
+    path = _csl(tmp_path, f'{{"date-parts": [[1950]], "circa": {circa}}}')
+    store = open_store("memory:")
+    try:
+        ingest_paths(store, [path])
+        (work,) = [w for w in list_works(store) if w.key == "audit-2001"]
+    finally:
+        store.close()
+    assert work.year == "1950"
+    assert work.inferred == ['year 1950: the item gives the date as circa 1950 ("circa" in issued); coopsec keeps '
+                             "the year, which is approximate"]
+
+
+@pytest.mark.parametrize("circa", ["false", "0", '"0"'])
+def test_a_csl_date_not_circa_says_nothing_of_it(tmp_path: Path, circa: str) -> None:
+    text = _csl(tmp_path, f'{{"date-parts": [[1950]], "circa": {circa}}}').read_text(encoding="utf-8")
+    ((work,), _) = read_csl_text(text, "x")
+    assert (work.year, work.inferred) == ("1950", [])
+
+
+def test_a_csl_circa_that_is_no_flag_is_refused(tmp_path: Path) -> None:
+    message = _refused(_csl(tmp_path, '{"date-parts": [[1950]], "circa": [1950]}'))
+    assert "record item 1 (audit-2001): field 'issued': circa must be true or false, not a list" in message
+
+
 def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
     path = _csl(tmp_path, '{"date-parts": [[2001]]}', publisher="1999")
     text = path.read_text(encoding="utf-8").replace('"title": "T"', '"title": 1999')
@@ -163,6 +199,25 @@ def test_a_false_actor_name_is_one_error_not_two(tmp_path: Path, written: str, r
     message = _refused(path)
     assert message == (f"{path}:4: record audit-land: field 'name': name `{written}` (YAML reads it as {read_as}) "
                        f'must be text: quote it (name: "{written}")'), message
+
+@pytest.mark.parametrize("written", ['""', '"   "'])
+def test_a_blank_actor_name_is_refused(tmp_path: Path, written: str) -> None:
+    """`name: "   "` was accepted: the actor got a blank label, and every output named it with nothing."""
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"states:\n  - id: audit-land\n    iso3: null\n    name: {written}\n", encoding="utf-8")
+    message = _refused(path)
+    assert message == f"{path}:4: record audit-land: field 'name': name is empty: give the actor's name", message
+
+
+def test_a_blank_actor_note_or_role_is_none(tmp_path: Path) -> None:
+    """A blank note or role is no note, as an empty one is: it was stored as an empty text."""
+    path = tmp_path / "actors.yaml"
+    path.write_text('people:\n  - id: audit-person\n    name: Ann\n    role: "  "\n    note: " "\n',
+                    encoding="utf-8")
+    batch, _ = parse_actors(path)
+    stored = [t for ts in batch.graphs.values() for t in ts]
+    assert stored and not {cs("role"), cs("note")} & {t.predicate for t in stored}, stored
+
 
 ITEM = '{"id": "audit-2001", "type": "book", "title": "T", "author": [{"family": "Auditor"}], ' \
        '"issued": {"date-parts": [[2001]]}}'
@@ -237,6 +292,35 @@ def test_a_yaml_value_of_the_wrong_shape_is_told_at_its_own_line(tmp_path: Path,
     message = _refused(path)
     assert f"{path}{said}" in message, message
     assert "unknown work 't'" not in message and "unknown state 'f'" not in message, message
+
+
+@pytest.mark.parametrize("blank", ['""', '"   "'])
+def test_a_blank_case_or_event_label_is_refused(tmp_path: Path, blank: str) -> None:
+    """`label: "   "` was accepted for a case and an event, and stored as a blank label."""
+    path = tmp_path / "audit.yaml"
+    path.write_text(CASE.replace("members: frn", "members: [frn, gmy]").replace("towards: gmy", "towards: [gmy]")
+                    .replace("label: An audit", f"label: {blank}").replace("label: Talks", f"label: {blank}"),
+                    encoding="utf-8")
+    lines = _refused(path).splitlines()  # with the unknown actors of an empty store
+    assert f"{path}:2: record audit: field 'label': label is empty: give the case's label" in lines, lines
+    assert f"{path}:12: record audit/talks: field 'label': label is empty: give the event's label" in lines, lines
+    assert not [line for line in lines if "needs a label" in line], lines
+
+
+def test_a_blank_case_description_or_note_is_none(tmp_path: Path) -> None:
+    """A blank description or note is none, as an empty one is (it was stored as an empty text); a label left
+    out is still told as missing."""
+    path = tmp_path / "audit.yaml"
+    text = CASE.replace("members: frn", 'members: [frn, gmy]\ndescription: "  "\nnote: " "').replace(
+        "towards: gmy", 'towards: [gmy]\n    description: "  "')
+    path.write_text(text, encoding="utf-8")
+    _, registry = parse_actors(data_dir() / "actors.yaml")
+    stored = {t.predicate for ts in parse_case(path, registry).graphs.values() for t in ts}
+    assert RDFS_LABEL in stored and not {DESCRIPTION, cs("note")} & stored, stored
+    path.write_text(text.replace("    label: Talks\n", ""), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        parse_case(path, registry)
+    assert str(caught.value) == f"{path}:9: record audit/talks: field 'label': every event needs a label"
 
 
 @pytest.mark.parametrize("replace", [[], ["--replace", "https://w3id.org/coopsec/graph/*"]])

@@ -60,7 +60,7 @@ def test_cases_case_shows_one_case_with_actors_as_members_are(cli) -> None:  # t
     assert " rok" not in result.out and " prk" not in result.out
     rows = cli("cases", "korea", "--format", "csv").out.splitlines()
     assert rows[0] == ("case,members,event,date,date_precision,type,level,label,actors,towards,"
-                       "members_cow,actors_cow,towards_cow")
+                       "members_cow,actors_cow,towards_cow,type_label")
     assert all(r.startswith("korea,") for r in rows[1:])
     unknown = cli("cases", "koreo")
     assert unknown.code == 1 and "did you mean korea" in unknown.err

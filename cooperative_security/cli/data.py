@@ -171,6 +171,7 @@ def cases(
 
     Actors are named the same way in every format: the ISO 3166-1 alpha-3 code where the actor has one, else
     its id; CSV and JSON add their Correlates of War numbers (``members_cow``, ``actors_cow``, ``towards_cow``).
+    An event's ``type`` is its type's IRI and ``type_label`` the type's label, in CSV as in JSON.
     """
     from ..api import one_case
 
@@ -191,13 +192,15 @@ def cases(
         return
     if fmt is Format.csv:
         rows = [{"case": c.id, "members": ";".join(c.members), "members_cow": _codes(c.members_cow), "event": e.id,
-                 "date": e.date, "date_precision": e.date_precision, "type": e.type_label, "level": e.level,
-                 "label": e.label, "actors": ";".join(e.actors), "actors_cow": _codes(e.actors_cow),
+                 "date": e.date, "date_precision": e.date_precision, "type": e.type, "type_label": e.type_label,
+                 "level": e.level, "label": e.label, "actors": ";".join(e.actors), "actors_cow": _codes(e.actors_cow),
                  "towards": ";".join(e.towards), "towards_cow": _codes(e.towards_cow)}
                 for c in items for e in c.events]
-        # the COW columns come last, so that a program reading columns by position keeps working
+        # type is the IRI and type_label its label, as in JSON (type held the label); the columns added since
+        # the first ones come last, so that a program reading columns by position keeps working
         emit(fmt, rows, [(k, k) for k in ("case", "members", "event", "date", "date_precision", "type", "level",
-                                          "label", "actors", "towards", "members_cow", "actors_cow", "towards_cow")])
+                                          "label", "actors", "towards", "members_cow", "actors_cow", "towards_cow",
+                                          "type_label")])
         return
     emit(fmt, [c.to_json() for c in items], [])
 

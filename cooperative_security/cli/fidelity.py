@@ -21,11 +21,11 @@ def print_fidelity(kg: Store, fmt: Format, cases: list[str] | None = None) -> No
     if fmt is Format.json:
         sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
         return
-    rows: list[dict[str, Any]] = [
-        {**c.to_json(), "none_yet": len(c.none_yet)} for c in report.cases]
-    if fmt is Format.csv:
-        emit(fmt, rows, _COLUMNS)
+    if fmt is Format.csv:  # none_yet: the events, as in JSON (it was their number, under the JSON key's name)
+        emit(fmt, [c.to_json() for c in report.cases], _COLUMNS)
         return
+    rows: list[dict[str, Any]] = [  # the table counts them, and names them below
+        {**c.to_json(), "none_yet": len(c.none_yet)} for c in report.cases]
     totals = report.totals()
     emit(fmt, rows + [{"case": "all", **totals}], _COLUMNS, title="Evidence of the events, per case")
     for c in report.cases:

@@ -173,8 +173,10 @@ def _actor(
     if not is_slug(slug):
         return None, [], [Problem(src, f"id {slug!r} must be a lower-case kebab-case slug", line=line, field="id")]
     problems: list[Problem] = []
-    if entry.get("name") in (None, ""):  # a name YAML read as false or 0 is told below, once: quote it
-        problems.append(Problem(src, "every actor needs a name", line=line, field="name", record=slug))
+    name = entry.get("name")  # a name YAML read as false or 0 is told below, once: quote it
+    if name is None or (isinstance(name, str) and not name.strip()):  # name: "   " gave an actor a blank label
+        problems.append(Problem(src, "every actor needs a name" if name is None else
+                                "name is empty: give the actor's name", line=line, field="name", record=slug))
     for key in ("name", "role", "note"):  # a name of 1999 or yes is YAML's number or boolean, not the text
         if entry.get(key) not in (None, "") and not isinstance(entry[key], str):
             shown = entry.shown(key) if isinstance(entry, LocatedDict) else repr(entry[key])
@@ -184,7 +186,7 @@ def _actor(
                                     field=key, record=slug))
     iri = instance(kind, slug)
     triples = [ox.Triple(iri, RDF_TYPE, cs(cls)), ox.Triple(iri, cs("slug"), plain(slug))]
-    if isinstance(entry.get("name"), str) and entry["name"]:
+    if isinstance(name, str) and name.strip():
         triples.append(ox.Triple(iri, ox.NamedNode(RDFS + "label"), text(entry["name"])))
     for key in sorted(set(entry) - ACTOR_KEYS):
         hint = f"write {_RENAMED[key]}" if key in _RENAMED else f"allowed: {sorted(ACTOR_KEYS)}"
@@ -227,7 +229,7 @@ def _actor(
                 problems.append(Problem(src, f"cow {entry['cow']!r} is not a number", line=line,
                                         field="cow", record=slug))
     for key, prop in (("role", "role"), ("note", "note")):
-        if isinstance(entry.get(key), str) and entry[key]:
+        if isinstance(entry.get(key), str) and entry[key].strip():  # a blank one is none, as an empty one is
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
     if entry.get("states") is not None and not isinstance(entry["states"], list):
         problems.append(Problem(src, f"`states` must be a list of state ids, such as [fra, deu], not "

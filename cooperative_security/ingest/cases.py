@@ -131,10 +131,8 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     else:
         c.problem(f"kind {kind!r} must be dyad or group", line_of(data), "kind", case_id, data)
     c.add(case, cs("slug"), plain(case_id))
-    label = _text(c, data, "label", case_id)
-    if label is None:
-        c.problem("every case needs a label", line_of(data), "label", case_id, data)
-    elif label:
+    label = _text(c, data, "label", case_id, needed="case")
+    if label:
         c.add(case, ox.NamedNode(RDFS + "label"), text(label))
     description = _text(c, data, "description", case_id)
     if description:
@@ -258,10 +256,8 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
         c.add(iri, cs("datePrecision"), plain(d.precision))
     seen.setdefault(eid, Seen(etype, d))
     note_rejection(rejections, event, eid, d, record)
-    label = _text(c, event, "label", record)
-    if label is None:
-        c.problem("every event needs a label", line, "label", record, event)
-    elif label:
+    label = _text(c, event, "label", record, needed="event")
+    if label:
         c.add(iri, ox.NamedNode(RDFS + "label"), text(label))
     description = _text(c, event, "description", record)
     if description:
@@ -346,10 +342,14 @@ def _missing(where: Any, key: str) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _text(c: _Case, where: Any, key: str, record: str) -> str | None:
-    """A text value (label, description, note): None when absent or empty, "" (and a problem) when not text."""
+def _text(c: _Case, where: Any, key: str, record: str, needed: str | None = None) -> str | None:
+    """A text value (label, description, note): None when absent, empty or blank (a problem when the ``needed``
+    case's or event's, such as its label: "   " was stored as a blank one), "" (and a problem) when not text."""
     value = where.get(key)
-    if value is None or value == "":
+    if _missing(where, key):
+        if needed:
+            c.problem(f"every {needed} needs a {key}" if value is None else f"{key} is empty: give the {needed}'s "
+                      f"{key}", line_of(where), key, record, where)
         return None
     if isinstance(value, str):
         return value

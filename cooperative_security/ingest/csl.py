@@ -178,6 +178,22 @@ class _Item:
             self.problem("issued", str(exc))
             return None
 
+    def circa(self, year: str | None) -> list[str]:
+        """What storing ``year`` adds when ``issued`` is ``"circa"`` (true, 1 or text, as CSL allows): a year
+        where the item gives an approximate one, recorded as cs:inferred ("year 1950: ..."), as a year chosen
+        from a double date is, since dcterms:issued holds a plain year (it was dropped without a word)."""
+        issued = self.item.get("issued")
+        value = issued.get("circa") if isinstance(issued, dict) else None
+        if value in (None, False, 0, "", "0", "false"):
+            return []
+        if not isinstance(value, str | int | float):
+            self.problem("issued", f"circa must be true or false, not {shape(value)}")
+            return []
+        if year is None or not year.isdigit():
+            return []
+        return [f"year {year}: the item gives the date as circa {year} (\"circa\" in issued); coopsec keeps the "
+                "year, which is approximate"]
+
     def _raw_year(self, raw: Any) -> str | None:
         """The year of a ``raw`` date: read only when it is YYYY, YYYY-MM or YYYY-MM-DD (and a real date), the
         forms coopsec reads everywhere; any other text (``Spring 2001``, ``5/6/2001``) is refused, as no
@@ -308,6 +324,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             one.problem("title", "missing title")
         authors, editors = one.people("author"), one.people("editor")
         year = one.year()
+        inferred = one.circa(year)
         fields = {name: one.text(csl, numbers=csl not in NAMED) for csl, name in TEXT_FIELDS.items()}
         if len(problems) > before:
             continue
@@ -321,7 +338,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             container=fields["container"], container_key=fields["container_key"], publisher=fields["publisher"],
             place=fields["place"], volume=fields["volume"], issue=fields["issue"],
             pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
-            series=fields["series"], url=fields["url"], doi=fields["doi"], note=note,
+            series=fields["series"], url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
         )
         collision = bundled_collision(work, src, record, None)
         if collision is not None:

@@ -75,6 +75,8 @@ class Work:
     doi: str | None = None
     note: str | None = None
     line: int | None = None
+    #: what the record adds to what its source gives (cs:inferred): "year 1950: ..." for a circa date
+    inferred: list[str] = field(default_factory=list)
 
 
 def short_citation(work: Work) -> str:
@@ -153,6 +155,8 @@ def work_triples(work: Work) -> list[ox.Triple]:
             add(prop, plain(" ".join(str(value).split())))
     if work.url:
         add(ox.NamedNode(BIBO + "uri"), plain(work.url))
+    for inference in work.inferred:
+        add(cs("inferred"), text(inference))
     return t
 
 
