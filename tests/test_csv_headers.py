@@ -80,14 +80,8 @@ def test_the_csv_header_is_the_json_keys_and_holds_their_values(  # type: ignore
     cells = list(csv.DictReader(io.StringIO(table.out)))
     assert len(cells) == len(rows), (len(cells), len(rows))
     differ = {h: (cell[h], row[h]) for cell, row in zip(cells, rows, strict=True) for h in header
-              if (args[0], h, row.get("iri")) not in UNSETTLED and not _holds(cell[h], row.get(h))}
+              if not _holds(cell[h], row.get(h))}
     assert differ == {}, differ
-
-
-#: a cell whose value differs between a run that builds the store and one that reads the bundle cache, by
-#: (command, key, record's IRI): cs:Dyad has two skos:definition (ontology/modules/events.ttl and
-#: datasets.ttl), and the concepts query takes either
-UNSETTLED = {("concepts", "definition", "https://w3id.org/coopsec/ontology#Dyad")}
 
 
 def _holds(cell: str, value: Any) -> bool:
