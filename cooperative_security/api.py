@@ -224,7 +224,8 @@ def concepts(*, store: Store | str | None = None) -> pd.DataFrame:
 
 def cases(case: str | None = None, *, store: Store | str | None = None) -> pd.DataFrame:
     """The events of every case (or of one): one row per event, with ``case``, ``members_iso`` and
-    ``members_cow``, ``event``, ``date`` (a pandas date, the first day) and ``date_precision``, ``type``,
+    ``members_cow``, ``event``, ``date`` (a pandas date, the first day) and ``date_precision``, ``type`` (the
+    event type's IRI, as in ``coopsec cases``' JSON and CSV) and ``type_label`` (its label, the last column),
     ``level``, ``label``, ``actors`` and ``actors_cow``, ``towards`` and ``towards_cow``, and ``sources``.
     Actors are named as in every output: the ISO code where the actor has one, else its id (``;``-separated),
     with the COW numbers in the same order (empty for an actor without one)."""
@@ -243,14 +244,14 @@ def cases(case: str | None = None, *, store: Store | str | None = None) -> pd.Da
 
     rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members),
              "members_cow": codes(c.members_cow), "event": e.id, "date": _date(e.date)[0],
-             "date_precision": _date(e.date)[1], "type": e.type_label or e.type, "level": e.level, "label": e.label,
+             "date_precision": _date(e.date)[1], "type": e.type, "type_label": e.type_label or e.type, "level": e.level, "label": e.label,
              "outcome": e.outcome, "actors": ";".join(e.actors), "actors_cow": codes(e.actors_cow),
              "towards": ";".join(e.towards), "towards_cow": codes(e.towards_cow),
              "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
             for c in items for e in c.events]
     frame = pd.DataFrame(rows, columns=["case", "case_label", "members_iso", "members_cow", "event", "date",
                                         "date_precision", "type", "level", "label", "outcome", "actors", "actors_cow",
-                                        "towards", "towards_cow", "sources"])
+                                        "towards", "towards_cow", "sources", "type_label"])
     frame["date"] = _dates(frame["date"])
     return frame
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -81,12 +82,16 @@ def test_query_takes_labels_ids_and_curies(kg) -> None:  # type: ignore[no-untyp
     assert "export/store-quads" in set(cs.list_queries(all=True)["name"])
 
 
-def test_concepts_and_cases(kg) -> None:  # type: ignore[no-untyped-def]
+def test_concepts_and_cases(kg, cli) -> None:  # type: ignore[no-untyped-def]
     concepts = cs.concepts()
     assert len(concepts) >= 90 and "security community" in set(concepts.label)
     events = cs.cases("korea")
     assert set(events.case) == {"korea"} and str(events["date"].dtype).startswith("datetime64")
     assert set(events.actors.str.split(";").explode()) <= {"PRK", "KOR"}, "actors as the members are: ISO codes"
+    # the type as coopsec cases gives it (its IRI), and its label beside it
+    cli_events = {e["id"]: e for c in json.loads(cli("cases", "korea", "--format", "json").out) for e in c["events"]}
+    for row in events.itertuples():
+        assert (row.type, row.type_label) == (cli_events[row.event]["type"], cli_events[row.event]["type_label"])
     with pytest.raises(Exception, match="did you mean korea"):
         cs.cases("koreaa")
 
