@@ -244,7 +244,8 @@ def cases(case: str | None = None, *, store: Store | str | None = None) -> pd.Da
 
     rows = [{"case": c.id, "case_label": c.label, "members_iso": ";".join(c.members),
              "members_cow": codes(c.members_cow), "event": e.id, "date": _date(e.date)[0],
-             "date_precision": _date(e.date)[1], "type": e.type, "type_label": e.type_label or e.type, "level": e.level, "label": e.label,
+             "date_precision": _date(e.date)[1], "type": e.type, "type_label": e.type_label or e.type,
+             "level": e.level, "label": e.label,
              "outcome": e.outcome, "actors": ";".join(e.actors), "actors_cow": codes(e.actors_cow),
              "towards": ";".join(e.towards), "towards_cow": codes(e.towards_cow),
              "sources": "; ".join(f"{s.citation}" + (f" {s.pages}" if s.pages else "") for s in e.sources)}
