@@ -182,6 +182,14 @@ def test_a_number_given_as_a_csl_title_is_refused(tmp_path: Path) -> None:
     assert "field 'title': must be text (a JSON string), not true/false\n" in message + "\n", message
 
 
+def test_a_csl_title_of_spaces_is_refused(tmp_path: Path) -> None:
+    # a title of spaces made a work with no title, which every citation then showed as blank
+    path = _csl(tmp_path, '{"date-parts": [[2001]]}')
+    path.write_text(path.read_text(encoding="utf-8").replace('"title": "T"', '"title": "   "'), encoding="utf-8")
+    assert "record item 1 (audit-2001): field 'title': title is empty (only spaces): give the work's title" in \
+        _refused(path)
+
+
 def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "actors.yaml"
     path.write_text("states:\n  - id: audit-land\n    iso3: null\n    name: 1999\n", encoding="utf-8")

@@ -322,6 +322,9 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         title = one.text("title", numbers=False)
         if title is None and item.get("title") in (None, ""):
             one.problem("title", "missing title")
+        elif title is not None and not title.strip():
+            one.problem("title", "title is empty (only spaces): give the work's title")
+            title = None
         authors, editors = one.people("author"), one.people("editor")
         year = one.year()
         inferred = one.circa(year)
