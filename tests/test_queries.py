@@ -167,6 +167,14 @@ def test_characterised_as_lists_the_disputing_works_in_order() -> None:
         ("Probe 2000", "12", "Alpha 2002, Beta 2005, Kappa 2004, Mu 2003, Zeta 2001")]
 
 
+def test_characterised_as_keeps_the_disputers_of_a_reading_given_twice() -> None:
+    """Two characterisations of one event by one work with the same pages, one disputed by five works: grouped
+    together, the undisputed one made the whole list of disputers unbound."""
+    rows = api_rows("characterised-twice.trig", "cases/characterised-as", concept=PROBE)
+    assert sorted((r["pages"], r["disputedBy"] or "") for r in rows) == [
+        ("12", ""), ("12", "Alpha 2002, Beta 2005, Kappa 2004, Mu 2003, Zeta 2001")]
+
+
 def test_properties_lists_domains_and_ranges_in_order() -> None:
     """concepts/properties joined a property's domains and ranges in the engine's order (BetaThing, KappaThing,
     MuThing, AlphaThing, ZetaThing on Oxigraph)."""
