@@ -124,6 +124,8 @@ def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) ->
     ('{"literal": "Spring 1998"}', 'give the date as {"date-parts": [[1998, 13]]} (months 13 to 16 are spring to '
                                    "winter)"),
     ('{"literal": "the 1950s"}', 'give the date as {"date-parts": [[1950], [1959]]}'),
+    ('{"literal": "May 1998"}', 'give the date as {"date-parts": [[1998, 5]]} (with the day as a third part'),
+    ('{"literal": "1950-02-30"}', "literal: '1950-02-30' is not read as a year"),
 ])
 def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:
     """A month 17, a day 32 or a raw date no reader of ours reads for sure was stored as the bare year."""
@@ -135,8 +137,8 @@ def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, i
 def test_a_csl_season_and_an_iso_raw_date_give_their_year(tmp_path: Path) -> None:
     """Months 13 to 16 are spring to winter, as citeproc-js reads them; a raw YYYY-MM is read; a month 17 is not."""
     years = [read_csl_text(_csl(tmp_path, issued).read_text(encoding="utf-8"), "x")[0][0].year
-             for issued in ('{"date-parts": [[2001, 13]]}', '{"raw": "1999-05"}')]
-    assert years == ["2001", "1999"]
+             for issued in ('{"date-parts": [[2001, 13]]}', '{"raw": "1999-05"}', '{"literal": "1950-05-09"}')]
+    assert years == ["2001", "1999", "1950"]  # an ISO literal was refused, with advice that dropped its day
     with pytest.raises(InputError, match="no month"):
         read_csl_text(_csl(tmp_path, '{"date-parts": [[2001, 17]]}').read_text(encoding="utf-8"), "x")
 

@@ -2,9 +2,10 @@
 
 A ``literal`` is text a citation processor shows as written (citeproc-py prints it so and sorts it as
 text, reading no year from it). coopsec needs the year, so it reads one only where the literal
-is exactly a year (``"1950"``), keeps a literal with no number as text (``"forthcoming"``), and refuses
-any other (``"circa 1950"``, ``"Spring 1998"``, ``"2001/2002"``), as it refuses a ``raw`` date it cannot
-read for sure, saying which ``date-parts`` to write instead. It never cuts such a literal to its first year.
+is exactly a year (``"1950"``) or an ISO date (``"1950-05-09"``, as a ``raw`` date is read), keeps a
+literal with no number as text (``"forthcoming"``), and refuses any other (``"circa 1950"``,
+``"Spring 1998"``, ``"2001/2002"``), as it refuses a ``raw`` date it cannot read for sure, saying which
+``date-parts`` to write instead. It never cuts such a literal to its first year.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def impossible(date: list[Any]) -> str | None:
 
 _YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _CIRCA = re.compile(r"\b(?:circa|ca|c|about|approx(?:imately)?)\b\.?", re.IGNORECASE)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
 #: season words -> the month citeproc-js reads as that season
 _SEASON_MONTH = {"spring": 13, "summer": 14, "autumn": 15, "fall": 15, "winter": 16}
 
@@ -91,13 +94,20 @@ def literal_year(value: str) -> str:
         return text
     if not re.search(r"\d", text):
         return value
+    iso = re.fullmatch(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?", text)  # 1950-05-09: a date, read as raw is
+    if iso and iso[1] != "0000" and impossible([int(v) for v in iso.groups() if v]) is None:
+        return iso[1]
     years = _YEAR.findall(text)
+    months = [n for n, name in enumerate(_MONTHS, 1) if re.search(rf"\b{name[:3]}(?:{name[3:]})?\b\.?", text,
+                                                                     re.IGNORECASE)]
     seasons = [month for word, month in _SEASON_MONTH.items() if re.search(rf"\b{word}\b", text, re.IGNORECASE)]
     if len(years) == 1 and len(seasons) == 1:
         fix, read = f'{{"date-parts": [[{years[0]}, {seasons[0]}]]}}', " (months 13 to 16 are spring to winter)"
     elif len(years) == 1 and re.search(rf"{years[0][:3]}0'?s\b", text):  # the 1950s
         fix = f'{{"date-parts": [[{years[0]}], [{years[0][:3]}9]]}}'
         read = f" (a range: coopsec reads its first year, {years[0]})"
+    elif len(years) == 1 and len(months) == 1:
+        fix, read = f'{{"date-parts": [[{years[0]}, {months[0]}]]}}', " (with the day as a third part if it has one)"
     elif len(years) == 1 and _CIRCA.search(text):
         fix, read = f'{{"date-parts": [[{years[0]}]], "circa": true}}', ""
     elif len(years) == 1:
