@@ -39,10 +39,13 @@ def test_check_fails_on_a_term_that_two_modules_define(cli, resources_copy: Path
     # a second module that defines a term again (cs:year had two definitions, and `concepts` showed either)
     module = resources_copy / "ontology" / "modules" / "datasets.ttl"
     text = module.read_text(encoding="utf-8")
-    module.write_text(text.rstrip("\n") + '\n\ncs:Dyad skos:definition "A pair of states."@en .\n', encoding="utf-8")
+    # untagged, so read as English beside the @en one; and a second label
+    module.write_text(text.rstrip("\n") + '\n\ncs:Dyad skos:definition "A pair of states." .\n'
+                      'cs:year rdfs:label "calendar year"@en .\n', encoding="utf-8")
     result = cli("check", "--no-reasoner")
     assert result.code == 1
     assert "cs:Dyad has 2 definitions (skos:definition) in one language: merge them into one" in result.out
+    assert "cs:year has 2 labels (rdfs:label) in one language: merge them into one" in result.out
 
 
 def test_check_fails_on_a_dangling_work(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
