@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = {
     "round-16": {"egypt-sudan", "ethiopia-kenya", "thailand-myanmar", "vietnam-thailand", "peru-bolivia",
                  "guatemala-belize"},
+    "round-19": {"ghana-togo", "kenya-tanzania", "turkey-iran", "colombia-peru", "algeria-tunisia",
+                 "south-africa-zimbabwe"},
 }
 
 
