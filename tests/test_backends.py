@@ -67,13 +67,17 @@ def normalised(rows: list[dict[str, Any]], query: Query | None = None) -> Counte
     """Rows as a multiset, blank nodes (labels differ between stores) made anonymous.
 
     A ``SAMPLE`` may pick any value of its group, and stores pick differently (cases/timeline): those
-    columns are left out of the comparison.
+    columns are left out of the comparison. The items of a list column are compared in the order coopsec
+    puts them in (the query's ``# Lists``), as engines may concatenate them in any order.
     """
     sampled = set(SAMPLED.findall(query.text)) if query else set()
+    lists = {c.name: c for c in query.lists} if query else {}
 
-    def term(t: Any) -> str:
+    def term(k: str, t: Any) -> str:
+        if k in lists and isinstance(t, ox.Literal):  # SPARQL leaves the order inside GROUP_CONCAT open
+            return lists[k].arrange(t.value)
         return "_:" if isinstance(t, ox.BlankNode) else str(t)
-    return Counter(tuple(sorted((k, term(v)) for k, v in row.items() if k not in sampled)) for row in rows)
+    return Counter(tuple(sorted((k, term(k, v)) for k, v in row.items() if k not in sampled)) for row in rows)
 
 
 def sorted_sources(value: Any) -> Any:
