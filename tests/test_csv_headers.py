@@ -124,3 +124,12 @@ def test_describe_refuses_csv_instead_of_printing_its_text(cli) -> None:  # type
     assert result.code == 2 and result.out == ""
     assert "'csv' is not one of 'table', 'json'" in result.err
     assert json.loads(cli("describe", "GRIT", "--format", "json").out)["label"] == "GRIT"
+
+
+def test_the_concepts_csv_has_the_iri_a_script_joins_on(cli) -> None:  # type: ignore[no-untyped-def]
+    # the CSV had the table's columns only (label, broader, definition, sources): no IRI to join other data on
+    rows = list(csv.DictReader(io.StringIO(cli("concepts", "--format", "csv").out)))
+    records = json.loads(cli("concepts", "--format", "json").out)
+    assert [r["iri"] for r in rows] == [r["iri"] for r in records] and len(rows) > 200
+    assert [r["alt_labels"].split("; ") for r in rows if r["alt_labels"]] == [r["alt_labels"] for r in records
+                                                                              if r["alt_labels"]]

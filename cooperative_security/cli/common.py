@@ -147,10 +147,12 @@ def emit(
     columns: Sequence[tuple[str, str]],
     title: str | None = None,
     cell: Callable[[str, Any], str] | None = None,
+    csv_keys: Sequence[str] | None = None,
 ) -> None:
     """Print records as a table, JSON (the full records) or CSV (the columns). ``columns`` are (record key,
     table header) pairs: the table shows the headers, the CSV's header is the keys (snake_case, as in the
-    JSON), so that scripts read CSV and JSON by the same names."""
+    JSON), so that scripts read CSV and JSON by the same names. ``csv_keys``: the CSV's columns where they
+    are more than the table's (an IRI a script joins on, which a reader of the table does not need)."""
     if fmt is Format.json:
         sys.stdout.write(json.dumps(list(records), indent=2, ensure_ascii=False, default=str) + "\n")
         return
@@ -158,9 +160,10 @@ def emit(
     if fmt is Format.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow([key for key, _ in columns])
+        keys = list(csv_keys) if csv_keys else [key for key, _ in columns]
+        writer.writerow(keys)
         for record in records:
-            writer.writerow([show(key, record.get(key)) for key, _ in columns])
+            writer.writerow([show(key, record.get(key)) for key in keys])
         sys.stdout.write(buffer.getvalue())
         return
     rows = [[" ".join(show(key, record.get(key)).split()) for key, _ in columns] for record in records]

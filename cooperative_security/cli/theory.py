@@ -65,10 +65,13 @@ def concepts(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -
             )
         if key == "broader":
             return ", ".join(compact(v) for v in value)  # type: ignore[attr-defined]
+        if key == "alt_labels":
+            return "; ".join(value)  # type: ignore[arg-type]
         return "" if value is None else str(value)
 
     emit(fmt, records, [("label", "concept"), ("broader", "subclass of"), ("definition", "definition"),
-                        ("sources", "sources")], title=f"{len(records)} concepts", cell=cell)
+                        ("sources", "sources")], title=f"{len(records)} concepts", cell=cell,
+         csv_keys=["iri", "label", "alt_labels", "broader", "definition", "sources"])
 
 
 class DescribeFormat(StrEnum):
