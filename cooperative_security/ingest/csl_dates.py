@@ -15,6 +15,8 @@ import json
 import re
 from typing import Any
 
+from .base import parse_date
+
 #: months that name seasons, as citeproc-js reads them: 13 to 16 (and EDTF's 21 to 24) are spring to winter
 SEASONS = frozenset((13, 14, 15, 16, 21, 22, 23, 24))
 
@@ -94,9 +96,10 @@ def literal_year(value: str) -> str:
         return text
     if not re.search(r"\d", text):
         return value
-    iso = re.fullmatch(r"([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?", text)  # 1950-05-09: a date, read as raw is
-    if iso and iso[1] != "0000" and impossible([int(v) for v in iso.groups() if v]) is None:
-        return iso[1]
+    try:  # 1950-05 or 1950-05-09: a date in the form coopsec reads everywhere, as a raw date is read
+        return parse_date(text).earliest.strftime("%Y")
+    except ValueError:
+        pass
     years = _YEAR.findall(text)
     months = [n for n, name in enumerate(_MONTHS, 1) if re.search(rf"\b{name[:3]}(?:{name[3:]})?\b\.?", text,
                                                                      re.IGNORECASE)]
