@@ -210,6 +210,21 @@ def test_a_false_actor_name_is_one_error_not_two(tmp_path: Path, written: str, r
     assert message == (f"{path}:4: record audit-land: field 'name': name `{written}` (YAML reads it as {read_as}) "
                        f'must be text: quote it (name: "{written}")'), message
 
+@pytest.mark.parametrize("field, written, said", [
+    ("iso3", "NO", "iso3 False is not a code of three capital letters, such as FRA"),  # YAML reads NO as false
+    ("iso3", '"   "', "iso3 '   ' is not a code of three capital letters"),
+    ("iso3", "fra", "iso3 'fra' is not a code of three capital letters"),
+    ("cow_abb", "123", "cow_abb 123 is not a code of three capital letters, such as FRN"),
+    ("cow", "true", "cow True is not a whole number"),  # int() read it as 1
+    ("cow", "2.5", "cow 2.5 is not a whole number"),  # int() read it as 2, the United States
+])
+def test_an_ill_formed_state_code_is_refused(tmp_path: Path, field: str, written: str, said: str) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text(f"states:\n  - id: audit-land\n    name: Audit Land\n    {field}: {written}\n", encoding="utf-8")
+    message = _refused(path)
+    assert f"{path}:4: record audit-land: field '{field}': {said}" in message, message
+
+
 @pytest.mark.parametrize("written", ['""', '"   "'])
 def test_a_blank_actor_name_is_refused(tmp_path: Path, written: str) -> None:
     """`name: "   "` was accepted: the actor got a blank label, and every output named it with nothing."""

@@ -10,6 +10,7 @@ pre-unification state is an actor before (or without) joining the state system.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,16 +219,26 @@ def _actor(
         problems.append(Problem(src, "system membership needs the Correlates of War number (cow:)", line=line,
                                 field="cow", record=slug))
     if kind == "state":
-        for key, prop in (("iso3", "iso3"), ("cow_abb", "cowAbbreviation")):
-            if entry.get(key):
-                triples.append(ox.Triple(iri, cs(prop), plain(entry[key])))
-        if entry.get("cow") is not None:
+        for key, prop, example in (("iso3", "iso3", "FRA"), ("cow_abb", "cowAbbreviation", "FRN")):
+            code = entry.get(key)
+            if code is None or code == "":
+                continue
+            if isinstance(code, str) and re.fullmatch(r"[A-Z]{3}", code):
+                triples.append(ox.Triple(iri, cs(prop), plain(code)))
+            else:  # a number, true/false (YAML reads NO as false), spaces, or not three capitals
+                problems.append(Problem(src, f"{key} {code!r} is not a code of three capital letters, such as "
+                                        f"{example}: write it so (quoted, \"{example}\", where YAML could read it "
+                                        "otherwise)", line=line, field=key, record=slug))
+        raw_cow = entry.get("cow")
+        if raw_cow is not None:
             try:
-                cow = int(entry["cow"])
+                if isinstance(raw_cow, bool) or (isinstance(raw_cow, float) and not raw_cow.is_integer()):
+                    raise ValueError(raw_cow)  # int() reads true as 1 and 2.5 as 2
+                cow = int(raw_cow)
                 triples.append(ox.Triple(iri, cs("cowCode"), integer(cow)))
             except (TypeError, ValueError, OverflowError):
-                problems.append(Problem(src, f"cow {entry['cow']!r} is not a number", line=line,
-                                        field="cow", record=slug))
+                problems.append(Problem(src, f"cow {raw_cow!r} is not a whole number (the state's Correlates of "
+                                        "War code, such as 220)", line=line, field="cow", record=slug))
     for key, prop in (("role", "role"), ("note", "note")):
         if isinstance(entry.get(key), str) and entry[key].strip():  # a blank one is none, as an empty one is
             triples.append(ox.Triple(iri, cs(prop), text(entry[key])))
