@@ -190,6 +190,10 @@ def test_a_csl_title_of_spaces_is_refused(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('"title": "T"', '"title": "   "'), encoding="utf-8")
     assert "record item 1 (audit-2001): field 'title': title is empty (only spaces): give the work's title" in \
         _refused(path)
+    # any other text field of spaces only is none, as an empty one is (a publisher "   " was stored as such)
+    blank = _csl(tmp_path, '{"date-parts": [[2001]]}', publisher='"   "', volume='"  "')
+    [work] = read_csl_text(blank.read_text(encoding="utf-8"), "x")[0]
+    assert (work.title, work.publisher, work.volume) == ("T", None, None)
 
 
 def test_a_number_given_as_an_actor_name_is_refused(tmp_path: Path) -> None:

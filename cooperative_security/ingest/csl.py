@@ -82,9 +82,9 @@ class _Item:
         return None
 
     def text(self, field: str, numbers: bool = True) -> str | None:
-        """A text value (or a whole number, where ``numbers``); None when absent or empty."""
+        """A text value (or a whole number, where ``numbers``); None when absent, empty or only spaces."""
         value = self.item.get(field)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             return None
         if isinstance(value, str):
             return self.checked(field, value)
@@ -320,11 +320,11 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             shown = ctype if len(ctype) <= 60 else ctype[:57] + "..."
             one.problem("type", f"unsupported type {shown!r}; use one of {sorted(KINDS)}")
         title = one.text("title", numbers=False)
-        if title is None and item.get("title") in (None, ""):
+        raw_title = item.get("title")
+        if raw_title is None or raw_title == "":
             one.problem("title", "missing title")
-        elif title is not None and not title.strip():
+        elif isinstance(raw_title, str) and not raw_title.strip():
             one.problem("title", "title is empty (only spaces): give the work's title")
-            title = None
         authors, editors = one.people("author"), one.people("editor")
         year = one.year()
         inferred = one.circa(year)
