@@ -59,7 +59,8 @@ class Parameter:
 class ListColumn:
     """A column whose cells join several values with ``separator``. SPARQL leaves the order of the values in a
     GROUP_CONCAT open (engines differ, and an ordered subquery promises nothing), so coopsec orders them:
-    ``text`` as text, ``pages`` by their first number (``5`` before ``10``, then text such as ``unverified``)."""
+    ``text`` as text, ``pages`` by the first number in them wherever it stands (``5`` before ``10``, ``p. 5``
+    before ``157``), then those without a number (``unverified``) as text."""
 
     name: str
     order: str
@@ -70,7 +71,7 @@ class ListColumn:
         items = {item.strip() for item in cell.split(self.separator)} - {""}
 
         def page(item: str) -> tuple[int, int, str]:
-            number = _NUMBER.match(item)
+            number = _NUMBER.search(item)
             return (0, int(number.group(0)), item) if number else (1, 0, item)
 
         return self.separator.join(sorted(items, key=page if self.order == "pages" else None))

@@ -126,6 +126,16 @@ def test_proposed_by_lists_names_sections_and_pages_in_order() -> None:
     ]
 
 
+def test_pages_sort_by_their_first_number_wherever_it_stands() -> None:
+    """A page written "p. 5" or "pp. 12-14" sorted after every bare number ("157, p. 5"): only a number at the
+    start of the item was read."""
+    from cooperative_security.queries import ListColumn
+
+    pages = ListColumn("pages", "pages", ", ")
+    assert pages.arrange("unverified, 157, p. 5, pp. 12-14, 9, note 3, xii") == \
+        "note 3, p. 5, 9, pp. 12-14, 157, unverified, xii"
+
+
 def api_rows(trig: str, name: str, **params: str) -> list[dict[str, str | None]]:
     """``cs.query(name, **params)`` over ``tests/data/<trig>``, as plain records (None for unbound)."""
     from cooperative_security import api as cs
