@@ -125,6 +125,9 @@ def _csl(tmp_path: Path, issued: str, name: str = "refs.json", **fields: str) ->
                                    "winter)"),
     ('{"literal": "the 1950s"}', 'give the date as {"date-parts": [[1950], [1959]]}'),
     ('{"literal": "May 1998"}', 'give the date as {"date-parts": [[1998, 5]]} (with the day as a third part'),
+    # a month was matched by its first three letters or its full name only: "Sept." got the year-only advice
+    ('{"literal": "Sept. 2001"}', 'give the date as {"date-parts": [[2001, 9]]} (with the day as a third part'),
+    ('{"literal": "3 Febr. 1950"}', 'give the date as {"date-parts": [[1950, 2]]} (with the day as a third part'),
     ('{"literal": "1950-02-30"}', "literal: '1950-02-30' is not read as a year"),
 ])
 def test_an_impossible_csl_date_is_refused_not_cut_to_its_year(tmp_path: Path, issued: str, said: str) -> None:

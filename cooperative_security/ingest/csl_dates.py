@@ -101,8 +101,8 @@ def literal_year(value: str) -> str:
     except ValueError:
         pass
     years = _YEAR.findall(text)
-    months = [n for n, name in enumerate(_MONTHS, 1) if re.search(rf"\b{name[:3]}(?:{name[3:]})?\b\.?", text,
-                                                                     re.IGNORECASE)]
+    words = {w.lower() for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 3}  # a month's name or its abbreviation
+    months = [n for n, name in enumerate(_MONTHS, 1) if any(name.startswith(w) for w in words)]
     seasons = [month for word, month in _SEASON_MONTH.items() if re.search(rf"\b{word}\b", text, re.IGNORECASE)]
     if len(years) == 1 and len(seasons) == 1:
         fix, read = f'{{"date-parts": [[{years[0]}, {seasons[0]}]]}}', " (months 13 to 16 are spring to winter)"
