@@ -84,13 +84,30 @@ def test_the_csv_header_is_the_json_keys_and_holds_their_values(  # type: ignore
     assert differ == {}, differ
 
 
+def _texts(value: Any) -> list[str]:
+    """The words a summary of ``value`` shows: its texts other than IRIs, nested ones included."""
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return [value] if isinstance(value, str) and value and not value.startswith("http") else []
+
+
 def _holds(cell: str, value: Any) -> bool:
     """Whether a CSV cell holds the JSON value of its header's key: a text, number or IRI as such (an IRI
     may be compact, cs:Event), a list of them joined (``;``, ``; ``, ``, `` or `` | ``). A mapping, or a list of
-    them, is written as a text that sums it up (the ``why`` of an ``evidence``): not compared."""
+    them, is written as a text that sums it up (the ``sources`` of a concept, the ``why`` of an ``evidence``):
+    each mapping must show at least one of its texts in the cell, the mappings in their order, and a cell
+    is empty only for an empty list (the nested columns were not compared at all)."""
     if isinstance(value, dict) or (isinstance(value, list) and any(
             isinstance(v, dict | list) for v in value)):
-        return True
+        at = 0
+        for item in (value if isinstance(value, list) else [value]):
+            found = [i for i in (cell.find(t, at) for t in _texts(item)) if i >= 0]
+            if _texts(item) and not found:
+                return False
+            at = min(found, default=at)
+        return bool(cell) == bool(value)
     items = value if isinstance(value, list) else [value]
     shown = [[("" if v is None else str(v)) for v in items], [compact(str(v)) for v in items]]
     return any(cell == sep.join(texts) for texts in shown for sep in (";", "; ", ", ", " | "))
