@@ -17,8 +17,6 @@ from cooperative_security.validation.sample import load_sample_marks
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = {
-    "round-16": {"egypt-sudan", "ethiopia-kenya", "thailand-myanmar", "vietnam-thailand", "peru-bolivia",
-                 "guatemala-belize"},
     "round-19": {"ghana-togo", "kenya-tanzania", "turkey-iran", "colombia-peru", "algeria-tunisia",
                  "south-africa-zimbabwe"},
 }
