@@ -17,8 +17,9 @@ from small_cases import period_at as _at
 from cooperative_security.cli import main
 
 SUPPORT = _event("arms-for-rebels", "1960-03-01", "InsurgentSupport", by="[frn]", towards="[gfr]")
-REGIME = (_event("commission", "1951-04-01", "InstitutionFounded")
-          + _event("consultation", "1952-04-01", "InstitutionalConsultation"))
+#: a regime on a treaty (a shared institution would be suspended: tests/test_institution_hostility.py)
+REGIME = (_event("treaty", "1951-04-01", "TreatySigned") + _event("compliance", "1952-04-01", "ComplianceObserved")
+          + _event("compliance-again", "1958-04-01", "ComplianceObserved"))
 
 
 def _events(items: list[dict]) -> set[str]:
