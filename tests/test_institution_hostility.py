@@ -64,3 +64,26 @@ def test_a_treaty_with_conduct_is_not_suspended_by_the_same_hostility(tmp_path: 
               + CLASH)
     p = _at(_case(tmp_path, events), "1961-01-01")
     assert p.position == "security-regime" and not _refuted(p), (p.position, p.missing)
+
+
+def test_a_suspended_institution_is_no_conduct_under_another_agreement(tmp_path: Path) -> None:
+    """The rule says a refuted institution neither founds nor sustains a regime nor counts as its conduct: it
+    was kept out of force but still counted as conduct consistent with an earlier treaty, which held the
+    regime through the clash."""
+    events = (_event("treaty", "1951-04-01", "TreatySigned") + _event("commission", "1952-04-01", "InstitutionFounded")
+              + _event("clash", "1955-03-01", "ArmedClash", by="[frn]", towards="[gfr]"))
+    periods = _case(tmp_path, events)
+    assert _at(periods, "1954-12-31").position == "security-regime"
+    during = _at(periods, "1956-01-01")
+    assert during.position == "conflict-formation", (during.position, during.missing)
+    assert "commission" not in _labels(during.evidence)
+
+
+def test_an_institution_already_ended_is_not_said_to_be_refuted(tmp_path: Path) -> None:
+    """The obstacle named institutions that a member had already abrogated: only one that would otherwise be
+    in force is suspended (and would stand again)."""
+    events = (INSTITUTION + _event("walk-out", "1953-06-01", "Abrogation", by="[frn]")
+              + _event("threat", "1955-03-01", "Threat", by="[frn]", towards="[gfr]"))
+    p = _at(_case(tmp_path, events), "1956-01-01")
+    assert p.position == "conflict-formation"
+    assert [m for m in p.missing if m["rule"] == RULE + "regime-ended"] and not _refuted(p), p.missing

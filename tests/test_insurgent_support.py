@@ -62,3 +62,13 @@ def test_the_types_listing_says_what_counts_support_for_insurgents(capsys: pytes
     assert row["polarity"] == "conflictual"
     counted = " ".join(row["counted_by"]) if isinstance(row["counted_by"], list) else row["counted_by"]
     assert "conflict formation from evidence" in counted and "no use of force between members" in counted
+
+
+@pytest.mark.parametrize(("etype", "trust"), [("InsurgentSupport", False), ("Speech", True)])
+def test_support_for_rebels_refutes_the_leaders_trust_shown_before_it(tmp_path: Path, etype: str, trust: bool) -> None:
+    """Round 20's four trust gains: leaders' visits followed by one side arming the other's rebels are no
+    trust from the day of the support on (rule:trust-refuted-by-hostility)."""
+    events = (_event("visit", "1955-03-01", "LeadershipVisit") + _event("visit-again", "1958-03-01", "LeadershipVisit")
+              + _event("arms-for-rebels", "1959-03-01", etype, by="[frn]", towards="[gfr]"))
+    p = _at(_case(tmp_path, events), "1960-01-01")
+    assert (p.trust == "contingent-cooperation") is trust, (p.trust, p.missing)

@@ -34,7 +34,8 @@ _TRUST = {"none": 0, "contingent-cooperation": 1, "embedded-trust": 2}
 #: kinds of event, each a mark: (label, marker, colour, local names of the event types it gathers)
 EVENT_KINDS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("force and threats", "X", "#c0392b", ("War", "ArmedClash", "Invasion", "UseOfForce", "Threat", "Crisis",
-                                          "MilitaryContingencyPlanning", "ArmsBuildUp")),
+                                          "MilitaryContingencyPlanning", "ArmsBuildUp",
+                                          "InsurgentSupport")),
     ("institutions and treaties", "s", "#1f5fbf", ("InstitutionFounded", "TreatySigned", "TreatyRatified",
                                                   "NormAdopted", "SecurityGuarantee", "Declaration", "Admission",
                                                   "DoctrineAnnounced")),
