@@ -182,23 +182,32 @@ class WorkerPool:
             with self._lock:
                 self._starting -= 1
 
-    def _start(self, attempts: int) -> None:
-        for attempt in range(attempts):
+    def _new_worker(self, attempts: int) -> Worker:
+        """A worker over the store as it is now. A start that fails is tried again after a short wait: a
+        worker can fail to open the store while the writer reopens it after an update was stopped."""
+        for attempt in range(attempts - 1):
             if self._closed:
-                return
+                break
             try:
-                worker = Worker(self.path, self.limits.memory, self.generation)
+                return Worker(self.path, self.limits.memory, self.generation)
             except (OSError, WorkerGone, TimeoutError, ValueError):
                 time.sleep(0.5 * (attempt + 1))
-                continue
-            with self._lock:
-                if self._closed:
-                    worker.kill()
-                    return
-                self._all.add(worker)
-            self._idle.put(worker)
+        return Worker(self.path, self.limits.memory, self.generation)
+
+    def _start(self, attempts: int) -> None:
+        if self._closed:
             return
-        print(f"coopsec serve: could not start a query worker over {self.path}", file=sys.stderr)
+        try:
+            worker = self._new_worker(attempts)
+        except (OSError, WorkerGone, TimeoutError, ValueError):
+            print(f"coopsec serve: could not start a query worker over {self.path}", file=sys.stderr)
+            return
+        with self._lock:
+            if self._closed:
+                worker.kill()
+                return
+            self._all.add(worker)
+        self._idle.put(worker)
 
     def _retire(self, worker: Worker, replace: bool = True) -> None:
         worker.kill()
@@ -225,7 +234,7 @@ class WorkerPool:
         if worker.generation != self.generation or not worker.alive:
             self._retire(worker, replace=False)
             try:
-                worker = Worker(self.path, self.limits.memory, self.generation)
+                worker = self._new_worker(3)
             except (OSError, WorkerGone, TimeoutError, ValueError) as exc:
                 self._replace_later()
                 raise HttpError(503, f"could not start a query worker ({exc}); retry later") from None
