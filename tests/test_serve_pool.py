@@ -68,3 +68,12 @@ def test_a_worker_that_cannot_start_at_all_is_a_503_to_retry(store: Path, monkey
             refused.value)
     finally:
         pool.close()
+
+
+def test_a_closed_pool_starts_no_worker(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = pool_module.WorkerPool(store, 1, LIMITS)
+    pool.close()
+    calls = _failing_first(monkeypatch, failures=0)
+    with pytest.raises(OSError, match="stopping"):
+        pool._new_worker(3)
+    assert calls == []

@@ -185,14 +185,16 @@ class WorkerPool:
     def _new_worker(self, attempts: int) -> Worker:
         """A worker over the store as it is now. A start that fails is tried again after a short wait: a
         worker can fail to open the store while the writer reopens it after an update was stopped."""
-        for attempt in range(attempts - 1):
+        for attempt in range(attempts):
             if self._closed:
-                break
+                raise OSError("the server is stopping")
             try:
                 return Worker(self.path, self.limits.memory, self.generation)
             except (OSError, WorkerGone, TimeoutError, ValueError):
+                if attempt == attempts - 1:
+                    raise
                 time.sleep(0.5 * (attempt + 1))
-        return Worker(self.path, self.limits.memory, self.generation)
+        raise OSError("no attempt to start a worker was made")  # attempts < 1
 
     def _start(self, attempts: int) -> None:
         if self._closed:
