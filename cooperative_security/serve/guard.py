@@ -2,13 +2,26 @@
 
 The SPARQL parser recurses once per level of nesting, so a query of a few kilobytes with thousands of
 nested braces overflows its stack. The text is scanned here, in one linear pass that skips strings,
-IRIs and comments, and refused with a 400 above :data:`MAX_DEPTH` levels.
+IRIs and comments, and refused with a 400 above :data:`MAX_DEPTH` levels. That scan is a courtesy (a
+clear 400 at once): a text built to mislead it still only crashes the worker process that parses it,
+which the pool replaces (:mod:`.pool`), so the server stays up either way.
 
 ``SERVICE`` makes the server send a request to any host the query names (server-side request
 forgery), and ``LOAD`` makes a writable server fetch a URL. Both are refused unless the target's host
-is on the server's ``--allow-service`` list. The scan is conservative: the keyword anywhere outside a
-string, an IRI or a comment counts, and a SERVICE whose target is a variable or a prefixed name is
-refused even for an allowed host (write the full IRI).
+is on the server's ``--allow-service`` list. This check must never be misled, so it does not tokenize
+(a scan that skips strings can be desynchronised from oxigraph's parser: ``'\\u0027'`` is one
+character for oxigraph, and ``1<'a>'`` a comparison). Oxigraph matches its keywords without word
+boundaries (``1SERVICE``, ``SERVICEs:x`` and ``LOADSILENT<...>`` all fetch; checked on pyoxigraph
+0.5.13), so every place where the letters ``service`` or ``load`` occur, in any case, inside strings,
+IRIs and comments too, is read as a keyword, with what follows it (spaces, comments, an optional
+``SILENT``) read as its target:
+
+- a full ``<IRI>`` (escapes decoded) passes only if it is http(s) and its host is allowed;
+- a variable or a prefixed name (possible targets whose value the scan cannot know) is refused;
+- anything else cannot be a target, so those letters are no keyword (``services are``, ``download``).
+
+The price is a refusal, never a fetch, for a query whose text holds such a word before a variable, a
+prefixed name or an IRI (``"customer service ?"``, ``?service ?p``): the message says how to reword it.
 """
 
 from __future__ import annotations
@@ -23,22 +36,26 @@ from .httperror import HttpError
 #: close to its stack's end, 5,000 overflowed it
 MAX_DEPTH = 100
 
-# \uXXXX and \UXXXXXXXX escapes are decoded before SPARQL is parsed (SPARQL 1.1 section 19.2), so
-# ``SERVIC\u0045`` is SERVICE: decode them before scanning.
+# \uXXXX and \UXXXXXXXX escapes (SPARQL 1.1 section 19.2 decodes them before parsing; oxigraph only in
+# strings and IRIs): the keyword scan reads the text both as written and decoded
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
     r"""(?P<comment>\#[^\n\r]*)
       | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
       | (?P<string>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
       | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<var>[?$][\w]+)
-      | (?P<name>[A-Za-z_][\w.-]*:[\w.:%-]*|[A-Za-z_][\w-]*(?::[\w.:%-]*)?)
       | (?P<open>[{(\[])
       | (?P<close>[})\]])
       | (?P<other>.)""",
     re.VERBOSE | re.DOTALL,
 )
-_FETCHING = {"SERVICE", "LOAD"}
+_KEYWORD = re.compile(r"service|load", re.IGNORECASE)
+_GAP = re.compile(r"(?:\s|#[^\n\r]*)*")  # what may stand between a keyword and its target
+_SILENT = re.compile(r"silent", re.IGNORECASE)
+_IRI = re.compile(r"<((?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>")
+_VARIABLE = re.compile(r"[?$]")
+# a prefixed name: an optional prefix (a run of name characters and dots, generously) and a colon
+_NAME_RUN = re.compile(r"[\w.\-\u00B7\u0300-\u036F\u203F\u2040]+")
 
 
 def _decode_escapes(text: str) -> str:
@@ -52,13 +69,38 @@ def _decode_escapes(text: str) -> str:
 def check_sparql(text: str, allowed_hosts: Collection[str] = (), max_depth: int = MAX_DEPTH,
                  what: str = "query") -> None:
     """Raise :class:`HttpError` (400 or 403) for text too deeply nested, or fetching from a host not allowed."""
-    text = _decode_escapes(text)
-    depth = deepest = 0
-    pending: str | None = None  # SERVICE or LOAD, waiting for its target
+    _check_depth(text, max_depth, what)
     allowed = {h.lower().strip("[]") for h in allowed_hosts}
+    decoded = _decode_escapes(text)
+    for body in (text, decoded) if decoded != text else (text,):
+        prefixed = _Prefixed(body)
+        for match in _KEYWORD.finditer(body):
+            _check_targets(body, match, allowed, prefixed)
+
+
+class _Prefixed:
+    """Whether a prefixed name starts at a position: in one pass over the text, not one per keyword (a
+    text of many keywords before one long name would otherwise take quadratic time)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.colon_after: dict[int, bool] = {}  # start of each run of name characters -> a colon ends it
+        self.run_of = [-1] * (len(body) + 1)  # position -> start of the run it is in, or -1
+        for run in _NAME_RUN.finditer(body):
+            self.colon_after[run.start()] = body.startswith(":", run.end())
+            self.run_of[run.start():run.end()] = [run.start()] * (run.end() - run.start())
+
+    def at(self, position: int) -> bool:
+        if self.body.startswith(":", position):
+            return True
+        start = self.run_of[position]
+        return start >= 0 and self.colon_after[start]
+
+
+def _check_depth(text: str, max_depth: int, what: str) -> None:
+    depth = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        token = match.group()
         if kind == "open":
             depth += 1
             if depth > max_depth:
@@ -66,33 +108,44 @@ def check_sparql(text: str, allowed_hosts: Collection[str] = (), max_depth: int 
                 raise HttpError(400, f"the {what} nests more than {max_depth} levels of brackets and braces "
                                      f"(line {line}): the server refuses deeper nesting before parsing; "
                                      "flatten it (a VALUES block or UNION instead of nested groups)")
-            deepest = max(deepest, depth)
         elif kind == "close":
             depth = max(0, depth - 1)
-        elif kind == "comment" or (kind == "other" and token.isspace()):
-            continue
-        elif pending is not None:
-            if kind == "name" and token.upper() == "SILENT":
-                continue
-            _check_target(pending, token if kind == "iri" else None, token, allowed)
-            pending = None
-        elif kind == "name" and token.upper() in _FETCHING:
-            pending = token.upper()
-    if pending is not None:
-        _check_target(pending, None, "(nothing)", allowed)
 
 
-def _check_target(keyword: str, iri: str | None, token: str, allowed: set[str]) -> None:
+def _check_targets(body: str, keyword: re.Match[str], allowed: set[str], prefixed: _Prefixed) -> None:
+    """Check what could follow ``keyword`` as its target, with and without a SILENT between."""
+    name = keyword.group().upper()
+    after = _GAP.match(body, keyword.end()).end()  # type: ignore[union-attr]
+    starts = [after]
+    silent = _SILENT.match(body, after)
+    if silent:
+        starts.append(_GAP.match(body, silent.end()).end())  # type: ignore[union-attr]
+    for at in starts:
+        iri = _IRI.match(body, at)
+        if iri:
+            _check_iri(name, _decode_escapes(iri.group(1)), iri.group(), allowed)
+        elif body.startswith("<", at) or _VARIABLE.match(body, at) or prefixed.at(at):
+            line = body.count("\n", 0, keyword.start()) + 1
+            shown = body[keyword.start():at + 20].split("\n")[0]
+            raise HttpError(403, f"{shown!r} (line {line}): this server sends no request to other hosts, and "
+                                 f"the letters {keyword.group()!r} followed by a variable, a prefixed name or an "
+                                 f"IRI read as {name}, even inside a string, an IRI or a comment. Write a "
+                                 f"{name} target as a full <IRI> of a host started with --allow-service HOST; "
+                                 "elsewhere, reword the text (another variable name, or the word split in "
+                                 "a string with CONCAT)")
+
+
+def _check_iri(keyword: str, iri: str, written: str, allowed: set[str]) -> None:
     how = ("start the server with --allow-service HOST to let queries reach that host"
            if keyword == "SERVICE" else "start the server with --allow-service HOST to let LOAD fetch from it")
-    if iri is None:
-        raise HttpError(403, f"{keyword} {token}: this server sends no request to other hosts unless they are "
-                             f"allowed, and the target must be written as a full <IRI>; {how}")
-    host = (urlsplit(iri[1:-1]).hostname or "").lower()
+    parts = urlsplit(iri)
+    host = (parts.hostname or "").lower() if parts.scheme.lower() in ("http", "https") else ""
     if not allowed or host not in allowed:
         listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
-        raise HttpError(403, f"{keyword} {iri}: federation is off, this server sends no request to "
-                             f"{host or 'that target'}{listed}; {how}")
+        raise HttpError(403, f"{keyword} {written}: federation is off, this server sends no request to "
+                             f"{host or 'that target'}{listed}; {how} (the letters "
+                             f"{keyword.lower()!r} before an IRI read as {keyword}, even inside a string, an "
+                             "IRI or a comment)")
 
 
 __all__ = ["MAX_DEPTH", "check_sparql"]

@@ -1,0 +1,81 @@
+"""What the SERVICE and LOAD check reads as a keyword (cooperative_security/serve/guard.py).
+
+Oxigraph matches SERVICE and LOAD without word boundaries and decodes escapes only inside strings and
+IRIs, so the check reads the letters anywhere, strings and comments included, with what follows them as
+the target. These tests pin both sides: each form below reached the network through the scan it replaced
+(or would, by oxigraph's grammar), and the texts that merely hold the words pass. The same forms go to a
+real server, whose listener must never be knocked, in tests/test_serve_limits.py.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from cooperative_security.serve.guard import check_sparql
+from cooperative_security.serve.httperror import HttpError
+
+TARGET = "<http://127.0.0.1:9/x>"  # port 9: oxigraph refuses to connect, so a fetch shows as an OSError
+
+FETCHING = [
+    f"SELECT * {{ BIND('\\u0027' AS ?x) SERVICE {TARGET} {{ ?s ?p ?o }} BIND('\\u0027' AS ?y) }}",
+    f'SELECT * {{ BIND("\\u0022" AS ?x) SERVICE {TARGET} {{ ?s ?p ?o }} BIND("\\u0022" AS ?y) }}',
+    f"SELECT * {{ BIND(1<'a>' AS ?q) SERVICE {TARGET} {{ ?s ?p ?o }} BIND('x' AS ?y) }}",
+    "PREFIX s: <http://127.0.0.1:9/> SELECT * { SERVICEs:x { ?a ?b ?c } }",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:x { ?a ?b ?c } }",
+    f"SELECT * {{ <http://e/a> <http://e/b> 1SERVICE {TARGET} {{ ?a ?b ?c }} }}",
+    f"SELECT * {{ SERVICE#a comment\n {TARGET} {{ ?a ?b ?c }} }}",
+    "SELECT * { SERVICE <http://127.0.0.1:9/\\u0078> { ?a ?b ?c } }",
+    f"BASE {TARGET} SELECT * {{ SERVICE <y> {{ ?a ?b ?c }} }}",
+]
+
+
+def _store() -> ox.Store:
+    store = ox.Store()
+    node = ox.NamedNode
+    store.add(ox.Quad(node("http://e/a"), node("http://e/b"), ox.Literal(1)))
+    return store
+
+
+@pytest.mark.parametrize("text", FETCHING)
+def test_each_form_fetches_in_oxigraph_and_is_refused(text: str) -> None:
+    with pytest.raises(OSError, match="port 9"):  # oxigraph itself reads a SERVICE call here
+        list(_store().query(text))  # type: ignore[arg-type]
+    with pytest.raises(HttpError) as refused:
+        check_sparql(text, ["good.example"])
+    assert refused.value.status == 403 and "--allow-service" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["LOADSILENT<http://127.0.0.1:9/x>", "PREFIX : <http://127.0.0.1:9/> LOAD :x",
+                                  "CLEAR SILENT GRAPH <http://e/g>;LOAD<http://127.0.0.1:9/x>"])
+def test_each_load_is_refused(text: str) -> None:
+    with pytest.raises(HttpError) as refused:
+        check_sparql(text, ["good.example"], what="update")
+    assert refused.value.status == 403 and "LOAD" in str(refused.value)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { ?s <http://e/label> 'customer services are good' . ?s <http://e/download> ?o }",
+    "SELECT ?serviceable WHERE { ?serviceable ?p ?o } # services, loads, downloads",
+    "SELECT * { SERVICE <http://good.example/sparql> { ?s ?p ?o } }",
+    "SELECT * { SERVICE SILENT <https://GOOD.example:8443/sparql> { ?s ?p ?o } }",
+])
+def test_words_and_allowed_hosts_pass(text: str) -> None:
+    check_sparql(text, ["good.example"])
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * { SERVICE <http://good.example\\u0040evil/sparql> { ?s ?p ?o } }",  # user info: the host is evil
+    "SELECT * { SERVICE <ftp://good.example/> { ?s ?p ?o } }",
+    "SELECT * { # each service\n ?s ?p ?o }",  # the word before a variable: refused, with advice
+    "SELECT * { SERVICE ?where { ?s ?p ?o } VALUES ?where { <http://good.example/> } }",
+])
+def test_what_cannot_be_proved_harmless_is_refused(text: str) -> None:
+    with pytest.raises(HttpError) as refused:
+        check_sparql(text, ["good.example"])
+    assert refused.value.status == 403
+
+
+def test_no_allowed_host_refuses_every_target() -> None:
+    with pytest.raises(HttpError, match="federation is off"):
+        check_sparql("SELECT * { SERVICE <http://good.example/sparql> { ?s ?p ?o } }")
