@@ -19,9 +19,8 @@ from cooperative_security.validation import HELD_OUT, load_expected, load_valida
 from cooperative_security.validation.sample import load_sample_marks
 
 ROOT = Path(__file__).resolve().parent.parent
+# round 19 was scored blind on 3 December 2026 (Deutsch's transactions must be sustained) and joined the set
 ROUNDS = {
-    "round-19": {"ghana-togo", "kenya-tanzania", "turkey-iran", "colombia-peru", "algeria-tunisia",
-                 "south-africa-zimbabwe"},
     "round-21": {"bolivia-paraguay", "thailand-laos", "syria-lebanon", "italy-yugoslavia", "iraq-jordan",
                  "china-mongolia"},
 }
@@ -42,10 +41,10 @@ def test_the_unseen_relationships_load_on_top_of_the_scored_set() -> None:
         assert set(load_sample_marks(unseen / "expected.yaml")) == cases, name
 
 
-@pytest.mark.parametrize("name", sorted(ROUNDS)[1:])
-def test_a_later_round_loads_without_the_rounds_before_it(name: str) -> None:
-    """Any unseen round may be the next to be scored: it must not need a work or a state that only an
-    earlier unseen round holds (a work both cite is in both bibliographies)."""
+@pytest.mark.parametrize("name", sorted(ROUNDS))
+def test_each_round_loads_without_the_other_rounds(name: str) -> None:
+    """Any unseen round may be the next to be scored: it must not need a work or a state that only another
+    unseen round holds (a work both cite is in both bibliographies)."""
     kg = open_knowledge_graph("memory:")
     try:
         load_validation(kg, ROOT / "validation")
