@@ -230,7 +230,12 @@ def dataframe(store: Stores, directed: bool = False):  # type: ignore[no-untyped
         else:  # text: the same dtype whether or not a row has a value (DuckDB gives an all-null column as object)
             frame[column] = frame[column].astype("string")
     frame["margin"] = frame["margin"].astype("Int64")
-    frame["margin_on"] = frame["margin_on"].astype("string")
+    # every text column as text, whatever the span: a column with no value in a short span (no community,
+    # so no stage) would otherwise be all-null objects, written to Parquet as Arrow's null type, so that
+    # files of two spans would not share a schema
+    for column in ("position", "stage", "trust", "rule", "reason", "margin_on", "no_data_reason"):
+        frame[column] = frame[column].astype("string")
+    frame["no_data"] = frame["no_data"].astype("bool")
     return frame
 
 
