@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from http import HTTPStatus
@@ -21,6 +22,18 @@ from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
+_PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
+_LOG = logging.getLogger(__name__)
+_FAILED = ("the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
+           "to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
+           "wrote the details to its log\n").encode()
+
+
+def shown(text: str, limit: int = 100) -> str:
+    """A client's text as an error message may quote it: control characters escaped, at most ``limit``
+    characters (a name of 6,000 characters is not repeated back)."""
+    text = text if len(text) <= limit else text[:limit] + "..."
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 class CoopsecHTTPServer(BoundedHTTPServer):
@@ -47,6 +60,7 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def handle_one_request(self) -> None:
+        self._answered = False  # whether this request's status line has been written
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
@@ -90,36 +104,45 @@ class Handler(BaseHTTPRequestHandler):
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
 
     def _handle(self, method: str, head: bool = False) -> None:
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        path = unquote(url.path)
         if method == "GET":
             self.server.unwatch(self.connection)  # the whole request is in: the query's own limit applies now
         try:
-            if path == "/sparql":
-                self._sparql(method, params, head)
-            elif method != "GET":
-                raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
-            elif path == "/":
-                svc = self.server.service
-                html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
-                                  self.server.site_dir is not None)
-                self._send(200, "text/html; charset=utf-8", html.encode(), head)
-            elif path == "/site" or path.startswith("/site/"):
-                self._static(path[len("/site"):], head)
-            elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
-                picture = self.server.service.page("concepts" if path == "/map" else "citations")
-                self._send(200, "text/html; charset=utf-8", picture, head)
-            elif path.startswith("/vendor/"):  # their scripts
-                from ..site.interactive import vendor_file
-                found = vendor_file(path[len("/vendor/"):])
-                if found is None:
-                    raise HttpError(404, f"no file {path}")
-                self._send(200, found[1], found[0], head)
-            else:
-                self._resource(path, params, head)
-        except HttpError as exc:
-            self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), head)
+            try:
+                self._route(method, head)
+            except HttpError as exc:
+                self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), head)
+        except Exception:  # noqa: BLE001 - the last resort: a client always gets an answer, never a traceback
+            _LOG.exception("coopsec serve: %s %s failed", self.command, shown(self.path, 300))
+            self.close_connection = True
+            if not self._answered:
+                self._send(500, "text/plain; charset=utf-8", _FAILED, head)
+
+    def _route(self, method: str, head: bool) -> None:
+        url = urlsplit(self.path)
+        params = parse_qs(url.query, keep_blank_values=True)
+        path = unquote(url.path)
+        if path == "/sparql":
+            self._sparql(method, params, head)
+        elif method != "GET":
+            raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
+        elif path == "/":
+            svc = self.server.service
+            html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
+                              self.server.site_dir is not None)
+            self._send(200, "text/html; charset=utf-8", html.encode(), head)
+        elif path == "/site" or path.startswith("/site/"):
+            self._static(path[len("/site"):], head)
+        elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
+            picture = self.server.service.page("concepts" if path == "/map" else "citations")
+            self._send(200, "text/html; charset=utf-8", picture, head)
+        elif path.startswith("/vendor/"):  # their scripts
+            from ..site.interactive import vendor_file
+            found = vendor_file(path[len("/vendor/"):])
+            if found is None:
+                raise HttpError(404, f"no file {path}")
+            self._send(200, found[1], found[0], head)
+        else:
+            self._resource(path, params, head)
 
     # --- SPARQL --------------------------------------------------------------------------------
 
@@ -239,8 +262,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise HttpError(404, f"{iri!r} is not an IRI") from None
         page_text = params.get("page", ["1"])[0]
-        if not page_text.isdigit() or not 1 <= int(page_text) <= 1_000_000:
-            raise HttpError(400, f"page={page_text}: give a page number from 1")
+        if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
+            raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
         status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"),
                                                                   params.get("format", [None])[0], int(page_text))
         self._send(status, content_type, data, head, vary=True)
@@ -249,21 +272,28 @@ class Handler(BaseHTTPRequestHandler):
         root = self.server.site_dir
         if root is None:
             raise HttpError(404, "no site is served: start the server with --site DIR (a folder from `coopsec site`)")
-        target = (root / rest.lstrip("/")).resolve()
-        if not target.is_relative_to(root):
-            raise HttpError(404, "outside the site")
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            raise HttpError(404, f"no page /site{rest}")
+        if "\x00" in rest:
+            raise HttpError(400, f"/site{shown(rest)}: a path cannot hold a NUL character (%00)")
+        try:
+            target = (root / rest.lstrip("/")).resolve()
+            if not target.is_relative_to(root):
+                raise HttpError(404, "outside the site")
+            if target.is_dir():
+                target = target / "index.html"
+            data = target.read_bytes() if target.is_file() else None
+        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+            raise HttpError(404, f"no page /site{shown(rest)} ({exc.strerror or 'cannot be read'})") from None
+        if data is None:
+            raise HttpError(404, f"no page /site{shown(rest)}")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
             kind += "; charset=utf-8"
-        self._send(200, kind, target.read_bytes(), head)
+        self._send(200, kind, data, head)
 
     # --- writing -------------------------------------------------------------------------------
 
     def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False) -> None:
+        self._answered = True
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -271,12 +301,12 @@ class Handler(BaseHTTPRequestHandler):
         if vary:
             self.send_header("Vary", "Accept")
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head:
-            try:
+        try:
+            self.end_headers()
+            if not head:
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+        except OSError:  # the client left, or stopped reading for longer than --request-timeout
+            self.close_connection = True
 
 
 __all__ = ["Access", "CoopsecHTTPServer", "Handler", "is_loopback"]
