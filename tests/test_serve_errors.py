@@ -103,3 +103,34 @@ def test_an_unexpected_failure_is_a_plain_500_and_logged_once(server: RunningSer
     assert "secret detail of the bug" in str(records[0].exc_info[1])  # type: ignore[index]
     monkeypatch.undo()
     assert_alive(server)
+
+
+# --- finding 8: http.server's own refusals were HTML -----------------------------------------------
+
+def _answer(data: bytes) -> tuple[int, dict[str, str], str]:
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    match = re.match(r"HTTP/1\.[01] (\d{3}) ", lines[0])
+    assert match, data[:300]
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(match.group(1)), headers, body.decode()
+
+
+@pytest.mark.parametrize(("request_bytes", "status", "message"), [
+    (b"GET /sparql?query=" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414, "POST to /sparql"),
+    (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 431, "headers are too large (Line too long)"),
+    (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n", 431, "at most 100 headers"),
+    (b"GARBAGE\r\n\r\n", 400, "the request is malformed"),
+    (b"GET / HTTP/9.9\r\n\r\n", 505, "speaks HTTP/1.0 and HTTP/1.1"),
+    (b"FOO /sparql HTTP/1.1\r\n\r\n", 501, "FOO is not a method this server knows"),
+    (b"get / HTTP/1.1\r\n\r\n", 501, "methods are upper case): / answers GET, HEAD"),
+])
+def test_http_servers_own_refusals_are_plain_text(server: RunningServer, request_bytes: bytes, status: int,
+                                                  message: str) -> None:
+    got, headers, body = _answer(raw(server, request_bytes))
+    assert got == status and headers["content-type"] == "text/plain; charset=utf-8", (got, headers, body)
+    assert message in body and body.count("\n") == 1 and "<" not in body, body
+    assert int(headers["content-length"]) == len(body.encode()) and headers["connection"] == "close"
+    if status == 501:
+        assert headers["allow"] in ("GET, HEAD", "GET, HEAD, POST")
+    assert_alive(server)

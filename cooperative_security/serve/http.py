@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .access import Access, authorise_update, is_loopback
 from .connections import BoundedHTTPServer
 from .engine import QueryService
-from .httperror import HttpError
+from .httperror import HttpError, protocol_error, shown
 from .linked import iri_for_path
 from .querypage import query_page
 
@@ -27,13 +27,6 @@ _LOG = logging.getLogger(__name__)
 _FAILED = ("the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
            "to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
            "wrote the details to its log\n").encode()
-
-
-def shown(text: str, limit: int = 100) -> str:
-    """A client's text as an error message may quote it: control characters escaped, at most ``limit``
-    characters (a name of 6,000 characters is not repeated back)."""
-    text = text if len(text) <= limit else text[:limit] + "..."
-    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 class CoopsecHTTPServer(BoundedHTTPServer):
@@ -82,24 +75,38 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle("POST")
 
-    def _other_method(self) -> None:
+    def _other_method(self, status: int = 405) -> None:
         """PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT: 405 in plain text, naming the methods the path takes
-        (http.server answered 501 with an HTML page). The body is not read, so the connection is closed."""
+        (http.server answered 501 with an HTML page); a method it does not know (``FOO``, ``get``: methods
+        are case-sensitive) the same way, as 501. The body is not read, so the connection is closed."""
         path = unquote(urlsplit(self.path).path)
         allowed = "GET, HEAD, POST" if path == "/sparql" else "GET, HEAD"
-        data = (f"{path} does not take {self.command}: it answers {allowed}\n").encode()
+        if status == 405:
+            message = f"{shown(path)} does not take {self.command}: it answers {allowed}"
+        else:
+            message = (f"{shown(self.command)} is not a method this server knows (methods are upper case): "
+                       f"{shown(path)} answers {allowed}")
+        self._refuse(status, message, {"Allow": allowed})
+
+    error_content_type = "text/plain; charset=utf-8"  # for any caller of the base class's send_error
+    error_message_format = "%(message)s: %(explain)s\n"
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a request line or headers too long, a malformed request line, an HTTP
+        version other than 1.x, an unknown method) in plain text, one line, like every other error."""
+        self.log_error("code %d, message %s", code, message)
+        if code == 501 and self.command:  # no do_<METHOD>
+            self._other_method(501)
+            return
+        if self.request_version in ("", "HTTP/0.9"):
+            self.request_version = "HTTP/1.0"  # a status line, even to a request line that could not be read
+        self._refuse(code, protocol_error(code, message))
+
+    def _refuse(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        """A refusal before the body was read: the connection is closed after it."""
         self.close_connection = True
-        self.send_response(405, HTTPStatus(405).phrase)
-        self.send_header("Allow", allowed)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), self.command == "HEAD",
+                   headers={**(headers or {}), "Connection": "close"})
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
 
@@ -292,7 +299,8 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False) -> None:
+    def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False,
+              headers: dict[str, str] | None = None) -> None:
         self._answered = True
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)
         if content_type:
@@ -300,6 +308,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         if vary:
             self.send_header("Vary", "Accept")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
         try:
             self.end_headers()
