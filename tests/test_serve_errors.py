@@ -134,3 +134,27 @@ def test_http_servers_own_refusals_are_plain_text(server: RunningServer, request
     if status == 501:
         assert headers["allow"] in ("GET, HEAD", "GET, HEAD, POST")
     assert_alive(server)
+
+
+# --- finding 9: a body cut short -------------------------------------------------------------------
+
+def test_a_body_shorter_than_its_content_length_gets_its_400(server: RunningServer) -> None:
+    """At --request-timeout the watchdog shut the socket both ways, so the 400 _read_body meant to send
+    never left: the client read an empty reply. Now it reads the 400, and the connection is closed then."""
+    request = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+               b"Content-Length: 10\r\n\r\nASK {")
+    started = time.monotonic()
+    got, headers, body = _answer(raw(server, request))  # raw() reads until the server closes
+    took = time.monotonic() - started
+    assert got == 400 and headers["content-type"].startswith("text/plain"), (got, body)
+    assert "the body ended after 5 of its 10 bytes" in body and "--request-timeout of 1 s" in body
+    assert REQUEST_TIMEOUT - 0.1 < took < REQUEST_TIMEOUT + 2  # at the deadline, not before, not much after
+    assert_alive(server)
+
+
+def test_a_slow_request_line_is_still_cut_at_the_deadline(server: RunningServer) -> None:
+    """Headers still coming at the deadline: the connection is closed both ways, as before (a request
+    that never arrived whole is never run)."""
+    started = time.monotonic()
+    assert raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n") == b""
+    assert time.monotonic() - started < REQUEST_TIMEOUT + 2

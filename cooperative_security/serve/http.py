@@ -213,6 +213,7 @@ class Handler(BaseHTTPRequestHandler):
         authorise_update(self.server.access, int(self.server.server_address[1]), self.headers)
 
     def _body(self) -> bytes:
+        self.server.reading_body(self.connection)  # a body cut short by the deadline is still answered 400
         try:
             return self._read_body()
         finally:
@@ -236,7 +237,18 @@ class Handler(BaseHTTPRequestHandler):
             self._drain(length)
             raise HttpError(413, f"the request body has {length} bytes; this server takes at most {limit} "
                                  "(the server's --max-body)")
-        data = self.rfile.read(length)
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            while received < length:  # piece by piece, so that what came before a timeout is counted
+                chunk = self.rfile.read1(min(length - received, 65536))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+        except OSError:  # one read waited longer than --request-timeout, or the connection broke
+            pass
+        data = b"".join(chunks)
         if len(data) < length:
             self.close_connection = True
             raise HttpError(400, f"the body ended after {len(data)} of its {length} bytes (or took longer than "
