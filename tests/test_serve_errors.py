@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
+from cooperative_security.serve.negotiate import parse_accept
 
 REQUEST_TIMEOUT = 1.0
 
@@ -158,3 +159,43 @@ def test_a_slow_request_line_is_still_cut_at_the_deadline(server: RunningServer)
     started = time.monotonic()
     assert raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n") == b""
     assert time.monotonic() - started < REQUEST_TIMEOUT + 2
+
+
+# --- finding 10: q-values, percent-encoded UTF-8, two operations ----------------------------------
+
+@pytest.mark.parametrize("q", ["nan", "inf", "1e999", "-inf", "NaN"])
+def test_a_q_that_is_not_a_finite_number_counts_as_zero(server: RunningServer, q: str) -> None:
+    """min(1.0, nan) is 1.0: q=nan, inf or 1e999 outranked every other range."""
+    assert parse_accept(f"text/csv;q={q}") == [("text/csv", 0.0)]
+    status, content_type, _ = ask(server, "GET", "/ontology",
+                                  headers={"Accept": f"text/turtle;q={q}, text/html;q=0.1"})
+    assert status == 200 and content_type.startswith("text/html")
+    status, content_type, _ = ask(server, "GET", "/sparql?query=ASK%7B%7D",
+                                  headers={"Accept": f"text/csv;q={q}, application/sparql-results+json;q=0.5"})
+    assert status == 200 and content_type.startswith("application/sparql-results+json")
+
+
+def test_percent_encoded_bytes_that_are_not_utf8_are_a_400(server: RunningServer) -> None:
+    """They were replaced by U+FFFD, then failed as SPARQL, where a raw non-UTF-8 body was a clear 400."""
+    status, content_type, body = ask(server, "GET", "/sparql?query=ASK%7B%7D%FF")
+    assert status == 400 and content_type.startswith("text/plain") and "query string is not UTF-8" in body, body
+    status, _, body = ask(server, "POST", "/sparql", b"query=ASK%7B%7D%FF",
+                          {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and "the form is not UTF-8" in body, body
+    status, _, body = ask(server, "POST", "/sparql", b"query=ASK%7B%7D%C3%A9",  # 'é' is fine
+                          {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    assert status == 400 and "not valid SPARQL" in body, body
+
+
+@pytest.mark.parametrize(("target", "content_type", "data"), [
+    ("/sparql?update=DROP%20ALL", "application/sparql-query", b"ASK {}"),
+    ("/sparql?query=ASK%7B%7D", "application/sparql-update", b"DROP ALL"),
+    ("/sparql?query=ASK%7B%7D", "application/x-www-form-urlencoded", b"update=DROP%20ALL"),
+    ("/sparql", "application/x-www-form-urlencoded", b"query=ASK%7B%7D&update=DROP%20ALL"),
+])
+def test_a_request_with_a_query_and_an_update_is_a_400(server: RunningServer, target: str, content_type: str,
+                                                       data: bytes) -> None:
+    """The update in the URL of a POSTed query was silently dropped, and the query answered."""
+    status, got_type, body = ask(server, "POST", target, data, {"Content-Type": content_type})
+    assert status == 400 and got_type.startswith("text/plain"), (status, body)
+    assert "a request carries one operation" in body

@@ -126,7 +126,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str, head: bool) -> None:
         url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
+        try:
+            params = parse_qs(url.query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HttpError(400, "the query string is not UTF-8 (once its %XX escapes are decoded)") from None
         path = unquote(url.path)
         if path == "/sparql":
             self._sparql(method, params, head)
@@ -167,11 +170,12 @@ class Handler(BaseHTTPRequestHandler):
         raw = self._body()
         if content_type == "application/x-www-form-urlencoded":
             try:
-                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
             except UnicodeDecodeError:
-                raise HttpError(400, "the form is not UTF-8") from None
+                raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
             for key, values in params.items():
                 form.setdefault(key, values)
+            self._one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
                 service.update(self._one(form, "update"))
@@ -180,8 +184,10 @@ class Handler(BaseHTTPRequestHandler):
             text = self._one(form, "query")
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
+            self._one_operation("update" in params)
             text, graphs = self._text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
+            self._one_operation("query" in params)
             self._authorise_update()
             service.update(self._text(raw))
             self._send(204, None, b"", head)
@@ -191,6 +197,13 @@ class Handler(BaseHTTPRequestHandler):
                                  f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
         self._send(200, body.content_type, body.data, head)
+
+    @staticmethod
+    def _one_operation(both: bool) -> None:
+        """A request carries a query or an update, never both (one was silently dropped)."""
+        if both:
+            raise HttpError(400, "a request carries one operation: this one has both a query and an update (in "
+                                 "the body and the URL's query=/update=); send them as two requests")
 
     @staticmethod
     def _one(params: dict[str, list[str]], name: str) -> str:
