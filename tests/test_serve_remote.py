@@ -102,3 +102,52 @@ def test_a_bad_query_naming_a_service_is_still_a_400(federated: RunningServer, r
     assert status == 400 and body.startswith("the query is not valid SPARQL: error at 1:"), body
     status, _, body = post(federated, "query", "ASK { ?s ?p ?o }")
     assert status == 200 and '"boolean"' in body
+
+
+# --- finding 2: a writable server that other machines reach needs a token ------------------------
+
+COMMAND = [sys.executable, "-c", "from cooperative_security.cli import entry_point; entry_point()", "serve"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "server.example"])
+def test_a_writable_server_on_another_address_needs_a_token_file(host: str) -> None:
+    """It only warned: with no token, any client that reaches the address (and sends Host: 127.0.0.1, which
+    only browsers cannot) could change the store. The refusal comes before the store is loaded or bound.
+    (A child process, so that a regression fails at the timeout instead of serving for ever.)"""
+    result = subprocess.run([*COMMAND, "--host", host, "--port", "0", "--writable"], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2, result
+    assert f"refusing to accept updates on {host} without --token-file" in result.stderr, result.stderr
+    assert "drop --writable" in result.stderr and "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_the_api_refuses_it_too(kg) -> None:  # type: ignore[no-untyped-def]
+    from cooperative_security.errors import UsageError
+    from cooperative_security.serve import check_config, make_server
+
+    with pytest.raises(UsageError, match="without --token-file"):
+        make_server(ServerConfig(host="0.0.0.0", port=0, allow_remote=True, writable=True), kg)
+    # what stays allowed (checked without binding): read-only, or writable with a token
+    check_config(ServerConfig(host="0.0.0.0", allow_remote=True))
+    check_config(ServerConfig(host="0.0.0.0", allow_remote=True, writable=True, token="t" * 16))
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_writable_server_on_loopback_still_starts_without_a_token(host: str) -> None:
+    process = subprocess.Popen([*COMMAND, "--host", host, "--port", "0", "--writable"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        match = re.search(r"http://(127\.0\.0\.1|localhost):(\d+)/ \(SPARQL at \S+; writable\)", line)
+        assert match, line + (process.stderr.read() if process.stderr else "")
+        connection = http.client.HTTPConnection("127.0.0.1", int(match.group(2)), timeout=60)
+        connection.request("POST", "/sparql", body=b"INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }",
+                           headers={"Content-Type": "application/sparql-update"})
+        assert connection.getresponse().status == 204
+        connection.close()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0 and "warning" not in err, err
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
