@@ -24,9 +24,9 @@ _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused b
 _LENGTH = re.compile(r"[0-9]{1,18}")
 _PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
 _LOG = logging.getLogger(__name__)
-_FAILED = ("the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
-           "to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
-           "wrote the details to its log\n").encode()
+_FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
+           b"to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
+           b"wrote the details to its log\n")
 
 
 class CoopsecHTTPServer(BoundedHTTPServer):
