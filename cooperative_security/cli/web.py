@@ -46,10 +46,12 @@ def serve(
     allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="A Host name, besides this "
                                                          "machine's, under which updates are accepted.")] = None,
     token_file: Annotated[Path | None, typer.Option("--token-file", help="With --writable: a file holding a "
-                                                    "secret; updates need 'Authorization: Bearer SECRET'.")] = None,
+                                                    "secret; updates need 'Authorization: Bearer SECRET'. "
+                                                    "Required with --writable on a --host other than "
+                                                    "loopback.")] = None,
 ) -> None:
     """A SPARQL 1.1 endpoint with a query page, and dereferenceable IRIs (/id/..., /ontology)."""
-    from ..serve import Limits, ServerConfig, prepare_store, serve_until_signal
+    from ..serve import Limits, ServerConfig, check_config, prepare_store, serve_until_signal
     from ..serve.access import is_loopback
 
     if timeout <= 0 or max_results < 1 or max_body < 1 or max_running < 1:
@@ -73,9 +75,11 @@ def serve(
                                         max_answer, max_depth, request_timeout, max_connections),
                           site_dir=site, allow_remote=host is not None, allow_service=tuple(allow_service or ()),
                           allow_host=tuple(allow_host or ()), token=token)
+    check_config(config)  # before the store is loaded: a writable server others reach needs --token-file
     if not is_loopback(config.host):
         err_console.print(f"warning: listening on {config.host}: other machines can reach this endpoint"
-                          + (" and change the store (--writable)" if writable else ""), highlight=False)
+                          + (" and, with the token, change the store (--writable)" if writable else ""),
+                          highlight=False)
     with err_console.status("loading the knowledge graph and classifying..."):
         kg = prepare_store(store)
     try:

@@ -94,10 +94,22 @@ class RunningServer:
         self.stop()
 
 
-def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
-    if not is_loopback(config.host) and not config.allow_remote:
+def check_config(config: ServerConfig) -> None:
+    """Refuse, before anything is loaded or bound, a server other machines could reach by accident, or
+    change without a secret: the Host and Origin checks stop browsers, not a client that sends any Host."""
+    if is_loopback(config.host):
+        return
+    if not config.allow_remote:
         raise UsageError(f"refusing to listen on {config.host}, which other machines can reach: "
                          "name the host explicitly with --host to do so")
+    if config.writable and config.token is None:
+        raise UsageError(f"refusing to accept updates on {config.host} without --token-file: any machine that "
+                         "reaches it could change the store (the Host and Origin checks stop browsers, not other "
+                         "clients). Give --token-file FILE (a secret of 16 characters or more), or drop --writable")
+
+
+def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
+    check_config(config)
     if not isinstance(store, InProcess):
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
     raw: ox.Store | None = store.raw
@@ -163,4 +175,4 @@ def serve_until_signal(config: ServerConfig, store: Store, ready: Callable[[str]
 
 
 __all__ = ["ServerConfig", "Limits", "HttpError", "RunningServer", "start_server", "prepare_store", "make_server",
-           "serve_until_signal"]
+           "serve_until_signal", "check_config"]

@@ -23,7 +23,8 @@ GRAPH_OFFERS = list(GRAPH_FORMATS)
 
 def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Sequence[str],
               named_graphs: Sequence[str], max_results: int) -> Body:
-    """Answer a query in this process (a worker's): the body, or :class:`HttpError`."""
+    """Answer a query in this process (a worker's): the body, or :class:`HttpError`, or what pyoxigraph
+    raises (a SyntaxError for text that does not parse; see :func:`.worker.answer`)."""
     options: dict[str, object] = {}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -31,10 +32,7 @@ def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Se
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    try:
-        result = store.query(text, **options)  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        raise HttpError(400, f"the query is not valid SPARQL: {exc}") from None
+    result = store.query(text, **options)  # type: ignore[arg-type]  # SyntaxError: the worker words it
     never = threading.Event()
     if isinstance(result, ox.QueryBoolean):
         return boolean_body(result, _media(accept, SOLUTION_OFFERS, "an ASK query"))

@@ -16,7 +16,10 @@ class BoundedHTTPServer(ThreadingHTTPServer):
     """A thread per connection, at most ``max_connections`` of them, each with a deadline to send its request.
 
     A watchdog thread shuts the socket of a client that has not sent its whole request (line, headers
-    and body) within ``request_timeout`` seconds, however slowly it drips; connections beyond the cap
+    and body) within ``request_timeout`` seconds, however slowly it drips: both ways while the line and
+    headers come in, only the reading side once the body does (:meth:`reading_body`), so that the
+    handler can still tell the client its body was cut short (a 400 of a few hundred bytes, which the
+    socket's buffer takes at once, and then the connection is closed); connections beyond the cap
     get a 503 at once and are closed, not queued. Both limits are the ``service``'s.
     """
 
@@ -30,6 +33,7 @@ class BoundedHTTPServer(ThreadingHTTPServer):
         self._open = 0
         self._open_lock = threading.Lock()
         self._deadlines: dict[socket.socket, float] = {}
+        self._bodies: set[socket.socket] = set()  # watched connections whose body is being read
         self._stopping = threading.Event()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -82,20 +86,29 @@ class BoundedHTTPServer(ThreadingHTTPServer):
         with self._open_lock:
             self._deadlines[connection] = time.monotonic() + self.service.limits.request_timeout
 
+    def reading_body(self, connection: socket.socket) -> None:
+        """The request's line and headers are in: at its deadline, stop reading but let the answer out."""
+        with self._open_lock:
+            if connection in self._deadlines:
+                self._bodies.add(connection)
+
     def unwatch(self, connection: socket.socket) -> None:
         with self._open_lock:
             self._deadlines.pop(connection, None)
+            self._bodies.discard(connection)
 
     def _watch(self) -> None:
         while not self._stopping.wait(0.1):
             now = time.monotonic()
             with self._open_lock:
-                late = [c for c, deadline in self._deadlines.items() if deadline < now]
-                for connection in late:
+                late = [(c, socket.SHUT_RD if c in self._bodies else socket.SHUT_RDWR)
+                        for c, deadline in self._deadlines.items() if deadline < now]
+                for connection, _ in late:
                     del self._deadlines[connection]
-            for connection in late:
+                    self._bodies.discard(connection)
+            for connection, how in late:
                 try:
-                    connection.shutdown(socket.SHUT_RDWR)
+                    connection.shutdown(how)
                 except OSError:
                     pass
 

@@ -11,6 +11,7 @@ then commits nothing); after each update the query workers are replaced, so they
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Collection, Sequence
@@ -30,6 +31,9 @@ from .results import (
 T = TypeVar("T")
 
 MIB = 1024 * 1024
+# Text that may run a SERVICE or a LOAD (escapes included: SERVIC\u0045): on a server with --allow-service,
+# a failure of such a request is answered 502, as the other server's (see worker.answer)
+_MAY_FETCH = re.compile(r"service|load|\\u", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class QueryService:
                 raise HttpError(400, f"{g!r} is not an IRI (default-graph-uri, named-graph-uri)") from None
         header, body = self.pool.run({"kind": "query", "text": text, "accept": accept,
                                       "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
-                                      "max_results": self.limits.max_results}, wait=min(1.0, self.limits.timeout))
+                                      "max_results": self.limits.max_results, "fetches": self._fetches(text)},
+                                     wait=min(1.0, self.limits.timeout))
         return Body(self._content_type(header), body)
 
     def describe(self, iri: str, accept: str | None, format_parameter: str | None, page: int) -> tuple[int, str, bytes]:
@@ -119,6 +124,10 @@ class QueryService:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the query failed")))
         return str(header["content_type"])
 
+    def _fetches(self, text: str) -> bool:
+        """Whether the request may reach another server: only with --allow-service, and text naming them."""
+        return bool(self.allow_service) and _MAY_FETCH.search(text) is not None
+
     def update(self, text: str) -> None:
         if not self.writable:
             raise HttpError(403, "this endpoint is read-only: updates are refused "
@@ -126,7 +135,8 @@ class QueryService:
         check_sparql(text, self.allow_service, self.limits.max_depth, what="update")
         assert self.writer is not None
         # an update queues behind the one running (for up to the time limit), then has the time limit itself
-        header, _ = self.writer.run({"kind": "update", "text": text}, wait=self.limits.timeout)
+        header, _ = self.writer.run({"kind": "update", "text": text, "fetches": self._fetches(text)},
+                                    wait=self.limits.timeout)
         if header.get("status") != 204:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the update failed")))
         self.pool.refresh()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from http import HTTPStatus
@@ -15,12 +16,17 @@ import pyoxigraph as ox
 from .access import Access, authorise_update, is_loopback
 from .connections import BoundedHTTPServer
 from .engine import QueryService
-from .httperror import HttpError
+from .httperror import HttpError, protocol_error, shown
 from .linked import iri_for_path
 from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
+_PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
+_LOG = logging.getLogger(__name__)
+_FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
+           b"to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
+           b"wrote the details to its log\n")
 
 
 class CoopsecHTTPServer(BoundedHTTPServer):
@@ -47,6 +53,7 @@ class Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def handle_one_request(self) -> None:
+        self._answered = False  # whether this request's status line has been written
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
@@ -68,58 +75,84 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle("POST")
 
-    def _other_method(self) -> None:
+    def _other_method(self, status: int = 405) -> None:
         """PUT, DELETE, PATCH, OPTIONS, TRACE, CONNECT: 405 in plain text, naming the methods the path takes
-        (http.server answered 501 with an HTML page). The body is not read, so the connection is closed."""
+        (http.server answered 501 with an HTML page); a method it does not know (``FOO``, ``get``: methods
+        are case-sensitive) the same way, as 501. The body is not read, so the connection is closed."""
         path = unquote(urlsplit(self.path).path)
         allowed = "GET, HEAD, POST" if path == "/sparql" else "GET, HEAD"
-        data = (f"{path} does not take {self.command}: it answers {allowed}\n").encode()
+        if status == 405:
+            message = f"{shown(path)} does not take {self.command}: it answers {allowed}"
+        else:
+            message = (f"{shown(self.command)} is not a method this server knows (methods are upper case): "
+                       f"{shown(path)} answers {allowed}")
+        self._refuse(status, message, {"Allow": allowed})
+
+    error_content_type = "text/plain; charset=utf-8"  # for any caller of the base class's send_error
+    error_message_format = "%(message)s: %(explain)s\n"
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (a request line or headers too long, a malformed request line, an HTTP
+        version other than 1.x, an unknown method) in plain text, one line, like every other error."""
+        self.log_error("code %d, message %s", code, message)
+        if code == 501 and self.command:  # no do_<METHOD>
+            self._other_method(501)
+            return
+        if self.request_version in ("", "HTTP/0.9"):
+            self.request_version = "HTTP/1.0"  # a status line, even to a request line that could not be read
+        self._refuse(code, protocol_error(code, message))
+
+    def _refuse(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        """A refusal before the body was read: the connection is closed after it."""
         self.close_connection = True
-        self.send_response(405, HTTPStatus(405).phrase)
-        self.send_header("Allow", allowed)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        try:
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), self.command == "HEAD",
+                   headers={**(headers or {}), "Connection": "close"})
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
 
     def _handle(self, method: str, head: bool = False) -> None:
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        path = unquote(url.path)
         if method == "GET":
             self.server.unwatch(self.connection)  # the whole request is in: the query's own limit applies now
         try:
-            if path == "/sparql":
-                self._sparql(method, params, head)
-            elif method != "GET":
-                raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
-            elif path == "/":
-                svc = self.server.service
-                html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
-                                  self.server.site_dir is not None)
-                self._send(200, "text/html; charset=utf-8", html.encode(), head)
-            elif path == "/site" or path.startswith("/site/"):
-                self._static(path[len("/site"):], head)
-            elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
-                picture = self.server.service.page("concepts" if path == "/map" else "citations")
-                self._send(200, "text/html; charset=utf-8", picture, head)
-            elif path.startswith("/vendor/"):  # their scripts
-                from ..site.interactive import vendor_file
-                found = vendor_file(path[len("/vendor/"):])
-                if found is None:
-                    raise HttpError(404, f"no file {path}")
-                self._send(200, found[1], found[0], head)
-            else:
-                self._resource(path, params, head)
-        except HttpError as exc:
-            self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), head)
+            try:
+                self._route(method, head)
+            except HttpError as exc:
+                self._send(exc.status, "text/plain; charset=utf-8", (exc.message + "\n").encode(), head)
+        except Exception:  # noqa: BLE001 - the last resort: a client always gets an answer, never a traceback
+            _LOG.exception("coopsec serve: %s %s failed", self.command, shown(self.path, 300))
+            self.close_connection = True
+            if not self._answered:
+                self._send(500, "text/plain; charset=utf-8", _FAILED, head)
+
+    def _route(self, method: str, head: bool) -> None:
+        url = urlsplit(self.path)
+        try:
+            params = parse_qs(url.query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HttpError(400, "the query string is not UTF-8 (once its %XX escapes are decoded)") from None
+        path = unquote(url.path)
+        if path == "/sparql":
+            self._sparql(method, params, head)
+        elif method != "GET":
+            raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
+        elif path == "/":
+            svc = self.server.service
+            html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
+                              self.server.site_dir is not None)
+            self._send(200, "text/html; charset=utf-8", html.encode(), head)
+        elif path == "/site" or path.startswith("/site/"):
+            self._static(path[len("/site"):], head)
+        elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
+            picture = self.server.service.page("concepts" if path == "/map" else "citations")
+            self._send(200, "text/html; charset=utf-8", picture, head)
+        elif path.startswith("/vendor/"):  # their scripts
+            from ..site.interactive import vendor_file
+            found = vendor_file(path[len("/vendor/"):])
+            if found is None:
+                raise HttpError(404, f"no file {path}")
+            self._send(200, found[1], found[0], head)
+        else:
+            self._resource(path, params, head)
 
     # --- SPARQL --------------------------------------------------------------------------------
 
@@ -137,11 +170,12 @@ class Handler(BaseHTTPRequestHandler):
         raw = self._body()
         if content_type == "application/x-www-form-urlencoded":
             try:
-                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+                form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
             except UnicodeDecodeError:
-                raise HttpError(400, "the form is not UTF-8") from None
+                raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
             for key, values in params.items():
                 form.setdefault(key, values)
+            self._one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
                 service.update(self._one(form, "update"))
@@ -150,8 +184,10 @@ class Handler(BaseHTTPRequestHandler):
             text = self._one(form, "query")
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
+            self._one_operation("update" in params)
             text, graphs = self._text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
+            self._one_operation("query" in params)
             self._authorise_update()
             service.update(self._text(raw))
             self._send(204, None, b"", head)
@@ -161,6 +197,13 @@ class Handler(BaseHTTPRequestHandler):
                                  f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
         self._send(200, body.content_type, body.data, head)
+
+    @staticmethod
+    def _one_operation(both: bool) -> None:
+        """A request carries a query or an update, never both (one was silently dropped)."""
+        if both:
+            raise HttpError(400, "a request carries one operation: this one has both a query and an update (in "
+                                 "the body and the URL's query=/update=); send them as two requests")
 
     @staticmethod
     def _one(params: dict[str, list[str]], name: str) -> str:
@@ -183,6 +226,7 @@ class Handler(BaseHTTPRequestHandler):
         authorise_update(self.server.access, int(self.server.server_address[1]), self.headers)
 
     def _body(self) -> bytes:
+        self.server.reading_body(self.connection)  # a body cut short by the deadline is still answered 400
         try:
             return self._read_body()
         finally:
@@ -206,7 +250,18 @@ class Handler(BaseHTTPRequestHandler):
             self._drain(length)
             raise HttpError(413, f"the request body has {length} bytes; this server takes at most {limit} "
                                  "(the server's --max-body)")
-        data = self.rfile.read(length)
+        chunks: list[bytes] = []
+        received = 0
+        try:
+            while received < length:  # piece by piece, so that what came before a timeout is counted
+                chunk = self.rfile.read1(min(length - received, 65536))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                received += len(chunk)
+        except OSError:  # one read waited longer than --request-timeout, or the connection broke
+            pass
+        data = b"".join(chunks)
         if len(data) < length:
             self.close_connection = True
             raise HttpError(400, f"the body ended after {len(data)} of its {length} bytes (or took longer than "
@@ -239,8 +294,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise HttpError(404, f"{iri!r} is not an IRI") from None
         page_text = params.get("page", ["1"])[0]
-        if not page_text.isdigit() or not 1 <= int(page_text) <= 1_000_000:
-            raise HttpError(400, f"page={page_text}: give a page number from 1")
+        if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
+            raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
         status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"),
                                                                   params.get("format", [None])[0], int(page_text))
         self._send(status, content_type, data, head, vary=True)
@@ -249,34 +304,44 @@ class Handler(BaseHTTPRequestHandler):
         root = self.server.site_dir
         if root is None:
             raise HttpError(404, "no site is served: start the server with --site DIR (a folder from `coopsec site`)")
-        target = (root / rest.lstrip("/")).resolve()
-        if not target.is_relative_to(root):
-            raise HttpError(404, "outside the site")
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_file():
-            raise HttpError(404, f"no page /site{rest}")
+        if "\x00" in rest:
+            raise HttpError(400, f"/site{shown(rest)}: a path cannot hold a NUL character (%00)")
+        try:
+            target = (root / rest.lstrip("/")).resolve()
+            if not target.is_relative_to(root):
+                raise HttpError(404, "outside the site")
+            if target.is_dir():
+                target = target / "index.html"
+            data = target.read_bytes() if target.is_file() else None
+        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+            raise HttpError(404, f"no page /site{shown(rest)} ({exc.strerror or 'cannot be read'})") from None
+        if data is None:
+            raise HttpError(404, f"no page /site{shown(rest)}")
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
             kind += "; charset=utf-8"
-        self._send(200, kind, target.read_bytes(), head)
+        self._send(200, kind, data, head)
 
     # --- writing -------------------------------------------------------------------------------
 
-    def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False) -> None:
+    def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False,
+              headers: dict[str, str] | None = None) -> None:
+        self._answered = True
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         if vary:
             self.send_header("Vary", "Accept")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head:
-            try:
+        try:
+            self.end_headers()
+            if not head:
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+        except OSError:  # the client left, or stopped reading for longer than --request-timeout
+            self.close_connection = True
 
 
 __all__ = ["Access", "CoopsecHTTPServer", "Handler", "is_loopback"]

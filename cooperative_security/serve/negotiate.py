@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """``"text/html, */*;q=0.8"`` -> ``[("text/html", 1.0), ("*/*", 0.8)]`` (media types lower-cased)."""
+    """``"text/html, */*;q=0.8"`` -> ``[("text/html", 1.0), ("*/*", 0.8)]`` (media types lower-cased; a q
+    that is not a finite number counts as 0, so that range is never chosen)."""
     ranges: list[tuple[str, float]] = []
     for part in (header or "").split(","):
         fields = [f.strip() for f in part.split(";")]
@@ -20,9 +22,11 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
             name, _, value = f.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value)))
+                    q = float(value)
                 except ValueError:
                     q = 0.0
+                # nan, inf, 1e999: no preference a client means; min(1.0, nan) is 1.0, so it would win
+                q = max(0.0, min(1.0, q)) if math.isfinite(q) else 0.0
         ranges.append((media, q))
     return ranges
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import resource
+import sys
 from typing import Any
 
 from ..errors import StoreError
@@ -30,6 +31,7 @@ from .linked import describe, path_for_iri
 from .results import TooManyResults
 
 MAX_REQUEST = 64 * 1024 * 1024
+_PARSER = "error at "  # how oxigraph's SPARQL parser begins its messages: "error at 1:6: expected [_]"
 
 
 def _limit_cpu(seconds: float) -> None:
@@ -65,8 +67,6 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
         if kind == "update":
             try:
                 kg.update(request["text"])  # one transaction: all of it, or (killed, failed) nothing
-            except SyntaxError as exc:
-                raise HttpError(400, f"the update is not valid SPARQL: {exc}") from None
             except StoreError as exc:
                 raise HttpError(507 if "is full" in str(exc) else 500, str(exc)) from None
             return {"status": 204}, b""
@@ -90,11 +90,27 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
     except MemoryError:
         return {"status": 503, "message": "the query needed more memory than this server gives one query "
                                           "(the server's --query-memory); narrow it or add a LIMIT"}, b""
-    except SyntaxError as exc:
-        return {"status": 400, "message": f"the query is not valid SPARQL: {exc}"}, b""
-    except (OSError, ValueError, TypeError) as exc:
-        kind = "the store failed" if isinstance(exc, OSError) else "the query failed"
-        return {"status": 500 if isinstance(exc, OSError) else 400, "message": f"{kind}: {exc}"}, b""
+    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError) as exc:
+        status, message = _failure(exc, request)
+        return {"status": status, "message": message}, b""
+
+
+def _failure(exc: Exception, request: dict[str, Any]) -> tuple[int, str]:
+    """The status and message of a request pyoxigraph failed. What another server said (a SERVICE's or a
+    LOAD's answer, which oxigraph puts in its error) is never relayed: it goes to the server's log."""
+    what = "update" if request["kind"] == "update" else "query"
+    if isinstance(exc, SyntaxError) and str(exc).startswith(_PARSER):
+        return 400, f"the {what} is not valid SPARQL: {exc}"
+    fetched = request.get("fetches") or isinstance(exc, SyntaxError)  # a syntax error in data read, not the text
+    if isinstance(exc, (ValueError, TypeError)) and not fetched:
+        return 400, f"the {what} failed: {exc}"
+    text = str(exc) if len(str(exc)) <= 500 else str(exc)[:500] + "..."
+    print(f"coopsec serve: a {what} failed: {type(exc).__name__}: {text!r}", file=sys.stderr, flush=True)
+    if fetched:  # OSError is how oxigraph reports an HTTP error, a refused connection, a LOAD that failed
+        return 502, (f"a SERVICE or LOAD of this {what} failed: the host it names did not answer, or answered "
+                     "with an error or with data that could not be read (what it said is not relayed; the "
+                     "server's log has it)")
+    return 500, f"the store failed on this {what} (the server's log has the details)"
 
 
 def serve_pipe(connection: Any, path: str, memory: int, writer: bool = False) -> None:
