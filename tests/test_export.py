@@ -197,3 +197,21 @@ def test_unknown_graph_is_a_usage_error_listing_the_graphs(cli) -> None:  # type
     result = cli("export", "--format", "turtle", "--graph", "case/atlantis", "--no-classify")
     assert result.code == 2
     assert "case/atlantis" in result.err and "case/asean" in result.err
+
+
+def test_export_refuses_a_file_name_that_says_another_format(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--format turtle -o coopsec.rdf` wrote Turtle into the .rdf file (replacing the RDF/XML there)."""
+    out = tmp_path / "coopsec.rdf"
+    out.write_bytes(b"<rdf:RDF/> the earlier RDF/XML\n")
+    result = cli("export", "--format", "turtle", "--graph", "case/asean", "--no-classify", "-o", str(out))
+    assert result.code == 2, result
+    assert f"-o {out}: --format turtle writes Turtle: give a name ending in .ttl, or --format rdfxml for a .rdf " \
+           "file" in result.err, result.err
+    assert out.read_bytes() == b"<rdf:RDF/> the earlier RDF/XML\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coopsec.rdf"]
+    no_suffix = cli("export", "--format", "jsonld", "--graph", "case/asean", "--no-classify", "-o",
+                    str(tmp_path / "asean"))
+    assert no_suffix.code == 2 and "give a name ending in .jsonld or .json" in no_suffix.err, no_suffix
+    owl = tmp_path / "coopsec.owl"  # another ending of the format is taken
+    assert cli("export", "--format", "rdfxml", "--graph", "ontology", "--no-classify", "-o", str(owl)).code == 0
+    assert owl.read_bytes().startswith(b"<?xml")

@@ -50,6 +50,7 @@ class Writer:
 
     name: str = ""
     suffix: str = ""
+    also: tuple[str, ...] = ()  # other file name endings of the format (.owl for RDF/XML)
     media_type: str = ""
     datasets: bool = False
 
