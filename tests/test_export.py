@@ -193,7 +193,25 @@ def test_release_ontology_rdfxml_loads_into_owlready2_with_every_class(cli, tmp_
     world.close()
 
 
-def test_unknown_graph_is_a_usage_error_listing_the_graphs(cli) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_graph_names_nothing_exit_1_listing_the_graphs(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("export", "--format", "turtle", "--graph", "case/atlantis", "--no-classify")
-    assert result.code == 2
+    assert result.code == 1  # names nothing the store holds, as an unknown case (docs/guide/cli.md)
     assert "case/atlantis" in result.err and "case/asean" in result.err
+
+
+def test_export_refuses_a_file_name_that_says_another_format(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`--format turtle -o coopsec.rdf` wrote Turtle into the .rdf file (replacing the RDF/XML there)."""
+    out = tmp_path / "coopsec.rdf"
+    out.write_bytes(b"<rdf:RDF/> the earlier RDF/XML\n")
+    result = cli("export", "--format", "turtle", "--graph", "case/asean", "--no-classify", "-o", str(out))
+    assert result.code == 2, result
+    assert f"-o {out}: --format turtle writes Turtle: give a name ending in .ttl, or --format rdfxml for a .rdf " \
+           "file" in result.err, result.err
+    assert out.read_bytes() == b"<rdf:RDF/> the earlier RDF/XML\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["coopsec.rdf"]
+    no_suffix = cli("export", "--format", "jsonld", "--graph", "case/asean", "--no-classify", "-o",
+                    str(tmp_path / "asean"))
+    assert no_suffix.code == 2 and "give a name ending in .jsonld or .json" in no_suffix.err, no_suffix
+    owl = tmp_path / "coopsec.owl"  # another ending of the format is taken
+    assert cli("export", "--format", "rdfxml", "--graph", "ontology", "--no-classify", "-o", str(owl)).code == 0
+    assert owl.read_bytes().startswith(b"<?xml")

@@ -92,7 +92,7 @@ def test_a_csl_key_given_twice_is_refused(tmp_path: Path) -> None:
 
 def test_ingest_dataset_given_a_folder_says_so(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("ingest-dataset", "mid", str(tmp_path))
-    assert result.code == 1
+    assert result.code == 2  # a usage problem, as `ingest` and `--data-dir` given a path that is not there
     assert "that is a folder" in result.err and "no such file" not in result.err
 
 

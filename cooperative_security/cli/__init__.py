@@ -108,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         return result if isinstance(result, int) else 0
     except _EXIT as exc:
         return int(getattr(exc, "exit_code", 1))
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # typer's answer to a closed pipe (`| head`):
+            return 141  # stdout wrapped, exit 1; the shell's status for a closed pipe (128 + SIGPIPE), quietly
+        raise
     except _ABORT:
         print("coopsec: interrupted", file=sys.stderr)
         return 130

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+import errno
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,8 +40,19 @@ class Format(StrEnum):
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
-console = Console()
-err_console = Console(stderr=True)
+class _Console(Console):
+    """rich's Console, but a closed pipe (`coopsec classify | head -1`) is raised as the BrokenPipeError it is,
+    which the command line ends quietly with status 141, where rich exits 1 (read as "rejected input")."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)  # as rich does: nothing more is written to the closed pipe
+        os.dup2(devnull, sys.stdout.fileno())
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the pipe")
+
+
+console = _Console()
+err_console = _Console(stderr=True)
 # Piped or redirected, a message is never broken into lines (a path or a word split at column 80 defeats grep
 # and scripts); on a terminal rich wraps it at word boundaries.
 for _c in (console, err_console):
@@ -182,7 +195,7 @@ def emit(
         table.add_row(*(Text(cell) for cell in row))  # text, not markup: "[1950]" stays in the cell
     needed = sum(widths) + 3 * len(widths) + 1
     if needed > console.width:
-        Console(file=console.file, width=needed, force_terminal=True).print(table)
+        _Console(file=console.file, width=needed, force_terminal=True).print(table)
     else:
         console.print(table)
 

@@ -14,6 +14,7 @@ from ..classify.run import run_rules
 from ..errors import StoreError, UsageError
 from ..export import export_dataset, exported_graphs, graph_iri, write_release
 from ..export.base import collect_quads, short_name
+from ..export.formats import WRITERS, check_suffix
 from ..kb import open_knowledge_graph
 from ..store import open_store, parse_spec
 from .common import StoreOption, console, err_console, knowledge_graph
@@ -71,12 +72,14 @@ def export(
     """Export the ontology, the knowledge base and the inferred classifications as RDF.
 
     With -o the file is written beside FILE and renamed into place when complete (an existing FILE is replaced,
-    and the command says so); a failed or interrupted export leaves FILE as it was."""
+    and the command says so); a failed or interrupted export leaves FILE as it was. FILE's ending must be the
+    format's (.ttl, .nt, .jsonld or .json, .rdf, .owl or .xml, .trig, .nq)."""
     from ..outputs import check_output, replace_file
 
     replaced = False
     if output is not None:
-        check_output(output, "coopsec.ttl")
+        check_output(output, "coopsec" + WRITERS[fmt.value].suffix)
+        check_suffix(fmt.value, output)  # Turtle in coopsec.rdf would mislead whatever opens it by its name
         replaced = output.exists()
     with knowledge_graph(store) as kg:
         if classify:

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from ..errors import UsageError
+from ..errors import UnknownTerm
 from ..namespaces import GRAPH, PREFIXES, graph
 from ..resources import ontology_dir
 from ..store import Store
@@ -50,6 +50,7 @@ class Writer:
 
     name: str = ""
     suffix: str = ""
+    also: tuple[str, ...] = ()  # other file name endings of the format (.owl for RDF/XML)
     media_type: str = ""
     datasets: bool = False
 
@@ -99,9 +100,13 @@ def exported_graphs(store: Store, name: str | None = None) -> list[ox.NamedNode]
     if name is None:
         return [ox.NamedNode(g) for g in names]
     wanted = graph_iri(name)
-    if wanted.value not in names:
-        known = ", ".join(short_name(g) for g in names)
-        raise UsageError(f"no graph named {name!r} in the store; graphs: {known}")
+    if wanted.value not in names:  # names nothing the store holds: exit 1, as an unknown case or concept
+        import difflib
+
+        short = [short_name(g) for g in names]
+        close = difflib.get_close_matches(short_name(wanted.value), short, n=3, cutoff=0.6)
+        mean = f" (did you mean {' or '.join(close)}?)" if close else ""
+        raise UnknownTerm(f"no graph named {name!r} in the store{mean}; graphs: {', '.join(short)}")
     return [wanted]
 
 

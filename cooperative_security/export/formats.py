@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
@@ -58,7 +59,7 @@ class NQuadsWriter(OxigraphWriter):
 class RdfXmlWriter(OxigraphWriter):
     """RDF/XML (what Protégé opens); the stamp is an XML comment after the declaration."""
 
-    name, suffix, media_type = "rdfxml", ".rdf", "application/rdf+xml"
+    name, suffix, media_type, also = "rdfxml", ".rdf", "application/rdf+xml", (".owl", ".xml")
     format = ox.RdfFormat.RDF_XML
 
     def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
@@ -84,7 +85,7 @@ class JsonLdWriter(Writer):
     N-Quads there).
     """
 
-    name, suffix, media_type = "jsonld", ".jsonld", "application/ld+json"
+    name, suffix, media_type, also = "jsonld", ".jsonld", "application/ld+json", (".json",)
 
     def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
         import rdflib
@@ -133,3 +134,18 @@ WRITERS: dict[str, Writer] = {
     w.name: w
     for w in (TurtleWriter(), NTriplesWriter(), RdfXmlWriter(), JsonLdWriter(), TriGWriter(), NQuadsWriter())
 }
+
+
+def check_suffix(fmt: str, path: Path) -> None:
+    """Refuse a file name whose ending says another format than ``fmt`` (Turtle in ``coopsec.rdf``): a usage
+    error naming the endings ``fmt`` takes, and the format the name asks for if it names one."""
+    writer = WRITERS[fmt]
+    endings = (writer.suffix, *writer.also)
+    if path.suffix.lower() in endings:
+        return
+    named = next((w.name for w in WRITERS.values() if path.suffix.lower() in (w.suffix, *w.also)), None)
+    hint = f", or --format {named} for a {path.suffix} file" if named else ""
+    title = {"turtle": "Turtle", "ntriples": "N-Triples", "jsonld": "JSON-LD", "rdfxml": "RDF/XML", "trig": "TriG",
+             "nquads": "N-Quads"}[fmt]
+    raise UsageError(f"-o {path}: --format {fmt} writes {title}: give a name ending in "
+                     f"{' or '.join(endings)}{hint}")

@@ -27,12 +27,12 @@ from .base import (
     plain,
     text,
 )
+from .case_span import outside_span_problems
 from .event_links import Rejection, Seen, note_rejection, resolve_rejections
 from .sources import source_reference
 
-CASE_KEYS = {
-    "id", "label", "kind", "members", "from", "to", "description", "sources", "events", "characterised_as", "note",
-}
+CASE_KEYS = {"id", "label", "kind", "members", "from", "to", "description", "sources", "events", "characterised_as",
+             "note"}
 EVENT_KEYS = {
     "id", "date", "type", "by", "towards", "level", "label", "description", "evidence",
     "characterised_as", "outcome", "in_chapter", "date_flag", "costly", "public", "rejects",
@@ -168,6 +168,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     for event in events:
         _event(c, case, case_id, event, seen, rejections)
     resolve_rejections(c, case_id, seen, rejections)
+    c.problems.extend(outside_span_problems(c.src, c.triples, c.batch.lines))  # would move the observed span
     if c.problems:  # with its references: an unknown work or type is reported in the same run
         raise UncheckedReferences(c.problems, c.batch.references)
     c.batch.add(case_graph(case_id), c.triples)
@@ -317,11 +318,10 @@ def _fidelity(c: _Case, iri: ox.NamedNode, event: Any, line: int | None, record:
     else:
         c.sources(iri, "evidence", evidence, key_line(event, "evidence"), "evidence", record)
     in_chapter = event.get("in_chapter")
-    if in_chapter is not None:
-        if isinstance(in_chapter, bool):
-            c.add(iri, cs("inChapter"), ox.Literal(str(in_chapter).lower(), datatype=ox.NamedNode(XSD + "boolean")))
-        else:
-            c.problem(f"in_chapter {in_chapter!r} must be true or false", line, "in_chapter", record, event)
+    if isinstance(in_chapter, bool):
+        c.add(iri, cs("inChapter"), ox.Literal(str(in_chapter).lower(), datatype=ox.NamedNode(XSD + "boolean")))
+    elif in_chapter is not None:
+        c.problem(f"in_chapter {in_chapter!r} must be true or false", line, "in_chapter", record, event)
     flag = event.get("date_flag")
     if flag is not None:
         if isinstance(flag, str) and flag in DATE_FLAGS:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
-from ...errors import InputError, Problem
+from ...errors import InputError, Problem, UsageError
 
 #: called with (rows read so far, bytes read so far, total bytes of the file)
 Progress = Callable[[int, int, int], None]
@@ -81,11 +81,13 @@ class CsvStream:
         self.rows_read = 0
         self.bad: list[Problem] = []  # the bad rows met so far (at most MAX_BAD_ROWS), and how many more
         self.more_bad = 0
+        # a path that is no file is a usage problem (exit 2), as `coopsec ingest` and `--data-dir` treat it
         if self.path.is_dir():
-            raise InputError(Problem(str(self.path), "that is a folder: give the data set's file in it (`coopsec "
-                                                     "datasets` lists each file's name)"))
+            raise UsageError(f"{self.path}: that is a folder: give the data set's file in it (`coopsec datasets` "
+                             "lists each file's name)")
         if not self.path.is_file():
-            raise InputError(Problem(str(self.path), "no such file"))
+            raise UsageError(f"{self.path}: no such file (`coopsec datasets` lists each data set's file and where "
+                             "to obtain it)")
         self.total_bytes = self.path.stat().st_size
 
     def problem(self, message: str, line: int | None = None, field: str | None = None,

@@ -1,0 +1,90 @@
+"""Events dated outside their case's ``from``/``to``: one rule, read from triples, for ingest and ``coopsec check``.
+
+A case is observed from its first event to its ``to`` (or its last event): an event before ``from`` or after
+``to`` would silently move the observed span, so it is refused at ingest and reported by ``check``. An event
+is outside only if the whole of its date is (an event of 1944 is outside ``from: 1945``; one of 1945 is not
+outside ``from: 1945-05``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..errors import Problem
+from ..namespaces import DCTERMS
+from .base import cs, parse_date
+
+_DATE = ox.NamedNode(DCTERMS + "date")
+_IN_CASE, _START, _END = cs("inCase"), cs("startDate"), cs("endDate")
+
+
+@dataclass(frozen=True)
+class OutsideSpan:
+    """An event whose date lies wholly before its case's ``from`` or after its ``to``."""
+
+    event: str  # IRI
+    case: str  # IRI
+    date: str  # as written
+    start: str | None  # the case's from, as written
+    end: str | None  # the case's to, as written
+    before: bool  # before `from` (else after `to`)
+
+    @property
+    def record(self) -> str:
+        """``case/event``, as ingest names an event."""
+        return f"{self.case.rsplit('/', 1)[1]}/{self.event.rsplit('/', 1)[1]}"
+
+    @property
+    def message(self) -> str:
+        span = f"from {self.start or '(open)'} to {self.end or '(open)'}"
+        if self.before:
+            return (f"date {self.date} is before the case's span ({span}), and would move the start of what the "
+                    f"case observes: widen the case's `from` to {self.date}, or leave the event out (and tell it "
+                    "in the case's description)")
+        return (f"date {self.date} is after the case's span ({span}), and would move the end of what the case "
+                f"observes past its `to`: widen the case's `to` to {self.date}, or leave the event out (and tell "
+                "it in the case's description)")
+
+
+def events_outside_span(triples: Iterable[ox.Triple | ox.Quad]) -> list[OutsideSpan]:
+    """The events of ``triples`` dated outside their case's span (cases and events may come from any graph)."""
+    dates: dict[str, str] = {}
+    in_case: dict[str, str] = {}
+    spans: dict[str, dict[str, str]] = {}
+    for t in triples:
+        s, p, o = t.subject, t.predicate, t.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if p == _IN_CASE and isinstance(o, ox.NamedNode):
+            in_case[s.value] = o.value
+        elif p == _DATE and isinstance(o, ox.Literal):
+            dates[s.value] = o.value
+        elif p in (_START, _END) and isinstance(o, ox.Literal):
+            spans.setdefault(s.value, {})["from" if p == _START else "to"] = o.value
+    found = []
+    for event, case in sorted(in_case.items()):
+        span, written = spans.get(case, {}), dates.get(event)
+        if written is None or not span:
+            continue
+        try:
+            day = parse_date(written)
+            start = parse_date(span["from"]) if "from" in span else None
+            end = parse_date(span["to"]) if "to" in span else None
+        except ValueError:  # a malformed date is reported where it is read
+            continue
+        before = start is not None and day.latest < start.earliest
+        if before or (end is not None and day.earliest > end.latest):
+            found.append(OutsideSpan(event, case, written, span.get("from"), span.get("to"), before))
+    return found
+
+
+def outside_span_problems(source: str, triples: Iterable[ox.Triple], lines: Mapping[str, int]) -> list[Problem]:
+    """The events of a case file outside its span, as problems at each event's line (``lines``: IRI -> line)."""
+    return [Problem(source, out.message, line=lines.get(out.event), field="date", record=out.record)
+            for out in events_outside_span(triples)]
+
+
+__all__ = ["OutsideSpan", "events_outside_span", "outside_span_problems"]

@@ -1,0 +1,107 @@
+"""An event dated outside its case's `from`/`to` is refused at ingest and reported by `coopsec check`.
+
+It used to be accepted without a word and to move the observed span: an event of 2005-08 in a case with
+`to: 2000` made `classify --explain` say "observed to 2005-08-01"; the bundled France-Germany case (`from:
+1945`) held an event of 1944.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from snapshots import snapshot
+
+from cooperative_security.check import run_checks
+from cooperative_security.kb import open_knowledge_graph
+from cooperative_security.namespaces import GRAPH, XSD
+from cooperative_security.store import open_store
+
+CS = "https://w3id.org/coopsec/ontology#"
+CASE = """\
+id: {id}
+label: A test dyad
+kind: dyad
+members: [frn, gfr]
+from: 1950
+to: 1960
+events:
+  - id: first-move
+    date: 1951-04
+    type: TreatySigned
+    by: [frn, gfr]
+    level: elite
+    label: A treaty
+    evidence:
+      - {{work: keating-wheeler-2013, section: "Introduction", kind: mentions}}
+  - id: other-move
+    date: {date}
+    type: TreatySigned
+    by: [frn, gfr]
+    level: elite
+    label: Another treaty
+    evidence:
+      - {{work: keating-wheeler-2013, section: "Introduction", kind: mentions}}
+"""
+
+
+def _ingest(cli, tmp_path: Path, date: str):  # type: ignore[no-untyped-def]
+    spec = f"oxigraph:{tmp_path / 'kg'}"
+    assert cli("init", "--store", spec).code == 0
+    store = open_store(spec)
+    before = snapshot(store)
+    store.close()
+    path = tmp_path / "late.yaml"
+    path.write_text(CASE.format(id="late", date=date), encoding="utf-8")
+    result = cli("ingest", str(path), "--store", spec)
+    store = open_store(spec)
+    unchanged = snapshot(store) == before
+    store.close()
+    return result, path, unchanged
+
+
+def test_an_event_after_the_cases_to_is_refused_at_its_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result, path, unchanged = _ingest(cli, tmp_path, "1965-08")
+    assert result.code == 1, result
+    assert f"{path}:16: record late/other-move: field 'date': date 1965-08 is after the case's span " \
+           "(from 1950 to 1960)" in result.err, result.err
+    assert "widen the case's `to` to 1965-08, or leave the event out" in result.err
+    assert unchanged, "a refused case file changed the store"
+
+
+def test_an_event_before_the_cases_from_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result, path, unchanged = _ingest(cli, tmp_path, "1949")
+    assert result.code == 1, result
+    assert f"{path}:16: record late/other-move: field 'date': date 1949 is before the case's span" in result.err
+    assert "widen the case's `from` to 1949" in result.err
+    assert unchanged
+
+
+def test_an_event_within_the_span_at_either_end_is_taken(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A year `to` covers the whole year: an event of 1960-12-31 is inside `to: 1960`."""
+    result, _, unchanged = _ingest(cli, tmp_path, "1960-12-31")
+    assert result.code == 0, result
+    assert not unchanged
+
+
+def test_check_reports_an_event_outside_its_case_span_in_a_store_loaded_before() -> None:
+    """A store loaded before ingest refused such events: France-Germany as it was, `from: 1945` with an event
+    of 1944."""
+    store = open_knowledge_graph("memory:")
+    try:
+        name = ox.NamedNode(GRAPH + "case/france-germany")
+        start = ox.NamedNode(CS + "startDate")
+        triples = [q.triple for q in store.quads(name) if q.predicate != start]
+        assert len(triples) > 100, "the bundled France-Germany case is missing"
+        triples.append(ox.Triple(ox.NamedNode("https://w3id.org/coopsec/id/case/france-germany"), start,
+                                 ox.Literal("1945", datatype=ox.NamedNode(XSD + "gYear"))))
+        assert [f for f in run_checks(store, reasoner=False, shacl=False).findings
+                if f.check.startswith("event outside")] == []
+        store.replace_graphs({name: triples})
+        found = [str(f) for f in run_checks(store, reasoner=False, shacl=False).findings
+                 if f.check.startswith("event outside")]
+        assert len(found) == 1, found
+        assert "franco-soviet-treaty-1944" in found[0] and "date 1944 is before the case's span (from 1945 to " \
+               "1970)" in found[0], found
+    finally:
+        store.close()
