@@ -27,6 +27,10 @@ FETCHING = [
     f"SELECT * {{ SERVICE#a comment\n {TARGET} {{ ?a ?b ?c }} }}",
     "SELECT * { SERVICE <http://127.0.0.1:9/\\u0078> { ?a ?b ?c } }",
     f"BASE {TARGET} SELECT * {{ SERVICE <y> {{ ?a ?b ?c }} }}",
+    # prefixes of characters beyond \w, which oxigraph takes (a review of the new check, 3 December 2026)
+    "PREFIX €: <http://127.0.0.1:9/> SELECT * { SERVICE €:d { ?a ?b ?c } }",
+    "PREFIX a\u200d: <http://127.0.0.1:9/> SELECT * { SERVICE a\u200d:d { ?a ?b ?c } }",
+    "PREFIX a€: <http://127.0.0.1:9/> SELECT * { SERVICE a€:d { ?a ?b ?c } }",
 ]
 
 
@@ -47,7 +51,8 @@ def test_each_form_fetches_in_oxigraph_and_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["LOADSILENT<http://127.0.0.1:9/x>", "PREFIX : <http://127.0.0.1:9/> LOAD :x",
-                                  "CLEAR SILENT GRAPH <http://e/g>;LOAD<http://127.0.0.1:9/x>"])
+                                  "CLEAR SILENT GRAPH <http://e/g>;LOAD<http://127.0.0.1:9/x>",
+                                  "PREFIX €: <http://127.0.0.1:9/> LOAD €:d"])
 def test_each_load_is_refused(text: str) -> None:
     with pytest.raises(HttpError) as refused:
         check_sparql(text, ["good.example"], what="update")
@@ -67,6 +72,8 @@ def test_words_and_allowed_hosts_pass(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "SELECT * { SERVICE <http://good.example\\u0040evil/sparql> { ?s ?p ?o } }",  # user info: the host is evil
     "SELECT * { SERVICE <ftp://good.example/> { ?s ?p ?o } }",
+    "SELECT * { SERVICE <http://[good.example/> { ?s ?p ?o } }",  # not a URL (urlsplit raises)
+    "PREFIX a€: <http://good.example/> SELECT * { SERVICE SILENT a€:d { ?s ?p ?o } }",  # SILENT hides a fetch
     "SELECT * { # each service\n ?s ?p ?o }",  # the word before a variable: refused, with advice
     "SELECT * { SERVICE ?where { ?s ?p ?o } VALUES ?where { <http://good.example/> } }",
 ])

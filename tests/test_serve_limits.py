@@ -256,6 +256,7 @@ def test_service_federation_is_on(served: Served) -> None:
                      "BIND('x' AS ?y) }",
                      # oxigraph matches keywords without word boundaries
                      f"PREFIX s: <http://127.0.0.2:{port}/> SELECT * WHERE {{ SERVICEs:x {{ ?s ?p ?o }} }}",
+                     f"PREFIX €: <http://127.0.0.2:{port}/> SELECT * WHERE {{ SERVICE €:x {{ ?s ?p ?o }} }}",
                      f"SELECT * WHERE {{ VALUES ?o {{ 1 }} ?s ?p 1SERVICE <http://127.0.0.2:{port}/> {{ ?s ?p ?o }} }}"):
             for how in ("GET", "POST"):
                 status, body = query(served, text, how)

@@ -26,6 +26,7 @@ prefixed name or an IRI (``"customer service ?"``, ``?service ?p``): the message
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Collection
 from urllib.parse import urlsplit
@@ -50,12 +51,13 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _KEYWORD = re.compile(r"service|load", re.IGNORECASE)
-_GAP = re.compile(r"(?:\s|#[^\n\r]*)*")  # what may stand between a keyword and its target
 _SILENT = re.compile(r"silent", re.IGNORECASE)
 _IRI = re.compile(r"<((?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>")
 _VARIABLE = re.compile(r"[?$]")
-# a prefixed name: an optional prefix (a run of name characters and dots, generously) and a colon
-_NAME_RUN = re.compile(r"[\w.\-\u00B7\u0300-\u036F\u203F\u2040]+")
+# a prefixed name: an optional prefix and a colon. SPARQL's prefix characters are ASCII letters, digits,
+# '_', '-', '.' and wide ranges of other characters (oxigraph takes '€' and the zero-width joiner): every
+# character outside ASCII counts, which is more than the grammar's and so refuses more, never less
+_NAME_RUN = re.compile(r"[A-Za-z0-9_.\-\u0080-\U0010FFFF]+")
 
 
 def _decode_escapes(text: str) -> str:
@@ -73,9 +75,38 @@ def check_sparql(text: str, allowed_hosts: Collection[str] = (), max_depth: int 
     allowed = {h.lower().strip("[]") for h in allowed_hosts}
     decoded = _decode_escapes(text)
     for body in (text, decoded) if decoded != text else (text,):
-        prefixed = _Prefixed(body)
+        prefixed, gaps = _Prefixed(body), _Gaps(body)
         for match in _KEYWORD.finditer(body):
-            _check_targets(body, match, allowed, prefixed)
+            _check_targets(body, match, allowed, prefixed, gaps)
+
+
+class _Gaps:
+    """Where the spaces and comments that start at a position end, each position worked out once (a text
+    of many keywords, each followed by the same long run of comments, would otherwise take quadratic time:
+    ``load#load#...``). Any character Python counts as a space counts here, which is more than SPARQL's:
+    skipping one more character before a target still finds the target (a prefixed name's colon, an IRI)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.known: dict[int, int] = {}
+        self.newlines = [m.start() for m in re.finditer(r"[\n\r]", body)]
+
+    def end(self, position: int) -> int:
+        body, known, trail = self.body, self.known, []
+        at = position
+        while at < len(body) and at not in known:
+            trail.append(at)
+            if body[at].isspace():
+                at += 1
+            elif body[at] == "#":
+                following = bisect.bisect_left(self.newlines, at)  # a comment runs to the end of its line
+                at = self.newlines[following] if following < len(self.newlines) else len(body)
+            else:
+                break
+        result = known.get(at, at)
+        for p in trail:
+            known[p] = result
+        return result
 
 
 class _Prefixed:
@@ -112,14 +143,15 @@ def _check_depth(text: str, max_depth: int, what: str) -> None:
             depth = max(0, depth - 1)
 
 
-def _check_targets(body: str, keyword: re.Match[str], allowed: set[str], prefixed: _Prefixed) -> None:
+def _check_targets(body: str, keyword: re.Match[str], allowed: set[str], prefixed: _Prefixed,
+                   gaps: _Gaps) -> None:
     """Check what could follow ``keyword`` as its target, with and without a SILENT between."""
     name = keyword.group().upper()
-    after = _GAP.match(body, keyword.end()).end()  # type: ignore[union-attr]
+    after = gaps.end(keyword.end())
     starts = [after]
     silent = _SILENT.match(body, after)
     if silent:
-        starts.append(_GAP.match(body, silent.end()).end())  # type: ignore[union-attr]
+        starts.append(gaps.end(silent.end()))
     for at in starts:
         iri = _IRI.match(body, at)
         if iri:
@@ -138,8 +170,11 @@ def _check_targets(body: str, keyword: re.Match[str], allowed: set[str], prefixe
 def _check_iri(keyword: str, iri: str, written: str, allowed: set[str]) -> None:
     how = ("start the server with --allow-service HOST to let queries reach that host"
            if keyword == "SERVICE" else "start the server with --allow-service HOST to let LOAD fetch from it")
-    parts = urlsplit(iri)
-    host = (parts.hostname or "").lower() if parts.scheme.lower() in ("http", "https") else ""
+    try:
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").lower() if parts.scheme.lower() in ("http", "https") else ""
+    except ValueError:  # not a URL (an unclosed [ of an IPv6 host, a bad port): not an allowed host either
+        host = ""
     if not allowed or host not in allowed:
         listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
         raise HttpError(403, f"{keyword} {written}: federation is off, this server sends no request to "
