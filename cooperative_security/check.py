@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .ingest.case_span import events_outside_span
 from .ingest.validate import validate_triples
 from .namespaces import GRAPH, compact, graph
 from .ontology import ONTOLOGY_GRAPH, reason
@@ -102,11 +101,6 @@ def run_checks(store: Store, reasoner: bool = True, shacl: bool = True) -> Check
         for row in store.select(query):
             term, text = row["term"], row["problem"]
             report.findings.append(Finding(query.title, term.value if term else "?", text.value if text else ""))
-    report.checks_run.append("events dated outside their case's from/to")
-    spans = (GRAPH + "case/", GRAPH + "events/")  # case files, and events CSV files that add to a case
-    events = (q for q in store.quads() if q.graph_name.value.startswith(spans))  # type: ignore[union-attr]
-    for out in events_outside_span(events):  # refused at ingest since; a store loaded before may hold them
-        report.findings.append(Finding("event outside its case's span", out.event, out.message))
     if shacl:
         data = [q.triple for q in store.quads() if q.graph_name.value.startswith(  # type: ignore[union-attr]
             ("https://w3id.org/coopsec/graph/case/", "https://w3id.org/coopsec/graph/actors",
