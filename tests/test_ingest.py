@@ -383,3 +383,22 @@ def test_a_users_citations_file_for_the_chapter_itself_is_refused(store, tmp_pat
     assert (problem.source, problem.line, problem.field) == (str(path), 2, "chapter")
     assert "bundled (data/citations.yaml)" in problem.message and "another work" in problem.message
     assert set(store.quads()) == before
+
+
+def test_a_case_naming_an_actor_of_a_refused_actors_file_says_so(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One mistake in an actors file refuses the file; the case that names its actors is told that they are
+    declared there, not advised to declare them (a new user's audit, 3 December 2026)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    write(folder, "a-case.yaml", GOOD_CASE.format(id="a-case").replace("[frn, gfr]", "[frn, ruritania]"))
+    write(folder, "z-actors.yaml", "states:\n  - {id: ruritania, name: Ruritania, cow: 999, cow_abb: RUR, from: 1900}\n"
+                                   "  - {id: freedonia, name: Freedonia, cow: 998, cow_abb: frd, from: 1900}\n")
+    before = sorted(store.graph_names())
+    with pytest.raises(InputError) as refused:
+        ingest_paths(store, [folder])
+    said = [str(p) for p in refused.value.problems]
+    assert any("z-actors.yaml" in p and "three capital letters" in p for p in said), said  # the one mistake
+    case = [p for p in said if "a-case.yaml" in p]
+    assert case and all("declared in" in p and "z-actors.yaml" in p and "which was refused" in p for p in case), case
+    assert not any("declare a new one" in p for p in said), said
+    assert sorted(store.graph_names()) == before  # nothing written

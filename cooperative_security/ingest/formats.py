@@ -9,7 +9,7 @@ told by :func:`.rdf.rdf_format`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Problem, UsageError
@@ -39,12 +39,23 @@ class ReadContext:
     owners: dict[str, Claim]  # who wrote each graph (read once)
     ids: EventIds | None  # the event ids taken, when an events file is among the files
     bundled: bool  # the project's own data files (only they may describe the source chapter's footnotes)
+    #: the actors declared in an actors file of this batch that was refused: id -> the file
+    refused: dict[str, str] = field(default_factory=dict)
 
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
     # the graphs an earlier ingest of this file wrote: this one replaces them
     source = str(path.resolve())
-    batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source})
+    try:
+        batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source})
+    except InputError:
+        # the files after it that name its actors are told why they are unknown (parse.parse_all)
+        data = load_yaml(path)
+        for entries in (data.values() if isinstance(data, dict) else ()):
+            for entry in (entries if isinstance(entries, list) else ()):
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    ctx.refused.setdefault(entry["id"], str(path))
+        raise
     ctx.registry.update(more)
     return batch
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,20 @@ def _where(exc: BaseException) -> str:
     return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
 
 
+_UNKNOWN_ACTOR = re.compile(r"unknown actor '([^']+)'[^:]*: .*")
+
+
+def _refused_actor(problem: Problem, refused: dict[str, str]) -> Problem:
+    """A file's "unknown actor" that an actors file of the same batch declares, but was refused: said so,
+    instead of advice to declare what the user did declare."""
+    match = _UNKNOWN_ACTOR.search(problem.message)
+    if not match or match[1] not in refused:
+        return problem
+    said = (f"actor {match[1]!r} is declared in {refused[match[1]]}, which was refused (its problems are "
+            "listed with it): fix that file and ingest both again")
+    return dataclasses.replace(problem, message=problem.message[:match.start()] + said)
+
+
 def parse_all(
     store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None,
     bundled: bool = False,
@@ -112,6 +127,7 @@ def parse_all(
                 if what == "event-type" else []
             problems.append(dataclasses.replace(problem, message=problem.message.replace(
                 ":", f" (did you mean {' or '.join(close)}?):", 1)) if close else problem)
+    problems = [_refused_actor(problem, context.refused) for problem in problems]
     if problems:
         # each file's problems together, by line (its references were checked after every file was read)
         order = {str(path): i for i, (_, path) in enumerate(files)}
