@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyoxigraph as ox
 
 from .access import Access, authorise_update, is_loopback
-from .connections import BoundedHTTPServer
+from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import iri_for_path
@@ -37,7 +37,9 @@ class CoopsecHTTPServer(BoundedHTTPServer):
                  access: Access | None = None) -> None:
         self.site_dir = site_dir.resolve() if site_dir else None
         self.access = access or Access.for_host(address[0])
+        self.answers = AnswerBudget(service.limits.max_running * service.limits.max_answer)
         super().__init__(address, Handler, service)
+
 
     def server_close(self) -> None:
         super().server_close()
@@ -326,6 +328,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool = False,
               headers: dict[str, str] | None = None) -> None:
+        held = len(data) if len(data) > SMALL_ANSWER and not head else 0
+        if held and not self.server.answers.take(held):
+            mib = self.server.answers.limit / (1024 * 1024)
+            data = (f"the server holds {mib:g} MiB of answers that other clients are still reading, its limit "
+                    "(--max-running x --max-answer); retry later, or narrow the query\n").encode()
+            status, content_type, held = 503, "text/plain; charset=utf-8", 0
+            headers = {**(headers or {}), "Retry-After": "5"}
+        try:
+            self._write(status, content_type, data, head, vary, headers)
+        finally:
+            if held:
+                self.server.answers.give(held)
+
+    def _write(self, status: int, content_type: str | None, data: bytes, head: bool, vary: bool,
+               headers: dict[str, str] | None) -> None:
         self._answered = True
         self.send_response(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else None)
         if content_type:

@@ -6,7 +6,8 @@ the store read-only under an address-space cap (``RLIMIT_AS``) and a CPU cap (``
 the time limit passes, the server kills the worker (SIGKILL, which frees its CPU and memory at once)
 and starts another in its place; a worker that dies of its own (out of memory, stack overflow) is
 replaced the same way. The server's memory is then bounded whatever the query: the answers it holds
-are capped in bytes (``--max-answer``), and everything else a query costs is the worker's.
+are capped in bytes, each (``--max-answer``) and together while clients read them (``--max-running`` x
+``--max-answer``, :class:`.connections.AnswerBudget`), and everything else a query costs is the worker's.
 """
 
 from __future__ import annotations
