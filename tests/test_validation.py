@@ -29,6 +29,7 @@ from cooperative_security.validation import (
     POSITION_LABELS,
     load_expected,
     load_validation,
+    validate,
     validation_dir,
 )
 
@@ -374,3 +375,17 @@ def test_a_bad_case_file_is_refused_with_its_file_and_line(tmp_path: Path,
     assert code == 1
     assert f"{case}:{where + 1}" in err and "unknown event type 'Abrogated'" in err
     assert "internal error" not in err
+
+
+def test_validate_says_each_step_as_it_starts(small_set: Path) -> None:
+    """`coopsec validate` takes minutes on the whole set; on a terminal it shows these steps (a new user's
+    audit found it silent for three)."""
+    steps: list[str] = []
+    store = open_knowledge_graph("memory:")
+    try:
+        report = validate(store, small_set, progress=steps.append)
+    finally:
+        store.close()
+    assert steps == ["loading the validation set", f"classifying {len(SMALL)} relationships (a few minutes)",
+                     "comparing with the expected answers"]
+    assert sorted(report.cases) == SMALL

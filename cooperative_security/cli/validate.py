@@ -13,7 +13,7 @@ import typer
 
 from ..errors import EnvironmentProblem, UsageError
 from ..validation import validate
-from .common import knowledge_graph, require_folder
+from .common import err_console, knowledge_graph, require_folder
 
 
 class ValidateFormat(StrEnum):
@@ -63,7 +63,11 @@ def validate_command(
     if validation_set is not None:
         check_validation_folder(validation_set)  # before the store is opened: a bad --set leaves it untouched
     with knowledge_graph(store or "memory:") as kg:
-        report = validate(kg, validation_set)
+        if err_console.is_terminal:  # the run takes minutes: say what it is doing
+            with err_console.status("validating...") as status:
+                report = validate(kg, validation_set, progress=lambda step: status.update(f"validate: {step}"))
+        else:
+            report = validate(kg, validation_set)
     if fmt is ValidateFormat.markdown:
         sys.stdout.write(report.markdown())
         return

@@ -19,6 +19,7 @@ period against the kinds the scholars name there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -77,16 +78,22 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
     return sorted(p.stem for kind, p in files if kind == "case")
 
 
-def validate(store: Store, root: Path | None = None) -> ValidationReport:
-    """Load the validation set into ``store``, classify, and compare with the expected answers."""
+def validate(store: Store, root: Path | None = None,
+             progress: Callable[[str], None] | None = None) -> ValidationReport:
+    """Load the validation set into ``store``, classify, and compare with the expected answers;
+    ``progress`` is told each step as it starts."""
+    say = progress or (lambda _: None)
     expected = load_expected((root or validation_dir()) / "expected.yaml")
     marks = load_sample_marks((root or validation_dir()) / "expected.yaml")  # refused before any store write
+    say("loading the validation set")
     cases = load_validation(store, root)
     unknown = sorted({e.case for e in expected} - set(cases))
     if unknown:
         raise InputError(Problem(str((root or validation_dir()) / "expected.yaml"),
                                  f"expected answers for case(s) with no case file: {', '.join(unknown)}"))
+    say(f"classifying {len(cases)} relationships (a few minutes)")
     periods = classify(store, cases)
+    say("comparing with the expected answers")
     report = summarise(cases, compare(expected, periods), days_in_agreement(expected, periods))
     _mark_samples(report, marks)
     return report
