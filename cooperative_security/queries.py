@@ -14,6 +14,7 @@ Parameters are never pasted into the query text: the store binds them (see
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -99,9 +100,11 @@ class Query:
         known = {p.name: p for p in self.parameters}
         unknown = sorted(set(values) - set(known))
         if unknown:
+            close = [m for name in unknown for m in difflib.get_close_matches(name, list(known), n=1)]
             raise UsageError(
-                f"query {self.name} has no parameter {', '.join(unknown)}; "
-                f"its parameters: {', '.join(known) or 'none'}"
+                f"query {self.name} has no parameter {', '.join(unknown)}"
+                + (f" (did you mean {' or '.join(close)}?)" if close else "")
+                + f"; its parameters: {', '.join(known) or 'none'}"
             )
         missing = sorted(set(known) - set(values))
         if missing:

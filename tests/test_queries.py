@@ -45,8 +45,10 @@ def test_unknown_and_missing_parameters_are_usage_errors() -> None:
     q = load_query("concepts/subtypes")
     with pytest.raises(UsageError, match="needs --param concept"):
         q.bind({})
-    with pytest.raises(UsageError, match="has no parameter colour"):
+    with pytest.raises(UsageError, match="has no parameter colour; its parameters: concept"):
         q.bind({"concept": "cs:Trust", "colour": "red"})
+    with pytest.raises(UsageError, match=r"has no parameter concpt \(did you mean concept\?\)"):
+        q.bind({"concpt": "cs:Trust"})
 
 
 def test_a_query_name_cannot_escape_the_queries_folder() -> None:
