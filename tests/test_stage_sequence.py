@@ -93,7 +93,9 @@ def test_each_stage_needs_evidence_newer_than_the_first_day_the_stage_below_held
 def test_germany_poland_is_not_ascendant_on_the_kreisau_mass_alone(tmp_path: Path) -> None:
     """The case that showed the fault (validation/cases/germany-poland.yaml). The Kreisau Mass of 12 November
     1989 was once the whole of the nascent community; one visit is no longer sustained leaders' trust, so
-    1990 is no community at all, and the community is nascent from visa-free travel in April 1991. The
+    1990 is no community at all. Nor is visa-free travel alone (April 1991) since transactions must be
+    sustained too (docs/development/decisions.md, 3 December 2026): the community is nascent from the youth
+    office of June 1991, when the transactions are of two kinds (free movement and exchanges). The
     case is loaded with the set's works and states but without its other relationships (a relationship is
     classified alone as among all: tests/test_classify_validity.py)."""
     kg = open_knowledge_graph("memory:")
@@ -103,7 +105,7 @@ def test_germany_poland_is_not_ascendant_on_the_kreisau_mass_alone(tmp_path: Pat
     finally:
         kg.close()
     first = next(p for p in periods if p.stage is not None)
-    assert (first.stage, first.start) == ("nascent", "1991-04-08")
+    assert (first.stage, first.start) == ("nascent", "1991-06-17")
     for day in ("1990-01-01", "1990-06-30"):
         p = _at(periods, day)
         assert p.stage is None and p.position != "security-community", (day, p.position, p.stage)
