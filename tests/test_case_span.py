@@ -7,9 +7,11 @@ It used to be accepted without a word and to move the observed span: an event of
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pyoxigraph as ox
+from small_cases import ONE_TREATY_CASE, event
 from snapshots import snapshot
 
 from cooperative_security.check import run_checks
@@ -18,31 +20,12 @@ from cooperative_security.namespaces import GRAPH, XSD
 from cooperative_security.store import open_store
 
 CS = "https://w3id.org/coopsec/ontology#"
-CASE = """\
-id: {id}
-label: A test dyad
-kind: dyad
-members: [frn, gfr]
-from: 1950
-to: 1960
-events:
-  - id: first-move
-    date: 1951-04
-    type: TreatySigned
-    by: [frn, gfr]
-    level: elite
-    label: A treaty
-    evidence:
-      - {{work: keating-wheeler-2013, section: "Introduction", kind: mentions}}
-  - id: other-move
-    date: {date}
-    type: TreatySigned
-    by: [frn, gfr]
-    level: elite
-    label: Another treaty
-    evidence:
-      - {{work: keating-wheeler-2013, section: "Introduction", kind: mentions}}
-"""
+
+
+def _case(date: str) -> str:
+    """A valid case of 1950-1960 with one treaty, and another event dated ``date``."""
+    return (ONE_TREATY_CASE.format(id="late", work="milward-2006")
+            + textwrap.indent(event("other-move", date, "TreatySigned"), "  "))
 
 
 def _ingest(cli, tmp_path: Path, date: str):  # type: ignore[no-untyped-def]
@@ -52,7 +35,7 @@ def _ingest(cli, tmp_path: Path, date: str):  # type: ignore[no-untyped-def]
     before = snapshot(store)
     store.close()
     path = tmp_path / "late.yaml"
-    path.write_text(CASE.format(id="late", date=date), encoding="utf-8")
+    path.write_text(_case(date), encoding="utf-8")
     result = cli("ingest", str(path), "--store", spec)
     store = open_store(spec)
     unchanged = snapshot(store) == before
