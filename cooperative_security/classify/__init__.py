@@ -69,9 +69,13 @@ def _at(periods: list[Period], at: str, span: tuple[str, str]) -> list[Period]:
         if not here and dated:
             first, last = dated[0], dated[-1]
             until = last.observed_until or last.start
+            advice = (f"record its events of {at}, and widen its `from`, to classify it then"
+                      if span[1] < (first.start or "") else
+                      f"record its events up to {at}, or extend its `to` if they are complete up to it, to "
+                      "classify it then")
             shown.append(Period(case, first.members, None, None, None, reason=(
-                f"not observed at {at} (observed {first.from_} to {until}): record its events of {at}, or "
-                "extend its `to`, to classify it then"), members_cow=first.members_cow))
+                f"not observed at {at} (observed {first.from_} to {until}): {advice}"),
+                members_cow=first.members_cow))
         shown += here
     return shown
 

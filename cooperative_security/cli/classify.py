@@ -47,10 +47,14 @@ def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> di
     return data
 
 
-def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool) -> dict[str, Any]:
+def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool,
+         table: bool = False) -> dict[str, Any]:
+    """One row of the table or the CSV; an unclassifiable period's reason goes into its position cell in the
+    CSV, and under the table in the table (a sentence would make the column as wide as itself)."""
     data = period.to_json()
+    unclassifiable = "unclassifiable" if table else f"unclassifiable: {period.reason}"
     row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
-           f"unclassifiable: {period.reason}", "sources": voice.cell() if period.position else ""}
+           unclassifiable, "sources": voice.cell() if period.position else ""}
     if check is not None:
         row["robustness"] = check.verdict
         row["deciding"] = check.deciding()
@@ -113,7 +117,8 @@ def classify_command(
     columns = list(_COLUMNS)
     if check:
         columns += [("robustness", "robustness"), ("deciding", "deciding changes")]
-    rows = [_row(p, v, c, explain) for p, v, c in zip(periods, voices, matched, strict=True)]
+    table = fmt is ClassifyFormat.table
+    rows = [_row(p, v, c, explain, table) for p, v, c in zip(periods, voices, matched, strict=True)]
     if fmt is ClassifyFormat.csv:
         # new columns go at the end, so that a program reading columns by position keeps working
         columns = ([("relationship", "relationship"), ("members", "members")] + columns[1:]
@@ -123,6 +128,10 @@ def classify_command(
                                          "despite", "regime_conditions", "qualification")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
+    unclassifiable = [p for p in periods if p.position is None]
+    if table and not explain and unclassifiable:  # --explain says it with each relationship
+        console.print("\n" + "\n".join(f"{p.relationship}: unclassifiable: {p.reason}" for p in unclassifiable),
+                      highlight=False)
     if explain and fmt is ClassifyFormat.table:
         for p, voice, checked in zip(periods, voices, matched, strict=True):
             span = f" {p.from_ or ''} - {p.to or 'open'}" if p.position else ""
