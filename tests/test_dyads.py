@@ -163,6 +163,24 @@ def test_duckdb_formulation_gives_the_same_positions(frame) -> None:  # type: ig
     assert (ours.position.fillna("no-data") == lower.position.fillna("no-data")).all()
 
 
+def test_floor_benchmark_decides_the_dyad_years_the_command_decides(frame, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """bench/bench_dyads_floor.py (the least a per-dyad-year design must do) loads, decides, reads back and
+    writes one row for each dyad-year the command classifies, in parts as the command, no more and no fewer:
+    a floor over other rows would say nothing about the target."""
+    pytest.importorskip("duckdb")
+    import importlib.util
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent.parent / "bench"))
+    spec = importlib.util.spec_from_file_location("bench_dyads_floor",
+                                                  Path(__file__).parent.parent / "bench" / "bench_dyads_floor.py")
+    floor = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(floor)  # type: ignore[union-attr]
+    times, rows = floor.floor(DataFiles(HERE / "layout"), 1950, 2010, 2)
+    assert rows == len(frame)
+    assert list(times) == ["read the files", "make one line per dyad-year", "load them", "insert one decision each",
+                           "read the decisions back", "write the CSV"]
+
+
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "dyad-years.md"
 
