@@ -37,7 +37,8 @@ def serve(
                                                                "query; deeper is answered 400.")] = 100,
     request_timeout: Annotated[float, typer.Option("--request-timeout", help="Seconds a client has to send its "
                                                                              "whole request (line, headers, "
-                                                                             "body).")] = 10.0,
+                                                                             "body), and to read each "
+                                                                             "answer.")] = 10.0,
     max_connections: Annotated[int, typer.Option("--max-connections", help="Connections open at once; more are "
                                                                            "answered 503.")] = 64,
     allow_service: Annotated[list[str] | None, typer.Option("--allow-service", help="A host that SERVICE (and, "

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
 
-from .httperror import HttpError
+from .httperror import HttpError, shown
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+# a Host header: a name, an IPv4 address or a bracketed IPv6 one, and an optional port; nothing else (read as a
+# URL's authority, a user name, a path, a query or a fragment were dropped without a word)
+_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::([0-9]{0,5}))?")
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
     """Refuse an update from another site's page, through a rebound DNS name, or without the token
     (``headers``: the request's; ``port``: the one the server listens on)."""
     host_header = headers.get("Host") or ""
-    host, host_port = _host_and_port(host_header, port)
+    host, host_port = _host_and_port(headers, port)
     if host not in access.hosts or host_port != port:
         raise HttpError(403, f"updates are refused for Host {host_header or '(none)'}: this server answers "
                              f"updates for {', '.join(sorted(access.hosts))} on port {port} (a foreign Host "
@@ -75,14 +79,20 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
                                  "the server's --token-file")
 
 
-def _host_and_port(header: str, default_port: int) -> tuple[str, int]:
-    """``[::1]:8000`` -> ('::1', 8000); a missing port is the server's own; a malformed one is -1."""
-    parts = urlsplit("//" + header.strip())
-    try:
-        port = parts.port
-    except ValueError:
-        return "", -1
-    return (parts.hostname or "").lower(), port if port is not None else default_port
+def _host_and_port(headers: Message, default_port: int) -> tuple[str, int]:
+    """``[::1]:8000`` -> ('::1', 8000); a missing port is the server's own, a missing Host ('', the port);
+    several Host headers, or one that is not a host and an optional port, are a 400."""
+    values = headers.get_all("Host") or []
+    if len(values) > 1:
+        raise HttpError(400, f"the request has {len(values)} Host headers: send one")
+    header = values[0].strip() if values else ""
+    if not header:
+        return "", default_port
+    match = _HOST.fullmatch(header)
+    if match is None or int(match[2] or 0) > 65535:
+        raise HttpError(400, f"the Host header {shown(header)} is not a host and an optional port (such as "
+                             f"127.0.0.1:{default_port}): it may hold no user name (name@), path, query or space")
+    return match[1].lower().strip("[]"), int(match[2]) if match[2] else default_port
 
 
 __all__ = ["Access", "LOOPBACK_NAMES", "authorise_update", "is_loopback"]

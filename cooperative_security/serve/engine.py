@@ -47,7 +47,7 @@ class Limits:
     query_memory: int = 1024 * MIB  # address space of one query worker (RLIMIT_AS)
     max_answer: int = 64 * MIB  # bytes of one answer
     max_depth: int = MAX_DEPTH  # nesting of brackets and braces in a query
-    request_timeout: float = 10.0  # seconds a client has to send its request line, headers and body
+    request_timeout: float = 10.0  # seconds a client has to send its request, and to read each answer
     max_connections: int = 64  # connections open at once; more are answered 503
     page_size: int = 500  # rows of an IRI page's tables, per page
 

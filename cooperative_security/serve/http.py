@@ -356,8 +356,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             self.end_headers()
             if not head:
-                self.wfile.write(data)
-        except OSError:  # the client left, or stopped reading for longer than --request-timeout
+                self.wfile.write(data)  # one sendall(), whose timeout bounds the whole answer: keep it one call
+        except OSError:  # the client left, or did not take the whole answer within --request-timeout
             self.close_connection = True
 
 
