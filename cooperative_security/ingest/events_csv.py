@@ -50,6 +50,7 @@ from .cases import _Case, _event
 from .event_links import Seen
 from .naming import Claim, claims
 from .sources import KINDS
+from .spans import CaseSpans
 
 REQUIRED = ("case", "id", "date", "type", "by", "level", "label", "work")
 OPTIONAL = ("towards", "pages", "section", "kind", "description", "outcome")
@@ -172,17 +173,20 @@ class _Lines:
             return line
 
 
-def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None) -> Batch:
-    """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use."""
+def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None,
+                    spans: CaseSpans | None = None) -> Batch:
+    """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use,
+    ``spans`` dates outside the case's span as stored or as a case file of the ingest sets it."""
     cap = min(limit("COOPSEC_MAX_LITERAL", MAX_LITERAL), 2**31 - 1)  # (the csv module's cap is a C long)
     previous = csv.field_size_limit(cap)  # the module's own default, 131,072, is below the documented cap
     try:
-        return _parse(path, registry, known_cases, ids, cap)
+        return _parse(path, registry, known_cases, ids, spans, cap)
     finally:
         csv.field_size_limit(previous)
 
 
-def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, cap: int) -> Batch:
+def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, spans: CaseSpans | None,
+           cap: int) -> Batch:
     src = str(path)
     source = str(path.resolve())
     text = read_text(path)
@@ -238,6 +242,8 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
         before = len(c.triples)
         _event(c, case, case_id, event, seen.setdefault(case_id, {}), [])
         by_case.setdefault(case_id, []).extend(c.triples[before:])
+    if spans is not None:  # an event outside its case's span would move what the case observes
+        c.problems.extend(spans.check(c.batch, c.triples))
     if c.problems:  # with the works and types still to check, so that one run lists every problem
         raise UncheckedReferences(c.problems, c.batch.references)
     if not by_case:
