@@ -11,7 +11,8 @@ graph ``graph/events/<file stem>``.
 An events CSV adds events: a row may not reuse the id of an event its case already has, in the store or
 in another file of the same ingest (:class:`EventIds`); nor may a case file take over an id an events CSV
 in the store gave its case. Its own earlier version, re-ingested from the same path, is replaced, so
-editing and re-ingesting the file works.
+editing and re-ingesting the file works. A row dated outside its case's span, as stored or as a case file
+of the same ingest sets it, is refused at its line (:class:`.spans.CaseSpans`).
 
 The file is read by the ``csv`` module in strict mode: a quote never closed (which would swallow the
 rows after it into one field), text after a closing quote, and a row with more or fewer fields than the
