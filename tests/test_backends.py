@@ -41,6 +41,8 @@ from cooperative_security.store.remote import (
 )
 
 SHARED_FOLDERS = ("concepts", "cases", "checks", "works")
+#: the ingest look-ups that bind a case (its events; its span and dated events), bound as ingest binds them
+SHARED_INGEST = ("ingest/case-events", "ingest/case-span")
 EXAMPLE = re.compile(r"e\.g\.\s+(\"[^\"]+\"|\S+)")
 
 
@@ -55,7 +57,7 @@ def example_bindings(query: Query) -> dict[str, ox.NamedNode | ox.Literal]:
 
 
 def shared_queries() -> list[Query]:
-    queries = [q for folder in SHARED_FOLDERS for q in list_queries(folder)]
+    queries = [q for folder in SHARED_FOLDERS for q in list_queries(folder)] + [load_query(n) for n in SHARED_INGEST]
     assert len(queries) >= 25
     return queries
 

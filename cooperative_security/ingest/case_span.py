@@ -69,16 +69,46 @@ def events_outside_span(triples: Iterable[ox.Triple | ox.Quad]) -> list[OutsideS
         span, written = spans.get(case, {}), dates.get(event)
         if written is None or not span:
             continue
-        try:
-            day = parse_date(written)
-            start = parse_date(span["from"]) if "from" in span else None
-            end = parse_date(span["to"]) if "to" in span else None
-        except ValueError:  # a malformed date is reported where it is read
-            continue
-        before = start is not None and day.latest < start.earliest
-        if before or (end is not None and day.earliest > end.latest):
+        before = outside(written, span.get("from"), span.get("to"))
+        if before is not None:
             found.append(OutsideSpan(event, case, written, span.get("from"), span.get("to"), before))
     return found
+
+
+def outside(written: str, start: str | None, end: str | None) -> bool | None:
+    """Whether a date as written lies wholly before ``start`` (True) or wholly after ``end`` (False); None when
+    inside, or when a date cannot be read (a malformed date is reported where it is read).
+
+    >>> outside("1944", "1945", None), outside("1945", "1945-05", "1950"), outside("1951-01", None, "1950")
+    (True, None, False)
+    """
+    try:
+        day = parse_date(written)
+        before = start is not None and day.latest < parse_date(start).earliest
+        after = end is not None and day.earliest > parse_date(end).latest
+    except ValueError:
+        return None
+    return True if before else False if after else None
+
+
+def narrowest(key: str, values: Iterable[str]) -> str | None:
+    """The tightest of several ``from`` (the latest) or ``to`` (the earliest) values given a case, as written;
+    unreadable ones are left out.
+
+    >>> narrowest("from", ["1945", "1950-03"]), narrowest("to", ["1990", "1989-12-31", "1991"])
+    ('1950-03', '1989-12-31')
+    """
+    read = []
+    for value in values:
+        try:
+            read.append((parse_date(value), value))
+        except ValueError:
+            continue
+    if not read:
+        return None
+    if key == "from":
+        return max(read, key=lambda r: r[0].earliest)[1]
+    return min(read, key=lambda r: r[0].latest)[1]
 
 
 def outside_span_problems(source: str, triples: Iterable[ox.Triple], lines: Mapping[str, int]) -> list[Problem]:
@@ -87,4 +117,4 @@ def outside_span_problems(source: str, triples: Iterable[ox.Triple], lines: Mapp
             for out in events_outside_span(triples)]
 
 
-__all__ = ["OutsideSpan", "events_outside_span", "outside_span_problems"]
+__all__ = ["OutsideSpan", "events_outside_span", "narrowest", "outside", "outside_span_problems"]

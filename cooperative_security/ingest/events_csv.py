@@ -11,7 +11,8 @@ graph ``graph/events/<file stem>``.
 An events CSV adds events: a row may not reuse the id of an event its case already has, in the store or
 in another file of the same ingest (:class:`EventIds`); nor may a case file take over an id an events CSV
 in the store gave its case. Its own earlier version, re-ingested from the same path, is replaced, so
-editing and re-ingesting the file works.
+editing and re-ingesting the file works. A row dated outside its case's span, as stored or as a case file
+of the same ingest sets it, is refused at its line (:class:`.spans.CaseSpans`).
 
 The file is read by the ``csv`` module in strict mode: a quote never closed (which would swallow the
 rows after it into one field), text after a closing quote, and a row with more or fewer fields than the
@@ -50,6 +51,7 @@ from .cases import _Case, _event
 from .event_links import Seen
 from .naming import Claim, claims
 from .sources import KINDS
+from .spans import CaseSpans
 
 REQUIRED = ("case", "id", "date", "type", "by", "level", "label", "work")
 OPTIONAL = ("towards", "pages", "section", "kind", "description", "outcome")
@@ -172,17 +174,20 @@ class _Lines:
             return line
 
 
-def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None) -> Batch:
-    """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use."""
+def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None = None,
+                    spans: CaseSpans | None = None) -> Batch:
+    """One events CSV as a batch; ``ids`` (from the ingest) refuses ids that other events already use,
+    ``spans`` dates outside the case's span as stored or as a case file of the ingest sets it."""
     cap = min(limit("COOPSEC_MAX_LITERAL", MAX_LITERAL), 2**31 - 1)  # (the csv module's cap is a C long)
     previous = csv.field_size_limit(cap)  # the module's own default, 131,072, is below the documented cap
     try:
-        return _parse(path, registry, known_cases, ids, cap)
+        return _parse(path, registry, known_cases, ids, spans, cap)
     finally:
         csv.field_size_limit(previous)
 
 
-def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, cap: int) -> Batch:
+def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, spans: CaseSpans | None,
+           cap: int) -> Batch:
     src = str(path)
     source = str(path.resolve())
     text = read_text(path)
@@ -238,6 +243,8 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
         before = len(c.triples)
         _event(c, case, case_id, event, seen.setdefault(case_id, {}), [])
         by_case.setdefault(case_id, []).extend(c.triples[before:])
+    if spans is not None:  # an event outside its case's span would move what the case observes
+        c.problems.extend(spans.check(c.batch, c.triples))
     if c.problems:  # with the works and types still to check, so that one run lists every problem
         raise UncheckedReferences(c.problems, c.batch.references)
     if not by_case:

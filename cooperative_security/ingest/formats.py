@@ -25,6 +25,7 @@ from .keys import KeyChange
 from .naming import Claim
 from .rdf import parse_rdf, rdf_format, stream_batch, streamable
 from .retyping import warn_retypings
+from .spans import CaseSpans
 from .works import checked_against_store
 
 
@@ -41,6 +42,8 @@ class ReadContext:
     bundled: bool  # the project's own data files (only they may describe the source chapter's footnotes)
     #: the actors declared in an actors file of this batch that was refused: id -> the file
     refused: dict[str, str] = field(default_factory=dict)
+    #: the spans of the cases the files touch, and their events, to check each file's against
+    spans: CaseSpans | None = None
 
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
@@ -65,14 +68,22 @@ def _case(path: Path, ctx: ReadContext) -> Batch:
     ctx.cases.add(path.stem)
     if ctx.ids is not None:  # an events CSV read later may not reuse this file's event ids
         ctx.ids.case_file(batch)
-    return batch
+    return _within_spans(batch, ctx)  # its span may leave out events another file gave the case
 
 
 def _rdf(path: Path, ctx: ReadContext) -> Batch:
     if can_stream(ctx.store) and streamable(path):
-        return stream_batch(path)
+        return stream_batch(path)  # (not checked for events outside their case's span: never in memory)
     batch = parse_rdf(path)
     warn_retypings(ctx.store, batch, ctx.owners)  # a type given to what another source defines
+    return _within_spans(batch, ctx)
+
+
+def _within_spans(batch: Batch, ctx: ReadContext) -> Batch:
+    """The batch, unless it puts an event outside its case's span or sets a span that leaves one outside."""
+    problems = ctx.spans.check(batch) if ctx.spans is not None else []
+    if problems:
+        raise InputError(problems)
     return batch
 
 
@@ -84,7 +95,7 @@ READERS: dict[str, Callable[[Path, ReadContext], Batch]] = {
     "csl": lambda path, ctx: checked_against_store(ctx.store, parse_csl(path), ctx.owners),
     "citations": lambda path, ctx: parse_citations(path, ctx.bundled),
     "case": _case,
-    "events": lambda path, ctx: parse_event_csv(path, ctx.registry, ctx.cases, ctx.ids),
+    "events": lambda path, ctx: parse_event_csv(path, ctx.registry, ctx.cases, ctx.ids, ctx.spans),
     "rdf": _rdf,
 }
 

@@ -24,6 +24,7 @@ from .base import Batch
 from .events_csv import EventIds
 from .formats import READERS, ReadContext
 from .naming import claims
+from .spans import CaseSpans
 from .works import batch_collisions
 
 
@@ -94,7 +95,9 @@ def parse_all(
     batches: list[Batch] = []
     problems: list[Problem] = []
     unchecked: list[tuple[str, str, Problem]] = []  # the references of files that had problems of their own
-    context = ReadContext(store, registry, cases, owners, ids, bundled)
+    # each file's events against their case's span, as stored or as a file of this ingest sets it, and back
+    spans = CaseSpans(store, owners, [p for _, p in files])
+    context = ReadContext(store, registry, cases, owners, ids, bundled, spans=spans)
     for kind, path in files:
         if progress:
             progress(str(path))
