@@ -28,6 +28,17 @@ def test_every_query_file_starts_with_a_header_saying_what_it_answers() -> None:
             assert f"?{param.name}" in body, f"{q.name} declares ?{param.name} but never uses it"
 
 
+def test_every_parameters_line_says_none_or_lists_parameters_the_reader_understands() -> None:
+    """A ``# Parameters:`` line is ``none.`` or is followed by ``#   ?name kind  what it is`` lines that the
+    header reader parses: a parameter described in prose on the line itself (graph-size.rq had one) is not
+    declared, so ``coopsec query`` cannot bind it and ``--help`` does not show it."""
+    for q in list_queries():
+        line = next((x for x in q.text.splitlines() if x.startswith("# Parameters:")), None)
+        assert line is not None, f"{q.path} has no '# Parameters:' line"
+        rest = line.split(":", 1)[1].strip()
+        assert rest in ("none.", ""), f"{q.path}: '{line}': say 'none.' or list each parameter on its own line"
+        assert rest == "none." or q.parameters, f"{q.path}: 'Parameters:' with no parameter line the reader parses"
+
 def test_every_query_parses(kg) -> None:  # type: ignore[no-untyped-def]
     for q in list_queries():
         if q.name.startswith("classify/"):
