@@ -1,0 +1,35 @@
+"""Regressions from an audit by a researcher who classifies many cases at once: a batch of case files and an
+events CSV ingested into an on-disk store, classified, exported and checked for robustness, with the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from small_cases import ONE_TREATY_CASE
+
+EVENT = "https://w3id.org/coopsec/id/event/"
+CSV_HEADER = "case,id,date,type,by,towards,level,label,work,pages,section,kind\n"
+
+
+def test_sensitivity_removes_and_retypes_an_event_an_events_csv_added(  # type: ignore[no-untyped-def]
+        cli, initialised_spec: str, tmp_path: Path) -> None:
+    """The check copied an events CSV's graph as fixed background: removing one of its events removed
+    nothing, and none was retyped, so a period that hangs on such an event was called robust."""
+    case = tmp_path / "csv-sens.yaml"
+    case.write_text(ONE_TREATY_CASE.format(id="csv-sens", work="milward-2006"), encoding="utf-8")
+    more = tmp_path / "csv-sens-more.csv"
+    more.write_text(CSV_HEADER + "csv-sens,talks,1953,InstitutionalConsultation,frn;gfr,,elite,Talks under the "
+                    "treaty,milward-2006,4,,documents\n", encoding="utf-8")
+    assert cli("ingest", str(case), str(more), "--store", initialised_spec).code == 0
+    result = cli("classify", "csv-sens", "--sensitivity", "--format", "json", "--store", initialised_spec)
+    assert result.code == 0, result.err
+    periods = json.loads(result.out)
+    after = [p for p in periods if p["from"] == "1953"]  # the CSV's consultation shows leaders' trust from 1953
+    assert after and after[0]["trust"] == "contingent-cooperation", periods
+    assert after[0]["robustness"] == "fragile"
+    talks = EVENT + "csv-sens/talks"
+    assert any(r["event"] == talks and r["becomes"] for r in after[0]["sensitivity"]["removals"]), after[0]
+    # as coded, two removals, the treaty's two alternatives and the consultation's one (a summit): the CSV's
+    # event is retyped as a case file's is
+    assert after[0]["sensitivity"]["runs"] == 1 + 2 + 2 + 1
