@@ -4,9 +4,10 @@ events CSV ingested into an on-disk store, classified, exported and checked for 
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
-from small_cases import ONE_TREATY_CASE
+from small_cases import ONE_TREATY_CASE, event
 
 EVENT = "https://w3id.org/coopsec/id/event/"
 CSV_HEADER = "case,id,date,type,by,towards,level,label,work,pages,section,kind\n"
@@ -33,3 +34,33 @@ def test_sensitivity_removes_and_retypes_an_event_an_events_csv_added(  # type: 
     # as coded, two removals, the treaty's two alternatives and the consultation's one (a summit): the CSV's
     # event is retyped as a case file's is
     assert after[0]["sensitivity"]["runs"] == 1 + 2 + 2 + 1
+
+
+def test_the_csv_and_the_python_table_say_until_when_an_open_period_was_observed(  # type: ignore[no-untyped-def]
+        cli, initialised_spec: str, tmp_path: Path) -> None:
+    """The JSON gave the last period of a case observed to 1960 ``observed_until``; the CSV and ``cs.classify``
+    left it out, so their empty ``to``/``end`` read as a position still held today."""
+    import csv
+    import io
+
+    import cooperative_security as cs
+
+    case = tmp_path / "observed-csv.yaml"
+    threat = textwrap.indent(event("threat", "1955", "Threat", by="[frn]", towards="[gfr]"), "  ")
+    case.write_text(ONE_TREATY_CASE.format(id="observed-csv", work="milward-2006") + threat,  # to: 1960
+                    encoding="utf-8")
+    assert cli("ingest", str(case), "--store", initialised_spec).code == 0
+    for extra in ([], ["--explain"]):
+        result = cli("classify", "observed-csv", "--format", "csv", "--store", initialised_spec, *extra)
+        assert result.code == 0, result.err
+        rows = list(csv.DictReader(io.StringIO(result.out)))
+        assert rows and list(rows[0])[-1] == "observed_until"  # at the end: earlier columns keep their places
+        assert [(r["to"], r["observed_until"]) for r in rows][-1] == ("", "1960-12-31"), rows
+        assert len(rows) > 1 and all(r["observed_until"] == "" for r in rows[:-1]), rows
+    try:
+        frame = cs.classify("observed-csv", store=initialised_spec)
+    finally:
+        cs.close(initialised_spec)
+    last = frame.iloc[-1]
+    assert str(last["end"]) == "NaT" and str(last["observed_until"].date()) == "1960-12-31"
+    assert len(frame) > 1 and frame["observed_until"].iloc[:-1].isna().all()

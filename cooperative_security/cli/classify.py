@@ -126,6 +126,8 @@ def classify_command(
         if explain:
             columns += [(c, c) for c in ("why", "missing", "security_dilemma_sensibility", "strategies_not_found",
                                          "despite", "regime_conditions", "qualification")]
+        # the last day observed, beside an open last period: without it the empty `to` read as "still so"
+        columns += [("observed_until", "observed_until")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     unclassifiable = [p for p in periods if p.position is None]
