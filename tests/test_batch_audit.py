@@ -64,3 +64,34 @@ def test_the_csv_and_the_python_table_say_until_when_an_open_period_was_observed
     last = frame.iloc[-1]
     assert str(last["end"]) == "NaT" and str(last["observed_until"].date()) == "1960-12-31"
     assert len(frame) > 1 and frame["observed_until"].iloc[:-1].isna().all()
+
+
+def test_classify_says_each_rule_as_it_runs(  # type: ignore[no-untyped-def]
+        cli, initialised_spec: str, monkeypatch) -> None:
+    """Classifying a store of many cases took minutes with nothing on the terminal but "loading the knowledge
+    graph" (the store opens at once; the rules take the time): it now names each rule as it starts."""
+    import io
+
+    from rich.console import Console
+
+    from cooperative_security.classify import classify
+    from cooperative_security.classify.run import rule_queries
+    from cooperative_security.cli import classify as command
+    from cooperative_security.kb import open_knowledge_graph
+
+    steps: list[str] = []
+    kg = open_knowledge_graph(initialised_spec)
+    try:
+        assert classify(kg, ["korea"], progress=steps.append)
+    finally:
+        kg.close()
+    rules = rule_queries()
+    assert len(rules) > 10 and steps == [
+        f"rule {n} of {len(rules)}: {q.name.rpartition('/')[2]}" for n, q in enumerate(rules, 1)] + [
+        "reading the periods"]
+    screen = io.StringIO()
+    monkeypatch.setattr(command, "err_console", Console(file=screen, force_terminal=True, color_system=None))
+    result = cli("classify", "korea", "--store", initialised_spec)
+    assert result.code == 0, result.err
+    assert "classifying: rule " in screen.getvalue()
+    assert "korea" in result.out and "classifying" not in result.out  # the status goes to the terminal, not stdout
