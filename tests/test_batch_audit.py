@@ -95,3 +95,32 @@ def test_classify_says_each_rule_as_it_runs(  # type: ignore[no-untyped-def]
     assert result.code == 0, result.err
     assert "classifying: rule " in screen.getvalue()
     assert "korea" in result.out and "classifying" not in result.out  # the status goes to the terminal, not stdout
+
+
+def test_an_events_csv_whose_case_file_was_refused_in_the_same_ingest_is_told_so(  # type: ignore[no-untyped-def]
+        cli, initialised_spec: str, tmp_path: Path) -> None:
+    """A case file refused (its id is not its file name) and an events CSV for that case, ingested together:
+    the CSV's row was told to "ingest its case file first", which the user had just done."""
+    from cooperative_security.kb import open_knowledge_graph
+
+    case = tmp_path / "refused.yaml"  # the id is not the file's stem: refused
+    case.write_text(ONE_TREATY_CASE.format(id="refused-case", work="milward-2006"), encoding="utf-8")
+    more = tmp_path / "refused-more.csv"
+    more.write_text(CSV_HEADER + "refused-case,talks,1953,InstitutionalConsultation,frn;gfr,,elite,Talks,"
+                    "milward-2006,4,,documents\n", encoding="utf-8")
+    kg = open_knowledge_graph(initialised_spec)
+    try:
+        before = sorted(kg.graph_names())
+    finally:
+        kg.close()
+    result = cli("ingest", str(case), str(more), "--store", initialised_spec)
+    assert result.code == 1
+    assert f"{case}:1: record refused-case: field 'id'" in result.err
+    assert (f"{more}:2: record talks: field 'case': unknown case 'refused-case': its case file {case} is "
+            "in this ingest but was refused") in result.err
+    assert "ingest its case file first" not in result.err and "internal error" not in result.err
+    kg = open_knowledge_graph(initialised_spec)
+    try:
+        assert sorted(kg.graph_names()) == before  # nothing written
+    finally:
+        kg.close()
