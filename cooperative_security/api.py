@@ -75,7 +75,8 @@ def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date |
     ``end_precision`` (``year``, ``month`` or ``day``), ``position``, ``subtype``, ``stage``, ``trust``,
     ``members_iso`` and ``members_cow`` (``;``-separated), ``iso_a``/``iso_b`` and ``cow_a``/``cow_b`` for
     two-member relationships, the counts of evidence, missing conditions and strategies, the ``rules`` that
-    fired and, for an unclassifiable period, the ``reason``. The lists behind the counts are in
+    fired, for an unclassifiable period the ``reason``, and for the period in effect when the case's observation
+    ends (open: ``end`` is NaT) its last observed day, ``observed_until``. The lists behind the counts are in
     :func:`classify_long`.
 
     ``cases``: a case id or any iterable of them (a list, a numpy array, a pandas Series; an empty one gives
@@ -111,12 +112,13 @@ def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date |
             "cow_a": cow[0] if pair else None, "cow_b": cow[1] if pair else None,
             "n_evidence": len(p.evidence), "n_missing": len(p.missing), "n_strategies": len(p.strategies),
             "rules": ";".join(r.rstrip("/").rpartition("/")[2] for r in p.rules), "reason": p.reason,
+            "observed_until": p.observed_until,
         })
     frame = pd.DataFrame(rows, columns=[
         "relationship", "period", "start", "start_precision", "end", "end_precision", "position", "subtype",
         "stage", "trust", "members_iso", "members_cow", "iso_a", "iso_b", "cow_a", "cow_b", "n_evidence",
-        "n_missing", "n_strategies", "rules", "reason"])
-    for column in ("start", "end"):
+        "n_missing", "n_strategies", "rules", "reason", "observed_until"])
+    for column in ("start", "end", "observed_until"):
         frame[column] = _dates(frame[column])
     for column in ("cow_a", "cow_b"):
         frame[column] = frame[column].astype("Int64")

@@ -13,7 +13,7 @@ orchestrates them and shapes the result into periods::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -33,12 +33,14 @@ def known_cases(store: Store) -> list[str]:
     return sorted(r["slug"].value for r in store.select(load_query("ingest/cases")))  # type: ignore[union-attr]
 
 
-def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = None) -> list[Period]:
+def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = None,
+             progress: Callable[[str], None] | None = None) -> list[Period]:
     """Classify every relationship (or those named in ``cases``) over time.
 
     With ``at`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) the end of that year, month or day becomes a
     checkpoint too, and only the periods overlapping that year, month or day are returned: the last of
-    them for a relationship is the one in effect at its end.
+    them for a relationship is the one in effect at its end. ``progress`` is told each step as it starts:
+    each rule query, then the reading of the periods.
     """
     if cases:
         known = known_cases(store)
@@ -48,7 +50,9 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
                          "period")
     day = requested_day(at) if at else None
     span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
-    run_rules(store, [at] if at else None)
+    run_rules(store, [at] if at else None, progress)
+    if progress:
+        progress("reading the periods")
     periods = build_periods(store, span[1] if span else None)
     if cases:
         periods = [p for p in periods if p.relationship in cases]

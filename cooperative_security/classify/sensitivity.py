@@ -1,7 +1,8 @@
 """How robust a classification is: which single event, removed or typed otherwise, changes a period.
 
 For each case the real classifier runs again on a copy of the case's data (an in-memory store of the
-case, the ontology, the rules, the actors and the works: other cases are left out) once per variant:
+case, the ontology, the rules, the actors and the works: other cases are left out) once per variant; the
+case's events are those of its case file and those an events CSV adds to it:
 
 - every event removed in turn (with everything said about it: type, sources, characterisations);
 - every event retyped to each plausible alternative of its type (``cs:plausibleAlternative`` in the
@@ -23,10 +24,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..catalogue import Event, find_case, list_cases
+from ..catalogue import Case, Event, find_case, list_cases
 from ..errors import UsageError
 from ..ingest.cases import case_graph
-from ..namespaces import CS, GRAPH, RDF_TYPE
+from ..namespaces import CS, GRAPH, RDF_TYPE, cs
 from ..queries import load_query
 from ..store import Store, open_store
 from .periods import Period, build_periods
@@ -44,6 +45,7 @@ Progress = Callable[[int, int, str], None]
 
 State = tuple[str | None, str | None, str | None]  # position, stage, trust
 _OPEN = "9999-12-31"  # the probe for "today" at the end of an open period
+_IN_CASE = cs("inCase")
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
     base = _base_graphs(store)
     plans = []
     for case in chosen:
-        own = _own_graphs(store, case.id)
+        own = _own_graphs(store, case, base)
         plans.append((case, own, _variants(case.events, own, alternatives)))
     total = sum(len(v) + 1 for _, _, v in plans)
     if total > max_runs:
@@ -177,9 +179,17 @@ def _base_graphs(store: Store) -> dict[ox.NamedNode, list[ox.Triple]]:
     return graphs
 
 
-def _own_graphs(store: Store, case_id: str) -> dict[ox.NamedNode, list[ox.Triple]]:
-    node = case_graph(case_id)
-    return {node: [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]}
+def _own_graphs(store: Store, case: Case, base: dict[ox.NamedNode, list[ox.Triple]]
+                ) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """The graphs a variant changes: the case's own, and every other graph that gives it events (an events
+    CSV's ``events/<file>``), so that an event a CSV added is removed and retyped as a case file's is."""
+    node = case_graph(case.id)
+    own = {node: [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]}
+    iri = ox.NamedNode(case.iri)
+    for name, triples in base.items():
+        if any(t.predicate == _IN_CASE and t.object == iri for t in triples):
+            own[name] = triples
+    return own
 
 
 def _variants(events: list[Event], own: dict[ox.NamedNode, list[ox.Triple]],

@@ -100,7 +100,7 @@ def classify_command(
         if cases:
             known = known_cases(kg)
             cases = list(dict.fromkeys(_find_case(known, c, store) for c in cases))  # any letter case; did you mean
-        periods = classify(kg, cases or None, at)
+        periods = _classified(kg, cases or None, at)
         triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
         voices = source_voice(kg, periods)
         checks = _sensitivity(kg, cases, periods) if check else None
@@ -126,6 +126,8 @@ def classify_command(
         if explain:
             columns += [(c, c) for c in ("why", "missing", "security_dilemma_sensibility", "strategies_not_found",
                                          "despite", "regime_conditions", "qualification")]
+        # the last day observed, beside an open last period: without it the empty `to` read as "still so"
+        columns += [("observed_until", "observed_until")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     unclassifiable = [p for p in periods if p.position is None]
@@ -185,6 +187,15 @@ def _print_regime_conditions(p: Period) -> None:
             console.print(f"    {e['date']} {e['label']} ({_sources(e)})", highlight=False)
         if c.get("would_change"):  # how it fits the regime is the period's `qualified` line
             console.print(f"    would change: {c['would_change']}", highlight=False)
+
+
+def _classified(kg: Any, cases: list[str] | None, at: str | None) -> list[Period]:
+    """The classification, with a status line on a terminal naming each rule as it runs (a store of many
+    cases takes minutes, where only "loading the knowledge graph" used to show)."""
+    if not err_console.is_terminal:
+        return classify(kg, cases, at)
+    with err_console.status("classifying...") as status:
+        return classify(kg, cases, at, progress=lambda step: status.update(f"classifying: {step}"))
 
 
 def _sensitivity(kg: Any, cases: list[str] | None, periods: list[Period]) -> list[PeriodSensitivity]:

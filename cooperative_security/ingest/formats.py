@@ -44,6 +44,8 @@ class ReadContext:
     refused: dict[str, str] = field(default_factory=dict)
     #: the spans of the cases the files touch, and their events, to check each file's against
     spans: CaseSpans | None = None
+    #: the cases of a case file of this batch that was refused: id -> the file
+    refused_cases: dict[str, str] = field(default_factory=dict)
 
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
@@ -64,7 +66,15 @@ def _actors(path: Path, ctx: ReadContext) -> Batch:
 
 
 def _case(path: Path, ctx: ReadContext) -> Batch:
-    batch = parse_case(path, ctx.registry)
+    try:
+        batch = parse_case(path, ctx.registry)
+    except InputError:
+        # an events CSV after it that adds to its case is told why the case is unknown (parse.parse_all)
+        data = load_yaml(path)
+        named = data.get("id") if isinstance(data, dict) else None
+        for case in {path.stem, *([named] if isinstance(named, str) else [])}:
+            ctx.refused_cases.setdefault(case, str(path))
+        raise
     ctx.cases.add(path.stem)
     if ctx.ids is not None:  # an events CSV read later may not reuse this file's event ids
         ctx.ids.case_file(batch)

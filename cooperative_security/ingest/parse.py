@@ -80,6 +80,20 @@ def _refused_actor(problem: Problem, refused: dict[str, str]) -> Problem:
     return dataclasses.replace(problem, message=problem.message[:match.start()] + said)
 
 
+_UNKNOWN_CASE = re.compile(r"unknown case '([^']+)': .*")
+
+
+def _refused_case(problem: Problem, refused: dict[str, str]) -> Problem:
+    """An events CSV's "unknown case" whose case file is in the same batch, but was refused: said so, instead
+    of advice to ingest the case file the user did give."""
+    match = _UNKNOWN_CASE.search(problem.message)
+    if not match or match[1] not in refused:
+        return problem
+    said = (f"unknown case {match[1]!r}: its case file {refused[match[1]]} is in this ingest but was refused (its "
+            "problems are listed with it): fix that file and ingest both again")
+    return dataclasses.replace(problem, message=problem.message[:match.start()] + said)
+
+
 def parse_all(
     store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None,
     bundled: bool = False,
@@ -130,7 +144,7 @@ def parse_all(
                 if what == "event-type" else []
             problems.append(dataclasses.replace(problem, message=problem.message.replace(
                 ":", f" (did you mean {' or '.join(close)}?):", 1)) if close else problem)
-    problems = [_refused_actor(problem, context.refused) for problem in problems]
+    problems = [_refused_case(_refused_actor(problem, context.refused), context.refused_cases) for problem in problems]
     if problems:
         # each file's problems together, by line (its references were checked after every file was read)
         order = {str(path): i for i, (_, path) in enumerate(files)}
