@@ -124,3 +124,31 @@ def test_an_events_csv_whose_case_file_was_refused_in_the_same_ingest_is_told_so
         assert sorted(kg.graph_names()) == before  # nothing written
     finally:
         kg.close()
+
+
+def test_an_event_an_events_csv_adds_counts_as_the_same_event_in_the_case_file(  # type: ignore[no-untyped-def]
+        cli, initialised_spec: str, tmp_path: Path) -> None:
+    """The participants rule read an event's actors and the case's members from one graph, so an event in an
+    events CSV's graph involved no member: a clash between the two members, or a consultation under their
+    treaty, counted for nothing that needs members (a conflict formation, a regime's conduct)."""
+    clash = ("clash", "1953", "ArmedClash", "[frn, gfr]", "frn;gfr")
+    talks = ("talks", "1952", "InstitutionalConsultation", "[frn, gfr]", "frn;gfr")
+    for eid, date, etype, by_yaml, by_csv in (clash, talks):
+        inline = tmp_path / f"inline-{eid}.yaml"
+        inline.write_text(ONE_TREATY_CASE.format(id=f"inline-{eid}", work="milward-2006")
+                          + textwrap.indent(event(eid, date, etype, by=by_yaml), "  "), encoding="utf-8")
+        apart = tmp_path / f"apart-{eid}.yaml"
+        apart.write_text(ONE_TREATY_CASE.format(id=f"apart-{eid}", work="milward-2006"), encoding="utf-8")
+        rows = tmp_path / f"apart-{eid}.csv"
+        rows.write_text(CSV_HEADER + f"apart-{eid},{eid},{date},{etype},{by_csv},,elite,An event,"
+                        "keating-wheeler-2013,,Introduction,mentions\n", encoding="utf-8")
+        assert cli("ingest", str(inline), str(apart), str(rows), "--store", initialised_spec).code == 0
+    readings = {}
+    for case in ("inline-clash", "apart-clash", "inline-talks", "apart-talks"):
+        result = cli("classify", case, "--format", "json", "--store", initialised_spec)
+        assert result.code == 0, result.err
+        readings[case] = [(p["from"], p["to"], p["position"], p["stage"], p["trust"]) for p in json.loads(result.out)]
+    assert any(position == "conflict-formation" for _, _, position, _, _ in readings["inline-clash"])
+    assert readings["apart-clash"] == readings["inline-clash"]
+    assert any(position == "security-regime" for _, _, position, _, _ in readings["inline-talks"])
+    assert readings["apart-talks"] == readings["inline-talks"]
