@@ -97,7 +97,7 @@ def test_reingesting_the_same_file_duplicates_nothing(store, tmp_path: Path) -> 
         (lambda t: t.replace("    date: 1955\n", ""), 16, "missing date"),
         (lambda t: t.replace("by: [gfr]", "by: [atlantis]"), 19, "unknown actor 'atlantis'"),
         (lambda t: t.replace("date: 1955", "date: 1955-13-40"), 17, "'1955-13-40' is not a valid date"),
-        (lambda t: t.replace("id: second-move", "id: first-move"), 16, "duplicate event id"),
+        (lambda t: t.replace("id: second-move", "id: first-move"), 16, "duplicate event id 'first-move', first at line 8"),
         (lambda t: t.replace("type: Admission", "type: Teleportation"), 18, "unknown event type"),
         (lambda t: t.replace("work: milward-2006", "work: nobody-1999"), 15, "unknown work 'nobody-1999'"),
         (lambda t: t.replace("date: 1951-04", "date: 1931-04"), 9, "outside the lifetime of gfr"),

@@ -226,7 +226,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
                       record, event)
         return
     if eid in seen:
-        c.problem(f"duplicate event id {eid!r} in this case", line, "id", record, event)
+        c.problem(f"duplicate event id {eid!r}, first at line {seen[eid].line}: rename one", line, "id", record, event)
     for key in sorted(set(event) - EVENT_KEYS):
         c.problem(f"unknown key {key!r}; allowed: {sorted(EVENT_KEYS)}", line, key, record, event)
     iri = instance("event", f"{case_id}/{eid}")
@@ -255,7 +255,7 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
         c.add(iri, cs("earliestDate"), date_literal(d.earliest))
         c.add(iri, cs("latestDate"), date_literal(d.latest))
         c.add(iri, cs("datePrecision"), plain(d.precision))
-    seen.setdefault(eid, Seen(etype, d))
+    seen.setdefault(eid, Seen(etype, d, line))
     note_rejection(rejections, event, eid, d, record)
     label = _text(c, event, "label", record, needed="event")
     if label:

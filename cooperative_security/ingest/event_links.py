@@ -33,10 +33,12 @@ class Rejection:
 
 @dataclass
 class Seen:
-    """What the links need to know about an event of the case: its type and date."""
+    """What the links need to know about an event of the case: its type and date (and its line, for a
+    duplicate id's message)."""
 
     event_type: Any
     date: FuzzyDate | None
+    line: int | None = None
 
 
 def note_rejection(pending: list[Rejection], event: Any, eid: str, d: FuzzyDate | None, record: str) -> None:
