@@ -251,6 +251,7 @@ def test_a_case_without_events_is_unclassifiable(tmp_path: Path) -> None:
     assert len(periods) == 1
     assert periods[0].position is None
     assert periods[0].reason and "no dated events" in periods[0].reason
+    assert "add dated, typed events" in periods[0].reason  # says what would make it classifiable
     assert periods[0].to_json()["reason"]
 
 

@@ -143,7 +143,8 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         points = sorted(assessments.get(case.iri, []), key=lambda p: p["date"])
         if not points:
             periods.append(Period(case.id, case.members, None, None, None,
-                                  reason="no dated events: nothing to classify" if not case.events
+                                  reason="no dated events: nothing to classify; add dated, typed events to its case "
+                                  "file or an events CSV (docs: Ingest) and ingest again" if not case.events
                                   else "no assessment was made (are the rule queries and rules.ttl loaded?)",
                                   members_cow=case.members_cow))
             continue
