@@ -54,7 +54,7 @@ def test_the_csv_and_the_python_table_say_until_when_an_open_period_was_observed
         result = cli("classify", "observed-csv", "--format", "csv", "--store", initialised_spec, *extra)
         assert result.code == 0, result.err
         rows = list(csv.DictReader(io.StringIO(result.out)))
-        assert rows and list(rows[0])[-1] == "observed_until"  # at the end: earlier columns keep their places
+        assert rows and list(rows[0])[-2:] == ["observed_until", "reason"]  # at the end: earlier columns stay
         assert [(r["to"], r["observed_until"]) for r in rows][-1] == ("", "1960-12-31"), rows
         assert len(rows) > 1 and all(r["observed_until"] == "" for r in rows[:-1]), rows
     try:

@@ -181,7 +181,8 @@ def test_json_has_the_issue_keys(store: Store) -> None:
     assert set(data) == {"relationship", "members", "members_cow", "from", "to", "position", "subtype", "stage", "trust",
                          "strategies", "evidence", "missing", "rules", "security_dilemma_sensibility",
                          "strategies_not_found", "not_counted", "observed_until", "despite",
-                         "regime_conditions", "qualification"}
+                         "regime_conditions", "qualification", "reason"}
+    assert data["reason"] is None  # classified: the key is there, empty, as every CSV row has the column
     assert data["observed_until"] == "2013-12-31"  # asean's `to: 2013`: all of 2013
     assert {"event", "date", "label", "sources"} <= set(data["evidence"][0])
     assert all({"condition", "rule"} <= set(m) for m in data["missing"])

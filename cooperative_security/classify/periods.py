@@ -85,8 +85,7 @@ class Period:
             "not_counted": self.not_counted, "despite": self.despite,
             "regime_conditions": self.regime_conditions, "qualification": self.qualification,
         }
-        if self.reason:
-            data["reason"] = self.reason
+        data["reason"] = self.reason  # why there is no position; null for a classified period
         data["observed_until"] = self.observed_until
         return data
 

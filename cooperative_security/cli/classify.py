@@ -49,12 +49,12 @@ def _record(period: Period, voice: Voice, check: PeriodSensitivity | None) -> di
 
 def _row(period: Period, voice: Voice, check: PeriodSensitivity | None, explain: bool,
          table: bool = False) -> dict[str, Any]:
-    """One row of the table or the CSV; an unclassifiable period's reason goes into its position cell in the
-    CSV, and under the table in the table (a sentence would make the column as wide as itself)."""
+    """One row of the table or the CSV. An unclassifiable period says so in the table's position cell and its
+    reason under the table (a sentence would make the column as wide as itself); in the CSV, as in the JSON,
+    its position is empty and its reason is in the ``reason`` column."""
     data = period.to_json()
-    unclassifiable = "unclassifiable" if table else f"unclassifiable: {period.reason}"
-    row = {**data, "strategies": _strategy_cell(period.strategies), "position": period.position or
-           unclassifiable, "sources": voice.cell() if period.position else ""}
+    row = {**data, "strategies": _strategy_cell(period.strategies), "sources": voice.cell() if period.position else "",
+           "position": period.position or ("unclassifiable" if table else "")}
     if check is not None:
         row["robustness"] = check.verdict
         row["deciding"] = check.deciding()
@@ -126,8 +126,9 @@ def classify_command(
         if explain:
             columns += [(c, c) for c in ("why", "missing", "security_dilemma_sensibility", "strategies_not_found",
                                          "despite", "regime_conditions", "qualification")]
-        # the last day observed, beside an open last period: without it the empty `to` read as "still so"
-        columns += [("observed_until", "observed_until")]
+        # the last day observed, beside an open last period: without it the empty `to` read as "still so"; and
+        # why a period has no position, as the JSON and cs.classify() say
+        columns += [("observed_until", "observed_until"), ("reason", "reason")]
     emit(Format(fmt.value), rows, columns, title="Buzan's spectrum" + (f" at {at}" if at else ""),
          cell=lambda key, value: _cell(key, value))
     unclassifiable = [p for p in periods if p.position is None]
