@@ -152,3 +152,21 @@ def test_an_event_an_events_csv_adds_counts_as_the_same_event_in_the_case_file( 
     assert readings["apart-clash"] == readings["inline-clash"]
     assert any(position == "security-regime" for _, _, position, _, _ in readings["inline-talks"])
     assert readings["apart-talks"] == readings["inline-talks"]
+
+
+def test_export_says_each_rule_as_it_classifies_first(cli, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`export` (and `release`, `push`) classify before writing, which took seconds with nothing on the
+    terminal; they now name each rule as it runs, on the terminal only: the file is the same RDF."""
+    import io
+
+    from rich.console import Console
+
+    from cooperative_security.cli import publish as command
+
+    screen = io.StringIO()
+    monkeypatch.setattr(command, "err_console", Console(file=screen, force_terminal=True, color_system=None))
+    out = tmp_path / "all.nt"
+    result = cli("export", "--format", "ntriples", "-o", str(out))
+    assert result.code == 0, result.err
+    assert "classifying: rule " in screen.getvalue()  # the status redraws a few times a second: some rules
+    assert "classifying" not in out.read_text(encoding="utf-8")
