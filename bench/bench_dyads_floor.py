@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyoxigraph as ox
-from bench_dyads import duckdb_run, thresholds
+from bench_dyads import duckdb_whole, thresholds
 
 from cooperative_security.export import dyads as tables
 from cooperative_security.ingest import dyad_years as dyads
@@ -99,15 +99,8 @@ def main() -> None:
           f"duckdb {duckdb.__version__}; load average {os.getloadavg()[0]:.1f}")
     th = thresholds(dyads.new_store())
     times, rows = floor(files, args.first, args.last, args.jobs)
-    duck = float("inf")
-    with tempfile.TemporaryDirectory() as tmp:
-        for _ in range(3):
-            t = time.perf_counter()
-            con = duckdb.connect()
-            con.register("result", duckdb_run(files, args.first, args.last, th))
-            con.execute(f"COPY result TO '{Path(tmp) / 'duck.csv'}' (HEADER)")
-            con.close()
-            duck = min(duck, time.perf_counter() - t)
+    with tempfile.TemporaryDirectory() as tmp:  # the best of three, as bench_dyads.py
+        duck = min(duckdb_whole(files, args.first, args.last, th, Path(tmp) / "duck.csv") for _ in range(3))
     total = sum(times.values())
     print(f"\n{args.first}-{args.last}: {rows:,} dyad-years in {args.jobs} part(s) at once")
     for step, seconds in times.items():

@@ -9,16 +9,16 @@ outside ``from: 1945-05``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from ..errors import Problem
-from ..namespaces import DCTERMS
+from ..namespaces import DCTERMS, RDF_TYPE
 from .base import cs, parse_date
 
 _DATE = ox.NamedNode(DCTERMS + "date")
-_IN_CASE, _START, _END = cs("inCase"), cs("startDate"), cs("endDate")
+_IN_CASE, _START, _END, _CASE = cs("inCase"), cs("startDate"), cs("endDate"), cs("Case")
 
 
 @dataclass(frozen=True)
@@ -49,21 +49,44 @@ class OutsideSpan:
                 "it in the case's description)")
 
 
-def events_outside_span(triples: Iterable[ox.Triple | ox.Quad]) -> list[OutsideSpan]:
-    """The events of ``triples`` dated outside their case's span (cases and events may come from any graph)."""
-    dates: dict[str, str] = {}
-    in_case: dict[str, str] = {}
-    spans: dict[str, dict[str, str]] = {}
+@dataclass
+class Scanned:
+    """What a set of triples says of cases and their events: each event's case and dates, each subject's
+    ``from``/``to`` (True for a ``from``), in the triples' order, and the subjects typed as a case."""
+
+    in_case: dict[str, str] = field(default_factory=dict)
+    dates: dict[str, list[str]] = field(default_factory=dict)
+    bounds: dict[str, list[tuple[bool, str]]] = field(default_factory=dict)
+    typed: set[str] = field(default_factory=set)
+
+
+def scan(triples: Iterable[ox.Triple | ox.Quad]) -> Scanned:
+    """One pass over ``triples`` for :func:`events_outside_span` and ``spans.read_parts``."""
+    found = Scanned()
     for t in triples:
         s, p, o = t.subject, t.predicate, t.object
         if not isinstance(s, ox.NamedNode):
             continue
         if p == _IN_CASE and isinstance(o, ox.NamedNode):
-            in_case[s.value] = o.value
+            found.in_case[s.value] = o.value
         elif p == _DATE and isinstance(o, ox.Literal):
-            dates[s.value] = o.value
+            found.dates.setdefault(s.value, []).append(o.value)
         elif p in (_START, _END) and isinstance(o, ox.Literal):
-            spans.setdefault(s.value, {})["from" if p == _START else "to"] = o.value
+            found.bounds.setdefault(s.value, []).append((p == _START, o.value))
+        elif p == RDF_TYPE and o == _CASE:
+            found.typed.add(s.value)
+    return found
+
+
+def events_outside_span(triples: Iterable[ox.Triple | ox.Quad]) -> list[OutsideSpan]:
+    """The events of ``triples`` dated outside their case's span (cases and events may come from any graph)."""
+    scanned = scan(triples)
+    in_case = scanned.in_case
+    dates = {event: values[-1] for event, values in scanned.dates.items()}
+    spans: dict[str, dict[str, str]] = {}
+    for subject, given in scanned.bounds.items():
+        for is_start, value in given:
+            spans.setdefault(subject, {})["from" if is_start else "to"] = value
     found = []
     for event, case in sorted(in_case.items()):
         span, written = spans.get(case, {}), dates.get(event)

@@ -19,15 +19,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import Problem
-from ..namespaces import DCTERMS, RDF_TYPE, instance
+from ..namespaces import instance
 from ..queries import load_query
 from ..store import Store
-from .base import Batch, cs, key_line, load_yaml
-from .case_span import OutsideSpan, narrowest, outside
+from .base import Batch, key_line, load_yaml
+from .case_span import OutsideSpan, narrowest, outside, scan
 from .naming import Claim, claims
 
-_IN_CASE, _START, _END, _CASE = cs("inCase"), cs("startDate"), cs("endDate"), cs("Case")
-_DATE = ox.NamedNode(DCTERMS + "date")
 _CASES = instance("case", "").value
 _INFERRED = "https://w3id.org/coopsec/graph/inferred"
 
@@ -61,22 +59,8 @@ class Parts:
 def read_parts(triples: Iterable[ox.Triple], where: str, lines: Mapping[str, int] | None = None) -> dict[str, Parts]:
     """The cases the triples give events or bounds, by case IRI. An event is a subject with a case and a date;
     a bound is a ``from`` or ``to`` of a subject typed as a case here or named as one (``id/case/...``)."""
-    in_case: dict[str, str] = {}
-    dates: dict[str, list[str]] = {}
-    bounds: dict[str, list[tuple[bool, str]]] = {}
-    typed: set[str] = set()
-    for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        if not isinstance(s, ox.NamedNode):
-            continue
-        if p == _IN_CASE and isinstance(o, ox.NamedNode):
-            in_case[s.value] = o.value
-        elif p == _DATE and isinstance(o, ox.Literal):
-            dates.setdefault(s.value, []).append(o.value)
-        elif p in (_START, _END) and isinstance(o, ox.Literal):
-            bounds.setdefault(s.value, []).append((p == _START, o.value))
-        elif p == RDF_TYPE and o == _CASE:
-            typed.add(s.value)
+    scanned = scan(triples)
+    in_case, dates, bounds, typed = scanned.in_case, scanned.dates, scanned.bounds, scanned.typed
     found: dict[str, Parts] = {}
     line = (lines or {}).get
     for event, case in in_case.items():
