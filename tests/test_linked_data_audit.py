@@ -1,0 +1,58 @@
+"""What a linked-data consumer found in a first hour with the endpoint and the exports, each a regression
+test against the real component: the server on 127.0.0.1, the exports read back by an independent parser."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
+
+KOREA = "https://w3id.org/coopsec/graph/case/korea"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RunningServer]:
+    with start_server(ServerConfig(port=0, limits=Limits(timeout=20, max_results=50000))) as running:
+        yield running
+
+
+def fetch(url: str, data: bytes | None = None,
+          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def count(server: RunningServer, query: str, **protocol: str) -> int:
+    params = urllib.parse.urlencode({"query": query, **protocol})
+    status, _, body = fetch(server.url + "sparql?" + params, headers={"Accept": "application/sparql-results+json"})
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_from_clause_names_the_default_graph_of_a_query(server: RunningServer) -> None:
+    """The union default graph replaced the query's own FROM: a count FROM one case's graph was the whole store's."""
+    in_korea = count(server, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{KOREA}> {{ ?s ?p ?o }} }}")
+    everything = count(server, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    assert 50 < in_korea < everything / 10
+    assert count(server, f"SELECT (COUNT(*) AS ?n) FROM <{KOREA}> {{ ?s ?p ?o }}") == in_korea
+    assert count(server, f"select (count(*) as ?n)\n# a comment\nfrom\n<{KOREA}> where {{ ?s ?p ?o }}") == in_korea
+    # FROM NAMED alone keeps the union default graph, and restricts GRAPH to the graphs it names
+    assert count(server, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{KOREA}> {{ ?s ?p ?o }}") == everything
+    assert count(server, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{KOREA}> {{ GRAPH ?g {{ ?s ?p ?o }} }}") == in_korea
+    # the word as a name, in a string, an IRI or a comment is no FROM
+    for text in ("PREFIX from: <urn:from:> SELECT (COUNT(*) AS ?from) { ?s ?p ?o FILTER(?o != from:x) }",
+                 "SELECT (COUNT(*) AS ?n) { ?s ?p ?o FILTER(?o != 'from' && ?o != <urn:from>) } # from <urn:x>"):
+        assert count(server, text.replace("?from)", "?n)")) == everything
+    # the protocol's default-graph-uri wins over FROM (SPARQL 1.1 Protocol, 2.1.4)
+    assert count(server, "SELECT (COUNT(*) AS ?n) FROM <urn:nothing> { ?s ?p ?o }", **{"default-graph-uri": KOREA}) \
+        == in_korea
