@@ -56,3 +56,16 @@ def test_a_from_clause_names_the_default_graph_of_a_query(server: RunningServer)
     # the protocol's default-graph-uri wins over FROM (SPARQL 1.1 Protocol, 2.1.4)
     assert count(server, "SELECT (COUNT(*) AS ?n) FROM <urn:nothing> { ?s ?p ?o }", **{"default-graph-uri": KOREA}) \
         == in_korea
+
+
+def test_a_sparql_answer_says_that_it_varies_by_accept(server: RunningServer) -> None:
+    """/sparql chose its answer's format by Accept without saying so: a cache could give CSV to a JSON client."""
+    query = "SELECT ?s { ?s ?p ?o } LIMIT 1"
+    for accept in ("text/csv", "application/sparql-results+json"):
+        status, headers, _ = fetch(server.url + "sparql?" + urllib.parse.urlencode({"query": query}),
+                                   headers={"Accept": accept})
+        assert status == 200 and headers["Content-Type"].startswith(accept)
+        assert "accept" in headers.get("Vary", "").lower()
+    status, headers, _ = fetch(server.url + "sparql", query.encode(),
+                               {"Accept": "text/csv", "Content-Type": "application/sparql-query"})
+    assert status == 200 and "accept" in headers.get("Vary", "").lower()

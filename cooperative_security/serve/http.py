@@ -166,7 +166,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise HttpError(405, "updates must be POSTed (SPARQL 1.1 Protocol)")
             text = self._one(params, "query")
             body = service.query(text, accept, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-            self._send(200, body.content_type, body.data, head)
+            self._send(200, body.content_type, body.data, head, vary=True)  # chosen by Accept: caches must know
             return
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         raw = self._body()
@@ -198,7 +198,7 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(415, f"POST /sparql takes application/sparql-query, application/sparql-update or "
                                  f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
-        self._send(200, body.content_type, body.data, head)
+        self._send(200, body.content_type, body.data, head, vary=True)
 
     @staticmethod
     def _one_operation(both: bool) -> None:
