@@ -69,3 +69,35 @@ def test_a_sparql_answer_says_that_it_varies_by_accept(server: RunningServer) ->
     status, headers, _ = fetch(server.url + "sparql", query.encode(),
                                {"Accept": "text/csv", "Content-Type": "application/sparql-query"})
     assert status == 200 and "accept" in headers.get("Vary", "").lower()
+
+
+#: the terms of CiTO 2.8 (http://purl.org/spar/cito): the class of a citation, its three properties, and the
+#: object properties that characterise a citation (their inverses, ``isCitedBy`` and the like, left out)
+CITO_TERMS = {
+    "Citation", "hasCitingEntity", "hasCitedEntity", "hasCitationCharacterization", "cites", "agreesWith",
+    "citesAsAuthority", "citesAsDataSource", "citesAsEvidence", "citesAsMetadataDocument",
+    "citesAsPotentialSolution", "citesAsRecommendedReading", "citesAsRelated", "citesAsSourceDocument",
+    "citesForInformation", "compiles", "confirms", "containsAssertionFrom", "corrects", "credits", "critiques",
+    "derides", "describes", "disagreesWith", "discusses", "disputes", "documents", "extends",
+    "givesBackgroundTo", "givesSupportTo", "hasReplyFrom", "includesExcerptFrom", "includesQuotationFrom",
+    "linksTo", "obtainsBackgroundFrom", "obtainsSupportFrom", "parodies", "plagiarizes", "qualifies", "refutes",
+    "repliesTo", "retracts", "reviews", "ridicules", "speculatesOn", "supports", "updates",
+    "usesConclusionsFrom", "usesDataFrom", "usesMethodIn",
+}
+
+
+def test_every_cito_term_of_the_export_is_one_cito_defines(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """29 footnotes were characterised by cito:quotes, which CiTO does not define (its term is
+    cito:includesQuotationFrom): a consumer's query for quotations found none of them."""
+    import rdflib
+
+    out = tmp_path / "bibliography.nt"
+    assert cli("export", "--format", "ntriples", "--graph", "bibliography", "--no-classify", "-o", str(out)).code == 0
+    graph = rdflib.Graph().parse(out, format="nt")
+    cito = "http://purl.org/spar/cito/"
+    used = {str(t).removeprefix(cito) for triple in graph for t in triple if str(t).startswith(cito)}
+    assert len(graph) > 1000 and {"Citation", "citesAsEvidence"} <= used
+    assert used - CITO_TERMS == set()
+    quotations = list(graph.triples((None, rdflib.URIRef(cito + "hasCitationCharacterization"),
+                                     rdflib.URIRef(cito + "includesQuotationFrom"))))
+    assert len(quotations) >= 20
