@@ -101,3 +101,23 @@ def test_every_cito_term_of_the_export_is_one_cito_defines(cli, tmp_path) -> Non
     quotations = list(graph.triples((None, rdflib.URIRef(cito + "hasCitationCharacterization"),
                                      rdflib.URIRef(cito + "includesQuotationFrom"))))
     assert len(quotations) >= 20
+
+
+def test_each_release_file_is_a_dcat_distribution_with_a_media_type_iri_and_a_licence(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The distributions' dcat:mediaType was a string ("text/turtle"), where DCAT's range is a dcterms:MediaType
+    (IANA's IRI), and a distribution said nothing of its licence: DCAT validators flagged all six."""
+    import rdflib
+
+    assert cli("release", "-o", str(tmp_path)).code == 0
+    void = next(tmp_path.glob("coopsec-void-*.ttl"))
+    graph = rdflib.Graph().parse(void, format="turtle")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    distributions = set(graph.subjects(rdflib.RDF.type, dcat.Distribution))
+    assert len(distributions) == 6
+    for dist in distributions:
+        media = graph.value(dist, dcat.mediaType)
+        assert isinstance(media, rdflib.URIRef), (dist, media)
+        assert str(media).startswith("https://www.iana.org/assignments/media-types/")
+        assert str(media).split("/", 5)[-1] in ("text/turtle", "application/rdf+xml", "application/ld+json",
+                                                 "application/trig", "application/n-quads")
+        assert graph.value(dist, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
