@@ -121,3 +121,19 @@ def test_each_release_file_is_a_dcat_distribution_with_a_media_type_iri_and_a_li
         assert str(media).split("/", 5)[-1] in ("text/turtle", "application/rdf+xml", "application/ld+json",
                                                  "application/trig", "application/n-quads")
         assert graph.value(dist, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_the_html_page_of_a_term_links_to_each_of_its_data_formats(server: RunningServer) -> None:
+    """The page offered Turtle, JSON-LD and N-Triples but not RDF/XML, which the server gives too (Protégé's)."""
+    import re
+
+    import rdflib
+
+    status, _, page = fetch(server.url + "ontology/Trust", headers={"Accept": "text/html"})
+    assert status == 200
+    links = dict((f, href) for href, f in re.findall(r'href="(/ontology/Trust\?format=(\w+))"', page.decode()))
+    assert set(links) == {"turtle", "jsonld", "nt", "rdfxml"}
+    for name, parser in (("turtle", "turtle"), ("jsonld", "json-ld"), ("nt", "nt"), ("rdfxml", "xml")):
+        status, _, body = fetch(server.url + links[name].lstrip("/"))
+        graph = rdflib.Graph().parse(data=body, format=parser)
+        assert status == 200 and (rdflib.URIRef("https://w3id.org/coopsec/ontology#Trust"), None, None) in graph

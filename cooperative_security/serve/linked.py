@@ -172,7 +172,8 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
         anchors = "".join(f'<span id="{esc(t[len(CS):])}"></span>' for t in terms)
     here = path_for_iri(resource.value) or ""
     formats = " · ".join(link(f"{here}?format={f}", name) for f, name in
-                         (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")))
+                         (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"),
+                          ("rdfxml", "RDF/XML")))
     body = (f"<h1>{esc(label)}</h1><p class=\"iri\">{esc(resource.value)}</p>"
             + (f'<p class="definition">{esc(definition)}</p>' if definition else "")
             + f"<p>Also as {formats}</p>{anchors}<h2>What it says</h2>"
