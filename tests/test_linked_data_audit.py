@@ -137,3 +137,14 @@ def test_the_html_page_of_a_term_links_to_each_of_its_data_formats(server: Runni
         status, _, body = fetch(server.url + links[name].lstrip("/"))
         graph = rdflib.Graph().parse(data=body, format=parser)
         assert status == 200 and (rdflib.URIRef("https://w3id.org/coopsec/ontology#Trust"), None, None) in graph
+
+
+def test_an_unknown_format_parameter_is_a_400_that_lists_the_formats(server: RunningServer) -> None:
+    """?format=turtel (a typo) was ignored: the script that sent it got the HTML page, 200, with no word why."""
+    status, headers, body = fetch(server.url + "ontology/Trust?format=turtel", headers={"Accept": "*/*"})
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert "format=turtel" in body.decode() and "rdfxml" in body.decode()
+    status, headers, _ = fetch(server.url + "ontology/Trust?format=TTL")  # the names are read in any case
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    status, headers, _ = fetch(server.url + "ontology/Trust?format=", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")  # empty: the header decides

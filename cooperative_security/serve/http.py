@@ -17,7 +17,7 @@ from .access import Access, authorise_update, is_loopback
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
-from .linked import iri_for_path
+from .linked import FORMAT_PARAMETER, iri_for_path
 from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
@@ -298,8 +298,11 @@ class Handler(BaseHTTPRequestHandler):
         page_text = params.get("page", ["1"])[0]
         if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
             raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
-        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"),
-                                                                  params.get("format", [None])[0], int(page_text))
+        wanted = params.get("format", [None])[0]
+        if wanted and wanted.lower() not in FORMAT_PARAMETER:  # not silently the Accept header's choice
+            raise HttpError(400, f"format={shown(wanted)}: give one of {', '.join(FORMAT_PARAMETER)}")
+        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"), wanted,
+                                                                  int(page_text))
         self._send(status, content_type, data, head, vary=True)
 
     def _static(self, rest: str, head: bool) -> None:
