@@ -8,6 +8,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -148,3 +149,20 @@ def test_an_unknown_format_parameter_is_a_400_that_lists_the_formats(server: Run
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")
     status, headers, _ = fetch(server.url + "ontology/Trust?format=", headers={"Accept": "text/turtle"})
     assert status == 200 and headers["Content-Type"].startswith("text/turtle")  # empty: the header decides
+
+
+def test_the_context_term_in_footnote_is_cs_in_footnote(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The shipped context mapped inFootnote to cs:footnote (a source's footnote number): the export never used
+    the term, and a document written with the context stated cs:footnote <footnote/1> instead of cs:inFootnote."""
+    import rdflib
+
+    context = json.loads((Path(__file__).parent.parent / "ontology" / "context.jsonld").read_text())
+    document = {**context, "@id": "citation:fn1-1", "inFootnote": "footnote:1"}
+    graph = rdflib.Graph().parse(data=json.dumps(document), format="json-ld")
+    cs, ident = "https://w3id.org/coopsec/ontology#", "https://w3id.org/coopsec/id/"
+    assert set(graph) == {(rdflib.URIRef(ident + "citation/fn1-1"), rdflib.URIRef(cs + "inFootnote"),
+                           rdflib.URIRef(ident + "footnote/1"))}
+    out = tmp_path / "bibliography.jsonld"
+    assert cli("export", "--format", "jsonld", "--graph", "bibliography", "--no-classify", "-o", str(out)).code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count('"inFootnote": "footnote:') > 100 and '"cs:inFootnote": ' not in text
