@@ -166,3 +166,14 @@ def test_the_context_term_in_footnote_is_cs_in_footnote(cli, tmp_path) -> None: 
     assert cli("export", "--format", "jsonld", "--graph", "bibliography", "--no-classify", "-o", str(out)).code == 0
     text = out.read_text(encoding="utf-8")
     assert text.count('"inFootnote": "footnote:') > 100 and '"cs:inFootnote": ' not in text
+
+
+@pytest.mark.parametrize("accept", ["text/html", "text/turtle"])
+def test_a_page_past_the_last_of_a_known_iri_says_so(server: RunningServer, accept: str) -> None:
+    """?page=2 of a term with one page said 'the graph knows nothing about' the term, which it knows."""
+    status, headers, body = fetch(server.url + "ontology/Trust?page=2", headers={"Accept": accept})
+    assert status == 404 and headers["Content-Type"].startswith("text/plain")
+    assert "page 2 of https://w3id.org/coopsec/ontology#Trust is past its last page" in body.decode()
+    assert "knows nothing" not in body.decode()
+    status, _, body = fetch(server.url + "ontology/NoSuchTerm?page=2", headers={"Accept": accept})
+    assert status == 404 and "knows nothing about" in body.decode()

@@ -96,8 +96,8 @@ def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: st
         return _html(store, resource, window)
     rows, _ = _select(store, "serve/describe", resource, window)
     if not rows:  # asked for as data: the plain-text answer every other error gets
-        return Representation(404, "text/plain; charset=utf-8",
-                              f"the graph knows nothing about {iri}\n".encode())
+        return _past_end(store, resource, window) or Representation(
+            404, "text/plain; charset=utf-8", f"the graph knows nothing about {iri}\n".encode())
     triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
     charset = "; charset=utf-8"
     return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
@@ -128,6 +128,16 @@ def _sort_key(*terms: Any) -> tuple[str, ...]:
     return tuple("" if t is None else str(t) for t in terms)
 
 
+def _past_end(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> Representation | None:
+    """A page after the last of a resource the graph knows (it said it knew nothing about it), or None."""
+    if not window[0] or not any(_select(store, name, resource, (0, 1))[0] for name in
+                                ("serve/describe", "serve/incoming+serve/incoming-via-blank")):
+        return None
+    message = (f"page {window[0] // window[1] + 1} of {resource.value} is past its last page "
+               f"({window[1]} rows a page): start from page 1\n")
+    return Representation(404, "text/plain; charset=utf-8", message.encode())
+
+
 def _not_found(iri: str) -> Representation:
     body = page("not found", f"<h1>Not found</h1><p>The graph knows nothing about <code>{esc(iri)}</code>.</p>"
                              '<p><a href="/">Query page</a> · <a href="/ontology">the ontology</a></p>')
@@ -138,7 +148,7 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
     out, more_out = _select(store, "serve/outgoing", resource, window)
     inc, more_in = _select(store, "serve/incoming+serve/incoming-via-blank", resource, window)
     if not out and not inc:
-        return _not_found(resource.value)
+        return _past_end(store, resource, window) or _not_found(resource.value)
     out.sort(key=lambda r: _sort_key(r["property"], r["value"], r["innerProperty"]))
     inc.sort(key=lambda r: _sort_key(r["via"], r["property"], r["subject"]))
     label = next((_v(r["value"]) for r in out if _v(r["property"]) in _LABELS), None) or compact(resource.value)
