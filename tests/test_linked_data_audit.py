@@ -177,3 +177,27 @@ def test_a_page_past_the_last_of_a_known_iri_says_so(server: RunningServer, acce
     assert "knows nothing" not in body.decode()
     status, _, body = fetch(server.url + "ontology/NoSuchTerm?page=2", headers={"Accept": accept})
     assert status == 404 and "knows nothing about" in body.decode()
+
+
+def test_get_sparql_without_parameters_is_the_service_description(server: RunningServer) -> None:
+    """GET /sparql with no query was 400 'give exactly one query parameter': SPARQL 1.1 Service Description
+    asks an endpoint to describe itself there (endpoint, languages, result formats, its union default graph)."""
+    import rdflib
+
+    status, headers, body = fetch(server.url + "sparql", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle") and "accept" in headers["Vary"].lower()
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    sd, formats = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#"), "http://www.w3.org/ns/formats/"
+    service = graph.value(None, rdflib.RDF.type, sd.Service)
+    assert service is not None
+    assert graph.value(service, sd.endpoint) == rdflib.URIRef(server.url + "sparql")
+    assert set(graph.objects(service, sd.supportedLanguage)) == {sd.SPARQL11Query}  # read-only: no updates
+    assert {rdflib.URIRef(formats + f) for f in ("SPARQL_Results_JSON", "SPARQL_Results_CSV", "Turtle")} \
+        <= set(graph.objects(service, sd.resultFormat))
+    assert (service, sd.feature, sd.UnionDefaultGraph) in graph
+    status, headers, body = fetch(server.url + "sparql", headers={"Accept": "application/ld+json"})
+    assert status == 200 and len(rdflib.Graph().parse(data=body, format="json-ld")) == len(graph)
+    status, _, _ = fetch(server.url + "sparql", headers={"Accept": "text/csv"})
+    assert status == 406
+    status, _, body = fetch(server.url + "sparql?default-graph-uri=" + urllib.parse.quote(KOREA))
+    assert status == 400 and b"query" in body  # a parameter, but no query: still a mistake
