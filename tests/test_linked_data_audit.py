@@ -10,6 +10,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
@@ -201,3 +202,31 @@ def test_get_sparql_without_parameters_is_the_service_description(server: Runnin
     assert status == 406
     status, _, body = fetch(server.url + "sparql?default-graph-uri=" + urllib.parse.quote(KOREA))
     assert status == 400 and b"query" in body  # a parameter, but no query: still a mistake
+
+
+def test_the_path_of_every_project_iri_names_that_iri_again(kg) -> None:  # type: ignore[no-untyped-def]
+    """The ontology's version IRI (https://w3id.org/coopsec/ontology/0.1.0) was linked as /ontology/0.1.0,
+    which the server read as cs:0.1.0: its page said the graph knew nothing about ...ontology#0.1.0."""
+    from cooperative_security.serve.linked import iri_for_path, path_for_iri
+
+    iris = {t.value for q in kg.quads() for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode) and path_for_iri(t.value) is not None}
+    iris |= {"https://w3id.org/coopsec/ontology#0day", "https://w3id.org/coopsec/ontology#a/b"}  # none yet
+    assert len(iris) > 1000 and "https://w3id.org/coopsec/ontology/0.1.0" in iris
+    wrong = []
+    for iri in sorted(iris):
+        parts = urllib.parse.urlsplit(path_for_iri(iri) or "")
+        term = urllib.parse.parse_qs(parts.query).get("term", [None])[0]
+        if iri_for_path(urllib.parse.unquote(parts.path), term) != iri:
+            wrong.append((iri, path_for_iri(iri)))
+    assert wrong == []
+
+
+def test_every_local_link_of_the_ontology_page_answers(server: RunningServer) -> None:
+    import re
+
+    status, _, page = fetch(server.url + "ontology", headers={"Accept": "text/html"})
+    links = sorted({href.replace("&amp;", "&") for href in re.findall(r'href="(/[^"]*)"', page.decode())})
+    assert len(links) > 400 and "/ontology/0.1.0" in links
+    broken = [href for href in links if fetch(server.url + href.lstrip("/"))[0] != 200]
+    assert broken == []

@@ -34,7 +34,8 @@ def iri_for_path(path: str, term: str | None = None) -> str | None:
         return CS + term if term else ONTOLOGY_IRI
     if path.startswith("/ontology/"):
         rest = path[len("/ontology/"):]
-        return ONTOLOGY_IRI + "/" + rest if "/" in rest else CS + rest
+        # a term's local name starts with a letter; a module (modules/trust) or a version (0.1.0) is the ontology's
+        return ONTOLOGY_IRI + "/" + rest if "/" in rest or rest[:1] in _DIGITS else CS + rest
     return None
 
 
@@ -43,12 +44,18 @@ def path_for_iri(iri: str) -> str | None:
     if iri.startswith(ID):
         return "/id/" + quote(iri[len(ID):], safe="/-_.~")
     if iri.startswith(CS):
-        return "/ontology/" + quote(iri[len(CS):], safe="-_.~")
+        local = iri[len(CS):]
+        if "/" in local or local[:1] in _DIGITS:  # /ontology/<local> would name the ontology's own IRIs
+            return "/ontology?term=" + quote(local, safe="-_.~")
+        return "/ontology/" + quote(local, safe="-_.~")
     if iri == ONTOLOGY_IRI:
         return "/ontology"
     if iri.startswith(ONTOLOGY_IRI + "/"):
         return "/ontology/" + quote(iri[len(ONTOLOGY_IRI) + 1:], safe="/-_.~")
     return None
+
+
+_DIGITS = tuple("0123456789")
 
 
 @dataclass
@@ -181,7 +188,8 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
                         and r["subject"].value.startswith(CS)})
         anchors = "".join(f'<span id="{esc(t[len(CS):])}"></span>' for t in terms)
     here = path_for_iri(resource.value) or ""
-    formats = " · ".join(link(f"{here}?format={f}", name) for f, name in
+    sep = "&" if "?" in here else "?"  # /ontology?term=0x: the query string goes on
+    formats = " · ".join(link(f"{here}{sep}format={f}", name) for f, name in
                          (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"),
                           ("rdfxml", "RDF/XML")))
     body = (f"<h1>{esc(label)}</h1><p class=\"iri\">{esc(resource.value)}</p>"
@@ -193,8 +201,8 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
     pager = ""
     if number > 1 or more_out or more_in:
         pager = (f'<p class="pager">page {number}'
-                 + (" · " + link(f"{here}?page={number - 1}", "previous") if number > 1 else "")
-                 + (" · " + link(f"{here}?page={number + 1}", "next") if more_out or more_in else "")
+                 + (" · " + link(f"{here}{sep}page={number - 1}", "previous") if number > 1 else "")
+                 + (" · " + link(f"{here}{sep}page={number + 1}", "next") if more_out or more_in else "")
                  + f" ({window[1]} rows a page)</p>")
     body += pager
     nav = '<a href="/">query</a><a href="/ontology">ontology</a>'
