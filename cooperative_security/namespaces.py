@@ -24,6 +24,11 @@ FOAF: Final = "http://xmlns.com/foaf/0.1/"
 CITO: Final = "http://purl.org/spar/cito/"
 SH: Final = "http://www.w3.org/ns/shacl#"
 TIME: Final = "http://www.w3.org/2006/time#"
+#: IANA's registry of media types: ``dcat:mediaType`` takes a ``dcterms:MediaType`` named by its IRI here
+MEDIA_TYPES: Final = "https://www.iana.org/assignments/media-types/"
+SD: Final = "http://www.w3.org/ns/sparql-service-description#"
+#: W3C's names of RDF and SPARQL results formats (``sd:resultFormat``)
+FORMATS: Final = "http://www.w3.org/ns/formats/"
 
 PREFIXES: Final[dict[str, str]] = {
     "cs": CS,

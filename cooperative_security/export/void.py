@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import CoopsecError
-from ..namespaces import DCTERMS, ID, ONTOLOGY_IRI, OWL, RDF_TYPE, XSD, instance
+from ..namespaces import DCTERMS, ID, MEDIA_TYPES, ONTOLOGY_IRI, OWL, RDF_TYPE, XSD, instance
 from ..queries import load_query
 from ..store import Store
 from .base import DCAT, VOID, Stamp
@@ -109,9 +109,11 @@ def describe_dataset(
             ox.Triple(d, p(DCAT, "distribution"), dist),
             ox.Triple(dist, RDF_TYPE, p(DCAT, "Distribution")),
             ox.Triple(dist, p(DCTERMS, "title"), ox.Literal(name)),
-            ox.Triple(dist, p(DCAT, "mediaType"), ox.Literal(media_type)),
+            ox.Triple(dist, p(DCAT, "mediaType"), ox.NamedNode(MEDIA_TYPES + media_type)),  # a dcterms:MediaType
             ox.Triple(dist, p(OWL, "versionIRI"), ox.NamedNode(header.version_iri)),
         ]
+        if header.license:  # DCAT puts a licence on each distribution, where a consumer of the file looks
+            triples.append(ox.Triple(dist, p(DCTERMS, "license"), ox.NamedNode(header.license)))
     return triples
 
 

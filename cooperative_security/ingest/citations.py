@@ -17,8 +17,11 @@ from .naming import BIBLIOGRAPHY_GRAPH
 FUNCTIONS = {
     "citesAsAuthority", "citesForInformation", "citesAsEvidence", "usesMethodIn", "agreesWith",
     "disputes", "extends", "critiques", "discusses", "obtainsSupportFrom", "quotes", "qualifies",
-    "citesAsRelated", "citesAsDataSource", "supports", "usesConclusionsFrom",
+    "citesAsRelated", "citesAsDataSource", "supports", "usesConclusionsFrom", "includesQuotationFrom",
 }
+#: a function written otherwise than its CiTO property: CiTO has no ``quotes``; a note that quotes the work
+#: it cites includes a quotation from it
+CITO_PROPERTY = {"quotes": "includesQuotationFrom"}
 POSITION_RELATIONS = {"agreesWith", "disputes", "extends", "critiques", "qualifies", "supports"}
 
 
@@ -156,13 +159,14 @@ def _citation(cite: Any, index: int, number: int, chapter_key: str, batch: Batch
     node = instance("citation", f"fn{number}-{index}" if chapter_key == SOURCE_CHAPTER
                     else f"{chapter_key}-fn{number}-{index}")
     chapter = instance("work", chapter_key)
+    characterisation = ox.NamedNode(CITO + CITO_PROPERTY.get(function, str(function)))
     out = [
         ox.Triple(node, RDF_TYPE, ox.NamedNode(CITO + "Citation")),
         ox.Triple(node, ox.NamedNode(CITO + "hasCitingEntity"), chapter),
         ox.Triple(node, ox.NamedNode(CITO + "hasCitedEntity"), cited),
-        ox.Triple(node, ox.NamedNode(CITO + "hasCitationCharacterization"), ox.NamedNode(CITO + function)),
+        ox.Triple(node, ox.NamedNode(CITO + "hasCitationCharacterization"), characterisation),
         ox.Triple(node, cs("inFootnote"), footnote_iri(chapter_key, number)),
-        ox.Triple(chapter, ox.NamedNode(CITO + function), cited),
+        ox.Triple(chapter, characterisation, cited),
     ]
     if cite.get("pages") is not None:
         out.append(ox.Triple(node, cs("pages"), plain(str(cite["pages"]))))

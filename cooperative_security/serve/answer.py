@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ..queries import query_for_text
+from .dataset import names_default_graph
 from .httperror import HttpError
 from .negotiate import choose
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, Body, boolean_body, solutions_body, triples_body
@@ -28,7 +29,7 @@ def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Se
     options: dict[str, object] = {}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
+    elif not names_default_graph(text):  # the union would replace the query's own FROM
         options["use_default_graph_as_union"] = True
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]

@@ -14,15 +14,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyoxigraph as ox
 
 from .access import Access, authorise_update, is_loopback
+from .answer import GRAPH_OFFERS
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
-from .linked import iri_for_path
+from .linked import FORMAT_PARAMETER, iri_for_path
 from .querypage import query_page
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
 _PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
+# a Host header fit for an IRI: a name or an address, and a port
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 _LOG = logging.getLogger(__name__)
 _FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
            b"to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
@@ -162,11 +165,14 @@ class Handler(BaseHTTPRequestHandler):
         service = self.server.service
         accept = self.headers.get("Accept")
         if method == "GET":
+            if not params:  # SPARQL 1.1 Service Description, section 2: the endpoint describes itself
+                self._describe_service(accept, head)
+                return
             if "update" in params:
                 raise HttpError(405, "updates must be POSTed (SPARQL 1.1 Protocol)")
             text = self._one(params, "query")
             body = service.query(text, accept, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-            self._send(200, body.content_type, body.data, head)
+            self._send(200, body.content_type, body.data, head, vary=True)  # chosen by Accept: caches must know
             return
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         raw = self._body()
@@ -198,7 +204,19 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(415, f"POST /sparql takes application/sparql-query, application/sparql-update or "
                                  f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
-        self._send(200, body.content_type, body.data, head)
+        self._send(200, body.content_type, body.data, head, vary=True)
+
+    def _describe_service(self, accept: str | None, head: bool) -> None:
+        from .description import service_description
+
+        named = self.headers.get("Host", "")  # the name the client used (a proxy's), if it is a host name
+        host, port = str(self.server.server_address[0]), self.server.server_address[1]
+        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
+        endpoint = f"http://{authority}/sparql"
+        body = service_description(endpoint, self.server.service.writable, accept)
+        if body is None:
+            raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
+        self._send(200, body.content_type, body.data, head, vary=True)
 
     @staticmethod
     def _one_operation(both: bool) -> None:
@@ -298,8 +316,11 @@ class Handler(BaseHTTPRequestHandler):
         page_text = params.get("page", ["1"])[0]
         if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
             raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
-        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"),
-                                                                  params.get("format", [None])[0], int(page_text))
+        wanted = params.get("format", [None])[0]
+        if wanted and wanted.lower() not in FORMAT_PARAMETER:  # not silently the Accept header's choice
+            raise HttpError(400, f"format={shown(wanted)}: give one of {', '.join(FORMAT_PARAMETER)}")
+        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"), wanted,
+                                                                  int(page_text))
         self._send(status, content_type, data, head, vary=True)
 
     def _static(self, rest: str, head: bool) -> None:

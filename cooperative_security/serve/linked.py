@@ -34,7 +34,8 @@ def iri_for_path(path: str, term: str | None = None) -> str | None:
         return CS + term if term else ONTOLOGY_IRI
     if path.startswith("/ontology/"):
         rest = path[len("/ontology/"):]
-        return ONTOLOGY_IRI + "/" + rest if "/" in rest else CS + rest
+        # a term's local name starts with a letter; a module (modules/trust) or a version (0.1.0) is the ontology's
+        return ONTOLOGY_IRI + "/" + rest if "/" in rest or rest[:1] in _DIGITS else CS + rest
     return None
 
 
@@ -43,12 +44,18 @@ def path_for_iri(iri: str) -> str | None:
     if iri.startswith(ID):
         return "/id/" + quote(iri[len(ID):], safe="/-_.~")
     if iri.startswith(CS):
-        return "/ontology/" + quote(iri[len(CS):], safe="-_.~")
+        local = iri[len(CS):]
+        if "/" in local or local[:1] in _DIGITS:  # /ontology/<local> would name the ontology's own IRIs
+            return "/ontology?term=" + quote(local, safe="-_.~")
+        return "/ontology/" + quote(local, safe="-_.~")
     if iri == ONTOLOGY_IRI:
         return "/ontology"
     if iri.startswith(ONTOLOGY_IRI + "/"):
         return "/ontology/" + quote(iri[len(ONTOLOGY_IRI) + 1:], safe="/-_.~")
     return None
+
+
+_DIGITS = tuple("0123456789")
 
 
 @dataclass
@@ -96,8 +103,8 @@ def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: st
         return _html(store, resource, window)
     rows, _ = _select(store, "serve/describe", resource, window)
     if not rows:  # asked for as data: the plain-text answer every other error gets
-        return Representation(404, "text/plain; charset=utf-8",
-                              f"the graph knows nothing about {iri}\n".encode())
+        return _past_end(store, resource, window) or Representation(
+            404, "text/plain; charset=utf-8", f"the graph knows nothing about {iri}\n".encode())
     triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
     charset = "; charset=utf-8"
     return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
@@ -128,6 +135,16 @@ def _sort_key(*terms: Any) -> tuple[str, ...]:
     return tuple("" if t is None else str(t) for t in terms)
 
 
+def _past_end(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> Representation | None:
+    """A page after the last of a resource the graph knows (it said it knew nothing about it), or None."""
+    if not window[0] or not any(_select(store, name, resource, (0, 1))[0] for name in
+                                ("serve/describe", "serve/incoming+serve/incoming-via-blank")):
+        return None
+    message = (f"page {window[0] // window[1] + 1} of {resource.value} is past its last page "
+               f"({window[1]} rows a page): start from page 1\n")
+    return Representation(404, "text/plain; charset=utf-8", message.encode())
+
+
 def _not_found(iri: str) -> Representation:
     body = page("not found", f"<h1>Not found</h1><p>The graph knows nothing about <code>{esc(iri)}</code>.</p>"
                              '<p><a href="/">Query page</a> · <a href="/ontology">the ontology</a></p>')
@@ -138,7 +155,7 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
     out, more_out = _select(store, "serve/outgoing", resource, window)
     inc, more_in = _select(store, "serve/incoming+serve/incoming-via-blank", resource, window)
     if not out and not inc:
-        return _not_found(resource.value)
+        return _past_end(store, resource, window) or _not_found(resource.value)
     out.sort(key=lambda r: _sort_key(r["property"], r["value"], r["innerProperty"]))
     inc.sort(key=lambda r: _sort_key(r["via"], r["property"], r["subject"]))
     label = next((_v(r["value"]) for r in out if _v(r["property"]) in _LABELS), None) or compact(resource.value)
@@ -171,8 +188,10 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
                         and r["subject"].value.startswith(CS)})
         anchors = "".join(f'<span id="{esc(t[len(CS):])}"></span>' for t in terms)
     here = path_for_iri(resource.value) or ""
-    formats = " · ".join(link(f"{here}?format={f}", name) for f, name in
-                         (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")))
+    sep = "&" if "?" in here else "?"  # /ontology?term=0x: the query string goes on
+    formats = " · ".join(link(f"{here}{sep}format={f}", name) for f, name in
+                         (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"),
+                          ("rdfxml", "RDF/XML")))
     body = (f"<h1>{esc(label)}</h1><p class=\"iri\">{esc(resource.value)}</p>"
             + (f'<p class="definition">{esc(definition)}</p>' if definition else "")
             + f"<p>Also as {formats}</p>{anchors}<h2>What it says</h2>"
@@ -182,8 +201,8 @@ def _html(store: ox.Store, resource: ox.NamedNode, window: tuple[int, int]) -> R
     pager = ""
     if number > 1 or more_out or more_in:
         pager = (f'<p class="pager">page {number}'
-                 + (" · " + link(f"{here}?page={number - 1}", "previous") if number > 1 else "")
-                 + (" · " + link(f"{here}?page={number + 1}", "next") if more_out or more_in else "")
+                 + (" · " + link(f"{here}{sep}page={number - 1}", "previous") if number > 1 else "")
+                 + (" · " + link(f"{here}{sep}page={number + 1}", "next") if more_out or more_in else "")
                  + f" ({window[1]} rows a page)</p>")
     body += pager
     nav = '<a href="/">query</a><a href="/ontology">ontology</a>'

@@ -35,7 +35,7 @@ _SPARE = ["#f99379", "#f6a600", "#882d17", "#00a3a3", "#222222", "#7f7fff"]
 
 #: the citation functions (CiTO) and scholarly positions of the citation network
 CITATION_COLOURS = {
-    "quotes": "#0067a5", "citesAsEvidence": "#008856", "citesForInformation": "#a1caf1",
+    "includesQuotationFrom": "#0067a5", "citesAsEvidence": "#008856", "citesForInformation": "#a1caf1",
     "citesAsAuthority": "#875692", "discusses": "#c2b280", "obtainsSupportFrom": "#f3c300", "cites": "#a9a9a9",
     "agreesWith": "#2a9d2a", "extends": "#1f5fbf", "qualifies": "#e08a00", "critiques": "#e25822",
     "disputes": "#be0032",

@@ -1,0 +1,43 @@
+"""Whether a query names its own default graph with ``FROM``, so that the server's union default graph
+does not replace it.
+
+The server's default graph is the union of all named graphs (``SELECT * { ?s ?p ?o }`` finds the data).
+pyoxigraph's ``use_default_graph_as_union`` replaces the query's whole dataset, its ``FROM`` clauses
+included (checked on pyoxigraph 0.5.13: ``SELECT (COUNT(*) AS ?n) FROM <g> { ?s ?p ?o }`` counted every
+graph), and pyoxigraph does not show the dataset it parsed. So the text is read here: with strings, IRIs
+and comments blanked out, the word ``FROM`` not followed by ``NAMED`` can only be the keyword of a
+default-graph clause (SPARQL has no other use for it; ``?from``, ``ex:from``, ``from:x`` and ``"x"@from``
+are names, and a subquery cannot have a dataset clause). A query with ``FROM NAMED`` only keeps the union
+default graph, and the protocol's ``default-graph-uri`` wins over both, as SPARQL 1.1 Protocol says.
+"""
+
+from __future__ import annotations
+
+import re
+
+# strings, IRIs and comments, whose words are no keywords (the shapes of guard._TOKEN)
+_HIDDEN = re.compile(
+    r"""\#[^\n\r]*
+      | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"
+      | <[^<>"{}|^`\\\x00-\x20]*>""",
+    re.VERBOSE | re.DOTALL,
+)
+# a name character of SPARQL (and a few more: '?', '$', '@', ':' before or ':' after make FROM part of a name)
+_FROM = re.compile(r"(?<![\w.\-:?$@\u00b7])from(?![\w.\-:\u00b7])", re.IGNORECASE)
+_NAMED = re.compile(r"\s*named(?![\w.\-:\u00b7])", re.IGNORECASE)
+
+
+def names_default_graph(text: str) -> bool:
+    """True when the query has a ``FROM <graph>`` clause (``FROM NAMED`` alone is not one).
+
+    >>> names_default_graph("SELECT * FROM <urn:g> { ?s ?p ?o }")
+    True
+    >>> names_default_graph("SELECT ?from FROM NAMED <urn:g> { GRAPH ?g { ?s ?p 'from' } } # from")
+    False
+    """
+    bare = _HIDDEN.sub(lambda m: " " * len(m.group()), text)
+    return any(not _NAMED.match(bare, m.end()) for m in _FROM.finditer(bare))
+
+
+__all__ = ["names_default_graph"]
