@@ -230,3 +230,38 @@ def test_every_local_link_of_the_ontology_page_answers(server: RunningServer) ->
     assert len(links) > 400 and "/ontology/0.1.0" in links
     broken = [href for href in links if fetch(server.url + href.lstrip("/"))[0] != 200]
     assert broken == []
+
+
+@pytest.fixture(scope="module")
+def small_pages() -> Iterator[RunningServer]:
+    with start_server(ServerConfig(port=0, limits=Limits(timeout=20, page_size=4))) as running:
+        yield running
+
+
+@pytest.mark.parametrize("path", ["ontology/Trust", "ontology?term=Trust", "id/case/korea"])
+def test_an_rdf_answer_cut_at_its_page_size_links_to_the_next_page(  # type: ignore[no-untyped-def]
+        server: RunningServer, small_pages: RunningServer, path: str) -> None:
+    """An IRI asked for as data holds at most the page size of triples: it was cut there without a word, so a
+    client took a part for the whole. It now carries ``Link: <...page=N+1>; rel="next"`` (RFC 8288) while more
+    follow, and following the links gives every triple of the one-page answer."""
+    status, _, whole = fetch(server.url + path, headers={"Accept": "application/n-triples"})
+    assert status == 200
+    expected = set(ox.parse(whole, format=ox.RdfFormat.N_TRIPLES))
+    assert len(expected) > 8  # three pages or more of four
+    got: set[ox.Triple] = set()
+    url, pages = small_pages.url + path, 0
+    while url:
+        status, headers, body = fetch(url, headers={"Accept": "application/n-triples"})
+        assert status == 200, body
+        page = set(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        assert 0 < len(page) <= 4 and not page & got
+        got |= page
+        pages += 1
+        link = headers.get("Link")
+        url = ""
+        if link:
+            target, rel = link.split(";", 1)
+            assert rel.strip() == 'rel="next"' and target.startswith("</") and target.endswith(">"), link
+            url = small_pages.url + target[2:-1]
+            assert f"page={pages + 1}" in url
+    assert got == expected and pages == -(-len(expected) // 4)

@@ -103,14 +103,16 @@ class QueryService:
                                      wait=min(1.0, self.limits.timeout))
         return Body(self._content_type(header), body)
 
-    def describe(self, iri: str, accept: str | None, format_parameter: str | None, page: int) -> tuple[int, str, bytes]:
-        """An IRI's page (HTML, Turtle...), built by a worker under the same limits as a query."""
+    def describe(self, iri: str, accept: str | None, format_parameter: str | None,
+                 page: int) -> tuple[int, str, bytes, bool]:
+        """An IRI's page (HTML, Turtle...), built by a worker under the same limits as a query, and whether a
+        later page holds more of it."""
         header, body = self.pool.run({"kind": "describe", "iri": iri, "accept": accept, "format": format_parameter,
                                       "page": page, "page_size": self.limits.page_size},
                                      wait=min(1.0, self.limits.timeout))
         if "content_type" not in header:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the page failed")))
-        return int(header["status"]), str(header["content_type"]), body
+        return int(header["status"]), str(header["content_type"]), body, bool(header.get("more"))
 
     def page(self, name: str) -> bytes:
         """``/map`` (``concepts``) or ``/citations``, built by a worker under the same limits as a query."""

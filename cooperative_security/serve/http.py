@@ -9,7 +9,7 @@ import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 
@@ -319,9 +319,12 @@ class Handler(BaseHTTPRequestHandler):
         wanted = params.get("format", [None])[0]
         if wanted and wanted.lower() not in FORMAT_PARAMETER:  # not silently the Accept header's choice
             raise HttpError(400, f"format={shown(wanted)}: give one of {', '.join(FORMAT_PARAMETER)}")
-        status, content_type, data = self.server.service.describe(iri, self.headers.get("Accept"), wanted,
-                                                                  int(page_text))
-        self._send(status, content_type, data, head, vary=True)
+        status, content_type, data, more = self.server.service.describe(iri, self.headers.get("Accept"), wanted,
+                                                                        int(page_text))
+        following = quote(path, safe="/-_.~") + "?" + urlencode(  # RFC 8288: a client pages on by the Link
+            {k: v for k, v in (("term", term), ("format", wanted)) if v} | {"page": str(int(page_text) + 1)})
+        self._send(status, content_type, data, head, vary=True,
+                   headers={"Link": f'<{following}>; rel="next"'} if more else None)
 
     def _static(self, rest: str, head: bool) -> None:
         root = self.server.site_dir

@@ -63,6 +63,7 @@ class Representation:
     status: int
     content_type: str
     data: bytes
+    more: bool = False  # a later page holds more of it (the server says so in a Link header, rel="next")
 
 
 def _v(term: Any) -> str | None:
@@ -101,13 +102,13 @@ def describe(store: ox.Store, iri: str, accept: str | None, format_parameter: st
     window = ((page_number - 1) * page_size, page_size)
     if media == "text/html":
         return _html(store, resource, window)
-    rows, _ = _select(store, "serve/describe", resource, window)
+    rows, more = _select(store, "serve/describe", resource, window)
     if not rows:  # asked for as data: the plain-text answer every other error gets
         return _past_end(store, resource, window) or Representation(
             404, "text/plain; charset=utf-8", f"the graph knows nothing about {iri}\n".encode())
     triples = [ox.Triple(r["subject"], r["property"], r["value"]) for r in rows]  # type: ignore[arg-type]
     charset = "; charset=utf-8"
-    return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"")
+    return Representation(200, media + charset, rdf_bytes(triples, media) if media in GRAPH_FORMATS else b"", more)
 
 
 def _select(store: ox.Store, name: str, resource: ox.NamedNode,

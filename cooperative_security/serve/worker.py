@@ -73,7 +73,7 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
         if kind == "describe":
             rep = describe(store, request["iri"], request.get("accept"), request.get("format"),
                            request.get("page", 1), request["page_size"])
-            return ({"status": rep.status, "content_type": rep.content_type},
+            return ({"status": rep.status, "content_type": rep.content_type, "more": rep.more},
                     _capped(rep.data, request, "ask for a later page"))
         if kind == "page":  # /map and /citations
             html = served_page(kg, "concepts" if request["page"] == "concepts" else "citations", path_for_iri).encode()
