@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -16,10 +15,12 @@ import pyoxigraph as ox
 from .access import Access, authorise_update, is_loopback
 from .answer import GRAPH_OFFERS
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
+from .cors import Cors
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
 from .querypage import query_page
+from .static import site_file
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
@@ -34,12 +35,14 @@ _FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of
 
 class CoopsecHTTPServer(BoundedHTTPServer):
     """The server: :class:`.connections.BoundedHTTPServer`'s connections, answered by :class:`Handler`, with
-    the query service, the static site (when given) and who may change the store (:class:`.access.Access`)."""
+    the query service, the static site (when given), who may change the store (:class:`.access.Access`) and
+    which other sites' pages may read its answers (:class:`.cors.Cors`, none by default)."""
 
     def __init__(self, address: tuple[str, int], service: QueryService, site_dir: Path | None,
-                 access: Access | None = None) -> None:
+                 access: Access | None = None, cors: Cors | None = None) -> None:
         self.site_dir = site_dir.resolve() if site_dir else None
         self.access = access or Access.for_host(address[0])
+        self.cors = cors or Cors()
         self.answers = AnswerBudget(service.limits.max_running * service.limits.max_answer)
         super().__init__(address, Handler, service)
 
@@ -59,6 +62,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self._answered = False  # whether this request's status line has been written
+        self.__dict__.pop("headers", None)  # a request line that cannot be read has none: not the last one's
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
@@ -113,7 +117,17 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), self.command == "HEAD",
                    headers={**(headers or {}), "Connection": "close"})
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _other_method  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A browser's CORS preflight on a server with ``--cors``: 204, with CORS's headers for an origin it
+        names and none for another (the browser then refuses the request itself); any other OPTIONS is 405."""
+        if not self.server.cors.is_preflight(self.headers):
+            self._other_method()
+            return
+        if self.headers.get("Transfer-Encoding") or (self.headers.get("Content-Length") or "0").strip() != "0":
+            self.close_connection = True  # a preflight has no body: where this one ends is not read
+        self._send(204, None, b"", False, headers=self.server.cors.preflight(self.headers))
 
     def _handle(self, method: str, head: bool = False) -> None:
         if method == "GET":
@@ -327,25 +341,7 @@ class Handler(BaseHTTPRequestHandler):
                    headers={"Link": f'<{following}>; rel="next"'} if more else None)
 
     def _static(self, rest: str, head: bool) -> None:
-        root = self.server.site_dir
-        if root is None:
-            raise HttpError(404, "no site is served: start the server with --site DIR (a folder from `coopsec site`)")
-        if "\x00" in rest:
-            raise HttpError(400, f"/site{shown(rest)}: a path cannot hold a NUL character (%00)")
-        try:
-            target = (root / rest.lstrip("/")).resolve()
-            if not target.is_relative_to(root):
-                raise HttpError(404, "outside the site")
-            if target.is_dir():
-                target = target / "index.html"
-            data = target.read_bytes() if target.is_file() else None
-        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
-            raise HttpError(404, f"no page /site{shown(rest)} ({exc.strerror or 'cannot be read'})") from None
-        if data is None:
-            raise HttpError(404, f"no page /site{shown(rest)}")
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
-            kind += "; charset=utf-8"
+        kind, data = site_file(self.server.site_dir, rest)
         self._send(200, kind, data, head)
 
     # --- writing -------------------------------------------------------------------------------
@@ -372,9 +368,11 @@ class Handler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        if vary:
-            self.send_header("Vary", "Accept")
-        for name, value in (headers or {}).items():
+        cors = self.server.cors
+        varies = (["Accept"] if vary else []) + (["Origin"] if cors.origins else [])  # caches must know
+        if varies:
+            self.send_header("Vary", ", ".join(varies))
+        for name, value in {**(headers or {}), **cors.headers(getattr(self, "headers", None))}.items():
             self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
         try:
