@@ -114,6 +114,12 @@ class QueryService:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the page failed")))
         return int(header["status"]), str(header["content_type"]), body, bool(header.get("more"))
 
+    def void(self, endpoint: str, accept: str | None) -> Body:
+        """``/.well-known/void``: the dataset's VoID description, built by a worker under the query limits."""
+        header, body = self.pool.run({"kind": "void", "endpoint": endpoint, "accept": accept},
+                                     wait=min(1.0, self.limits.timeout))
+        return Body(self._content_type(header), body)
+
     def page(self, name: str) -> bytes:
         """``/map`` (``concepts``) or ``/citations``, built by a worker under the same limits as a query."""
         header, body = self.pool.run({"kind": "page", "page": name}, wait=min(1.0, self.limits.timeout))

@@ -161,6 +161,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", html.encode(), head)
         elif path == "/site" or path.startswith("/site/"):
             self._static(path[len("/site"):], head)
+        elif path == "/.well-known/void":  # VoID, section 7.2
+            body = self.server.service.void(self._endpoint(), self.headers.get("Accept"))
+            self._send(200, body.content_type, body.data, head, vary=True)
         elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
             picture = self.server.service.page("concepts" if path == "/map" else "citations")
             self._send(200, "text/html; charset=utf-8", picture, head)
@@ -223,14 +226,17 @@ class Handler(BaseHTTPRequestHandler):
     def _describe_service(self, accept: str | None, head: bool) -> None:
         from .description import service_description
 
-        named = self.headers.get("Host", "")  # the name the client used (a proxy's), if it is a host name
-        host, port = str(self.server.server_address[0]), self.server.server_address[1]
-        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
-        endpoint = f"http://{authority}/sparql"
-        body = service_description(endpoint, self.server.service.writable, accept)
+        body = service_description(self._endpoint(), self.server.service.writable, accept)
         if body is None:
             raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
         self._send(200, body.content_type, body.data, head, vary=True)
+
+    def _endpoint(self) -> str:
+        """This server's ``/sparql`` URL, by the name the client used (a proxy's) if it is a host name."""
+        named = self.headers.get("Host", "")
+        host, port = str(self.server.server_address[0]), self.server.server_address[1]
+        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
+        return f"http://{authority}/sparql"
 
     @staticmethod
     def _one_operation(both: bool) -> None:
