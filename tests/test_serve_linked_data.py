@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 import rdflib
+import rdflib.compare
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
 
@@ -64,3 +65,28 @@ def test_the_server_describes_its_dataset_in_void_at_the_well_known_path(server:
     assert status == 200 and len(rdflib.Graph().parse(data=body, format="nt")) == len(graph)
     status, headers, body = fetch(server.url + ".well-known/void", {"Accept": "text/csv"})
     assert status == 406 and headers["Content-Type"].startswith("text/plain") and b"text/turtle" in body
+
+
+CONSTRUCT_SOURCES = ("PREFIX cs: <https://w3id.org/coopsec/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+                     "CONSTRUCT { ?c dcterms:source ?b . ?b ?p ?o } WHERE { ?c dcterms:source ?b . ?b ?p ?o "
+                     "FILTER(isBlank(?b)) } LIMIT 2000")
+
+
+@pytest.mark.parametrize("path", [
+    "ontology/Trust", "ontology/SecurityDilemma", "id/case/korea", "ontology", "sparql", ".well-known/void",
+    "sparql?" + urllib.parse.urlencode({"query": CONSTRUCT_SOURCES}),
+])
+def test_json_ld_answers_are_compact_against_the_project_context(server: RunningServer, path: str) -> None:
+    """The server's JSON-LD was expanded (every IRI in full, no @context), where `coopsec export` compacts
+    against ontology/context.jsonld: the same resource read two ways. Each answer now carries the context, and
+    reads back (offline: the context is embedded) to the very triples of its N-Triples answer."""
+    status, headers, body = fetch(server.url + path, {"Accept": "application/ld+json"})
+    assert status == 200 and headers["Content-Type"].startswith("application/ld+json"), body
+    document = json.loads(body)
+    assert isinstance(document, dict) and "@context" in document
+    assert document["@context"]["cs"] == "https://w3id.org/coopsec/ontology#"
+    status, _, triples = fetch(server.url + path, {"Accept": "application/n-triples"})
+    assert status == 200
+    expected = rdflib.Graph().parse(data=triples, format="nt")
+    got = rdflib.Graph().parse(data=body, format="json-ld")
+    assert len(expected) > 5 and rdflib.compare.isomorphic(got, expected)
