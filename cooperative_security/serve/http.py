@@ -19,6 +19,7 @@ from .cors import Cors
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
+from .protocol import one, one_operation, utf8_text
 from .querypage import query_page
 from .static import site_file
 
@@ -187,7 +188,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if "update" in params:
                 raise HttpError(405, "updates must be POSTed (SPARQL 1.1 Protocol)")
-            text = self._one(params, "query")
+            text = one(params, "query")
             body = service.query(text, accept, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
             self._send(200, body.content_type, body.data, head, vary=True)  # chosen by Accept: caches must know
             return
@@ -200,21 +201,21 @@ class Handler(BaseHTTPRequestHandler):
                 raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
             for key, values in params.items():
                 form.setdefault(key, values)
-            self._one_operation("query" in form and "update" in form)
+            one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
-                service.update(self._one(form, "update"))
+                service.update(one(form, "update"))
                 self._send(204, None, b"", head)
                 return
-            text = self._one(form, "query")
+            text = one(form, "query")
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
-            self._one_operation("update" in params)
-            text, graphs = self._text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+            one_operation("update" in params)
+            text, graphs = utf8_text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
-            self._one_operation("query" in params)
+            one_operation("query" in params)
             self._authorise_update()
-            service.update(self._text(raw))
+            service.update(utf8_text(raw))
             self._send(204, None, b"", head)
             return
         else:
@@ -237,27 +238,6 @@ class Handler(BaseHTTPRequestHandler):
         host, port = str(self.server.server_address[0]), self.server.server_address[1]
         authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
         return f"http://{authority}/sparql"
-
-    @staticmethod
-    def _one_operation(both: bool) -> None:
-        """A request carries a query or an update, never both (one was silently dropped)."""
-        if both:
-            raise HttpError(400, "a request carries one operation: this one has both a query and an update (in "
-                                 "the body and the URL's query=/update=); send them as two requests")
-
-    @staticmethod
-    def _one(params: dict[str, list[str]], name: str) -> str:
-        values = params.get(name, [])
-        if len(values) != 1:
-            raise HttpError(400, f"give exactly one {name} parameter (got {len(values)})")
-        return values[0]
-
-    @staticmethod
-    def _text(raw: bytes) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HttpError(400, "the request body is not UTF-8") from None
 
     def _authorise_update(self) -> None:
         """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
