@@ -90,3 +90,33 @@ def test_json_ld_answers_are_compact_against_the_project_context(server: Running
     expected = rdflib.Graph().parse(data=triples, format="nt")
     got = rdflib.Graph().parse(data=body, format="json-ld")
     assert len(expected) > 5 and rdflib.compare.isomorphic(got, expected)
+
+
+def test_the_service_description_gives_the_data_licence_and_its_void(server: RunningServer) -> None:
+    """Only the ontology and the dataset description (export, release) said under which licence the data is: the
+    endpoint's own description, what a SPARQL client reads first, said nothing of it."""
+    status, _, body = fetch(server.url + "sparql", {"Accept": "text/turtle"})
+    assert status == 200
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    service = graph.value(None, rdflib.RDF.type, sd.Service)
+    dataset = graph.value(service, sd.defaultDataset)
+    assert dataset is not None and graph.value(dataset, rdflib.DCTERMS.license) == LICENCE
+    void = graph.value(dataset, rdflib.RDFS.seeAlso)
+    assert void == rdflib.URIRef(server.url + ".well-known/void")
+    status, _, body = fetch(str(void), {"Accept": "text/turtle"})
+    assert status == 200
+    described = rdflib.Graph().parse(data=body, format="turtle")
+    assert described.value(DATASET, rdflib.DCTERMS.license) == LICENCE  # the same licence both ways
+
+
+def test_a_store_without_the_ontology_header_describes_its_service_without_a_licence() -> None:
+    from cooperative_security.serve.description import dataset_license, description_triples
+    from cooperative_security.store import open_store
+
+    empty = open_store("memory:")
+    try:
+        assert dataset_license(empty) is None
+    finally:
+        empty.close()
+    assert not [t for t in description_triples("http://127.0.0.1:1/sparql", False, None) if "license" in str(t)]

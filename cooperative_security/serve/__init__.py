@@ -21,6 +21,7 @@ from ..errors import UsageError
 from ..store import InProcess, Store
 from .access import Access, is_loopback
 from .cors import Cors
+from .description import dataset_license
 from .engine import Limits, QueryService
 from .http import CoopsecHTTPServer
 from .httperror import HttpError
@@ -117,6 +118,7 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     if not isinstance(store, InProcess):
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
     raw: ox.Store | None = store.raw
+    license = dataset_license(store)  # before a writable server's store is handed to its writer
     path = store.path
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
@@ -125,7 +127,7 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
         store.close()
         raw = None
     try:
-        service = QueryService(raw, config.limits, config.writable, path, config.allow_service)
+        service = QueryService(raw, config.limits, config.writable, path, config.allow_service, license)
     except OSError as exc:
         raise UsageError(f"cannot start the query workers over {store.spec}: {exc}") from exc
     try:

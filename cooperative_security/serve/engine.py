@@ -61,9 +61,11 @@ class QueryService:
     """
 
     def __init__(self, store: ox.Store | None, limits: Limits, writable: bool = False,
-                 path: str | Path | None = None, allow_service: Collection[str] = ()) -> None:
+                 path: str | Path | None = None, allow_service: Collection[str] = (),
+                 license: str | None = None) -> None:  # noqa: A002
         self.limits = limits
         self.writable = writable
+        self.license = license  # the data's licence from the ontology's header, read at start
         self.allow_service = tuple(allow_service)
         self._temporary: Path | None = None
         if path is None:

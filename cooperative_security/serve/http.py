@@ -16,6 +16,7 @@ from .access import Access, authorise_update, is_loopback
 from .answer import GRAPH_OFFERS
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
 from .cors import Cors
+from .description import WELL_KNOWN_VOID
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
@@ -162,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", html.encode(), head)
         elif path == "/site" or path.startswith("/site/"):
             self._static(path[len("/site"):], head)
-        elif path == "/.well-known/void":  # VoID, section 7.2
+        elif path == WELL_KNOWN_VOID:
             body = self.server.service.void(self._endpoint(), self.headers.get("Accept"))
             self._send(200, body.content_type, body.data, head, vary=True)
         elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
@@ -227,7 +228,8 @@ class Handler(BaseHTTPRequestHandler):
     def _describe_service(self, accept: str | None, head: bool) -> None:
         from .description import service_description
 
-        body = service_description(self._endpoint(), self.server.service.writable, accept)
+        svc = self.server.service
+        body = service_description(self._endpoint(), svc.writable, accept, svc.license)
         if body is None:
             raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
         self._send(200, body.content_type, body.data, head, vary=True)
