@@ -52,7 +52,7 @@ def test_a_preflight_from_an_allowed_origin_is_204_and_its_post_is_readable(serv
         assert response.getheader("Access-Control-Allow-Headers") == "Content-Type, Accept"
         assert int(response.getheader("Access-Control-Max-Age")) > 0
         assert "Origin" in response.getheader("Vary")
-        # the same connection goes on: the POST the browser sends next
+        # the POST the browser sends next
         status, response, body = ask(connection, "POST", "/sparql", ASK.encode(), {
             "Origin": ORIGIN, "Content-Type": "application/sparql-query",
             "Accept": "application/sparql-results+json"})
@@ -147,3 +147,4 @@ def test_an_origin_is_compared_as_a_browser_writes_it() -> None:
     assert check_origin("HTTPS://Example.ORG:443") == "https://example.org"
     assert check_origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
     assert check_origin("http://[::1]:80") == "http://[::1]"
+

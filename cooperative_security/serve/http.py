@@ -64,7 +64,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def handle_one_request(self) -> None:
         self._answered = False  # whether this request's status line has been written
-        self.__dict__.pop("headers", None)  # a request line that cannot be read has none: not the last one's
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
