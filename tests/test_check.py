@@ -118,3 +118,16 @@ def test_check_names_a_property_used_outside_its_declared_domain_and_range() -> 
     assert any("datePrecision 3, which is not of its declared datatype" in p for p in problems), problems
     assert any(cs + "agent " + work.value + ", which is not a " + cs + "Actor" in p for p in problems), problems
     assert len(problems) == 3, problems
+
+
+def test_check_names_a_rule_whose_label_has_no_language(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    """The rules' labels and descriptions were plain strings where the ontology's are @en: a client asking for
+    English labels (LANGMATCHES, a JSON-LD @language) found none of the rules'."""
+    rules = resources_copy / "data" / "rules.ttl"
+    text = rules.read_text(encoding="utf-8")
+    assert text.count('"@en ;') > 100
+    rules.write_text(text.replace('rdfs:label "regime sustained by evidence"@en', 'rdfs:label "regime sustained by '
+                                  'evidence"', 1), encoding="utf-8")
+    result = cli("check", "--no-reasoner")
+    assert result.code == 1
+    assert "rule:regime-sustained has a rdfs:label without a language tag" in result.out

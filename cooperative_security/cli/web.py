@@ -50,6 +50,9 @@ def serve(
                                                     "secret; updates need 'Authorization: Bearer SECRET'. "
                                                     "Required with --writable on a --host other than "
                                                     "loopback.")] = None,
+    cors: Annotated[list[str] | None, typer.Option("--cors", help="An origin (such as https://example.org) "
+                                                   "whose web pages may read this server's answers; repeat "
+                                                   "for more. None by default; * is refused.")] = None,
 ) -> None:
     """A SPARQL 1.1 endpoint with a query page, and dereferenceable IRIs (/id/..., /ontology)."""
     from ..serve import Limits, ServerConfig, check_config, prepare_store, serve_until_signal
@@ -75,7 +78,8 @@ def serve(
                           limits=Limits(timeout, max_results, max_body, max_running, query_memory * 1024 * 1024,
                                         max_answer, max_depth, request_timeout, max_connections),
                           site_dir=site, allow_remote=host is not None, allow_service=tuple(allow_service or ()),
-                          allow_host=tuple(allow_host or ()), token=token)
+                          allow_host=tuple(allow_host or ()), token=token,
+                          cors=tuple(cors or ()))
     check_config(config)  # before the store is loaded: a writable server others reach needs --token-file
     if not is_loopback(config.host):
         err_console.print(f"warning: listening on {config.host}: other machines can reach this endpoint"

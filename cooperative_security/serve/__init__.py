@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from ..store import InProcess, Store
 from .access import Access, is_loopback
+from .cors import Cors
+from .description import dataset_license
 from .engine import Limits, QueryService
 from .http import CoopsecHTTPServer
 from .httperror import HttpError
@@ -40,6 +42,7 @@ class ServerConfig:
     allow_service: tuple[str, ...] = ()  # hosts SERVICE and LOAD may reach (--allow-service); none by default
     allow_host: tuple[str, ...] = ()  # Host names, besides loopback and --host, that may send updates
     token: str | None = None  # updates need "Authorization: Bearer TOKEN" (--token-file)
+    cors: tuple[str, ...] = ()  # origins whose pages may read the answers (--cors); none by default
 
 
 def prepare_store(spec: str = "memory:", classify: bool = True) -> Store:
@@ -96,7 +99,9 @@ class RunningServer:
 
 def check_config(config: ServerConfig) -> None:
     """Refuse, before anything is loaded or bound, a server other machines could reach by accident, or
-    change without a secret: the Host and Origin checks stop browsers, not a client that sends any Host."""
+    change without a secret: the Host and Origin checks stop browsers, not a client that sends any Host; and
+    a ``--cors`` that is not an exact origin."""
+    Cors.of(config.cors)
     if is_loopback(config.host):
         return
     if not config.allow_remote:
@@ -113,6 +118,7 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
     if not isinstance(store, InProcess):
         raise UsageError("coopsec serve needs an embedded store (memory: or oxigraph:DIR)")
     raw: ox.Store | None = store.raw
+    license = dataset_license(store)  # before a writable server's store is handed to its writer
     path = store.path
     if config.site_dir is not None and not (config.site_dir / "index.html").is_file():
         raise UsageError(f"--site {config.site_dir}: no index.html there; build it with `coopsec site -o DIR`")
@@ -121,12 +127,12 @@ def make_server(config: ServerConfig, store: Store) -> CoopsecHTTPServer:
         store.close()
         raw = None
     try:
-        service = QueryService(raw, config.limits, config.writable, path, config.allow_service)
+        service = QueryService(raw, config.limits, config.writable, path, config.allow_service, license)
     except OSError as exc:
         raise UsageError(f"cannot start the query workers over {store.spec}: {exc}") from exc
     try:
         httpd = CoopsecHTTPServer((config.host, config.port), service, config.site_dir,
-                                  Access.for_host(config.host, config.allow_host, config.token))
+                                  Access.for_host(config.host, config.allow_host, config.token), Cors.of(config.cors))
         return httpd
     except OSError as exc:
         service.close()

@@ -61,9 +61,11 @@ class QueryService:
     """
 
     def __init__(self, store: ox.Store | None, limits: Limits, writable: bool = False,
-                 path: str | Path | None = None, allow_service: Collection[str] = ()) -> None:
+                 path: str | Path | None = None, allow_service: Collection[str] = (),
+                 license: str | None = None) -> None:  # noqa: A002
         self.limits = limits
         self.writable = writable
+        self.license = license  # the data's licence from the ontology's header, read at start
         self.allow_service = tuple(allow_service)
         self._temporary: Path | None = None
         if path is None:
@@ -113,6 +115,12 @@ class QueryService:
         if "content_type" not in header:
             raise HttpError(int(header.get("status", 500)), str(header.get("message", "the page failed")))
         return int(header["status"]), str(header["content_type"]), body, bool(header.get("more"))
+
+    def void(self, endpoint: str, accept: str | None) -> Body:
+        """``/.well-known/void``: the dataset's VoID description, built by a worker under the query limits."""
+        header, body = self.pool.run({"kind": "void", "endpoint": endpoint, "accept": accept},
+                                     wait=min(1.0, self.limits.timeout))
+        return Body(self._content_type(header), body)
 
     def page(self, name: str) -> bytes:
         """``/map`` (``concepts``) or ``/citations``, built by a worker under the same limits as a query."""

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import mimetypes
 import re
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -16,10 +15,14 @@ import pyoxigraph as ox
 from .access import Access, authorise_update, is_loopback
 from .answer import GRAPH_OFFERS
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
+from .cors import Cors
+from .description import WELL_KNOWN_VOID
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
+from .protocol import one, one_operation, utf8_text
 from .querypage import query_page
+from .static import site_file
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
@@ -34,12 +37,14 @@ _FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of
 
 class CoopsecHTTPServer(BoundedHTTPServer):
     """The server: :class:`.connections.BoundedHTTPServer`'s connections, answered by :class:`Handler`, with
-    the query service, the static site (when given) and who may change the store (:class:`.access.Access`)."""
+    the query service, the static site (when given), who may change the store (:class:`.access.Access`) and
+    which other sites' pages may read its answers (:class:`.cors.Cors`, none by default)."""
 
     def __init__(self, address: tuple[str, int], service: QueryService, site_dir: Path | None,
-                 access: Access | None = None) -> None:
+                 access: Access | None = None, cors: Cors | None = None) -> None:
         self.site_dir = site_dir.resolve() if site_dir else None
         self.access = access or Access.for_host(address[0])
+        self.cors = cors or Cors()
         self.answers = AnswerBudget(service.limits.max_running * service.limits.max_answer)
         super().__init__(address, Handler, service)
 
@@ -113,7 +118,17 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode(), self.command == "HEAD",
                    headers={**(headers or {}), "Connection": "close"})
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _other_method  # noqa: N815
+    do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _other_method  # noqa: N815
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        """A browser's CORS preflight on a server with ``--cors``: 204, with CORS's headers for an origin it
+        names and none for another (the browser then refuses the request itself); any other OPTIONS is 405."""
+        if not self.server.cors.is_preflight(self.headers):
+            self._other_method()
+            return
+        if self.headers.get("Transfer-Encoding") or (self.headers.get("Content-Length") or "0").strip() != "0":
+            self.close_connection = True  # a preflight has no body: where this one ends is not read
+        self._send(204, None, b"", False, headers=self.server.cors.preflight(self.headers))
 
     def _handle(self, method: str, head: bool = False) -> None:
         if method == "GET":
@@ -147,6 +162,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, "text/html; charset=utf-8", html.encode(), head)
         elif path == "/site" or path.startswith("/site/"):
             self._static(path[len("/site"):], head)
+        elif path == WELL_KNOWN_VOID:
+            body = self.server.service.void(self._endpoint(), self.headers.get("Accept"))
+            self._send(200, body.content_type, body.data, head, vary=True)
         elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
             picture = self.server.service.page("concepts" if path == "/map" else "citations")
             self._send(200, "text/html; charset=utf-8", picture, head)
@@ -170,7 +188,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
             if "update" in params:
                 raise HttpError(405, "updates must be POSTed (SPARQL 1.1 Protocol)")
-            text = self._one(params, "query")
+            text = one(params, "query")
             body = service.query(text, accept, params.get("default-graph-uri", []), params.get("named-graph-uri", []))
             self._send(200, body.content_type, body.data, head, vary=True)  # chosen by Accept: caches must know
             return
@@ -183,21 +201,21 @@ class Handler(BaseHTTPRequestHandler):
                 raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
             for key, values in params.items():
                 form.setdefault(key, values)
-            self._one_operation("query" in form and "update" in form)
+            one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
-                service.update(self._one(form, "update"))
+                service.update(one(form, "update"))
                 self._send(204, None, b"", head)
                 return
-            text = self._one(form, "query")
+            text = one(form, "query")
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
-            self._one_operation("update" in params)
-            text, graphs = self._text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+            one_operation("update" in params)
+            text, graphs = utf8_text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
-            self._one_operation("query" in params)
+            one_operation("query" in params)
             self._authorise_update()
-            service.update(self._text(raw))
+            service.update(utf8_text(raw))
             self._send(204, None, b"", head)
             return
         else:
@@ -209,35 +227,18 @@ class Handler(BaseHTTPRequestHandler):
     def _describe_service(self, accept: str | None, head: bool) -> None:
         from .description import service_description
 
-        named = self.headers.get("Host", "")  # the name the client used (a proxy's), if it is a host name
-        host, port = str(self.server.server_address[0]), self.server.server_address[1]
-        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
-        endpoint = f"http://{authority}/sparql"
-        body = service_description(endpoint, self.server.service.writable, accept)
+        svc = self.server.service
+        body = service_description(self._endpoint(), svc.writable, accept, svc.license)
         if body is None:
             raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
         self._send(200, body.content_type, body.data, head, vary=True)
 
-    @staticmethod
-    def _one_operation(both: bool) -> None:
-        """A request carries a query or an update, never both (one was silently dropped)."""
-        if both:
-            raise HttpError(400, "a request carries one operation: this one has both a query and an update (in "
-                                 "the body and the URL's query=/update=); send them as two requests")
-
-    @staticmethod
-    def _one(params: dict[str, list[str]], name: str) -> str:
-        values = params.get(name, [])
-        if len(values) != 1:
-            raise HttpError(400, f"give exactly one {name} parameter (got {len(values)})")
-        return values[0]
-
-    @staticmethod
-    def _text(raw: bytes) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HttpError(400, "the request body is not UTF-8") from None
+    def _endpoint(self) -> str:
+        """This server's ``/sparql`` URL, by the name the client used (a proxy's) if it is a host name."""
+        named = self.headers.get("Host", "")
+        host, port = str(self.server.server_address[0]), self.server.server_address[1]
+        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
+        return f"http://{authority}/sparql"
 
     def _authorise_update(self) -> None:
         """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
@@ -327,25 +328,7 @@ class Handler(BaseHTTPRequestHandler):
                    headers={"Link": f'<{following}>; rel="next"'} if more else None)
 
     def _static(self, rest: str, head: bool) -> None:
-        root = self.server.site_dir
-        if root is None:
-            raise HttpError(404, "no site is served: start the server with --site DIR (a folder from `coopsec site`)")
-        if "\x00" in rest:
-            raise HttpError(400, f"/site{shown(rest)}: a path cannot hold a NUL character (%00)")
-        try:
-            target = (root / rest.lstrip("/")).resolve()
-            if not target.is_relative_to(root):
-                raise HttpError(404, "outside the site")
-            if target.is_dir():
-                target = target / "index.html"
-            data = target.read_bytes() if target.is_file() else None
-        except OSError as exc:  # a name too long for the file system, a folder that cannot be read
-            raise HttpError(404, f"no page /site{shown(rest)} ({exc.strerror or 'cannot be read'})") from None
-        if data is None:
-            raise HttpError(404, f"no page /site{shown(rest)}")
-        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript")):
-            kind += "; charset=utf-8"
+        kind, data = site_file(self.server.site_dir, rest)
         self._send(200, kind, data, head)
 
     # --- writing -------------------------------------------------------------------------------
@@ -372,9 +355,11 @@ class Handler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        if vary:
-            self.send_header("Vary", "Accept")
-        for name, value in (headers or {}).items():
+        cors = self.server.cors
+        varies = (["Accept"] if vary else []) + (["Origin"] if cors.origins else [])  # caches must know
+        if varies:
+            self.send_header("Vary", ", ".join(varies))
+        for name, value in {**(headers or {}), **cors.headers(getattr(self, "headers", None))}.items():
             self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
         try:

@@ -6,6 +6,7 @@ and parsed back by pyoxigraph when another results format is asked for.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..namespaces import PREFIXES, XSD
+from .httperror import HttpError
 
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -115,7 +117,19 @@ def triples_body(triples: Any, media: str, max_results: int, cancel: threading.E
 
 
 def rdf_bytes(triples: list[ox.Triple], media: str) -> bytes:
+    """The triples in ``media``; JSON-LD compacted against the project's context (``ontology/context.jsonld``,
+    embedded), as ``coopsec export`` writes it, so that a client reads ``label``, ``cs:Trust`` and ``"@context"``
+    rather than full IRIs."""
     fmt = GRAPH_FORMATS[media]
+    if fmt is ox.RdfFormat.JSON_LD:
+        from ..export.formats import WRITERS
+
+        out = io.BytesIO()
+        try:
+            WRITERS["jsonld"].write([ox.Quad(t.subject, t.predicate, t.object) for t in triples], out)
+        except TypeError as exc:  # an RDF-star triple term
+            raise HttpError(406, f"{exc}: ask for text/turtle or application/n-triples") from None
+        return out.getvalue()
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES)) or b""
     return ox.serialize(triples, format=fmt) or b""

@@ -29,6 +29,7 @@ from .answer import run_query
 from .httperror import HttpError
 from .linked import describe, path_for_iri
 from .results import TooManyResults
+from .void import void_body
 
 MAX_REQUEST = 64 * 1024 * 1024
 _PARSER = "error at "  # how oxigraph's SPARQL parser begins its messages: "error at 1:6: expected [_]"
@@ -75,6 +76,10 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
                            request.get("page", 1), request["page_size"])
             return ({"status": rep.status, "content_type": rep.content_type, "more": rep.more},
                     _capped(rep.data, request, "ask for a later page"))
+        if kind == "void":  # /.well-known/void
+            body = void_body(kg, request["endpoint"], request.get("accept"))
+            return {"status": 200, "content_type": body.content_type}, _capped(
+                body.data, request, "ask /sparql for the counts instead")
         if kind == "page":  # /map and /citations
             html = served_page(kg, "concepts" if request["page"] == "concepts" else "citations", path_for_iri).encode()
             return {"status": 200, "content_type": "text/html; charset=utf-8"}, _capped(
