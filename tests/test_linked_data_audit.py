@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from http_fetch import fetch
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
 
@@ -22,16 +23,6 @@ KOREA = "https://w3id.org/coopsec/graph/case/korea"
 def server() -> Iterator[RunningServer]:
     with start_server(ServerConfig(port=0, limits=Limits(timeout=20, max_results=50000))) as running:
         yield running
-
-
-def fetch(url: str, data: bytes | None = None,
-          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
 
 
 def count(server: RunningServer, query: str, **protocol: str) -> int:

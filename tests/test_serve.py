@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 import rdflib
+from http_fetch import fetch
 
 from cooperative_security.errors import UsageError
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, make_server, start_server
@@ -35,15 +36,6 @@ INSERT_MARKER = "INSERT DATA { GRAPH <urn:test> { <urn:a> <urn:b> \"marker\" } }
 def server() -> Iterator[RunningServer]:
     with start_server(ServerConfig(port=0, limits=Limits(timeout=20, max_results=5000, max_body=4000))) as running:
         yield running
-
-
-def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
 
 
 def get_query(server: RunningServer, query: str, accept: str) -> tuple[int, dict[str, str], bytes]:

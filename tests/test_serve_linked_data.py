@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 import rdflib
 import rdflib.compare
+from http_fetch import fetch
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
 
@@ -26,18 +27,9 @@ def server() -> Iterator[RunningServer]:
         yield running
 
 
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
-
-
 def count(server: RunningServer, query: str) -> int:
     status, _, body = fetch(server.url + "sparql?" + urllib.parse.urlencode({"query": query}),
-                            {"Accept": "application/sparql-results+json"})
+                            headers={"Accept": "application/sparql-results+json"})
     assert status == 200, body
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
@@ -45,7 +37,7 @@ def count(server: RunningServer, query: str) -> int:
 def test_the_server_describes_its_dataset_in_void_at_the_well_known_path(server: RunningServer) -> None:
     """The server had no VoID description (only `coopsec export` and `release` wrote one): a consumer looking at
     /.well-known/void (VoID, section 7.2) got a 404. Its void:triples counts distinct triples, not quads."""
-    status, headers, body = fetch(server.url + ".well-known/void", {"Accept": "text/turtle"})
+    status, headers, body = fetch(server.url + ".well-known/void", headers={"Accept": "text/turtle"})
     assert status == 200, body
     assert headers["Content-Type"].startswith("text/turtle") and "accept" in headers["Vary"].lower()
     graph = rdflib.Graph().parse(data=body, format="turtle")
@@ -61,9 +53,9 @@ def test_the_server_describes_its_dataset_in_void_at_the_well_known_path(server:
     assert len(subsets) > 10
     assert sum(int(graph.value(s, VOID.triples)) for s in subsets) == quads  # type: ignore[arg-type]
     assert len(list(graph.objects(DATASET, VOID.exampleResource))) >= 5
-    status, headers, body = fetch(server.url + ".well-known/void", {"Accept": "application/n-triples"})
+    status, headers, body = fetch(server.url + ".well-known/void", headers={"Accept": "application/n-triples"})
     assert status == 200 and len(rdflib.Graph().parse(data=body, format="nt")) == len(graph)
-    status, headers, body = fetch(server.url + ".well-known/void", {"Accept": "text/csv"})
+    status, headers, body = fetch(server.url + ".well-known/void", headers={"Accept": "text/csv"})
     assert status == 406 and headers["Content-Type"].startswith("text/plain") and b"text/turtle" in body
 
 
@@ -80,12 +72,12 @@ def test_json_ld_answers_are_compact_against_the_project_context(server: Running
     """The server's JSON-LD was expanded (every IRI in full, no @context), where `coopsec export` compacts
     against ontology/context.jsonld: the same resource read two ways. Each answer now carries the context, and
     reads back (offline: the context is embedded) to the very triples of its N-Triples answer."""
-    status, headers, body = fetch(server.url + path, {"Accept": "application/ld+json"})
+    status, headers, body = fetch(server.url + path, headers={"Accept": "application/ld+json"})
     assert status == 200 and headers["Content-Type"].startswith("application/ld+json"), body
     document = json.loads(body)
     assert isinstance(document, dict) and "@context" in document
     assert document["@context"]["cs"] == "https://w3id.org/coopsec/ontology#"
-    status, _, triples = fetch(server.url + path, {"Accept": "application/n-triples"})
+    status, _, triples = fetch(server.url + path, headers={"Accept": "application/n-triples"})
     assert status == 200
     expected = rdflib.Graph().parse(data=triples, format="nt")
     got = rdflib.Graph().parse(data=body, format="json-ld")
@@ -95,7 +87,7 @@ def test_json_ld_answers_are_compact_against_the_project_context(server: Running
 def test_the_service_description_gives_the_data_licence_and_its_void(server: RunningServer) -> None:
     """Only the ontology and the dataset description (export, release) said under which licence the data is: the
     endpoint's own description, what a SPARQL client reads first, said nothing of it."""
-    status, _, body = fetch(server.url + "sparql", {"Accept": "text/turtle"})
+    status, _, body = fetch(server.url + "sparql", headers={"Accept": "text/turtle"})
     assert status == 200
     graph = rdflib.Graph().parse(data=body, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -104,7 +96,7 @@ def test_the_service_description_gives_the_data_licence_and_its_void(server: Run
     assert dataset is not None and graph.value(dataset, rdflib.DCTERMS.license) == LICENCE
     void = graph.value(dataset, rdflib.RDFS.seeAlso)
     assert void == rdflib.URIRef(server.url + ".well-known/void")
-    status, _, body = fetch(str(void), {"Accept": "text/turtle"})
+    status, _, body = fetch(str(void), headers={"Accept": "text/turtle"})
     assert status == 200
     described = rdflib.Graph().parse(data=body, format="turtle")
     assert described.value(DATASET, rdflib.DCTERMS.license) == LICENCE  # the same licence both ways
