@@ -327,7 +327,7 @@ def test_a_window_of_centuries_gives_no_checkpoint_after_the_observation(resourc
     "2002" and made assessments in the 12th millennium once a window in rules.ttl ran to 10,000 years."""
     rules = resources_copy / "data" / "rules.ttl"
     text = rules.read_text(encoding="utf-8")
-    lapse = '(security regime)" ;\n    cs:windowYears "20"^^xsd:integer ;'
+    lapse = '(security regime)"@en ;\n    cs:windowYears "20"^^xsd:integer ;'
     assert text.count(lapse) == 1
     rules.write_text(text.replace(lapse, lapse.replace('"20"', '"10000"')), encoding="utf-8")
     kg = open_knowledge_graph("memory:")
