@@ -60,6 +60,37 @@ def test_one_case_is_classified_as_among_all_even_with_events_from_a_csv(tmp_pat
         kg.close()
 
 
+TURTLE = """@prefix cs: <https://w3id.org/coopsec/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix state: <https://w3id.org/coopsec/id/state/> .
+<https://example.org/cases/own> a cs:Case, cs:Dyad ; cs:slug "own" ; rdfs:label "A case of its own IRI" ;
+    cs:member state:frn, state:gfr ; cs:startDate "1950"^^xsd:gYear .
+<https://example.org/events/visit> cs:inCase <https://example.org/cases/own> ; a cs:LeadershipVisit ;
+    cs:slug "visit" ; rdfs:label "A visit" ; cs:agent state:frn, state:gfr ; cs:level cs:EliteLevel ;
+    dcterms:date "1953"^^xsd:gYear ; cs:earliestDate "1953-01-01"^^xsd:date ; cs:latestDate "1953-12-31"^^xsd:date .
+<https://w3id.org/coopsec/id/case/alpha> cs:endDate "1958"^^xsd:gYear .
+"""
+
+
+def test_a_case_of_an_rdf_file_and_a_span_from_another_file_are_read_as_among_all(tmp_path: Path) -> None:
+    """A case an RDF file defines under an IRI of its own is named by its slug; a `to` another file gives a
+    named case (its own graph) reaches the copy."""
+    kg = open_knowledge_graph("memory:")
+    try:
+        (tmp_path / "own.ttl").write_text(TURTLE, encoding="utf-8")
+        ingest_paths(kg, [*_files(tmp_path), tmp_path / "own.ttl"])
+        every = classify(kg)
+        for case in ("own", "alpha"):
+            alone = [p.to_json() for p in classify(kg, [case])]
+            assert alone and alone == [p.to_json() for p in every if p.relationship == case], case
+        assert [p.observed_until for p in classify(kg, ["alpha"])][-1] == "1958-12-31"
+        assert any(p.position for p in classify(kg, ["own"]))
+    finally:
+        kg.close()
+
+
 def test_the_copy_holds_the_named_cases_and_what_they_read_not_the_others(tmp_path: Path) -> None:
     kg = open_knowledge_graph("memory:")
     try:

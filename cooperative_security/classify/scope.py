@@ -33,7 +33,7 @@ from .run import INFERRED_GRAPH, REQUEST_GRAPH
 _SKIPPED = {INFERRED_GRAPH.value, REQUEST_GRAPH.value, DYADS_GRAPH.value, DYADS_INFERRED_GRAPH.value,
             DYADS_REQUEST_GRAPH.value}
 _SKIPPED_FAMILIES = (GRAPH + "ingest/",)
-_IN_CASE, _CASE = cs("inCase"), cs("Case")
+_IN_CASE, _CASE, _SLUG = cs("inCase"), cs("Case"), cs("slug")
 
 Subject = ox.NamedNode | ox.BlankNode
 
@@ -59,7 +59,7 @@ def scoped_graphs(store: Store, case_ids: Iterable[str]) -> dict[ox.NamedNode, l
             continue
         node = ox.NamedNode(name)
         graphs[node] = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]
-    foreign = _foreign(graphs.values(), {instance("case", c) for c in case_ids})
+    foreign = _foreign(graphs.values(), set(case_ids))
     if not foreign:
         return graphs
     kept = {}
@@ -70,9 +70,12 @@ def scoped_graphs(store: Store, case_ids: Iterable[str]) -> dict[ox.NamedNode, l
     return kept
 
 
-def _foreign(graphs: Iterable[list[ox.Triple]], named: set[ox.NamedNode]) -> set[object]:
+def _foreign(graphs: Iterable[list[ox.Triple]], case_ids: set[str]) -> set[object]:
     """The subjects to leave out: the cases not needed, the events of no needed case, and the blank nodes
-    that only they reach."""
+    that only they reach. A case is named by its id: its slug (``cs:slug``, whatever its IRI: an RDF file's
+    case may have one of its own) or the last part of the project's IRI for it."""
+    named: set[object] = {instance("case", c) for c in case_ids}
+    slugs: dict[object, str] = {}
     cases: set[object] = set()
     event_cases: dict[object, set[object]] = defaultdict(set)
     references: dict[ox.BlankNode, set[object]] = defaultdict(set)  # blank node -> the subjects naming it
@@ -83,9 +86,11 @@ def _foreign(graphs: Iterable[list[ox.Triple]], named: set[ox.NamedNode]) -> set
                 cases.add(t.object)
             elif t.predicate == RDF_TYPE and t.object == _CASE:
                 cases.add(t.subject)
+            elif t.predicate == _SLUG and isinstance(t.object, ox.Literal):
+                slugs[t.subject] = t.object.value
             if isinstance(t.object, ox.BlankNode):
                 references[t.object].add(t.subject)
-    needed: set[object] = set(named)
+    needed = named | {case for case in cases if slugs.get(case) in case_ids}
     growing = True
     while growing:  # a case that shares an event with a needed case is needed too
         growing = False
