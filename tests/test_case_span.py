@@ -88,3 +88,25 @@ def test_check_reports_an_event_outside_its_case_span_in_a_store_loaded_before()
                "1970)" in found[0], found
     finally:
         store.close()
+
+
+def test_check_reads_a_cases_to_from_a_turtle_files_graph_as_the_classifier_does() -> None:
+    """`coopsec check` read a case's `from`/`to` only from the graph typing it cs:Case, where the classifier and
+    ingest read them from any graph: a Turtle file's `cs:endDate` (its own graph, `file/<name>`) was invisible
+    to it. A store loaded before ingest checked spans: France-Germany (1944 to 1970 in its case file) given a
+    `to` of 1960 by a file of its own; the tighter `to` counts, and each event is reported once."""
+    store = open_knowledge_graph("memory:")
+    try:
+        end = ox.Triple(ox.NamedNode("https://w3id.org/coopsec/id/case/france-germany"), ox.NamedNode(CS + "endDate"),
+                        ox.Literal("1960", datatype=ox.NamedNode(XSD + "gYear")))
+        assert [f for f in run_checks(store, reasoner=False, shacl=False).findings
+                if f.check.lower().startswith("event outside")] == []
+        store.replace_graphs({ox.NamedNode(GRAPH + "file/end"): [end]})
+        found = [f for f in run_checks(store, reasoner=False, shacl=False).findings
+                 if f.check.lower().startswith("event outside")]
+        assert found, "the `to` of the file's graph was not read"
+        assert all("is after the case's span (from 1944 to 1960)" in f.problem for f in found), found
+        assert any(f.term.endswith("france-germany/elysee-treaty") for f in found), found
+        assert len({f.term for f in found}) == len(found)  # once each, not once per `to`
+    finally:
+        store.close()

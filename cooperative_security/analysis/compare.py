@@ -13,7 +13,6 @@ from typing import Any
 
 from ..catalogue import list_cases
 from ..classify import classify as classify_cases
-from ..classify import observed_until
 from ..classify.dyads import classify, rules_explained
 from ..export.dyads import dataframe
 from ..ingest.dyad_years import DataFiles, build, lineage, new_store, successions
@@ -45,9 +44,9 @@ def compare_cases(files: DataFiles | None, cases: tuple[str, ...] | None = CASES
                  for c in known}
         by_id = {c.id: c for c in known}
         # a case is assessed up to its `to` or its last event: a position still in effect then is no
-        # conclusion about the years after, so those are not compared
-        until = observed_until(kg)
-        observed = {c.id: int(until[c.iri][:4]) for c in known if c.iri in until}
+        # conclusion about the years after, so those are not compared (the last period of each case says
+        # until when: named cases are classified on a copy, so the store's inferred graph is not theirs)
+        observed = {p.relationship: int(p.observed_until[:4]) for p in periods if p.observed_until}
     except BaseException:
         kg.close()
         raise

@@ -24,6 +24,7 @@ from ..queries import load_query
 from ..store import Store
 from .periods import Period, build_periods
 from .run import INFERRED_GRAPH, requested_day, run_rules
+from .scope import case_scope
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,8 +35,14 @@ def known_cases(store: Store) -> list[str]:
 
 
 def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = None,
-             progress: Callable[[str], None] | None = None) -> list[Period]:
+             progress: Callable[[str], None] | None = None, inferred: list[ox.Triple] | None = None
+             ) -> list[Period]:
     """Classify every relationship (or those named in ``cases``) over time.
+
+    Without ``cases`` the rules run in ``store`` and write its inferred graph. With ``cases`` they run on
+    an in-memory copy of what those cases' classification reads (:mod:`.scope`): the answers are the
+    same, the time is that of the cases named, and ``store`` is only read (its inferred graph is left
+    as it was). ``inferred``, a list, is given the run's inferred triples (``coopsec classify -f turtle``).
 
     With ``at`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) the end of that year, month or day becomes a
     checkpoint too, and only the periods overlapping that year, month or day are returned: the last of
@@ -50,15 +57,24 @@ def classify(store: Store, cases: Sequence[str] | None = None, at: str | None = 
                          "period")
     day = requested_day(at) if at else None
     span = (day.earliest.isoformat(), day.latest.isoformat()) if day else None
-    run_rules(store, [at] if at else None, progress)
-    if progress:
-        progress("reading the periods")
-    periods = build_periods(store, span[1] if span else None)
-    if cases:
-        periods = [p for p in periods if p.relationship in cases]
+    if not cases:
+        periods = _run(store, at, span, progress, inferred)
+    else:  # the rules on a copy of what these cases read: the cost of the cases named, the same answers
+        with case_scope(store, cases) as scoped:
+            periods = [p for p in _run(scoped, at, span, progress, inferred) if p.relationship in cases]
     if span:
         periods = _at(periods, at, span)  # type: ignore[arg-type]
     return periods
+
+
+def _run(store: Store, at: str | None, span: tuple[str, str] | None, progress: Callable[[str], None] | None,
+         inferred: list[ox.Triple] | None) -> list[Period]:
+    run_rules(store, [at] if at else None, progress)
+    if progress:
+        progress("reading the periods")
+    if inferred is not None:
+        inferred.extend(inferred_triples(store))
+    return build_periods(store, span[1] if span else None)
 
 
 def _at(periods: list[Period], at: str, span: tuple[str, str]) -> list[Period]:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import typer
 
 from ..catalogue import find_case
-from ..classify import Period, classify, inferred_triples, known_cases
+from ..classify import Period, classify, known_cases
 from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
@@ -100,8 +100,8 @@ def classify_command(
         if cases:
             known = known_cases(kg)
             cases = list(dict.fromkeys(_find_case(known, c, store) for c in cases))  # any letter case; did you mean
-        periods = _classified(kg, cases or None, at)
-        triples = inferred_triples(kg) if fmt is ClassifyFormat.turtle else []
+        triples: list[ox.Triple] = []
+        periods = _classified(kg, cases or None, at, triples if fmt is ClassifyFormat.turtle else None)
         voices = source_voice(kg, periods)
         checks = _sensitivity(kg, cases, periods) if check else None
     if cases:
@@ -190,13 +190,15 @@ def _print_regime_conditions(p: Period) -> None:
             console.print(f"    would change: {c['would_change']}", highlight=False)
 
 
-def _classified(kg: Any, cases: list[str] | None, at: str | None) -> list[Period]:
+def _classified(kg: Any, cases: list[str] | None, at: str | None, inferred: list[ox.Triple] | None) -> list[Period]:
     """The classification, with a status line on a terminal naming each rule as it runs (a store of many
-    cases takes minutes, where only "loading the knowledge graph" used to show)."""
+    cases takes minutes, where only "loading the knowledge graph" used to show); ``inferred`` is given the
+    run's inferred graph."""
     if not err_console.is_terminal:
-        return classify(kg, cases, at)
+        return classify(kg, cases, at, inferred=inferred)
     with err_console.status("classifying...") as status:
-        return classify(kg, cases, at, progress=lambda step: status.update(f"classifying: {step}"))
+        return classify(kg, cases, at, progress=lambda step: status.update(f"classifying: {step}"),
+                        inferred=inferred)
 
 
 def _sensitivity(kg: Any, cases: list[str] | None, periods: list[Period]) -> list[PeriodSensitivity]:

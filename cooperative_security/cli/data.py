@@ -125,20 +125,23 @@ def ingest(
 
 
 def remove(
-    source: Annotated[Path, typer.Argument(help="A file given to `coopsec ingest` before (it need not exist "
-                                                "any more).")],
+    sources: Annotated[list[Path], typer.Argument(
+        help="Files given to `coopsec ingest` before (a file need not exist any more), or folders: a folder stands "
+             "for the files `coopsec ingest` reads in it.", metavar="SOURCE...")],
     store: Annotated[str, typer.Option("--store", help="oxigraph:DIR or sparql:QUERY_URL,UPDATE_URL: the store "
                                                        "to remove it from.")],
     force: Annotated[bool, typer.Option("--force", help="Remove it even when other ingested data refer to what "
                                         "only it defines (a case an events CSV adds to, a work a case cites): "
                                         "those references are listed, and left pointing at nothing.")] = False,
 ) -> None:
-    """Remove from the store the graphs that ingesting SOURCE added, and the ingest's record.
+    """Remove from the store the graphs that ingesting each SOURCE added, and the ingests' records: all or nothing.
 
-    Refused (exit 1, nothing removed) when other data in the store refer to what only SOURCE defines: the
-    message lists each reference and its file. Remove those files first, or pass --force.
+    A folder stands for the files `coopsec ingest` reads in it. A file the store holds nothing from is an
+    error (exit 1, nothing removed). Refused (exit 1, nothing removed) when other data in the store refer to
+    what only these files define: the message lists each reference and its file. Remove those files too
+    (or first), or pass --force.
     """
-    from ..ingest.remove import remove_source
+    from ..ingest.remove import remove_sources
 
     spec = parse_spec(store)  # read before opening: opening oxigraph:DIR would create it
     if spec.ephemeral:
@@ -148,7 +151,7 @@ def remove(
     kg = open_store(store)
     try:
         notice_recovery(kg)
-        removal = remove_source(kg, source, force=force)
+        removal = remove_sources(kg, sources, force=force)
     finally:
         kg.close()
     if removal.dangling:

@@ -70,8 +70,8 @@ class _Case:
         self.triples.append(ox.Triple(s, p, o))
 
     def date(self, value: Any, line: int | None, field: str, record: str, where: Any = None) -> FuzzyDate | None:
-        if value is None:
-            self.problem("missing date: write YYYY, YYYY-MM or YYYY-MM-DD", line, field, record)
+        if value is None or value == "":  # an empty CSV cell is missing, as an absent YAML key
+            self.problem("missing date: write YYYY, YYYY-MM or YYYY-MM-DD", line, field, record, where)
             return None
         try:
             return parse_date(value)

@@ -22,6 +22,7 @@ header are refused at their line. A field may hold up to ``COOPSEC_MAX_LITERAL``
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 from collections.abc import Iterable, Iterator, Mapping
@@ -211,7 +212,8 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
         row = dict(zip(header, fields, strict=True))
         case_id = row["case"].strip()
         if case_id not in known_cases:
-            c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case", row["id"])
+            c.problem(f"unknown case {case_id!r}: ingest its case file first", line, "case",
+                      f"{case_id}/{row['id'].strip()}")  # case/event, as every other row's problem
             continue
         eid = row["id"].strip()
         case = instance("case", case_id)
@@ -245,6 +247,8 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
         by_case.setdefault(case_id, []).extend(c.triples[before:])
     if spans is not None:  # an event outside its case's span would move what the case observes
         c.problems.extend(spans.check(c.batch, c.triples))
+    c.problems = [_by_column(p) for p in c.problems]
+    c.batch.references = [(what, key, _by_column(p)) for what, key, p in c.batch.references]
     if c.problems:  # with the works and types still to check, so that one run lists every problem
         raise UncheckedReferences(c.problems, c.batch.references)
     if not by_case:
@@ -253,6 +257,18 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
     for triples in by_case.values():
         c.batch.add(target, triples)
     return c.batch
+
+
+#: a case file's field (where the event reader names it) -> the column of an events CSV that holds it
+_COLUMN_OF = {"evidence": "pages", "evidence.work": "work", "evidence.pages": "pages", "evidence.section": "section",
+              "evidence.kind": "kind"}
+
+
+def _by_column(problem: Problem) -> Problem:
+    """A problem of a row named by the CSV's column (``work``), not by the case file's field it is read as
+    (``evidence.work``): a CSV's reader looks for the column."""
+    column = _COLUMN_OF.get(problem.field or "")
+    return problem if column is None else dataclasses.replace(problem, field=column)
 
 
 def _check_header(header: list[str], line: int, src: str) -> None:

@@ -133,6 +133,10 @@ def rename_graphs(graphs: Mapping[ox.NamedNode, object], old: ox.NamedNode, new:
     return mapping
 
 
+#: graphs coopsec derives or keeps for itself: never a definition, never a reference that a removal breaks
+DERIVED = tuple(GRAPH + name for name in ("ingest/", "inferred", "request", "dyads-inferred", "dyads-request",
+                                          "checksums", "void"))
+
 #: graphs the bundled files share by kind; a file a user ingests gets a graph of its own below them
 SHARED_GRAPHS = (BIBLIOGRAPHY_GRAPH, ACTORS_GRAPH)
 

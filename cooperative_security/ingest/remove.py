@@ -1,4 +1,4 @@
-"""``coopsec remove SOURCE``: take out of the store what ingesting a file put there.
+"""``coopsec remove SOURCE...``: take out of the store what ingesting files (or a folder) put there.
 
 The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``, the resolved
 path). Removing a source drops the graphs it still owns (those no later ingest of another file took
@@ -14,21 +14,20 @@ removal. Derived graphs (ingest records, the classifier's inferred graphs) are n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import CoopsecError, UnknownTerm
-from ..namespaces import GRAPH, compact, graph
+from ..namespaces import compact, graph
 from ..queries import load_query
 from ..store import Store
 from ..store.sparql_text import drop_graphs_update
-from .naming import Claim, claims
+from .formats import expand_paths
+from .naming import DERIVED, Claim, claims
 
-#: graphs coopsec derives or keeps for itself: never a definition, never a reference that a removal breaks
-DERIVED = tuple(GRAPH + name for name in ("ingest/", "inferred", "request", "dyads-inferred", "dyads-request",
-                                          "checksums", "void"))
 #: the most broken references a refusal lists (the count of the rest follows)
 SHOWN = 20
 
@@ -77,6 +76,8 @@ class Removal:
     records: list[str] = field(default_factory=list)
     #: the references the removal left pointing at nothing (only with ``force``)
     dangling: list[Dangling] = field(default_factory=list)
+    #: the files removed, resolved
+    files: list[str] = field(default_factory=list)
 
 
 def dangling_references(store: Store, removed: list[str], owners: dict[str, Claim] | None = None) -> list[Dangling]:
@@ -107,22 +108,42 @@ def dangling_references(store: Store, removed: list[str], owners: dict[str, Clai
 
 
 def remove_source(store: Store, source: Path | str, force: bool = False) -> Removal:
-    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty.
+    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty: a file, or
+    a folder (:func:`remove_sources`)."""
+    return remove_sources(store, [Path(source)], force)
 
-    Refused with :class:`RemovalRefused`, nothing dropped, when other graphs refer to what only these graphs
-    define; with ``force`` the removal goes ahead and :attr:`Removal.dangling` lists those references."""
-    path = Path(source).resolve()
+
+def source_files(sources: Sequence[Path | str]) -> list[Path]:
+    """The files whose ingests ``sources`` name, resolved: a folder stands for the files ``coopsec ingest``
+    would read in it (:func:`expand_paths`), any other path for itself (it need not exist any more)."""
+    files: list[Path] = []
+    for source in map(Path, sources):
+        found = [p for _, p in expand_paths([source])] if source.is_dir() else [source]
+        files += [p.resolve() for p in found if p.resolve() not in files]
+    return files
+
+
+def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = False) -> Removal:
+    """Drop the graphs the files of ``sources`` wrote (files or folders, as ``coopsec ingest`` takes them)
+    and the ingest records left empty, all in one atomic update.
+
+    A file the store holds nothing from is an :class:`UnknownTerm` naming it, and nothing is removed. Refused
+    with :class:`RemovalRefused`, nothing dropped, when other graphs refer to what only the removed graphs
+    define (a reference between two files removed together breaks nothing); with ``force`` the removal goes
+    ahead and :attr:`Removal.dangling` lists those references."""
+    files = source_files(sources)
     owners = claims(store)
-    mine = sorted(g for g, claim in owners.items() if claim.source == str(path))
-    if not mine:
-        known = sorted({c.source for c in owners.values() if c.source and Path(c.source).name == path.name})
-        hint = f"; files of that name it holds: {', '.join(known)}" if known else ""
-        raise UnknownTerm(f"{store.spec} holds nothing ingested from {path}{hint} (coopsec remove takes the path "
-                         "of a file given to `coopsec ingest`, as it was then)")
+    unknown = [path for path in files if not any(c.source == str(path) for c in owners.values())]
+    if unknown:
+        raise UnknownTerm(_not_held(store, unknown, owners, any(Path(s).is_dir() for s in sources), len(files)))
+    held = {str(path) for path in files}
+    mine = sorted(g for g, claim in owners.items() if claim.source in held)
+    what = str(files[0]) if len(files) == 1 else f"{len(files)} files ({', '.join(map(str, sources))})"
     dangling = dangling_references(store, mine, owners)
     if dangling and not force:
-        raise RemovalRefused(str(path), dangling)
-    removal = Removal(str(path), {g: store.count(ox.NamedNode(g)) for g in mine}, dangling=dangling)
+        raise RemovalRefused(what, dangling)
+    removal = Removal(what, {g: store.count(ox.NamedNode(g)) for g in mine}, dangling=dangling,
+                      files=[str(path) for path in files])
     by_ingest: dict[str, set[str]] = {}
     for row in store.select(load_query("ingest/graph-claims")):
         if row["ident"] is not None and row["graph"] is not None:
@@ -135,4 +156,23 @@ def remove_source(store: Store, source: Path | str, force: bool = False) -> Remo
     return removal
 
 
-__all__ = ["Dangling", "Removal", "RemovalRefused", "dangling_references", "remove_source"]
+def _not_held(store: Store, unknown: list[Path], owners: dict[str, Claim], folder: bool, total: int) -> str:
+    """The files the store holds nothing from, each with the files of its name it does hold."""
+    def named(path: Path) -> str:
+        known = sorted({c.source for c in owners.values() if c.source and Path(c.source).name == path.name})
+        return f"files of that name it holds: {', '.join(known)}" if known else ""
+
+    advice = ("coopsec remove takes the path of a file given to `coopsec ingest`, as it was then"
+              + ("; a folder stands for every file `coopsec ingest` would read in it, and each must have been "
+                 "ingested: name the files that were instead" if folder else ""))
+    if len(unknown) == 1:
+        found = named(unknown[0])
+        return (f"{store.spec} holds nothing ingested from {unknown[0]}{'; ' + found if found else ''}"
+                + (f", so nothing of the {total} files was removed" if total > 1 else "") + f" ({advice})")
+    lines = [f"  {path}" + (f" ({named(path)})" if named(path) else "") for path in unknown]
+    return (f"{store.spec} holds nothing ingested from {len(unknown)} of these files, so nothing was removed "
+            f"({advice}):\n" + "\n".join(lines))
+
+
+__all__ = ["Dangling", "Removal", "RemovalRefused", "dangling_references", "remove_source", "remove_sources",
+           "source_files"]

@@ -26,8 +26,7 @@ from ..namespaces import BASE, RDF_TYPE, compact
 from ..queries import load_query
 from ..store import Store
 from .base import Batch
-from .naming import Claim, claims
-from .remove import DERIVED
+from .naming import DERIVED, Claim, claims
 
 #: the most typed IRIs of one file looked up in the store (one query each)
 MAX_CHECKED = 10_000

@@ -38,7 +38,9 @@ def source_reference(
                                 line=line, field=field, record=where))
     key = entry.get("work")
     if not is_slug(key):
-        problems.append(Problem(batch.source, f"work {key!r} is not a bibliography key like booth-wheeler-2008",
+        problems.append(Problem(batch.source, "missing work: every source names one, a bibliography key like "
+                                "booth-wheeler-2008" if key in (None, "") else
+                                f"work {key!r} is not a bibliography key like booth-wheeler-2008",
                                 line=line, field=f"{field}.work", record=where))
         return node, [], problems
     if all(entry.get(k) is None for k in ("pages", "section", "record")):
