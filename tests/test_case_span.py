@@ -110,3 +110,26 @@ def test_check_reads_a_cases_to_from_a_turtle_files_graph_as_the_classifier_does
         assert len({f.term for f in found}) == len(found)  # once each, not once per `to`
     finally:
         store.close()
+
+
+def test_the_classifier_observes_a_case_to_its_earliest_to_as_check_and_ingest_read_it() -> None:
+    """Two graphs giving a case two `to`s (its case file 1970, a Turtle file of its own 1960) made the
+    classifier observe it to both: two cs:observedUntil, checkpoints of window ends up to the later one, where
+    ingest and `coopsec check` take the tighter. The earliest `to` counts, and the case is observed to one day
+    (here its last event, which falls after 1960)."""
+    from cooperative_security.classify import classify
+    case = ox.NamedNode("https://w3id.org/coopsec/id/case/france-germany")
+    until = ("SELECT ?until WHERE { GRAPH <https://w3id.org/coopsec/graph/inferred> { "
+             "<https://w3id.org/coopsec/id/case/france-germany> <" + CS + "observedUntil> ?until } }")
+    store = open_knowledge_graph("memory:")
+    try:
+        classify(store)
+        alone = [r["until"].value for r in store.select(until)]
+        assert alone == ["1970-12-31"], alone
+        store.replace_graphs({ox.NamedNode(GRAPH + "file/end"): [
+            ox.Triple(case, ox.NamedNode(CS + "endDate"), ox.Literal("1960", datatype=ox.NamedNode(XSD + "gYear")))]})
+        classify(store)
+        both = [r["until"].value for r in store.select(until)]
+        assert len(both) == 1 and both[0] < "1970", both
+    finally:
+        store.close()
