@@ -222,3 +222,44 @@ def test_cli_matches_checked_periods_by_date_with_at(cli) -> None:  # type: igno
     assert result.code == 0, result.err
     periods = json.loads(result.out)
     assert periods and all(p["robustness"] in {"robust", "fragile"} for p in periods if p["position"])
+
+
+def test_each_run_reads_only_what_the_case_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The variants ran on the case plus every other graph whole: an events file's events of other cases
+    and the dyad-year graphs were classified again in every run. Each run now holds what the case's
+    classification reads (classify/scope.py): here, none of the other case's events that an events file
+    adds, and not the dyad-year graph, while the checked case's own periods are those of a whole run."""
+    import pyoxigraph as ox
+
+    import cooperative_security.classify.sensitivity as module
+    from cooperative_security.ingest.dyad_years import DYADS_GRAPH
+    from cooperative_security.namespaces import GRAPH
+
+    kg = open_knowledge_graph("memory:")
+    seen: list[tuple[set[str], set[str]]] = []
+    real = module.run_rules
+
+    def watched(store: Store) -> None:
+        cases = {q.object.value for g in store.graph_names() for q in store.quads(ox.NamedNode(g))
+                 if q.predicate.value == CS + "inCase"}
+        seen.append((cases, set(store.graph_names())))
+        real(store)
+
+    try:
+        other = ox.NamedNode(EVENT + "korea/elsewhere")
+        kg.replace_graphs({
+            ox.NamedNode(GRAPH + "events/other"): [
+                ox.Triple(other, ox.NamedNode(CS + "inCase"), ox.NamedNode("https://w3id.org/coopsec/id/case/korea"))],
+            DYADS_GRAPH: [ox.Triple(ox.NamedNode("https://w3id.org/coopsec/id/dyad-year/2-20-1990"),
+                                    ox.NamedNode(CS + "year"), ox.Literal("1990"))]})
+        monkeypatch.setattr(module, "run_rules", watched)
+        checks = sensitivity(kg, ["north-atlantic-1957"])
+        whole = [p for p in classify(kg) if p.relationship == "north-atlantic-1957"]
+    finally:
+        kg.close()
+    assert seen and len(seen) == checks[0].runs
+    nato = "https://w3id.org/coopsec/id/case/north-atlantic-1957"
+    assert all(cases == {nato} for cases, _ in seen), seen[0][0]
+    assert all(DYADS_GRAPH.value not in graphs and GRAPH + "events/other" not in graphs for _, graphs in seen)
+    assert [(c.period.from_, c.period.position, c.period.trust) for c in checks] == \
+        [(p.from_, p.position, p.trust) for p in whole if p.position is not None]

@@ -53,15 +53,28 @@ def case_scope(store: Store, case_ids: Iterable[str]) -> Iterator[Store]:
 def scoped_graphs(store: Store, case_ids: Iterable[str]) -> dict[ox.NamedNode, list[ox.Triple]]:
     """The graphs of the copy, by name: each graph of ``store`` without the statements about cases the
     classification of ``case_ids`` does not need."""
+    return in_scope(readable_graphs(store), case_ids)
+
+
+def readable_graphs(store: Store) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """Every graph of ``store`` that a classification may read (all but the derived and bookkeeping ones),
+    whole: read once, to scope for one case after another with :func:`in_scope`."""
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     for name in store.graph_names():
         if name in _SKIPPED or name.startswith(_SKIPPED_FAMILIES):
             continue
         node = ox.NamedNode(name)
         graphs[node] = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]
+    return graphs
+
+
+def in_scope(graphs: dict[ox.NamedNode, list[ox.Triple]], case_ids: Iterable[str]
+             ) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """``graphs`` without the statements about cases the classification of ``case_ids`` does not need
+    (``graphs`` is left as it is)."""
     foreign = _foreign(graphs.values(), set(case_ids))
     if not foreign:
-        return graphs
+        return dict(graphs)
     kept = {}
     for node, triples in graphs.items():
         mine = [t for t in triples if t.subject not in foreign]

@@ -27,18 +27,15 @@ import pyoxigraph as ox
 from ..catalogue import Case, Event, find_case, list_cases
 from ..errors import UsageError
 from ..ingest.cases import case_graph
-from ..namespaces import CS, GRAPH, RDF_TYPE, cs
+from ..namespaces import CS, RDF_TYPE, cs
 from ..queries import load_query
 from ..store import Store, open_store
 from .periods import Period, build_periods
-from .run import INFERRED_GRAPH, REQUEST_GRAPH, run_rules
+from .run import run_rules
+from .scope import in_scope, readable_graphs
 
 #: The most classifier runs one call makes; more raises a UsageError naming the cases to check one by one.
 MAX_RUNS = 2000
-
-#: Graphs never copied into a variant: other cases, earlier results, ingest records.
-_CASE_PREFIX = GRAPH + "case/"
-_SKIPPED = (INFERRED_GRAPH.value, REQUEST_GRAPH.value, GRAPH + "ingest/")
 
 #: ``progress(done, total, what)`` after every run.
 Progress = Callable[[int, int, str], None]
@@ -125,10 +122,10 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
     if cases:
         cases = [find_case([c.id for c in known], c) for c in cases]  # any letter case; did you mean
     chosen = [c for c in known if not cases or c.id in cases]
-    base = _base_graphs(store)
+    readable = readable_graphs(store)
     plans = []
     for case in chosen:
-        own = _own_graphs(store, case, base)
+        own = _own_graphs(case, in_scope(readable, [case.id]))
         plans.append((case, own, _variants(case.events, own, alternatives)))
     total = sum(len(v) + 1 for _, _, v in plans)
     if total > max_runs:
@@ -139,8 +136,8 @@ def sensitivity(store: Store, cases: Sequence[str] | None = None, progress: Prog
     results: list[PeriodSensitivity] = []
     for case, own, variants in plans:
         variant_store = open_store("memory:")
-        try:
-            variant_store.replace_graphs({**base, **own})
+        try:  # what the case reads (scope.py), with its own graphs as the variants change them
+            variant_store.replace_graphs(in_scope(readable, [case.id]))
             reference = _classify(variant_store, case.id)
             done += 1
             if progress:
@@ -168,25 +165,14 @@ def _classify(store: Store, case_id: str) -> list[Period]:
     return [p for p in build_periods(store) if p.relationship == case_id]
 
 
-def _base_graphs(store: Store) -> dict[ox.NamedNode, list[ox.Triple]]:
-    """Everything a case's classification reads besides the case: ontology, rules, actors, works."""
-    graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
-    for name in store.graph_names():
-        if name.startswith(_CASE_PREFIX) or name.startswith(_SKIPPED):
-            continue
-        node = ox.NamedNode(name)
-        graphs[node] = [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]
-    return graphs
-
-
-def _own_graphs(store: Store, case: Case, base: dict[ox.NamedNode, list[ox.Triple]]
-                ) -> dict[ox.NamedNode, list[ox.Triple]]:
-    """The graphs a variant changes: the case's own, and every other graph that gives it events (an events
-    CSV's ``events/<file>``), so that an event a CSV added is removed and retyped as a case file's is."""
+def _own_graphs(case: Case, scoped: dict[ox.NamedNode, list[ox.Triple]]) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """The graphs a variant changes, out of what the case reads (``scoped``): the case's own, and every other
+    graph that gives it events (an events CSV's ``events/<file>``, holding only this case's events there), so
+    that an event a CSV added is removed and retyped as a case file's is."""
     node = case_graph(case.id)
-    own = {node: [ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(node)]}
+    own = {node: scoped.get(node, [])}
     iri = ox.NamedNode(case.iri)
-    for name, triples in base.items():
+    for name, triples in scoped.items():
         if any(t.predicate == _IN_CASE and t.object == iri for t in triples):
             own[name] = triples
     return own
