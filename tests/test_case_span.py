@@ -133,3 +133,19 @@ def test_the_classifier_observes_a_case_to_its_earliest_to_as_check_and_ingest_r
         assert len(both) == 1 and both[0] < "1970", both
     finally:
         store.close()
+
+
+def test_the_case_list_shows_a_to_that_a_turtle_file_gives() -> None:
+    """`coopsec query cases/list` read a case's `from`/`to` only from the graph typing it a case, so a
+    Turtle file's `cs:endDate` was not shown though the classifier, ingest and check read it."""
+    from cooperative_security.queries import load_query
+    store = open_knowledge_graph("memory:")
+    try:
+        store.replace_graphs({ox.NamedNode(GRAPH + "file/end"): [ox.Triple(
+            ox.NamedNode("https://w3id.org/coopsec/id/case/france-germany"), ox.NamedNode(CS + "endDate"),
+            ox.Literal("1960", datatype=ox.NamedNode(XSD + "gYear")))]})
+        ends = sorted(r["end"].value for r in store.select(load_query("cases/list"))
+                      if r["slug"].value == "france-germany")
+    finally:
+        store.close()
+    assert ends == ["1960", "1970"], ends
