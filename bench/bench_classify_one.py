@@ -10,10 +10,10 @@ periods among all, or the benchmark stops.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
-from collections.abc import Callable
+
+from bench_classify import timed
 
 from cooperative_security.classify import classify, known_cases
 from cooperative_security.classify.scope import case_scope
@@ -22,15 +22,6 @@ from cooperative_security.validation import load_validation
 
 #: bundled cases (2 events, many) and validation cases (26 and 45 events, the most)
 CASES = ("north-atlantic-1957", "france-germany", "germany-austria", "north-korea-usa")
-
-
-def timed(step: Callable[[], object], repetitions: int) -> float:
-    times = []
-    for _ in range(repetitions):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(repetitions: int = 3) -> None:
