@@ -60,3 +60,22 @@ def test_a_case_file_names_its_event_by_case_and_event_at_the_fields_line(cli, t
         f"{case}:9: record mine/first-move: field 'date': missing date: write YYYY, YYYY-MM or YYYY-MM-DD",
         f"{case}:15: record mine/first-move: field 'evidence.work': unknown work 'nobody-2000': add it to the "
         "bibliography first"]
+
+
+def test_an_event_without_a_level_is_refused_alike_in_a_case_file_and_an_events_csv(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the level says whose trust an event shows (leaders' or societies'): a case file once took `elite` when
+    # the key was left out, where the CSV refuses an empty cell and SHACL asks for one level
+    without = tmp_path / "mine.yaml"
+    without.write_text(ONE_TREATY_CASE.format(id="mine", work="milward-2006").replace("    level: elite\n", ""),
+                       encoding="utf-8")
+    empty = tmp_path / "empty" / "mine.yaml"
+    empty.parent.mkdir()
+    empty.write_text(ONE_TREATY_CASE.format(id="mine", work="milward-2006").replace("level: elite", 'level: ""'),
+                     encoding="utf-8")
+    rows = tmp_path / "more.csv"
+    rows.write_text(HEADER + "france-germany,extra,1960,LeadershipVisit,frn;gfr,,A visit,milward-2006,5\n",
+                    encoding="utf-8")
+    needs = "every event needs a level: elite (leaders, officials) or societal (publics, societies)"
+    assert _errors(cli, without) == [f"{without}:8: record mine/first-move: field 'level': {needs}"]
+    assert _errors(cli, empty) == [f"{empty}:12: record mine/first-move: field 'level': {needs}"]
+    assert _errors(cli, rows) == [f"{rows}:2: record france-germany/extra: field 'level': {needs}"]

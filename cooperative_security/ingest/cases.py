@@ -89,8 +89,7 @@ class _Case:
         return actor
 
     def actor(self, slug: Any, line: int | None, field: str, record: str, where: Any = None) -> ox.NamedNode | None:
-        actor = self.find(slug, line, field, record, where)
-        return None if actor is None else actor.iri
+        return None if (actor := self.find(slug, line, field, record, where)) is None else actor.iri
 
     def sources(self, subject: ox.NamedNode | ox.BlankNode, prop: str, entries: Any, line: int | None,
                 field: str, record: str) -> int:
@@ -151,8 +150,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
     c.sources(case, "source", data.get("sources"), key_line(data, "sources"), "sources", case_id)
     for ch in _characterisations(c, data, case_id):
         _characterisation(c, case, ch, key_line(data, "characterised_as"), case_id)
-    note = _text(c, data, "note", case_id)
-    if note:
+    if note := _text(c, data, "note", case_id):
         c.add(case, cs("note"), text(note))
     events = data.get("events")
     if not isinstance(events, list):
@@ -263,9 +261,11 @@ def _event(c: _Case, case: ox.NamedNode, case_id: str, event: Any, seen: dict[st
     description = _text(c, event, "description", record)
     if description:
         c.add(iri, ox.NamedNode(DCTERMS + "description"), text(description))
-    level = event.get("level", "elite")
+    level = event.get("level")  # no default: the level says whose trust an event shows
     if not isinstance(level, str) or level not in LEVELS:
-        c.problem(f"level {_shown(event, 'level')} must be elite or societal", line, "level", record, event)
+        c.problem("every event needs a level: elite (leaders, officials) or societal (publics, societies)"
+                  if _missing(event, "level") else f"level {_shown(event, 'level')} must be elite or societal",
+                  line, "level", record, event)
     else:
         c.add(iri, cs("level"), cs(LEVELS[level]))
     by = event.get("by")
