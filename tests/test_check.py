@@ -131,3 +131,16 @@ def test_check_names_a_rule_whose_label_has_no_language(cli, resources_copy: Pat
     result = cli("check", "--no-reasoner")
     assert result.code == 1
     assert "rule:regime-sustained has a rdfs:label without a language tag" in result.out
+
+
+def test_check_names_a_paraphrase_without_a_language(cli, resources_copy: Path) -> None:  # type: ignore[no-untyped-def]
+    """The paraphrases of the sources were plain strings where the definitions they stand beside are @en."""
+    rules = resources_copy / "data" / "rules.ttl"
+    text = rules.read_text(encoding="utf-8")
+    first = text.index("cs:paraphrase ")
+    end = text.index('"@en', first)
+    rules.write_text(text[:end + 1] + text[end + 4:], encoding="utf-8")
+    result = cli("check", "--no-reasoner")
+    assert result.code == 1
+    assert "has a source whose cs:paraphrase has no language tag" in result.out
+    assert result.out.count("cs:paraphrase has no language tag") == 1, result.out
