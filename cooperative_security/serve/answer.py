@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from ..queries import query_for_text
-from .dataset import names_default_graph
+from ..store.dataset import names_default_graph
 from .httperror import HttpError
 from .negotiate import choose
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, Body, boolean_body, solutions_body, triples_body

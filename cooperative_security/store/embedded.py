@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from ..errors import ClosedStore, StoreError
 from ..queries import Query
+from .dataset import names_default_graph
 from .folder import (
     BYTES_PER_TRIPLE,
     JOURNAL_FILE,
@@ -142,13 +143,16 @@ class EmbeddedStore(Replacement):
             self._cleaner = threading.Thread(target=self._drop_hidden, name="coopsec-recovery", daemon=True)
             self._cleaner.start()
 
-    def _dataset(self) -> dict[str, Any]:
-        """Query options that keep hidden graphs out of ``GRAPH ?g`` (none in the usual case)."""
+    def _dataset(self, text: str) -> dict[str, Any]:
+        """Query options: the default graph is the union of the named graphs, as on the server (unless the
+        query names its own with ``FROM``: :func:`.dataset.names_default_graph`), and hidden graphs are
+        kept out of both it and ``GRAPH ?g`` (none are hidden in the usual case)."""
+        union = not names_default_graph(text)
         hidden = self._hidden
         if not hidden:
-            return {}
-        return {"named_graphs": [g for g in self._store.named_graphs()
-                                 if isinstance(g, ox.NamedNode) and g not in hidden]}
+            return {"use_default_graph_as_union": True} if union else {}
+        visible = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g not in hidden]
+        return {"named_graphs": visible, **({"default_graph": visible} if union else {})}
 
     # capabilities (store/__init__.py: Capabilities, BulkLoading)
     @property
@@ -190,7 +194,7 @@ class EmbeddedStore(Replacement):
 
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query
-        return self._store.query(with_values(text, bindings or {}), **self._dataset())
+        return self._store.query(with_values(text, bindings or {}), **self._dataset(text))
 
     def select(self, query: Query | str, bindings: Bindings | None = None) -> Rows:
         result = self._run(query, bindings)

@@ -1,7 +1,7 @@
-"""Whether a query names its own default graph with ``FROM``, so that the server's union default graph
-does not replace it.
+"""Whether a query names its own default graph with ``FROM``, so that the union default graph of the
+embedded store and of the server does not replace it.
 
-The server's default graph is the union of all named graphs (``SELECT * { ?s ?p ?o }`` finds the data).
+Their default graph is the union of all named graphs (``SELECT * { ?s ?p ?o }`` finds the data).
 pyoxigraph's ``use_default_graph_as_union`` replaces the query's whole dataset, its ``FROM`` clauses
 included (checked on pyoxigraph 0.5.13: ``SELECT (COUNT(*) AS ?n) FROM <g> { ?s ?p ?o }`` counted every
 graph), and pyoxigraph does not show the dataset it parsed. So the text is read here: with strings, IRIs
