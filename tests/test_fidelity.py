@@ -237,11 +237,37 @@ def test_evidence_must_say_what_it_shows(cli, resources_copy: Path) -> None:  # 
     text = text.replace('{work: keating-wheeler-2013, section: "Building Trust in World Politics", footnote: 60, '
                         'kind: mentions}', '{work: keating-wheeler-2013, section: "Building Trust in World Politics", '
                         'footnote: 60, kind: documents}', 1)
-    case.write_text(text.replace(", kind: documents}", "}", 1), encoding="utf-8")
+    case.write_text(text, encoding="utf-8")
     rows = [r for r in check_json(cli) if r["check"] == OWN_CHECKS[2]]
     problems = {r["problem"] for r in rows}
     assert any(p.startswith("says the chapter") for p in problems), rows
-    assert any(p.endswith("without saying kind: documents or kind: mentions") for p in problems), rows
+    # evidence without a kind: a case file's is refused at ingest, at its line (below); an RDF file's is
+    # reported by the check
+    event = "https://w3id.org/coopsec/id/event/india-pakistan/lahore-declaration"
+    (resources_copy / "more.ttl").write_text(
+        f"<{event}> <https://w3id.org/coopsec/ontology#inCase> <https://w3id.org/coopsec/id/case/india-pakistan> ;\n"
+        "  <https://w3id.org/coopsec/ontology#evidence> [ "
+        "<https://w3id.org/coopsec/ontology#work> <https://w3id.org/coopsec/id/work/milward-2006> ] .\n",
+        encoding="utf-8")
+    store = f"oxigraph:{resources_copy / 'kg'}"
+    assert cli("init", "--store", store).code == 0
+    assert cli("ingest", str(resources_copy / "more.ttl"), "--store", store).code == 0
+    rows = json.loads(cli("check", "--no-reasoner", "-f", "json", "--store", store).out)
+    assert [r["term"] for r in rows if r["check"] == OWN_CHECKS[2]
+            and r["problem"].endswith("milward-2006 without saying kind: documents or kind: mentions")] == [event]
+
+
+def test_a_case_files_evidence_without_a_kind_is_refused_at_its_line(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # ingest accepted it and `coopsec check` refused it afterwards, naming neither file nor line
+    case = tmp_path / "fidelity-probe.yaml"
+    text = SMALL_CASE.replace(", kind: documents}", "}", 1)
+    assert text != SMALL_CASE
+    case.write_text(text, encoding="utf-8")
+    result = cli("ingest", str(case))
+    assert result.code == 1 and "internal error" not in result.err
+    line = 1 + text.splitlines().index(next(t for t in text.splitlines() if "{work:" in t and "kind:" not in t))
+    assert f"{case}:{line}: record fidelity-probe/" in result.err and "field 'evidence.kind': evidence needs a kind: " \
+        "`kind: documents`" in result.err, result.err
 
 
 # --- positions and inferences --------------------------------------------------------------------

@@ -55,7 +55,11 @@ def source_reference(
         if entry.get(name) is not None:
             triples.append(ox.Triple(node, cs(prop), plain(str(entry[name]))))
     kind = entry.get("kind")
-    if kind is not None:
+    if kind is None and field == "evidence":  # an event's evidence (an events CSV's row always has a kind)
+        problems.append(Problem(batch.source, "evidence needs a kind: `kind: documents` (the work is a record of the "
+                                              "event) or `kind: mentions` (it only refers to it)",
+                                line=line, field=f"{field}.kind", record=where))
+    elif kind is not None:
         if kind in KINDS:
             triples.append(ox.Triple(node, cs("evidenceKind"), plain(kind)))
         else:
