@@ -86,3 +86,31 @@ def test_what_cannot_be_proved_harmless_is_refused(text: str) -> None:
 def test_no_allowed_host_refuses_every_target() -> None:
     with pytest.raises(HttpError, match="federation is off"):
         check_sparql("SELECT * { SERVICE <http://good.example/sparql> { ?s ?p ?o } }")
+
+
+QUOTES = [  # text whose strings never close: each scan once took time quadratic in its length
+    "'" + "\\'" * 500_000,  # a 1 MB request (the server's --max-body) took hours in the server's own process
+    '"' + '\\"' * 500_000,
+    "'" + "\\'" * 500_000 + "\\",
+    "SELECT * { " + "'a\\' { " * 100_000,
+]
+
+
+@pytest.mark.parametrize("text", QUOTES, ids=["single", "double", "trailing-backslash", "braces-in-strings"])
+def test_the_scans_of_a_request_stay_linear_on_strings_that_never_close(text: str) -> None:
+    # a bound that only a quadratic scan exceeds (the linear one takes under a second), not a measure of speed
+    import subprocess
+    import sys
+    code = ("import sys\nfrom cooperative_security.serve.guard import check_sparql\n"
+            "from cooperative_security.store.dataset import names_default_graph\n"
+            "text = sys.stdin.read()\ncheck_sparql(text)\nprint(names_default_graph(text))\n")
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+def test_an_unclosed_string_hides_the_rest_of_its_line_only() -> None:
+    deep = "SELECT * { BIND('an unclosed string {{{{\n" + "{" * 101 + "}" * 101 + " }"
+    with pytest.raises(HttpError) as refused:
+        check_sparql(deep)
+    assert refused.value.status == 400 and "(line 2)" in str(refused.value)
+    check_sparql("SELECT * { BIND('{{{{' AS ?x) " + "{" * 99 + "}" * 99 + " }")  # closed: its braces are text

@@ -31,6 +31,7 @@ import re
 from collections.abc import Collection
 from urllib.parse import urlsplit
 
+from ..store.dataset import COMMENT, IRI, LONG_STRING, STRING
 from .httperror import HttpError
 
 #: the deepest nesting of ``{`` ``(`` ``[`` a query may have; 2,000 levels already took the parser
@@ -40,16 +41,9 @@ MAX_DEPTH = 100
 # \uXXXX and \UXXXXXXXX escapes (SPARQL 1.1 section 19.2 decodes them before parsing; oxigraph only in
 # strings and IRIs): the keyword scan reads the text both as written and decoded
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n\r]*)
-      | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-      | (?P<string>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-      | (?P<open>[{(\[])
-      | (?P<close>[})\]])
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
+# the text the nesting check skips (comments, strings, IRIs: store/dataset.py, linear on any text), and brackets
+_TOKEN = re.compile(f"(?P<skipped>{COMMENT}|{LONG_STRING}|{STRING}|{IRI})"
+                    r"|(?P<open>[{(\[])|(?P<close>[})\]])|(?P<other>.)", re.DOTALL)
 _KEYWORD = re.compile(r"service|load", re.IGNORECASE)
 _SILENT = re.compile(r"silent", re.IGNORECASE)
 _IRI = re.compile(r"<((?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*)>")

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import re
 
-# strings, IRIs and comments, whose words are no keywords (the shapes of guard._TOKEN)
-_HIDDEN = re.compile(
-    r"""\#[^\n\r]*
-      | '''(?:[^'\\]|\\.|'(?!''))*''' | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      | '(?:[^'\\\n\r]|\\.)*' | "(?:[^"\\\n\r]|\\.)*"
-      | <[^<>"{}|^`\\\x00-\x20]*>""",
-    re.VERBOSE | re.DOTALL,
-)
+# The text a scan of SPARQL skips: comments, long and short strings and IRIs, whose words are no keywords
+# (also the server's nesting check, serve/guard.py). A short string that does not close runs to the end of
+# its line (SPARQL's cannot span lines, so the text does not parse anyway): one that failed to match would
+# be scanned again from each later quote, which takes quadratic time on ``'\'\'\'...`` (a 200 KB request
+# took minutes). A long string either closes or is tried once more only where no later one could close it.
+COMMENT = r"\#[^\n\r]*"
+LONG_STRING = r"""'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\""""
+STRING = r"""'(?:[^'\\\n\r]|\\[^\n\r])*\\?(?:'|(?=[\n\r])|\Z)|"(?:[^"\\\n\r]|\\[^\n\r])*\\?(?:"|(?=[\n\r])|\Z)"""
+IRI = r"""<[^<>"{}|^`\\\x00-\x20]*>"""
+_HIDDEN = re.compile("|".join((COMMENT, LONG_STRING, STRING, IRI)), re.DOTALL)
 # a name character of SPARQL (and a few more: '?', '$', '@', ':' before or ':' after make FROM part of a name)
 _FROM = re.compile(r"(?<![\w.\-:?$@\u00b7])from(?![\w.\-:\u00b7])", re.IGNORECASE)
 _NAMED = re.compile(r"\s*named(?![\w.\-:\u00b7])", re.IGNORECASE)
