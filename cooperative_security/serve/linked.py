@@ -2,7 +2,9 @@
 
 Browsers never send the fragment of ``https://w3id.org/coopsec/ontology#Term``: a request for it
 reaches the server as ``/ontology``, whose HTML page has an anchor per term, so the browser scrolls
-to it. Each term also has its own address: ``/ontology/Term`` or ``/ontology?term=Term``.
+to it. Each term also has its own address: ``/ontology/Term`` or ``/ontology?term=Term``. Asked for in an RDF
+format, the ontology's own IRIs (``/ontology``, its version, its modules) are documents, not descriptions:
+:mod:`.vocabulary` answers them before :func:`describe` is asked.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from .answer import run_query
 from .httperror import HttpError
 from .linked import describe, path_for_iri
 from .results import TooManyResults
+from .vocabulary import ontology_document
 from .void import void_body
 
 MAX_REQUEST = 64 * 1024 * 1024
@@ -72,10 +73,14 @@ def answer(kg: LocalStore, request: dict[str, Any]) -> tuple[dict[str, Any], byt
                 raise HttpError(507 if "is full" in str(exc) else 500, str(exc)) from None
             return {"status": 204}, b""
         if kind == "describe":
-            rep = describe(store, request["iri"], request.get("accept"), request.get("format"),
-                           request.get("page", 1), request["page_size"])
+            document = ontology_document(kg, request["iri"], request.get("accept"), request.get("format"),
+                                         request.get("page", 1))
+            rep = document or describe(store, request["iri"], request.get("accept"), request.get("format"),
+                                       request.get("page", 1), request["page_size"])
+            how = "the ontology is one document, not paged: ask /sparql for a part" if document else \
+                "ask for a later page"
             return ({"status": rep.status, "content_type": rep.content_type, "more": rep.more},
-                    _capped(rep.data, request, "ask for a later page"))
+                    _capped(rep.data, request, how))
         if kind == "void":  # /.well-known/void
             body = void_body(kg, request["endpoint"], request.get("accept"))
             return {"status": 200, "content_type": body.content_type}, _capped(
