@@ -290,6 +290,7 @@ events:
     towards: gmy
     label: Talks
     evidence: none-yet
+    level: elite
 """
 
 
