@@ -57,6 +57,7 @@ def written(server: RunningServer, value: str) -> bool:
     "evil@127.0.0.1:{port}", "evil:secret@127.0.0.1:{port}", "@127.0.0.1:{port}", "evil@localhost",
     "127.0.0.1:{port}/path", "127.0.0.1:{port}?query", "127.0.0.1:{port}#fragment", "127.0.0.1:port",
     "127.0.0.1 :{port}", "127.0.0.1:{port}, evil.example", "127.0.0.1:99999",
+    "[..]:{port}", "[1.2.3.4]:{port}", "[fe80::1%eth0]:{port}", "127.0.0.999:{port}", "-localhost:{port}",
 ])
 def test_a_host_with_a_user_name_or_anything_beyond_host_and_port_is_a_400(server: RunningServer,
                                                                           host: str) -> None:
@@ -73,7 +74,7 @@ def test_two_host_headers_are_a_400(server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LOCALHOST:{port}",
-                                  "[::1]:{port}", " 127.0.0.1:{port} "])
+                                  "[::1]:{port}", "[0:0::1]:{port}", " 127.0.0.1:{port} "])
 def test_this_servers_own_host_is_still_accepted(server: RunningServer, host: str) -> None:
     value = f"accepted {host}"
     assert update(server, host.format(port=server.port), value=value)[0] == 204

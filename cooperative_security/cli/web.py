@@ -45,7 +45,8 @@ def serve(
                                                             "with --writable, LOAD) may reach; repeat for more. "
                                                             "None by default: federation is off.")] = None,
     allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="A Host name, besides this "
-                                                         "machine's, under which updates are accepted.")] = None,
+                                                         "machine's, under which updates are accepted and the "
+                                                         "service description names the endpoint.")] = None,
     token_file: Annotated[Path | None, typer.Option("--token-file", help="With --writable: a file holding a "
                                                     "secret; updates need 'Authorization: Bearer SECRET'. "
                                                     "Required with --writable on a --host other than "

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from .access import Access, authorise_update, is_loopback
+from .access import Access, authorise_update, is_loopback, own_authority
 from .answer import GRAPH_OFFERS
 from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
 from .cors import Cors
@@ -27,8 +27,6 @@ from .static import site_file
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
 _PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
-# a Host header fit for an IRI: a name or an address, and a port
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 _LOG = logging.getLogger(__name__)
 _FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
            b"to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
@@ -164,7 +162,7 @@ class Handler(BaseHTTPRequestHandler):
             self._static(path[len("/site"):], head)
         elif path == WELL_KNOWN_VOID:
             body = self.server.service.void(self._endpoint(), self.headers.get("Accept"))
-            self._send(200, body.content_type, body.data, head, vary=True)
+            self._send(200, body.content_type, body.data, head, vary=True, headers={"Vary": "Host"})
         elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
             picture = self.server.service.page("concepts" if path == "/map" else "citations")
             self._send(200, "text/html; charset=utf-8", picture, head)
@@ -231,14 +229,14 @@ class Handler(BaseHTTPRequestHandler):
         body = service_description(self._endpoint(), svc.writable, accept, svc.license)
         if body is None:
             raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
-        self._send(200, body.content_type, body.data, head, vary=True)
+        self._send(200, body.content_type, body.data, head, vary=True, headers={"Vary": "Host"})  # the endpoint's name
 
     def _endpoint(self) -> str:
-        """This server's ``/sparql`` URL, by the name the client used (a proxy's) if it is a host name."""
-        named = self.headers.get("Host", "")
-        host, port = str(self.server.server_address[0]), self.server.server_address[1]
-        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
-        return f"http://{authority}/sparql"
+        """This server's ``/sparql`` URL, by the Host the client named if that is one of the server's own names
+        (loopback, ``--host``, ``--allow-host``: :func:`.access.own_authority`), else by the address it listens on."""
+        host, port = str(self.server.server_address[0]), int(self.server.server_address[1])
+        authority = own_authority(self.server.access, port, self.headers)
+        return f"http://{authority or (f'[{host}]' if ':' in host else host) + f':{port}'}/sparql"
 
     def _authorise_update(self) -> None:
         """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
@@ -355,11 +353,12 @@ class Handler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        cors = self.server.cors
-        varies = (["Accept"] if vary else []) + (["Origin"] if cors.origins else [])  # caches must know
+        cors, own = self.server.cors, dict(headers or {})
+        varies = ((["Accept"] if vary else []) + ([own.pop("Vary")] if "Vary" in own else [])
+                  + (["Origin"] if cors.origins else []))  # caches must know
         if varies:
             self.send_header("Vary", ", ".join(varies))
-        for name, value in {**(headers or {}), **cors.headers(getattr(self, "headers", None))}.items():
+        for name, value in {**own, **cors.headers(getattr(self, "headers", None))}.items():
             self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
         try:
