@@ -17,11 +17,12 @@ from cooperative_security.serve import Limits, RunningServer, ServerConfig, star
 
 SD_ENDPOINT = rdflib.URIRef("http://www.w3.org/ns/sparql-service-description#endpoint")
 VOID_ENDPOINT = rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint")
+MAX_HEADERS = 16 * 1024
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
-    with start_server(ServerConfig(port=0, classify=False, limits=Limits(timeout=20))) \
+    with start_server(ServerConfig(port=0, classify=False, limits=Limits(timeout=20, max_headers=MAX_HEADERS))) \
             as running:
         yield running
 
@@ -73,3 +74,24 @@ def test_a_host_that_names_this_server_is_its_endpoint(server: RunningServer, ho
     for path in ("/sparql", "/.well-known/void"):
         found, _ = endpoint(server, path, host.format(port=server.port))
         assert found == rdflib.URIRef(f"http://{named.format(port=server.port)}/sparql")
+
+
+def test_headers_larger_than_the_limit_in_all_are_a_431(server: RunningServer) -> None:
+    """Each header is well under http.client's 65,536 bytes a line and there are fewer than 100 of them, but
+    together they are more than --max-headers: refused before the rest is read, and the server answers on."""
+    lines = [f"X-Filler-{i}: {'a' * 2000}" for i in range(MAX_HEADERS // 2000 + 1)]
+    status, headers, body = send(server, "\r\n".join(["GET /sparql?query=ASK%7B%7D HTTP/1.1", "Host: 127.0.0.1",
+                                                      *lines]))
+    assert status == 431 and headers["Content-Type"].startswith("text/plain"), (status, body)
+    assert b"--max-headers" in body and f"{MAX_HEADERS:,}".encode() in body and body.count(b"\n") == 1, body
+    status, _, body = send(server, "GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/csv")
+    assert status == 200 and body.strip().endswith(b"true"), body
+    below = [f"X-Filler-{i}: {'a' * 2000}" for i in range(MAX_HEADERS // 2000 - 1)]
+    status, _, body = send(server, "\r\n".join(["GET /sparql?query=ASK%7B%7D HTTP/1.1", "Host: 127.0.0.1",
+                                                "Accept: text/csv", *below]))
+    assert status == 200 and body.strip().endswith(b"true"), body
+
+
+def test_the_command_refuses_a_header_limit_below_1024_bytes(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("serve", "--max-headers", "100")
+    assert result.code == 2 and "--max-headers" in result.err

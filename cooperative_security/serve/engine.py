@@ -50,6 +50,7 @@ class Limits:
     request_timeout: float = 10.0  # seconds a client has to send its request, and to read each answer
     max_connections: int = 64  # connections open at once; more are answered 503
     page_size: int = 500  # rows of an IRI page's tables, per page
+    max_headers: int = 64 * 1024  # bytes of a request's headers, all together (each line is under 64 KiB)
 
 
 class QueryService:

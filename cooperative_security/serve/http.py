@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
@@ -14,7 +13,7 @@ import pyoxigraph as ox
 
 from .access import Access, authorise_update, is_loopback, own_authority
 from .answer import GRAPH_OFFERS
-from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
+from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer, BoundedRequestHandler
 from .cors import Cors
 from .description import WELL_KNOWN_VOID
 from .engine import QueryService
@@ -52,7 +51,7 @@ class CoopsecHTTPServer(BoundedHTTPServer):
         self.service.close()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(BoundedRequestHandler):
     server: CoopsecHTTPServer
     server_version = "coopsec"
 
