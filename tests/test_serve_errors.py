@@ -198,3 +198,27 @@ def test_a_request_with_a_query_and_an_update_is_a_400(server: RunningServer, ta
     status, got_type, body = ask(server, "POST", target, data, {"Content-Type": content_type})
     assert status == 400 and got_type.startswith("text/plain"), (status, body)
     assert "a request carries one operation" in body
+
+
+@pytest.mark.parametrize(("request_bytes", "status", "quoted"), [
+    (b"GET /x\x1b[31mRED\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x\\x1b[31mRED\\x00:"),
+    (b"GET /x%1B[31mRED%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x\\x1b[31mRED\\x00:"),
+    (b"GET /x" + b"y" * 6000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x" + "y" * 98 + "...:"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: image/png\x1b[31mRED\x7f"
+     + b"z" * 6000 + b"\r\n\r\n", 406, "(image/png\\x1b[31mRED\\x7f" + "z" * 82 + "...)"),
+    (b"POST /x\x1b[31m HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n", 405, "/x\\x1b[31m answers GET only"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/x\x1b[31m\r\nContent-Length: 0\r\n\r\n", 415,
+     "not text/x\\x1b[31m"),
+])
+def test_a_refusal_quotes_the_clients_text_escaped_and_cut_short(server: RunningServer, request_bytes: bytes,
+                                                                  status: int, quoted: str) -> None:
+    """`GET /x<ESC>[31mRED<NUL>` was answered 'nothing at /x<ESC>[31mRED<NUL>' with the raw escape and NUL bytes
+    (a terminal showing the answer obeys them), and a 406 repeated the whole Accept header, however long."""
+    got, _, body = _answer(raw(server, request_bytes))
+    assert got == status and quoted in body, (got, body[:300])
+    assert len(body) < 600 and all(c.isprintable() for c in body.rstrip("\n")), body[:300]
+
+
+def test_a_graph_that_is_no_iri_is_quoted_escaped_and_cut_short(server: RunningServer) -> None:
+    status, _, body = ask(server, "GET", "/sparql?query=ASK%7B%7D&default-graph-uri=a%1B%20" + "g" * 6000)
+    assert status == 400 and "a\\x1b ggg" in body and len(body) < 400, body[:300]

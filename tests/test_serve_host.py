@@ -87,3 +87,13 @@ def test_another_host_is_still_a_403(server: RunningServer, host: str) -> None:
     status, body = update(server, host.format(port=server.port), value=value)
     assert status == 403 and b"updates are refused for Host" in body, (status, body)
     assert not written(server, value)
+
+
+def test_a_refused_origin_is_quoted_escaped_and_cut_short(server: RunningServer) -> None:
+    body = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> "origin" }} }}'.encode()
+    origin = "http://evil\x1b.example/" + "o" * 6000
+    head = "\r\n".join(["POST /sparql HTTP/1.1", f"Host: 127.0.0.1:{server.port}", f"Origin: {origin}",
+                        "Content-Type: application/sparql-update", f"Content-Length: {len(body)}"])
+    status, answer = send(server, head, body)
+    assert status == 403 and b"Origin http://evil\\x1b.example/ooo" in answer and len(answer) < 600, answer[:300]
+    assert not written(server, "origin")

@@ -64,7 +64,7 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
     host_header = headers.get("Host") or ""
     host, host_port = _host_and_port(headers, port)
     if host not in access.hosts or host_port != port:
-        raise HttpError(403, f"updates are refused for Host {host_header or '(none)'}: this server answers "
+        raise HttpError(403, f"updates are refused for Host {shown(host_header) or '(none)'}: this server answers "
                              f"updates for {', '.join(sorted(access.hosts))} on port {port} (a foreign Host "
                              "is how DNS rebinding reaches a local server); add a name with --allow-host")
     origin = headers.get("Origin")
@@ -76,7 +76,7 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
         except ValueError:
             origin_port = -1
         if parts.scheme != "http" or (parts.hostname or "").lower() not in access.hosts or origin_port != port:
-            raise HttpError(403, f"updates are refused from Origin {origin}: only pages of this server, or "
+            raise HttpError(403, f"updates are refused from Origin {shown(origin)}: only pages of this server, or "
                                  "clients that send no Origin, may change the store (cross-site request "
                                  "forgery)")
     if access.token is not None:

@@ -151,7 +151,7 @@ class Handler(BoundedRequestHandler):
         if path == "/sparql":
             self._sparql(method, params, head)
         elif method != "GET":
-            raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
+            raise HttpError(405, f"{shown(path)} answers GET only; POST queries and updates to /sparql")
         elif path == "/":
             svc = self.server.service
             html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
@@ -169,7 +169,7 @@ class Handler(BoundedRequestHandler):
             from ..site.interactive import vendor_file
             found = vendor_file(path[len("/vendor/"):])
             if found is None:
-                raise HttpError(404, f"no file {path}")
+                raise HttpError(404, f"no file {shown(path)}")
             self._send(200, found[1], found[0], head)
         else:
             self._resource(path, params, head)
@@ -217,7 +217,7 @@ class Handler(BoundedRequestHandler):
             return
         else:
             raise HttpError(415, f"POST /sparql takes application/sparql-query, application/sparql-update or "
-                                 f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
+                                 f"application/x-www-form-urlencoded, not {shown(content_type) or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
         self._send(200, body.content_type, body.data, head, vary=True)
 
@@ -260,7 +260,7 @@ class Handler(BoundedRequestHandler):
             raise HttpError(411, "a POST needs a Content-Length header")
         if len(set(lengths)) != 1 or not _LENGTH.fullmatch(lengths[0].strip()):
             self.close_connection = True  # where this body ends is unknown: the connection cannot be reused
-            raise HttpError(400, f"bad Content-Length {', '.join(lengths)!s}: it must be one whole number of "
+            raise HttpError(400, f"bad Content-Length {shown(', '.join(lengths))}: it must be one whole number of "
                                  "bytes, 0 or more")
         length = int(lengths[0])
         limit = self.server.service.limits.max_body
@@ -306,11 +306,11 @@ class Handler(BoundedRequestHandler):
         term = params.get("term", [None])[0]
         iri = iri_for_path(path, term)
         if iri is None:
-            raise HttpError(404, f"nothing at {path}: try / (the query page), /sparql, /ontology or /id/...")
+            raise HttpError(404, f"nothing at {shown(path)}: try / (the query page), /sparql, /ontology or /id/...")
         try:
             ox.NamedNode(iri)
         except ValueError:
-            raise HttpError(404, f"{iri!r} is not an IRI") from None
+            raise HttpError(404, f"{shown(iri)} is not an IRI") from None
         page_text = params.get("page", ["1"])[0]
         if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
             raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
