@@ -97,3 +97,14 @@ def test_a_refused_origin_is_quoted_escaped_and_cut_short(server: RunningServer)
     status, answer = send(server, head, body)
     assert status == 403 and b"Origin http://evil\\x1b.example/ooo" in answer and len(answer) < 600, answer[:300]
     assert not written(server, "origin")
+
+
+@pytest.mark.parametrize("origin", ["http://[", "http://[::1", "http://127.0.0.1:x", "http://127.0.0.1:99999"])
+def test_an_origin_that_is_no_url_is_a_403(server: RunningServer, origin: str) -> None:
+    """urlsplit() raised on an unclosed '[' and the update was a 500 with a traceback in the log."""
+    body = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> "{origin}" }} }}'.encode()
+    head = "\r\n".join(["POST /sparql HTTP/1.1", f"Host: 127.0.0.1:{server.port}", f"Origin: {origin}",
+                        "Content-Type: application/sparql-update", f"Content-Length: {len(body)}"])
+    status, answer = send(server, head, body)
+    assert status == 403 and b"updates are refused from Origin" in answer, (status, answer[:300])
+    assert not written(server, origin)

@@ -69,13 +69,12 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
                              "is how DNS rebinding reaches a local server); add a name with --allow-host")
     origin = headers.get("Origin")
     if origin is not None:
-        parts = urlsplit(origin)
-        default = 443 if parts.scheme == "https" else 80
         try:
-            origin_port = parts.port or default
-        except ValueError:
-            origin_port = -1
-        if parts.scheme != "http" or (parts.hostname or "").lower() not in access.hosts or origin_port != port:
+            parts = urlsplit(origin)
+            scheme, hostname, origin_port = parts.scheme, (parts.hostname or "").lower(), parts.port or 80
+        except ValueError:  # no URL (an unclosed [, a port that is no number): no page of this server
+            scheme, hostname, origin_port = "", "", -1
+        if scheme != "http" or hostname not in access.hosts or origin_port != port:
             raise HttpError(403, f"updates are refused from Origin {shown(origin)}: only pages of this server, or "
                                  "clients that send no Origin, may change the store (cross-site request "
                                  "forgery)")
