@@ -13,6 +13,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -222,3 +223,33 @@ def test_a_refusal_quotes_the_clients_text_escaped_and_cut_short(server: Running
 def test_a_graph_that_is_no_iri_is_quoted_escaped_and_cut_short(server: RunningServer) -> None:
     status, _, body = ask(server, "GET", "/sparql?query=ASK%7B%7D&default-graph-uri=a%1B%20" + "g" * 6000)
     assert status == 400 and "a\\x1b ggg" in body and len(body) < 400, body[:300]
+
+
+@pytest.mark.parametrize(("target", "content_type", "data", "message"), [
+    ("/sparql?query=ASK%7B%7D", "application/x-www-form-urlencoded", b"query=ASK%7BFILTER(false)%7D",
+     "give exactly one query parameter (got 2"),
+    ("/sparql?update=CLEAR%20ALL", "application/x-www-form-urlencoded", b"update=DROP%20ALL",
+     "give exactly one update parameter (got 2"),
+    ("/sparql?query=ASK%7B%7D", "application/sparql-query", b"ASK {FILTER(false)}",
+     "give exactly one query (got 2: the body, and query= in the URL)"),
+    ("/sparql?update=CLEAR%20ALL", "application/sparql-update", b"DROP ALL",
+     "give exactly one update (got 2: the body, and update= in the URL)"),
+])
+def test_a_second_query_or_update_in_the_url_of_a_post_is_a_400(server: RunningServer, target: str,
+                                                               content_type: str, data: bytes, message: str) -> None:
+    """`POST /sparql?query=A` with the form `query=B` ran B and dropped A without a word (the body's won), and a
+    POSTed query (or update) with another in the URL ran the body's."""
+    status, got_type, body = ask(server, "POST", target, data, {"Content-Type": content_type})
+    assert status == 400 and got_type.startswith("text/plain") and message in body, (status, body)
+
+
+def test_the_graphs_of_a_form_post_come_from_its_url_and_its_body_together(server: RunningServer) -> None:
+    """SPARQL 1.1 Protocol puts a form POST's parameters in its body; a default-graph-uri in the URL as well was
+    dropped when the body gave one (the body's won): now both are the query's default graph."""
+    ontology, empty = quote("https://w3id.org/coopsec/graph/ontology", safe=""), quote("urn:test:empty", safe="")
+    for url_graph, body_graph, expected in ((ontology, empty, "true"), (empty, ontology, "true"),
+                                            (empty, empty, "false")):
+        status, _, body = ask(server, "POST", f"/sparql?default-graph-uri={url_graph}",
+                              f"query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D&default-graph-uri={body_graph}".encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+        assert status == 200 and body.strip().endswith(expected), (url_graph, body_graph, body)

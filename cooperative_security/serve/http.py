@@ -19,7 +19,7 @@ from .description import WELL_KNOWN_VOID
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
-from .protocol import one, one_operation, utf8_text
+from .protocol import merged, none_in_url, one, one_operation, utf8_text
 from .querypage import query_page
 from .static import site_file
 
@@ -196,8 +196,7 @@ class Handler(BoundedRequestHandler):
                 form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
             except UnicodeDecodeError:
                 raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
-            for key, values in params.items():
-                form.setdefault(key, values)
+            form = merged(params, form)
             one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
@@ -208,9 +207,11 @@ class Handler(BoundedRequestHandler):
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
             one_operation("update" in params)
+            none_in_url(params, "query")
             text, graphs = utf8_text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
             one_operation("query" in params)
+            none_in_url(params, "update")
             self._authorise_update()
             service.update(utf8_text(raw))
             self._send(204, None, b"", head)
