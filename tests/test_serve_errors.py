@@ -13,6 +13,7 @@ import re
 import socket
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -118,7 +119,7 @@ def _answer(data: bytes) -> tuple[int, dict[str, str], str]:
 
 @pytest.mark.parametrize(("request_bytes", "status", "message"), [
     (b"GET /sparql?query=" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414, "POST to /sparql"),
-    (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 431, "headers are too large (Line too long)"),
+    (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", 431, "headers are too large (more than 65,536 bytes in all"),
     (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n", 431, "at most 100 headers"),
     (b"GARBAGE\r\n\r\n", 400, "the request is malformed"),
     (b"GET / HTTP/9.9\r\n\r\n", 505, "speaks HTTP/1.0 and HTTP/1.1"),
@@ -198,3 +199,57 @@ def test_a_request_with_a_query_and_an_update_is_a_400(server: RunningServer, ta
     status, got_type, body = ask(server, "POST", target, data, {"Content-Type": content_type})
     assert status == 400 and got_type.startswith("text/plain"), (status, body)
     assert "a request carries one operation" in body
+
+
+@pytest.mark.parametrize(("request_bytes", "status", "quoted"), [
+    (b"GET /x\x1b[31mRED\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x\\x1b[31mRED\\x00:"),
+    (b"GET /x%1B[31mRED%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x\\x1b[31mRED\\x00:"),
+    (b"GET /x" + b"y" * 6000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 404, "nothing at /x" + "y" * 98 + "...:"),
+    (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: image/png\x1b[31mRED\x7f"
+     + b"z" * 6000 + b"\r\n\r\n", 406, "(image/png\\x1b[31mRED\\x7f" + "z" * 82 + "...)"),
+    (b"POST /x\x1b[31m HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n", 405, "/x\\x1b[31m answers GET only"),
+    (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/x\x1b[31m\r\nContent-Length: 0\r\n\r\n", 415,
+     "not text/x\\x1b[31m"),
+])
+def test_a_refusal_quotes_the_clients_text_escaped_and_cut_short(server: RunningServer, request_bytes: bytes,
+                                                                  status: int, quoted: str) -> None:
+    """`GET /x<ESC>[31mRED<NUL>` was answered 'nothing at /x<ESC>[31mRED<NUL>' with the raw escape and NUL bytes
+    (a terminal showing the answer obeys them), and a 406 repeated the whole Accept header, however long."""
+    got, _, body = _answer(raw(server, request_bytes))
+    assert got == status and quoted in body, (got, body[:300])
+    assert len(body) < 600 and all(c.isprintable() for c in body.rstrip("\n")), body[:300]
+
+
+def test_a_graph_that_is_no_iri_is_quoted_escaped_and_cut_short(server: RunningServer) -> None:
+    status, _, body = ask(server, "GET", "/sparql?query=ASK%7B%7D&default-graph-uri=a%1B%20" + "g" * 6000)
+    assert status == 400 and "a\\x1b ggg" in body and len(body) < 400, body[:300]
+
+
+@pytest.mark.parametrize(("target", "content_type", "data", "message"), [
+    ("/sparql?query=ASK%7B%7D", "application/x-www-form-urlencoded", b"query=ASK%7BFILTER(false)%7D",
+     "give exactly one query parameter (got 2"),
+    ("/sparql?update=CLEAR%20ALL", "application/x-www-form-urlencoded", b"update=DROP%20ALL",
+     "give exactly one update parameter (got 2"),
+    ("/sparql?query=ASK%7B%7D", "application/sparql-query", b"ASK {FILTER(false)}",
+     "give exactly one query (got 2: the body, and query= in the URL)"),
+    ("/sparql?update=CLEAR%20ALL", "application/sparql-update", b"DROP ALL",
+     "give exactly one update (got 2: the body, and update= in the URL)"),
+])
+def test_a_second_query_or_update_in_the_url_of_a_post_is_a_400(server: RunningServer, target: str,
+                                                               content_type: str, data: bytes, message: str) -> None:
+    """`POST /sparql?query=A` with the form `query=B` ran B and dropped A without a word (the body's won), and a
+    POSTed query (or update) with another in the URL ran the body's."""
+    status, got_type, body = ask(server, "POST", target, data, {"Content-Type": content_type})
+    assert status == 400 and got_type.startswith("text/plain") and message in body, (status, body)
+
+
+def test_the_graphs_of_a_form_post_come_from_its_url_and_its_body_together(server: RunningServer) -> None:
+    """SPARQL 1.1 Protocol puts a form POST's parameters in its body; a default-graph-uri in the URL as well was
+    dropped when the body gave one (the body's won): now both are the query's default graph."""
+    ontology, empty = quote("https://w3id.org/coopsec/graph/ontology", safe=""), quote("urn:test:empty", safe="")
+    for url_graph, body_graph, expected in ((ontology, empty, "true"), (empty, ontology, "true"),
+                                            (empty, empty, "false")):
+        status, _, body = ask(server, "POST", f"/sparql?default-graph-uri={url_graph}",
+                              f"query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D&default-graph-uri={body_graph}".encode(),
+                              {"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+        assert status == 200 and body.strip().endswith(expected), (url_graph, body_graph, body)

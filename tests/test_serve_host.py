@@ -57,6 +57,7 @@ def written(server: RunningServer, value: str) -> bool:
     "evil@127.0.0.1:{port}", "evil:secret@127.0.0.1:{port}", "@127.0.0.1:{port}", "evil@localhost",
     "127.0.0.1:{port}/path", "127.0.0.1:{port}?query", "127.0.0.1:{port}#fragment", "127.0.0.1:port",
     "127.0.0.1 :{port}", "127.0.0.1:{port}, evil.example", "127.0.0.1:99999",
+    "[..]:{port}", "[1.2.3.4]:{port}", "[fe80::1%eth0]:{port}", "127.0.0.999:{port}", "-localhost:{port}",
 ])
 def test_a_host_with_a_user_name_or_anything_beyond_host_and_port_is_a_400(server: RunningServer,
                                                                           host: str) -> None:
@@ -73,7 +74,7 @@ def test_two_host_headers_are_a_400(server: RunningServer) -> None:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "127.0.0.1", "localhost:{port}", "LOCALHOST:{port}",
-                                  "[::1]:{port}", " 127.0.0.1:{port} "])
+                                  "[::1]:{port}", "[0:0::1]:{port}", " 127.0.0.1:{port} "])
 def test_this_servers_own_host_is_still_accepted(server: RunningServer, host: str) -> None:
     value = f"accepted {host}"
     assert update(server, host.format(port=server.port), value=value)[0] == 204
@@ -86,3 +87,24 @@ def test_another_host_is_still_a_403(server: RunningServer, host: str) -> None:
     status, body = update(server, host.format(port=server.port), value=value)
     assert status == 403 and b"updates are refused for Host" in body, (status, body)
     assert not written(server, value)
+
+
+def test_a_refused_origin_is_quoted_escaped_and_cut_short(server: RunningServer) -> None:
+    body = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> "origin" }} }}'.encode()
+    origin = "http://evil\x1b.example/" + "o" * 6000
+    head = "\r\n".join(["POST /sparql HTTP/1.1", f"Host: 127.0.0.1:{server.port}", f"Origin: {origin}",
+                        "Content-Type: application/sparql-update", f"Content-Length: {len(body)}"])
+    status, answer = send(server, head, body)
+    assert status == 403 and b"Origin http://evil\\x1b.example/ooo" in answer and len(answer) < 600, answer[:300]
+    assert not written(server, "origin")
+
+
+@pytest.mark.parametrize("origin", ["http://[", "http://[::1", "http://127.0.0.1:x", "http://127.0.0.1:99999"])
+def test_an_origin_that_is_no_url_is_a_403(server: RunningServer, origin: str) -> None:
+    """urlsplit() raised on an unclosed '[' and the update was a 500 with a traceback in the log."""
+    body = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:a> <urn:b> "{origin}" }} }}'.encode()
+    head = "\r\n".join(["POST /sparql HTTP/1.1", f"Host: 127.0.0.1:{server.port}", f"Origin: {origin}",
+                        "Content-Type: application/sparql-update", f"Content-Length: {len(body)}"])
+    status, answer = send(server, head, body)
+    assert status == 403 and b"updates are refused from Origin" in answer, (status, answer[:300])
+    assert not written(server, origin)

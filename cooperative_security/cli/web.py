@@ -41,11 +41,15 @@ def serve(
                                                                              "answer.")] = 10.0,
     max_connections: Annotated[int, typer.Option("--max-connections", help="Connections open at once; more are "
                                                                            "answered 503.")] = 64,
+    max_headers: Annotated[int, typer.Option("--max-headers", help="Largest size of a request's headers, all "
+                                                                   "together, in bytes; more is answered "
+                                                                   "431.")] = 64 * 1024,
     allow_service: Annotated[list[str] | None, typer.Option("--allow-service", help="A host that SERVICE (and, "
                                                             "with --writable, LOAD) may reach; repeat for more. "
                                                             "None by default: federation is off.")] = None,
     allow_host: Annotated[list[str] | None, typer.Option("--allow-host", help="A Host name, besides this "
-                                                         "machine's, under which updates are accepted.")] = None,
+                                                         "machine's, under which updates are accepted and the "
+                                                         "service description names the endpoint.")] = None,
     token_file: Annotated[Path | None, typer.Option("--token-file", help="With --writable: a file holding a "
                                                     "secret; updates need 'Authorization: Bearer SECRET'. "
                                                     "Required with --writable on a --host other than "
@@ -63,6 +67,8 @@ def serve(
     if query_memory < 256 or max_answer < 1 or max_depth < 1 or request_timeout <= 0 or max_connections < 1:
         raise UsageError("--max-answer, --max-depth, --request-timeout and --max-connections must be positive, "
                          "and --query-memory at least 256 (megabytes)")
+    if max_headers < 1024:
+        raise UsageError("--max-headers must be at least 1024 (bytes)")
     token = None
     if token_file is not None:
         if not writable:
@@ -76,7 +82,8 @@ def serve(
                              "(e.g. `python3 -c 'import secrets; print(secrets.token_urlsafe())' > FILE`)")
     config = ServerConfig(host=host or "127.0.0.1", port=port, writable=writable,
                           limits=Limits(timeout, max_results, max_body, max_running, query_memory * 1024 * 1024,
-                                        max_answer, max_depth, request_timeout, max_connections),
+                                        max_answer, max_depth, request_timeout, max_connections,
+                                        max_headers=max_headers),
                           site_dir=site, allow_remote=host is not None, allow_service=tuple(allow_service or ()),
                           allow_host=tuple(allow_host or ()), token=token,
                           cors=tuple(cors or ()))

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from .httperror import HttpError, shown
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
-# a Host header: a name, an IPv4 address or a bracketed IPv6 one, and an optional port; nothing else (read as a
-# URL's authority, a user name, a path, a query or a fragment were dropped without a word)
-_HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::([0-9]{0,5}))?")
+# one label of a host name (RFC 1123, and '_' as names of local services have it)
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+_PORT = re.compile(r"(?::([0-9]{0,5}))?")
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,16 @@ class Access:
 
     @classmethod
     def for_host(cls, host: str, extra: Collection[str] = (), token: str | None = None) -> Access:
-        return cls(frozenset({*LOOPBACK_NAMES, host.lower().strip("[]"), *(h.lower().strip("[]") for h in extra)}),
-                   token)
+        return cls(frozenset({*LOOPBACK_NAMES, *(_canonical(h.strip("[]")) for h in (host, *extra))}), token)
+
+
+def _canonical(host: str) -> str:
+    """A host as :attr:`Access.hosts` holds it: an address in ipaddress's words (``0::1`` is ``::1``), a name
+    in lower case."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host.lower()
 
 
 def is_loopback(host: str) -> bool:
@@ -56,19 +64,18 @@ def authorise_update(access: Access, port: int, headers: Message) -> None:
     host_header = headers.get("Host") or ""
     host, host_port = _host_and_port(headers, port)
     if host not in access.hosts or host_port != port:
-        raise HttpError(403, f"updates are refused for Host {host_header or '(none)'}: this server answers "
+        raise HttpError(403, f"updates are refused for Host {shown(host_header) or '(none)'}: this server answers "
                              f"updates for {', '.join(sorted(access.hosts))} on port {port} (a foreign Host "
                              "is how DNS rebinding reaches a local server); add a name with --allow-host")
     origin = headers.get("Origin")
     if origin is not None:
-        parts = urlsplit(origin)
-        default = 443 if parts.scheme == "https" else 80
         try:
-            origin_port = parts.port or default
-        except ValueError:
-            origin_port = -1
-        if parts.scheme != "http" or (parts.hostname or "").lower() not in access.hosts or origin_port != port:
-            raise HttpError(403, f"updates are refused from Origin {origin}: only pages of this server, or "
+            parts = urlsplit(origin)
+            scheme, hostname, origin_port = parts.scheme, (parts.hostname or "").lower(), parts.port or 80
+        except ValueError:  # no URL (an unclosed [, a port that is no number): no page of this server
+            scheme, hostname, origin_port = "", "", -1
+        if scheme != "http" or hostname not in access.hosts or origin_port != port:
+            raise HttpError(403, f"updates are refused from Origin {shown(origin)}: only pages of this server, or "
                                  "clients that send no Origin, may change the store (cross-site request "
                                  "forgery)")
     if access.token is not None:
@@ -88,11 +95,57 @@ def _host_and_port(headers: Message, default_port: int) -> tuple[str, int]:
     header = values[0].strip() if values else ""
     if not header:
         return "", default_port
-    match = _HOST.fullmatch(header)
-    if match is None or int(match[2] or 0) > 65535:
+    parsed = _parse_host(header)
+    if parsed is None:
         raise HttpError(400, f"the Host header {shown(header)} is not a host and an optional port (such as "
                              f"127.0.0.1:{default_port}): it may hold no user name (name@), path, query or space")
-    return match[1].lower().strip("[]"), int(match[2]) if match[2] else default_port
+    return parsed[0], parsed[1] if parsed[1] is not None else default_port
 
 
-__all__ = ["Access", "LOOPBACK_NAMES", "authorise_update", "is_loopback"]
+def _parse_host(header: str) -> tuple[str, int | None] | None:
+    """A Host header as (host, port or None), the host as :func:`_canonical` writes it; None unless it is a
+    host name (labels of letters, digits, '-' and '_'; one ending in digits only an IPv4 address), an IPv4
+    address or a bracketed IPv6 one (both read by ipaddress), and an optional port from 0 to 65535: a user
+    name, a path, a query or a fragment (dropped without a word when it was read as a URL's authority) is
+    none of these."""
+    if header.startswith("["):
+        inside, bracket, rest = header[1:].partition("]")
+        try:
+            address = ipaddress.IPv6Address(inside)
+        except ValueError:
+            return None
+        if not bracket or address.scope_id:  # [fe80::1%eth0]: a zone is no part of a URL's host
+            return None
+        host = str(address)
+    else:
+        host, colon, port_text = header.partition(":")
+        rest = colon + port_text
+        labels = host.split(".")
+        if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+            return None
+        if labels[-1].isdigit():  # 1.2.3.999, 10: not a name, and no IPv4 address either
+            try:
+                host = str(ipaddress.IPv4Address(host))
+            except ValueError:
+                return None
+        host = host.lower()
+    port = _PORT.fullmatch(rest)
+    if port is None or int(port[1] or 0) > 65535:
+        return None
+    return host, int(port[1]) if port[1] else None
+
+
+def own_authority(access: Access, port: int, headers: Message) -> str | None:
+    """The authority of this server's URLs as the request's ``Host`` names it (``localhost:8000``, a proxy's
+    ``data.example.org``), if that is one of ``access.hosts`` on ``port`` (the names an update is accepted
+    under); None for any other Host (a foreign name, a malformed or a doubled one, none): a foreign name is
+    not repeated back as this server's."""
+    values = headers.get_all("Host") or []
+    parsed = _parse_host(values[0].strip()) if len(values) == 1 else None
+    if parsed is None or parsed[0] not in access.hosts or (port if parsed[1] is None else parsed[1]) != port:
+        return None
+    host = f"[{parsed[0]}]" if ":" in parsed[0] else parsed[0]
+    return host if parsed[1] is None else f"{host}:{parsed[1]}"
+
+
+__all__ = ["Access", "LOOPBACK_NAMES", "authorise_update", "is_loopback", "own_authority"]

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from ..queries import query_for_text
 from ..store.dataset import names_default_graph
-from .httperror import HttpError
+from .httperror import HttpError, shown
 from .negotiate import choose
 from .results import GRAPH_FORMATS, SOLUTION_FORMATS, Body, boolean_body, solutions_body, triples_body
 
@@ -47,6 +47,6 @@ def run_query(store: ox.Store, text: str, accept: str | None, default_graphs: Se
 def _media(accept: str | None, offers: list[str], what: str) -> str:
     media = choose(accept, offers)
     if media is None:
-        raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({accept}); "
+        raise HttpError(406, f"cannot answer {what} in any type the Accept header allows ({shown(accept or '')}); "
                              f"available: {', '.join(offers)}")
     return media

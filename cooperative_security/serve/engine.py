@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from .guard import MAX_DEPTH, check_sparql
-from .httperror import HttpError
+from .httperror import HttpError, shown
 from .pool import WorkerLimits, WorkerPool, Writer
 from .results import (
     Body,
@@ -50,6 +50,7 @@ class Limits:
     request_timeout: float = 10.0  # seconds a client has to send its request, and to read each answer
     max_connections: int = 64  # connections open at once; more are answered 503
     page_size: int = 500  # rows of an IRI page's tables, per page
+    max_headers: int = 64 * 1024  # bytes of a request's headers, all together (each line is under 64 KiB)
 
 
 class QueryService:
@@ -98,7 +99,7 @@ class QueryService:
             try:
                 ox.NamedNode(g)
             except ValueError:
-                raise HttpError(400, f"{g!r} is not an IRI (default-graph-uri, named-graph-uri)") from None
+                raise HttpError(400, f"{shown(g)} is not an IRI (default-graph-uri, named-graph-uri)") from None
         header, body = self.pool.run({"kind": "query", "text": text, "accept": accept,
                                       "default_graphs": list(default_graphs), "named_graphs": list(named_graphs),
                                       "max_results": self.limits.max_results, "fetches": self._fetches(text)},

@@ -6,29 +6,26 @@ from __future__ import annotations
 import logging
 import re
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from .access import Access, authorise_update, is_loopback
+from .access import Access, authorise_update, is_loopback, own_authority
 from .answer import GRAPH_OFFERS
-from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer
+from .connections import SMALL_ANSWER, AnswerBudget, BoundedHTTPServer, BoundedRequestHandler
 from .cors import Cors
 from .description import WELL_KNOWN_VOID
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
-from .protocol import one, one_operation, utf8_text
+from .protocol import merged, none_in_url, one, one_operation, utf8_text
 from .querypage import query_page
 from .static import site_file
 
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body, so the client sees the answer
 _LENGTH = re.compile(r"[0-9]{1,18}")
 _PAGE = re.compile(r"[0-9]{1,7}")  # ASCII digits only: str.isdigit() takes '²', which int() refuses
-# a Host header fit for an IRI: a name or an address, and a port
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 _LOG = logging.getLogger(__name__)
 _FAILED = (b"the server failed on this request: a bug in coopsec, not a fault of the request. Please report it "
            b"to whoever runs this server (or to the coopsec maintainers) with the request and the time: the server "
@@ -54,7 +51,7 @@ class CoopsecHTTPServer(BoundedHTTPServer):
         self.service.close()
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(BoundedRequestHandler):
     server: CoopsecHTTPServer
     server_version = "coopsec"
 
@@ -154,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/sparql":
             self._sparql(method, params, head)
         elif method != "GET":
-            raise HttpError(405, f"{path} answers GET only; POST queries and updates to /sparql")
+            raise HttpError(405, f"{shown(path)} answers GET only; POST queries and updates to /sparql")
         elif path == "/":
             svc = self.server.service
             html = query_page(svc.writable, svc.limits.timeout, svc.limits.max_results,
@@ -164,7 +161,7 @@ class Handler(BaseHTTPRequestHandler):
             self._static(path[len("/site"):], head)
         elif path == WELL_KNOWN_VOID:
             body = self.server.service.void(self._endpoint(), self.headers.get("Accept"))
-            self._send(200, body.content_type, body.data, head, vary=True)
+            self._send(200, body.content_type, body.data, head, vary=True, headers={"Vary": "Host"})
         elif path in ("/map", "/citations"):  # interactive pictures (site/), built by a worker
             picture = self.server.service.page("concepts" if path == "/map" else "citations")
             self._send(200, "text/html; charset=utf-8", picture, head)
@@ -172,7 +169,7 @@ class Handler(BaseHTTPRequestHandler):
             from ..site.interactive import vendor_file
             found = vendor_file(path[len("/vendor/"):])
             if found is None:
-                raise HttpError(404, f"no file {path}")
+                raise HttpError(404, f"no file {shown(path)}")
             self._send(200, found[1], found[0], head)
         else:
             self._resource(path, params, head)
@@ -199,8 +196,7 @@ class Handler(BaseHTTPRequestHandler):
                 form = parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
             except UnicodeDecodeError:
                 raise HttpError(400, "the form is not UTF-8 (once its %XX escapes are decoded)") from None
-            for key, values in params.items():
-                form.setdefault(key, values)
+            form = merged(params, form)
             one_operation("query" in form and "update" in form)
             if "update" in form:
                 self._authorise_update()
@@ -211,16 +207,18 @@ class Handler(BaseHTTPRequestHandler):
             graphs = form.get("default-graph-uri", []), form.get("named-graph-uri", [])
         elif content_type == "application/sparql-query":
             one_operation("update" in params)
+            none_in_url(params, "query")
             text, graphs = utf8_text(raw), (params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         elif content_type == "application/sparql-update":
             one_operation("query" in params)
+            none_in_url(params, "update")
             self._authorise_update()
             service.update(utf8_text(raw))
             self._send(204, None, b"", head)
             return
         else:
             raise HttpError(415, f"POST /sparql takes application/sparql-query, application/sparql-update or "
-                                 f"application/x-www-form-urlencoded, not {content_type or 'no Content-Type'}")
+                                 f"application/x-www-form-urlencoded, not {shown(content_type) or 'no Content-Type'}")
         body = service.query(text, accept, *graphs)
         self._send(200, body.content_type, body.data, head, vary=True)
 
@@ -231,14 +229,14 @@ class Handler(BaseHTTPRequestHandler):
         body = service_description(self._endpoint(), svc.writable, accept, svc.license)
         if body is None:
             raise HttpError(406, f"the service description is RDF: ask for one of {', '.join(GRAPH_OFFERS)}")
-        self._send(200, body.content_type, body.data, head, vary=True)
+        self._send(200, body.content_type, body.data, head, vary=True, headers={"Vary": "Host"})  # the endpoint's name
 
     def _endpoint(self) -> str:
-        """This server's ``/sparql`` URL, by the name the client used (a proxy's) if it is a host name."""
-        named = self.headers.get("Host", "")
-        host, port = str(self.server.server_address[0]), self.server.server_address[1]
-        authority = named if _HOST.fullmatch(named) else (f"[{host}]" if ":" in host else host) + f":{port}"
-        return f"http://{authority}/sparql"
+        """This server's ``/sparql`` URL, by the Host the client named if that is one of the server's own names
+        (loopback, ``--host``, ``--allow-host``: :func:`.access.own_authority`), else by the address it listens on."""
+        host, port = str(self.server.server_address[0]), int(self.server.server_address[1])
+        authority = own_authority(self.server.access, port, self.headers)
+        return f"http://{authority or (f'[{host}]' if ':' in host else host) + f':{port}'}/sparql"
 
     def _authorise_update(self) -> None:
         """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
@@ -263,7 +261,7 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(411, "a POST needs a Content-Length header")
         if len(set(lengths)) != 1 or not _LENGTH.fullmatch(lengths[0].strip()):
             self.close_connection = True  # where this body ends is unknown: the connection cannot be reused
-            raise HttpError(400, f"bad Content-Length {', '.join(lengths)!s}: it must be one whole number of "
+            raise HttpError(400, f"bad Content-Length {shown(', '.join(lengths))}: it must be one whole number of "
                                  "bytes, 0 or more")
         length = int(lengths[0])
         limit = self.server.service.limits.max_body
@@ -309,11 +307,11 @@ class Handler(BaseHTTPRequestHandler):
         term = params.get("term", [None])[0]
         iri = iri_for_path(path, term)
         if iri is None:
-            raise HttpError(404, f"nothing at {path}: try / (the query page), /sparql, /ontology or /id/...")
+            raise HttpError(404, f"nothing at {shown(path)}: try / (the query page), /sparql, /ontology or /id/...")
         try:
             ox.NamedNode(iri)
         except ValueError:
-            raise HttpError(404, f"{iri!r} is not an IRI") from None
+            raise HttpError(404, f"{shown(iri)} is not an IRI") from None
         page_text = params.get("page", ["1"])[0]
         if not _PAGE.fullmatch(page_text) or not 1 <= int(page_text) <= 1_000_000:
             raise HttpError(400, f"page={shown(page_text)}: give a page number from 1 to 1000000 (digits 0-9)")
@@ -355,11 +353,12 @@ class Handler(BaseHTTPRequestHandler):
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        cors = self.server.cors
-        varies = (["Accept"] if vary else []) + (["Origin"] if cors.origins else [])  # caches must know
+        cors, own = self.server.cors, dict(headers or {})
+        varies = ((["Accept"] if vary else []) + ([own.pop("Vary")] if "Vary" in own else [])
+                  + (["Origin"] if cors.origins else []))  # caches must know
         if varies:
             self.send_header("Vary", ", ".join(varies))
-        for name, value in {**(headers or {}), **cors.headers(getattr(self, "headers", None))}.items():
+        for name, value in {**own, **cors.headers(getattr(self, "headers", None))}.items():
             self.send_header(name, value)
         self.send_header("X-Content-Type-Options", "nosniff")
         try:

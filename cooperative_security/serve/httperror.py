@@ -29,7 +29,8 @@ def protocol_error(status: int, detail: str | None) -> str:
         return ("the request line is longer than 65,536 bytes: send a long query in the body of a POST to /sparql "
                 "(Content-Type application/sparql-query)")
     if status == 431:
-        return f"the request's headers are too large{said}: at most 100 headers, each under 65,536 bytes"
+        return (f"the request's headers are too large{said}: at most 100 headers, each under 65,536 bytes, and at "
+                "most the server's --max-headers bytes in all")
     if status == 400:
         return (f"the request is malformed{said}: it must start with a line such as "
                 "'GET /sparql?query=... HTTP/1.1', then headers, then an empty line")

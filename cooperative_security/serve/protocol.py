@@ -17,8 +17,27 @@ def one(params: dict[str, list[str]], name: str) -> str:
     """The one value of the parameter ``name``."""
     values = params.get(name, [])
     if len(values) != 1:
-        raise HttpError(400, f"give exactly one {name} parameter (got {len(values)})")
+        raise HttpError(400, f"give exactly one {name} parameter (got {len(values)}; the URL and a form "
+                             "body count together)")
     return values[0]
+
+
+def merged(url: dict[str, list[str]], form: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A form POST's parameters: the body's, and any the URL gives too, counted together.
+
+    SPARQL 1.1 Protocol (2.1.2, 2.2.1) puts every parameter of a form POST in its body and none in the URL;
+    one there as well is neither dropped nor preferred: a query or update in both is two (a 400, where the
+    body's silently won), and the graphs of ``default-graph-uri`` and ``named-graph-uri``, which may repeat,
+    are all used."""
+    return {key: [*url.get(key, []), *form.get(key, [])] for key in {*url, *form}}
+
+
+def none_in_url(params: dict[str, list[str]], name: str) -> None:
+    """A POST whose body is the query (or the update) itself: the URL gives no other (it was dropped without a
+    word); SPARQL 1.1 Protocol (2.1.3, 2.2.2) lets its URL give only the graphs."""
+    if name in params:
+        raise HttpError(400, f"give exactly one {name} (got {1 + len(params[name])}: the body, and {name}= in "
+                             "the URL); send the other as its own request")
 
 
 def utf8_text(raw: bytes) -> str:
@@ -29,4 +48,4 @@ def utf8_text(raw: bytes) -> str:
         raise HttpError(400, "the request body is not UTF-8") from None
 
 
-__all__ = ["one", "one_operation", "utf8_text"]
+__all__ = ["merged", "none_in_url", "one", "one_operation", "utf8_text"]
