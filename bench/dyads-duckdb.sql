@@ -25,10 +25,12 @@ ml AS (SELECT u.la, u.lb, u.y, m.dispnum, m.h, m.fatal FROM m JOIN u USING (a, b
 mh AS (SELECT a, b, y, MAX(h) h FROM m GROUP BY ALL),
 w AS (SELECT DISTINCT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y FROM read_csv($war) WHERE ccode1 < ccode2),
 wl AS (SELECT DISTINCT u.la, u.lb, u.y FROM w JOIN u USING (a, b, y)),
+-- ATOP's file is directed (the first state's obligations towards the second): the non-directed dyad-year
+-- holds an obligation when either state has it towards the other
 al AS (
-  SELECT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y, MAX(atop_defense)::INTEGER def,
-         MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co
-  FROM read_csv($atop) WHERE ccode1 < ccode2 GROUP BY ALL
+  SELECT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
+         MAX(atop_defense)::INTEGER def, MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co
+  FROM read_csv($atop) WHERE ccode1 <> ccode2 GROUP BY ALL
 ),
 dl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def = 1),
 -- the years two states are members of one phase of a pact that ATOP codes as bilateral in that phase,

@@ -69,9 +69,12 @@ lines AS (
   SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'war> "true"^^<', $xsd, E'boolean> .\n')
   FROM war WHERE a < b AND y BETWEEN $start AND $last AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k))
   UNION ALL
-  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, prop, '> "true"^^<', $xsd, E'boolean> .\n')
-  FROM (UNPIVOT (SELECT * FROM atop WHERE a < b AND y BETWEEN $start AND $last
-                   AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k)))
+  -- ATOP's dyad-year file is directed (a row's flags are the first state's obligations towards the
+  -- second): the non-directed dyad-year holds an obligation when either state has it towards the other
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, prop,
+                         '> "true"^^<', $xsd, E'boolean> .\n')
+  FROM (UNPIVOT (SELECT * FROM atop WHERE a <> b AND y BETWEEN $start AND $last
+                   AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k)))
         ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
         INTO NAME prop VALUE held)
   WHERE held AND (y >= $first OR prop = 'defencePact')

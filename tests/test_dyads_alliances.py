@@ -1,0 +1,107 @@
+"""How the dyad-year rules read ATOP's alliances: regressions of the 2026-12 audit of the full run.
+
+ATOP's dyad-year file is directed (a row's flags are the first state's obligations towards the second)
+and not symmetric; the non-directed dyad-year carries an obligation when either state has it towards the
+other (both graph builds, and bench/dyads-duckdb.sql).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cooperative_security.classify.dyads import classify
+from cooperative_security.export.dyads import dataframe
+from cooperative_security.ingest import dyad_years as dyads
+from cooperative_security.ingest.datasets import dyad_graph
+
+HERE = Path(__file__).parent / "data"
+ATOP = ("atop", "atop-dyad-years.csv.gz")
+
+#: ATOP's columns after ccode1, ccode2, year
+FLAGS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+
+
+def _edited_atop(tmp_path: Path, edit: Callable[[list[str]], list[str] | None]) -> dyads.DataFiles:
+    """The slices, with each row of the ATOP dyad-year slice passed through ``edit`` (None drops it)."""
+    layout = tmp_path / "layout"
+    shutil.copytree(HERE / "layout", layout)
+    path = layout.joinpath(*ATOP)
+    with gzip.open(path, "rt", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    kept = [r for r in (edit(row) for row in rows) if r is not None]
+    with gzip.open(path, "wt", newline="") as handle:
+        csv.writer(handle).writerows([header, *kept])
+    assert len(kept) > 1000
+    return dyads.DataFiles(layout)
+
+
+def _pair(row: list[str]) -> tuple[int, int, int]:
+    return int(float(row[0])), int(float(row[1])), int(float(row[2]))
+
+
+def _graphs(files: dyads.DataFiles, first: int, last: int) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """(row by row, DuckDB) triples of the dyad-year graph."""
+    store = dyads.new_store()
+    succession, lookback = dyads.successions(store), dyads.max_window(store)
+    rows = "".join(dyads.dyad_lines(files, first, last, lookback, succession)).encode()
+    roots = {code: dyads.lineage(code, succession) for code in succession}
+    fast = b"".join(dyad_graph.batches(files, first, last, lookback, roots))
+    return (set(ox.parse(rows, format=ox.RdfFormat.N_TRIPLES)), set(ox.parse(fast, format=ox.RdfFormat.N_TRIPLES)))
+
+
+def _frame(files: dyads.DataFiles, first: int, last: int, directed: bool = False):  # type: ignore[no-untyped-def]
+    store = dyads.new_store()
+    dyads.build(store, files, first, last)
+    classify(store, first, last)
+    return dataframe(store, directed=directed)
+
+
+def _only_from_canada(row: list[str]) -> list[str] | None:
+    """US-Canada's obligations 1985-1995 on the row from Canada (20) to the United States (2) only, as in
+    ATOP's 74 pairs where only the row whose first state is the higher-numbered carries a flag."""
+    a, b, y = _pair(row)
+    if (a, b) == (2, 20) and 1985 <= y <= 1995:
+        return [*row[:3], *("0.0" for _ in FLAGS)]
+    return row
+
+
+def test_an_obligation_only_on_the_high_low_row_reaches_the_dyad_year(tmp_path: Path) -> None:
+    """Regression: the graph read ATOP's rows whose first state is the lower-numbered only (``a < b``), so
+    Italy's Locarno guarantee to France (325 -> 220, 1930) or Turkey's to Cyprus (640 -> 352) was lost."""
+    files = _edited_atop(tmp_path, _only_from_canada)
+    rows, fast = _graphs(files, 1990, 1990)
+    assert rows == fast  # both builds read both directions
+    assert ("https://w3id.org/coopsec/id/dyad-year/2-20-1990", "https://w3id.org/coopsec/ontology#defencePact") in {
+        (t.subject.value, t.predicate.value) for t in rows}
+    frame = _frame(files, 1990, 1990).set_index(["ccode1", "ccode2", "year"])
+    row = frame.loc[(2, 20, 1990)]
+    assert row.atop_defense == 1 and row.atop_nonagg == 1 and row.atop_consul == 1
+    assert row.position == "security-regime"
+
+
+def test_an_obligation_only_on_the_low_high_row_still_counts(tmp_path: Path) -> None:
+    """The other direction (only the row from the United States to Canada) gives the same dyad-year."""
+    def only_from_us(row: list[str]) -> list[str] | None:
+        a, b, y = _pair(row)
+        return [*row[:3], *("0.0" for _ in FLAGS)] if (a, b) == (20, 2) and 1985 <= y <= 1995 else row
+
+    files = _edited_atop(tmp_path, only_from_us)
+    rows, fast = _graphs(files, 1990, 1990)
+    assert rows == fast
+    row = _frame(files, 1990, 1990).set_index(["ccode1", "ccode2", "year"]).loc[(2, 20, 1990)]
+    assert row.atop_defense == 1 and row.position == "security-regime"
+
+
+def test_directed_rows_carry_the_dyads_obligations_both_ways(tmp_path: Path) -> None:
+    """With --directed both rows of a dyad-year carry the non-directed dyad's obligations (either state's
+    towards the other), not ATOP's directed values: the position is the dyad's, and so are its grounds."""
+    frame = _frame(_edited_atop(tmp_path, _only_from_canada), 1990, 1990, directed=True)
+    rows = frame[frame.ccode1.isin([2, 20]) & frame.ccode2.isin([2, 20]) & (frame.year == 1990)]
+    assert len(rows) == 2
+    assert set(rows.atop_defense) == {1} and len(set(rows.position)) == 1
