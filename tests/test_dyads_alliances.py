@@ -105,3 +105,40 @@ def test_directed_rows_carry_the_dyads_obligations_both_ways(tmp_path: Path) -> 
     rows = frame[frame.ccode1.isin([2, 20]) & frame.ccode2.isin([2, 20]) & (frame.year == 1990)]
     assert len(rows) == 2
     assert set(rows.atop_defense) == {1} and len(set(rows.position)) == 1
+
+
+def _atop_with(tmp_path: Path, extra: list[tuple[int, int, int, str]]) -> dyads.DataFiles:
+    """The slices, with ATOP rows (ccode1, ccode2, year, the obligation column set to 1) added."""
+    files = _edited_atop(tmp_path, lambda row: row)
+    path = files.atop
+    with gzip.open(path, "rt", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    for a, b, y, column in extra:
+        rows.append([f"{a}.0", f"{b}.0", f"{y}.0", *("1.0" if c == column else "0.0" for c in FLAGS)])
+    with gzip.open(path, "wt", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return files
+
+
+def test_a_pact_within_the_window_keeps_two_states_interdependent(tmp_path: Path) -> None:
+    """Regression: rule 10 read a pact in the year itself only, while its reason (cs:whenMissing) said "no
+    dispute, war or alliance between them within the window": Cuba and Nicaragua, allies (ATOP defence) to
+    1962, were outside the spectrum in 1963-1964 "with no alliance within the window". Paraguay and Iceland
+    (far apart, no major power) with a non-aggression pact in 1988 only: interdependent by their past
+    alliance to 1997, the window's last year, and outside again in 1998, also when 1988 is in the
+    look-back of a shorter span."""
+    files = _atop_with(tmp_path, [(150, 395, 1988, "atop_nonagg")])
+    rows, fast = _graphs(files, 1990, 1990)
+    assert rows == fast
+    assert ("https://w3id.org/coopsec/id/dyad-year/150-395-1988",
+            "https://w3id.org/coopsec/ontology#nonAggressionPact") in {(t.subject.value, t.predicate.value)
+                                                                       for t in rows}  # the look-back has it
+    frame = _frame(files, 1986, 2000).set_index(["ccode1", "ccode2", "year"])
+    assert frame.loc[(150, 395, 1988)].interdependence == "alliance"
+    for year in (1989, 1990, 1997):
+        row = frame.loc[(150, 395, year)]
+        assert row.interdependence == "past-alliance" and row.position != "no-security-interdependence", year
+    after = frame.loc[(150, 395, 1998)]
+    assert after.position == "no-security-interdependence" and "alliance" in after.reason
+    assert _frame(files, 1990, 1990).set_index(["ccode1", "ccode2", "year"]).loc[
+        (150, 395, 1990)].interdependence == "past-alliance"

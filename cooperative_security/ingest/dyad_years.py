@@ -70,8 +70,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     """The N-Triples of the dyad-year graph: the universe (each dyad with its lineage: the dyad of the
     predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals. The
     ``lookback`` years before ``first`` carry only what the rules read there (the dyad-years, disputes,
-    wars and defence pacts): contiguity, major powers, distance, shared IGOs and the other pacts count
-    for their own year alone.
+    wars and pacts): contiguity, major powers, distance and shared IGOs count for their own year alone.
 
     ``only`` keeps the dyads whose lineage is one of those pairs' lineages (the rules read nothing
     outside a dyad's lineage, so their positions are the same as in a full run)."""
@@ -165,8 +164,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
         if a != b and start <= y <= last and keep(a, b):
             for prop in held:
-                if y >= first or prop == "defencePact":
-                    pledged.add((min(a, b), max(a, b), y, prop))
+                pledged.add((min(a, b), max(a, b), y, prop))
     for a, b, y, prop in pledged:
         yield triple(_dyad_year(a, b, y), p(prop), TRUE)
     del pledged
