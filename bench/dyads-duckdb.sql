@@ -29,12 +29,13 @@ wl AS (SELECT DISTINCT u.la, u.lb, u.y FROM w JOIN u USING (a, b, y)),
 -- holds an obligation when either state has it towards the other
 al AS (
   SELECT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
-         MAX(atop_defense)::INTEGER def, MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co
+         MAX(atop_defense)::INTEGER def, MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co,
+         MAX(atop_offense)::INTEGER off, MAX(atop_neutral)::INTEGER neu
   FROM read_csv($atop) WHERE ccode1 <> ccode2 GROUP BY ALL
 ),
 dl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def = 1),
--- the years of the lineage with a pact that makes two states interdependent
-pl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def + al.na + al.co > 0),
+-- the years of the lineage with a pact (any of ATOP's five obligations) that makes two states interdependent
+pl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def + al.na + al.co + al.off + al.neu > 0),
 -- the years two states are members of one phase of a pact that ATOP codes as bilateral in that phase,
 -- both pledging consultation
 am AS (
@@ -79,7 +80,7 @@ riv AS (
 ),
 x AS (
   SELECT t.a ccode1, t.b ccode2, t.y "year", t.la, t.lb, mh.h hostlev, COALESCE(al.def, 0) def,
-         COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, i.n dyadigos, ct.conttype, dist.km,
+         COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, COALESCE(al.off, 0) off, COALESCE(al.neu, 0) neu, i.n dyadigos, ct.conttype, dist.km,
          EXISTS (SELECT 1 FROM mj WHERE mj.c IN (t.a, t.b) AND t.y BETWEEN mj.s AND mj.e) major,
          hist.a IS NOT NULL history, ahist.a IS NOT NULL past_alliance, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute,
          riv.last_fatal, EXISTS (SELECT 1 FROM bil WHERE bil.a = t.a AND bil.b = t.b AND t.y BETWEEN bil.s AND bil.e) bico
@@ -95,9 +96,9 @@ x AS (
          LEFT JOIN riv ON riv.a = t.a AND riv.b = t.b AND riv.y = t.y
 ),
 c AS (
-  SELECT *, (def + na + co) > 0 pact,
+  SELECT *, (def + na + co + off + neu) > 0 pact,
          (def = 1 OR na = 1 OR bico OR dyadigos >= $rigos) AND NOT COALESCE(hostlev >= $rhost, false) restraint,
-         conttype <= $maxcont OR major OR km <= $maxkm OR (def + na + co) > 0 OR past_alliance OR history interdependent,
+         conttype <= $maxcont OR major OR km <= $maxkm OR pact OR past_alliance OR history interdependent,
          last_war IS NOT NULL OR sustained
            OR (disputes >= CASE WHEN def = 1 AND last_fatal IS NULL THEN $rallied ELSE $rmin END AND "year" - last_dispute < $rlapse) signal
   FROM x

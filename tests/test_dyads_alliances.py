@@ -142,3 +142,19 @@ def test_a_pact_within_the_window_keeps_two_states_interdependent(tmp_path: Path
     assert after.position == "no-security-interdependence" and "alliance" in after.reason
     assert _frame(files, 1990, 1990).set_index(["ccode1", "ccode2", "year"]).loc[
         (150, 395, 1990)].interdependence == "past-alliance"
+
+
+def test_a_neutrality_or_offence_pact_is_an_alliance(tmp_path: Path) -> None:
+    """Regression: rule 10 counted defence, non-aggression and consultation pacts only, while the reason
+    said "no ... alliance" of Hungary and Turkey, bound by a neutrality pact in 1929-1938: ATOP counts all
+    five obligations as alliances. Paraguay and Iceland with a neutrality pledge (one way) in 1990 and an
+    offence pledge in 1992 are interdependent by alliance, and the rows show the pledges."""
+    files = _atop_with(tmp_path, [(395, 150, 1990, "atop_neutral"), (150, 395, 1992, "atop_offense")])
+    rows, fast = _graphs(files, 1990, 1992)
+    assert rows == fast
+    frame = _frame(files, 1990, 1992).set_index(["ccode1", "ccode2", "year"])
+    neutral, offence = frame.loc[(150, 395, 1990)], frame.loc[(150, 395, 1992)]
+    assert neutral.atop_neutral == 1 and neutral.atop_offense == 0 and neutral.interdependence == "alliance"
+    assert offence.atop_offense == 1 and offence.interdependence == "alliance"
+    # neither founds a regime: not a rule of the two states' conduct towards each other (data/rules.ttl)
+    assert neutral.position == offence.position == "undetermined"
