@@ -158,3 +158,23 @@ def test_a_neutrality_or_offence_pact_is_an_alliance(tmp_path: Path) -> None:
     assert offence.atop_offense == 1 and offence.interdependence == "alliance"
     # neither founds a regime: not a rule of the two states' conduct towards each other (data/rules.ttl)
     assert neutral.position == offence.position == "undetermined"
+
+
+def test_a_pact_coded_past_a_states_end_still_reaches_its_successor(tmp_path: Path) -> None:
+    """ATOP codes some pacts a year past a state's end (Czechoslovakia and Syria in 1993): the window of
+    the pact's last year in the state system still reaches the successor's dyad-years (the Czech Republic
+    and Syria 1993-2001). Here Paraguay and the German Federal Republic (ended 1990) with a pact coded
+    in 1989-1991: Paraguay and Germany, its successor, are interdependent by it in 1991-1999."""
+    files = _atop_with(tmp_path, [(150, 260, y, "atop_nonagg") for y in (1989, 1990, 1991)])
+    universe = files.dyad_years  # the slice holds the tests' dyads only
+    with gzip.open(universe, "rt", newline="") as handle:
+        rows = list(csv.reader(handle))
+    for a, b, years in ((150, 260, range(1955, 1991)), (150, 255, range(1991, 2011))):
+        rows += [[str(x), str(z), str(y)] for y in years for x, z in ((a, b), (b, a))]
+    with gzip.open(universe, "wt", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    frame = _frame(files, 1989, 2001).set_index(["ccode1", "ccode2", "year"])
+    assert frame.loc[(150, 260, 1990)].interdependence.split(";").count("alliance") == 1
+    for year in (1991, 1999):
+        assert "past-alliance" in frame.loc[(150, 255, year)].interdependence.split(";"), year
+    assert "past-alliance" not in frame.loc[(150, 255, 2000)].interdependence.split(";")
