@@ -25,12 +25,17 @@ ml AS (SELECT u.la, u.lb, u.y, m.dispnum, m.h, m.fatal FROM m JOIN u USING (a, b
 mh AS (SELECT a, b, y, MAX(h) h FROM m GROUP BY ALL),
 w AS (SELECT DISTINCT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y FROM read_csv($war) WHERE ccode1 < ccode2),
 wl AS (SELECT DISTINCT u.la, u.lb, u.y FROM w JOIN u USING (a, b, y)),
+-- ATOP's file is directed (the first state's obligations towards the second): the non-directed dyad-year
+-- holds an obligation when either state has it towards the other
 al AS (
-  SELECT ccode1::INTEGER a, ccode2::INTEGER b, year::INTEGER y, MAX(atop_defense)::INTEGER def,
-         MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co
-  FROM read_csv($atop) WHERE ccode1 < ccode2 GROUP BY ALL
+  SELECT LEAST(ccode1, ccode2)::INTEGER a, GREATEST(ccode1, ccode2)::INTEGER b, year::INTEGER y,
+         MAX(atop_defense)::INTEGER def, MAX(atop_nonagg)::INTEGER na, MAX(atop_consul)::INTEGER co,
+         MAX(atop_offense)::INTEGER off, MAX(atop_neutral)::INTEGER neu
+  FROM read_csv($atop) WHERE ccode1 <> ccode2 GROUP BY ALL
 ),
 dl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def = 1),
+-- the years of the lineage with a pact (any of ATOP's five obligations) that makes two states interdependent
+pl AS (SELECT DISTINCT u.la, u.lb, u.y FROM al JOIN u USING (a, b, y) WHERE al.def + al.na + al.co + al.off + al.neu > 0),
 -- the years two states are members of one phase of a pact that ATOP codes as bilateral in that phase,
 -- both pledging consultation
 am AS (
@@ -56,6 +61,9 @@ hist AS (
   SELECT DISTINCT t.a, t.b, t.y FROM t JOIN (SELECT la, lb, y FROM ml UNION SELECT la, lb, y FROM wl) e
     ON e.la = t.la AND e.lb = t.lb AND e.y <= t.y AND t.y - e.y < $hwindow
 ),
+ahist AS (
+  SELECT DISTINCT t.a, t.b, t.y FROM t JOIN pl e ON e.la = t.la AND e.lb = t.lb AND e.y <= t.y AND t.y - e.y < $hwindow
+),
 war AS (
   SELECT t.a, t.b, t.y, MAX(e.y) last_war FROM t JOIN wl e ON e.la = t.la AND e.lb = t.lb AND e.y <= t.y
     AND t.y - e.y < $wwindow GROUP BY ALL
@@ -72,9 +80,9 @@ riv AS (
 ),
 x AS (
   SELECT t.a ccode1, t.b ccode2, t.y "year", t.la, t.lb, mh.h hostlev, COALESCE(al.def, 0) def,
-         COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, i.n dyadigos, ct.conttype, dist.km,
+         COALESCE(al.na, 0) na, COALESCE(al.co, 0) co, COALESCE(al.off, 0) off, COALESCE(al.neu, 0) neu, i.n dyadigos, ct.conttype, dist.km,
          EXISTS (SELECT 1 FROM mj WHERE mj.c IN (t.a, t.b) AND t.y BETWEEN mj.s AND mj.e) major,
-         hist.a IS NOT NULL history, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute,
+         hist.a IS NOT NULL history, ahist.a IS NOT NULL past_alliance, war.last_war, sus.a IS NOT NULL sustained, riv.n disputes, riv.last_dispute,
          riv.last_fatal, EXISTS (SELECT 1 FROM bil WHERE bil.a = t.a AND bil.b = t.b AND t.y BETWEEN bil.s AND bil.e) bico
   FROM t LEFT JOIN mh ON mh.a = t.a AND mh.b = t.b AND mh.y = t.y
          LEFT JOIN al ON al.a = t.a AND al.b = t.b AND al.y = t.y
@@ -82,14 +90,15 @@ x AS (
          LEFT JOIN ct ON ct.a = t.a AND ct.b = t.b AND ct.y = t.y
          LEFT JOIN dist ON dist.a = t.a AND dist.b = t.b AND dist.y = t.y
          LEFT JOIN hist ON hist.a = t.a AND hist.b = t.b AND hist.y = t.y
+         LEFT JOIN ahist ON ahist.a = t.a AND ahist.b = t.b AND ahist.y = t.y
          LEFT JOIN war ON war.a = t.a AND war.b = t.b AND war.y = t.y
          LEFT JOIN sus ON sus.a = t.a AND sus.b = t.b AND sus.y = t.y
          LEFT JOIN riv ON riv.a = t.a AND riv.b = t.b AND riv.y = t.y
 ),
 c AS (
-  SELECT *, (def + na + co) > 0 pact,
+  SELECT *, (def + na + co + off + neu) > 0 pact,
          (def = 1 OR na = 1 OR bico OR dyadigos >= $rigos) AND NOT COALESCE(hostlev >= $rhost, false) restraint,
-         conttype <= $maxcont OR major OR km <= $maxkm OR (def + na + co) > 0 OR history interdependent,
+         conttype <= $maxcont OR major OR km <= $maxkm OR pact OR past_alliance OR history interdependent,
          last_war IS NOT NULL OR sustained
            OR (disputes >= CASE WHEN def = 1 AND last_fatal IS NULL THEN $rallied ELSE $rmin END AND "year" - last_dispute < $rlapse) signal
   FROM x

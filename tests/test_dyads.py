@@ -440,42 +440,6 @@ def test_no_interdependence_without_a_recorded_distance_says_proximity_was_not_t
     assert pd.isna(rows.loc[(150, 395, 1989)].unassessed) and pd.isna(rows.loc[(150, 395, 1991)].unassessed)
 
 
-def test_undetermined_without_an_igo_count_names_both_tests_not_run(tmp_path: Path) -> None:
-    """An undetermined dyad-year rests on the regime and community tests; without its IGO count both are
-    named (the regime one tested on pacts only)."""
-    import csv
-    import gzip
-    import shutil
-
-    a, b, year = 800, 820, 1960  # Thailand-Malaysia: interdependent, no pact, 17 shared IGOs
-    first = new_store()
-    build(first, DataFiles(HERE / "layout"), year, year)
-    classify(first, year, year)
-    whole = dataframe(first).set_index(["ccode1", "ccode2", "year"]).loc[(a, b, year)]
-    assert whole.position == "undetermined" and whole.dyadigos == 17
-    import pandas as pd
-
-    assert pd.isna(whole.unassessed)
-    layout = tmp_path / "layout"
-    shutil.copytree(HERE / "layout", layout)
-    path = layout / "cow" / "igo-shared-memberships-dyad-years.csv.gz"
-    with gzip.open(path, "rt", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header = rows[0]
-    c1, c2, y = header.index("ccode1"), header.index("ccode2"), header.index("year")
-    keep = [r for r in rows[1:] if not ({int(float(r[c1])), int(float(r[c2]))} == {a, b} and int(float(r[y])) == year)]
-    assert len(keep) < len(rows) - 1
-    with gzip.open(path, "wt", newline="") as handle:
-        csv.writer(handle).writerows([header, *keep])
-    store = new_store()
-    build(store, DataFiles(layout), year, year)
-    classify(store, year, year)
-    row = dataframe(store).set_index(["ccode1", "ccode2", "year"]).loc[(a, b, year)]
-    assert row.position == "undetermined"
-    assert row.unassessed == ("security community not tested: no shared-IGO count is recorded for this year; "
-                              "security regime tested on pacts only: no shared-IGO count is recorded for this year")
-
-
 def test_validation_explanation_counts_the_years_a_test_was_not_run(frame) -> None:  # type: ignore[no-untyped-def]
     from cooperative_security.analysis.dyad_validation import _explain
 

@@ -50,7 +50,8 @@ def test_duckdb_graph_is_the_row_by_row_graph(only: set[tuple[int, int]] | None)
         before = {t.predicate.value.rpartition("#")[2] for t in rows
                   if "/dyad-year/" in t.subject.value and int(t.subject.value.rpartition("-")[2]) < 1950}
         assert {"dyad", "year", "defencePact", "dispute"} <= before
-        assert before <= {"dyad", "year", "hostility", "dispute", "fatalDispute", "war", "defencePact"}
+        assert before <= {"dyad", "year", "hostility", "dispute", "fatalDispute", "war", "defencePact",
+                          "offencePact", "neutralityPact", "nonAggressionPact", "consultationPact"}
     assert rows == fast
 
 

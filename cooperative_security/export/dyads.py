@@ -39,7 +39,8 @@ INDICATORS = (
     ("last_dispute_year", INFERRED_GRAPH, "lastDisputeYear", "int"),
     ("last_fatal_dispute_year", INFERRED_GRAPH, "lastFatalDisputeYear", "int"),
     ("cowinterongoing", DYADS_GRAPH, "war", "flag"), ("last_war_year", INFERRED_GRAPH, "lastWarYear", "int"),
-    ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
+    ("atop_defense", DYADS_GRAPH, "defencePact", "flag"), ("atop_offense", DYADS_GRAPH, "offencePact", "flag"),
+    ("atop_neutral", DYADS_GRAPH, "neutralityPact", "flag"), ("atop_nonagg", DYADS_GRAPH, "nonAggressionPact", "flag"),
     ("atop_consul", DYADS_GRAPH, "consultationPact", "flag"),
     ("atop_consul_bilateral", DYADS_GRAPH, "bilateralConsultationPact", "flag"),
     ("dyadigos", DYADS_GRAPH, "sharedIgos", "int"), ("unassessed", INFERRED_GRAPH, "notAssessed", "rule"),
@@ -160,8 +161,11 @@ def _relation(con, stores: Stores, directed: bool):  # type: ignore[no-untyped-d
         table(f"i{i}", "dyads/read-indicator", f"SELECT {key}, {value} AS value FROM {source} GROUP BY ALL",
               {"graph": g, "indicator": cs(prop)})
         joins.append(f"LEFT JOIN i{i} USING (ccode1, ccode2, year)")
+        # what the rules infer over windows is empty on a no-data row: the windows would run over years the
+        # dispute data do not cover (after 2010 with --to 2012), so a count there says nothing
+        shown = f"CASE WHEN r.no_data_reason IS NULL THEN i{i}.value END" if g == INFERRED_GRAPH else f"i{i}.value"
         selects.append(f"CAST(COALESCE(i{i}.value, 0) AS TINYINT) AS {column}" if kind == "flag"
-                       else f"i{i}.value AS {column}")
+                       else f"{shown} AS {column}")
     table("near", "dyads/read-indicator", f"SELECT DISTINCT {key} FROM {numbered}",
           {"graph": INFERRED_GRAPH, "indicator": cs("shortOnlyOfSharedIgos")})
     table("t", "dyads/read-thresholds", "SELECT " + ", ".join(

@@ -70,8 +70,7 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     """The N-Triples of the dyad-year graph: the universe (each dyad with its lineage: the dyad of the
     predecessor states, e.g. France-Germany for France-GFR), then the indicators, as literals. The
     ``lookback`` years before ``first`` carry only what the rules read there (the dyad-years, disputes,
-    wars and defence pacts): contiguity, major powers, distance, shared IGOs and the other pacts count
-    for their own year alone.
+    wars and pacts): contiguity, major powers, distance and shared IGOs count for their own year alone.
 
     ``only`` keeps the dyads whose lineage is one of those pairs' lineages (the rules read nothing
     outside a dyad's lineage, so their positions are the same as in a full run)."""
@@ -159,11 +158,16 @@ def dyad_lines(files: DataFiles, first: int, last: int, lookback: int, successio
     for _, a, b, y in wars.read(files.wars, report("wars")):
         if a < b and start <= y <= last and keep(a, b):
             yield triple(_dyad_year(a, b, y), p("war"), TRUE)
+    # ATOP's dyad-year file is directed (a row's flags are the first state's obligations towards the
+    # second): the non-directed dyad-year holds an obligation when either state has it towards the other
+    pledged: set[tuple[int, int, int, str]] = set()
     for a, b, y, held in atop.read_dyad_years(files.atop, report("alliances")):
-        if a < b and start <= y <= last and keep(a, b):
+        if a != b and start <= y <= last and keep(a, b):
             for prop in held:
-                if y >= first or prop == "defencePact":
-                    yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+                pledged.add((min(a, b), max(a, b), y, prop))
+    for a, b, y, prop in pledged:
+        yield triple(_dyad_year(a, b, y), p(prop), TRUE)
+    del pledged
     bilateral = p("bilateralConsultationPact")
     for a, b, s, e in atop.bilateral_consultation(atop.read_spells(files.atop_members, report("alliance members"))):
         for y in range(max(s, first), min(e, last) + 1):

@@ -9,7 +9,9 @@
   bilateral (``bilat``, phase by phase) in which both members pledge consultation
   (``cs:bilateralConsultationPact``: the dyad-year rules count a consultation pledge towards a security
   regime only when it comes from such a pact);
-- dyad-years -> the obligations as flags on the non-directed dyad-year.
+- dyad-years -> the obligations as flags on the non-directed dyad-year. The file is directed (a row gives
+  the first state's obligations towards the second; the two rows of a pair differ where a pledge is
+  one-sided, as a guarantee), so the dyad-year holds an obligation that either state has towards the other.
 
 ``kind(path)`` tells the three layouts apart by their header, so users pass the files as shipped.
 """
@@ -185,7 +187,8 @@ def bilateral_consultation(spells: Iterable[Spell]) -> list[tuple[int, int, int,
 
 
 def read_dyad_years(path: Path, progress: Progress | None = None) -> Iterator[tuple[int, int, int, list[str]]]:
-    """(ccode1, ccode2, year, the obligation properties that hold) per row (both directions)."""
+    """(ccode1, ccode2, year, the obligation properties that hold) per row, as directed as the file: the
+    first state's obligations towards the second (both directions; a caller reads both for a pair)."""
     stream = CsvStream(path, DYAD, progress=progress)
     props = list(OBLIGATIONS.values())
     for line, values in stream.records(DYAD):

@@ -7,8 +7,9 @@
 -- The same triples as the row-by-row reader (dyads.dyad_lines). Parameters (bound, never pasted): $id
 -- $cs $xsd (IRI prefixes), $start $first $last (years: the look-back's first, the span's first, the
 -- last), $only (restrict to kept). The years before $first (the rules' look-back) carry only what the
--- rules read there: the dyad-years, disputes, wars and defence pacts; a year's contiguity, major
--- powers, distance, shared IGOs and other pacts are read for that year alone. A dyad-year of the span
+-- rules read there: the dyad-years, disputes, wars and pacts (a pact within the interdependence
+-- window, the community's pact years); a year's contiguity, major powers, distance and shared IGOs are
+-- read for that year alone. A dyad-year of the span
 -- that the distance or IGO file (given year by year) has no value for gets cs:unrecorded and the
 -- indicator, which queries/classify/dyads/rule-95-unassessed.rq reads.
 WITH
@@ -69,12 +70,15 @@ lines AS (
   SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, 'war> "true"^^<', $xsd, E'boolean> .\n')
   FROM war WHERE a < b AND y BETWEEN $start AND $last AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k))
   UNION ALL
-  SELECT DISTINCT concat('<', $id, 'dyad-year/', a, '-', b, '-', y, '> <', $cs, prop, '> "true"^^<', $xsd, E'boolean> .\n')
-  FROM (UNPIVOT (SELECT * FROM atop WHERE a < b AND y BETWEEN $start AND $last
-                   AND (NOT $only OR (a, b) IN (SELECT (a, b) FROM k)))
+  -- ATOP's dyad-year file is directed (a row's flags are the first state's obligations towards the
+  -- second): the non-directed dyad-year holds an obligation when either state has it towards the other
+  SELECT DISTINCT concat('<', $id, 'dyad-year/', LEAST(a, b), '-', GREATEST(a, b), '-', y, '> <', $cs, prop,
+                         '> "true"^^<', $xsd, E'boolean> .\n')
+  FROM (UNPIVOT (SELECT * FROM atop WHERE a <> b AND y BETWEEN $start AND $last
+                   AND (NOT $only OR (LEAST(a, b), GREATEST(a, b)) IN (SELECT (a, b) FROM k)))
         ON defencePact, offencePact, neutralityPact, nonAggressionPact, consultationPact
         INTO NAME prop VALUE held)
-  WHERE held AND (y >= $first OR prop = 'defencePact')
+  WHERE held
   UNION ALL
   SELECT DISTINCT concat(ud.dy, ' <', $cs, 'bilateralConsultationPact> "true"^^<', $xsd, E'boolean> .\n')
   FROM ud JOIN bilateral bc ON bc.a = ud.a AND bc.b = ud.b AND bc.s <= ud.y AND ud.y <= bc.e
