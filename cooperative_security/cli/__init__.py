@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
 
 from ..errors import CoopsecError
 from . import common, data, theory
+from .once import refuse_repeated
 
 app = typer.Typer(
     name="coopsec",
@@ -51,6 +53,12 @@ for _name in ("classify", "publish", "web", "dyads", "validate", "about", "docs"
             continue
         raise
     _module.register(app)
+
+
+@functools.cache
+def _command_tree() -> Any:
+    """The click commands of ``app``, built once (typer builds them again for each run; these are only read)."""
+    return typer.main.get_command(app)
 
 
 def _classes(name: str) -> tuple[type[BaseException], ...]:
@@ -104,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     environment problem)."""
     common.adapt_typer_help()
     try:
+        refuse_repeated(_command_tree(), list(sys.argv[1:] if argv is None else argv))
         result = app(args=argv, prog_name="coopsec", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except _EXIT as exc:
