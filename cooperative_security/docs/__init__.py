@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
+import re
 from pathlib import Path
 
 from ..errors import EnvironmentProblem, UsageError
@@ -20,6 +22,23 @@ def find_config(start: Path | None = None) -> Path:
             return path
     raise UsageError("no mkdocs.yml with a docs/ folder here or above, nor beside the package: the "
                      "documentation is built from a source checkout (git clone, then run coopsec docs there)")
+
+
+def install_hint(package: Path | None = None) -> str:
+    """How to add the docs extra, wherever the command is run from: into the checkout the package sits in
+    (``pip install -e .`` installs it from there; ``"."`` is that checkout only when run inside it), else
+    from the package index."""
+    checkout = (package or Path(__file__).resolve().parents[1]).parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "mkdocs.yml").is_file():
+        return f'pip install -e "{checkout}[docs]" (the checkout coopsec runs from)'
+    try:  # an installed wheel: the extra's packages, as its metadata lists them
+        listed = importlib.metadata.requires("coopsec") or []
+    except importlib.metadata.PackageNotFoundError:
+        listed = []
+    wanted = sorted(r.split(";")[0].strip() for r in listed if re.search(r"""extra\s*==\s*['"]docs['"]""", r))
+    if wanted:
+        return "pip install " + " ".join(f'"{r}"' for r in wanted) + " (the docs extra of coopsec)"
+    return 'pip install "coopsec[docs]"'
 
 
 class _Collect(logging.Handler):
@@ -47,7 +66,7 @@ def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) 
         from mkdocs.exceptions import Abort, ConfigurationError
     except ModuleNotFoundError as exc:
         raise EnvironmentProblem(f"building the documentation needs mkdocs ({exc.name} is missing): "
-                                 "pip install -e \".[docs]\"") from None
+                                 f"{install_hint()}") from None
     config_file = config_file or find_config()
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
@@ -65,4 +84,4 @@ def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) 
     return sorted(out.rglob("*.html"))
 
 
-__all__ = ["build_docs", "find_config"]
+__all__ = ["build_docs", "find_config", "install_hint"]
