@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import EnvironmentProblem, UsageError
@@ -50,9 +51,11 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) -> list[Path]:
+def build_docs(out: Path, config_file: Path | None = None, strict: bool = True,
+               on_warning: Callable[[str], None] | None = None) -> list[Path]:
     """Build the site into ``out``; with ``strict`` a warning (a broken link, a missing page) fails the
-    build with every warning in the message. Returns the HTML pages written.
+    build with every warning in the message. Without it, each warning goes to ``on_warning`` once the site
+    is built (mkdocs itself only logs them, and nothing showed them). Returns the HTML pages written.
 
     mkdocs builds into a temporary folder beside ``out``, renamed into place when the build succeeds: a failed
     or interrupted build leaves ``out`` as it was. ``out`` may be new, empty or an earlier build (replaced
@@ -81,6 +84,9 @@ def build_docs(out: Path, config_file: Path | None = None, strict: bool = True) 
             from None
     finally:
         logger.removeHandler(collect)
+    if on_warning is not None:
+        for message in collect.messages:
+            on_warning(message)
     return sorted(out.rglob("*.html"))
 
 
