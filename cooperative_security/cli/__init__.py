@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 import sys
 from typing import Annotated, Any
 
@@ -86,11 +87,32 @@ def _usage_error(exc: BaseException, argv: list[str]) -> int:
     """A usage error as a usage error: one line saying what is wrong, then the command's usage; exit 2."""
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)  # type: ignore[union-attr]
     message = " ".join(message.split())
+    message = _NOT_A_NUMBER.sub(lambda m: _number_said(m, getattr(exc, "param", None), argv), message)
     command, usage = _usage(getattr(exc, "ctx", None), argv)
     print(f"{command}: error: {message}", file=sys.stderr)
     if usage:
         print(f"{usage}  (more: {command} --help)", file=sys.stderr)
     return 2
+
+
+#: typer's (pydantic's) words for a number that does not parse, which neither echo the value nor say what to write
+_NOT_A_NUMBER = re.compile(r"Input should be a valid (?P<kind>integer|number), unable to parse string as an? "
+                           r"(?:integer|number)")
+
+
+def _number_said(match: re.Match[str], param: object, argv: list[str]) -> str:
+    """``'abc' is not a whole number (write one such as 8000)``, the value read from ``argv``."""
+    kind = "a whole number" if match["kind"] == "integer" else "a number"
+    default = getattr(param, "default", None)  # the option's default is the most telling example
+    example = (default if isinstance(default, int | float) and not isinstance(default, bool)
+               else 4 if match["kind"] == "integer" else 2.5)
+    opts = set(getattr(param, "opts", ()) or ())
+    value = None
+    for i, token in enumerate(argv):
+        name, sep, rest = token.partition("=")
+        if name in opts:
+            value = rest if sep else (argv[i + 1] if i + 1 < len(argv) else None)  # the last one is the one used
+    return (f"{value!r} is not {kind}" if value is not None else f"not {kind}") + f" (write one such as {example})"
 
 
 def _usage(ctx: object, argv: list[str]) -> tuple[str, str]:
