@@ -30,6 +30,10 @@ _PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|folded|integer|
 #: a column that joins several values with a separator (a GROUP_CONCAT), and how its items are ordered
 _LIST = re.compile(r'^#\s+\?(?P<name>\w+)\s+(?P<order>text|pages)\s+"(?P<separator>[^"]+)"')
 _NUMBER = re.compile(r"\d+")
+#: pyoxigraph's syntax error: ``error at LINE:COLUMN: expected one of ITEM, ITEM...``
+_SYNTAX = re.compile(r"error at (?P<line>\d+):(?P<column>\d+)(?:-\d+:\d+)?: (?P<what>.*)", re.DOTALL)
+#: an item of its list: a quoted token, a character class, or a keyword or message
+_ITEM = re.compile(r'"[^"]*"|\[[^\]]*\]|[^,\["]+')
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,28 @@ class Query:
         columns = {c.name: c for c in self.lists}
         return {key: (columns[key].arrange(value) if key in columns and value is not None else value)
                 for key, value in row.items()}
+
+    def syntax_error(self, exc: SyntaxError) -> UsageError:
+        """What pyoxigraph's ``exc`` says about this query's text, as ``FILE:LINE: ...``: its lines are the
+        file's (the header is part of the text sent, and bound parameters follow the last line)."""
+        said = " ".join(str(exc).split())
+        match = _SYNTAX.fullmatch(said)
+        if not match:
+            return UsageError(f"{self.path}: query {self.name} does not parse: {said}; correct the file")
+        line, column = int(match["line"]), int(match["column"])
+        where = f"line {line}, column {column}"
+        if line > len(self.text.splitlines()):
+            line, where = len(self.text.splitlines()), "the end of the file (a bracket, brace or quote left open?)"
+        what = match["what"]
+        if what.startswith("expected "):
+            items = [i.strip() for i in _ITEM.findall(what.removeprefix("expected ").removeprefix("one of "))]
+            causes = [i for i in items if " " in i and i[:1].isupper()]  # "Prefix not found", "IRI parsing failed"
+            tokens = [i for i in items if i and i not in causes and not i.startswith("[")]
+            what = ("; ".join(causes) if causes else
+                    "expected " + (" or ".join(tokens[:8]) + (" or ..." if len(tokens) > 8 else "") if tokens
+                                   else "something else"))
+        return UsageError(f"{self.path}:{line}: query {self.name} does not parse, at {where}: {what} "
+                          "(the SPARQL parser's words); correct the file and run it again")
 
     def bind(self, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
         """Check command-line ``name=value`` pairs against the header and make terms."""

@@ -389,3 +389,24 @@ def test_validate_says_each_step_as_it_starts(small_set: Path) -> None:
     assert steps == ["loading the validation set", f"classifying {len(SMALL)} relationships (a few minutes)",
                      "comparing with the expected answers"]
     assert sorted(report.cases) == SMALL
+
+
+def test_validate_names_the_rule_each_reason_counts_for(small_runs: dict[str, Any], periods: list[Any]) -> None:
+    """A disagreement on position listed trust evidence (rule:elite-trust) as if it made the conflict
+    formation: each "because" line names its rules, as `classify --explain` does."""
+    text = small_runs["text"]
+    because = [line.strip() for line in text.splitlines() if line.strip().startswith("because ")]
+    assert because and all(re.search(r" \((rule:[\w-]+)(, rule:[\w-]+)*\)$", line) for line in because), because
+    block = text.split("us-uk-rapprochement, expected period 1896-11-12 - 1903-10-20, read at midpoint 1900-05-01")[1]
+    block = block.split("\n- ")[0]
+    assert "position: expected security-regime, classifier conflict-formation" in block
+    neutrality = [line for line in block.splitlines() if "benevolent neutrality" in line]
+    assert neutrality and neutrality[0].strip().endswith("(rule:elite-trust)"), block
+    assert re.search(r"because 1896 .*\(rule:conflict-formation\)$", block, re.MULTILINE), block
+    # the rules are the classifier's own, read from its periods without the validation module
+    period = next(p for p in periods if p.relationship == "us-uk-rapprochement" and p.covers("1900-05-01"))
+    for event in period.evidence:
+        rules = ", ".join("rule:" + r.rpartition("/")[2] for r in event["rules"])
+        assert f"because {event['date']} {event['label']} ({rules})" in block, event
+    json_reasons = [r["explanation"]["evidence"] for r in json.loads(small_runs["json"])["disagreements"]]
+    assert any(e.endswith("(rule:elite-trust)") for reasons in json_reasons for e in reasons)

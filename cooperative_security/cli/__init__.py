@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
+import re
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
 
 from ..errors import CoopsecError
 from . import common, data, theory
+from .once import refuse_repeated
 
 app = typer.Typer(
     name="coopsec",
@@ -53,6 +56,12 @@ for _name in ("classify", "publish", "web", "dyads", "validate", "about", "docs"
     _module.register(app)
 
 
+@functools.cache
+def _command_tree() -> Any:
+    """The click commands of ``app``, built once (typer builds them again for each run; these are only read)."""
+    return typer.main.get_command(app)
+
+
 def _classes(name: str) -> tuple[type[BaseException], ...]:
     """Click's exception NAME, and typer's own copy of it: typer 0.12 and later may bundle a click of its own
     (``typer._click``), whose exceptions ``except click.ClickException`` does not catch."""
@@ -78,11 +87,32 @@ def _usage_error(exc: BaseException, argv: list[str]) -> int:
     """A usage error as a usage error: one line saying what is wrong, then the command's usage; exit 2."""
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)  # type: ignore[union-attr]
     message = " ".join(message.split())
+    message = _NOT_A_NUMBER.sub(lambda m: _number_said(m, getattr(exc, "param", None), argv), message)
     command, usage = _usage(getattr(exc, "ctx", None), argv)
     print(f"{command}: error: {message}", file=sys.stderr)
     if usage:
         print(f"{usage}  (more: {command} --help)", file=sys.stderr)
     return 2
+
+
+#: typer's (pydantic's) words for a number that does not parse, which neither echo the value nor say what to write
+_NOT_A_NUMBER = re.compile(r"Input should be a valid (?P<kind>integer|number), unable to parse string as an? "
+                           r"(?:integer|number)")
+
+
+def _number_said(match: re.Match[str], param: object, argv: list[str]) -> str:
+    """``'abc' is not a whole number (write one such as 8000)``, the value read from ``argv``."""
+    kind = "a whole number" if match["kind"] == "integer" else "a number"
+    default = getattr(param, "default", None)  # the option's default is the most telling example
+    example = (default if isinstance(default, int | float) and not isinstance(default, bool)
+               else 4 if match["kind"] == "integer" else 2.5)
+    opts = set(getattr(param, "opts", ()) or ())
+    value = None
+    for i, token in enumerate(argv):
+        name, sep, rest = token.partition("=")
+        if name in opts:
+            value = rest if sep else (argv[i + 1] if i + 1 < len(argv) else None)  # the last one is the one used
+    return (f"{value!r} is not {kind}" if value is not None else f"not {kind}") + f" (write one such as {example})"
 
 
 def _usage(ctx: object, argv: list[str]) -> tuple[str, str]:
@@ -104,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     environment problem)."""
     common.adapt_typer_help()
     try:
+        refuse_repeated(_command_tree(), list(sys.argv[1:] if argv is None else argv))
         result = app(args=argv, prog_name="coopsec", standalone_mode=False)
         return result if isinstance(result, int) else 0
     except _EXIT as exc:

@@ -40,6 +40,18 @@ class Format(StrEnum):
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
+
+def parse_year(value: str | int) -> int:
+    """A year option's value (``--from 1990``): a whole year, refused with the value and an example otherwise
+    (``1990-01`` is a month: the options count whole years)."""
+    if isinstance(value, int):  # the default, already a year
+        return value
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a year: write a year such as 1990 (whole years only: "
+                                 "a month or a day is not taken)") from None
+
 class _Console(Console):
     """rich's Console, but a closed pipe (`coopsec classify | head -1`) is raised as the BrokenPipeError it is,
     which the command line ends quietly with status 141, where rich exits 1 (read as "rejected input")."""

@@ -22,9 +22,13 @@ def docs(
     sources (commands, queries, rules, ontology terms, Python API). Needs the docs extra."""
     from ..docs import build_docs
 
+    warnings: list[str] = []
     with err_console.status("building the documentation..."):
-        pages = build_docs(output, config, strict=not lenient)
-    console.print(f"wrote {len(pages)} pages to {output}; open {output / 'index.html'}", highlight=False)
+        pages = build_docs(output, config, strict=not lenient, on_warning=warnings.append)
+    for message in warnings:  # --lenient: the site is built, and what strict mode would have refused is said
+        err_console.print(f"coopsec docs: warning: {' '.join(message.split())}", highlight=False)
+    said = f" ({len(warnings)} warning{'' if len(warnings) == 1 else 's'} above)" if warnings else ""
+    console.print(f"wrote {len(pages)} pages to {output}; open {output / 'index.html'}{said}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

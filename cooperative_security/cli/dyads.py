@@ -21,7 +21,7 @@ from ..ingest.ingest_dataset import DATASETS, ingest_dataset
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
 from ..store import BulkLoading, Capabilities, Store, open_store
-from .common import Format, FormatOption, StoreOption, console, emit, err_console, require_folder
+from .common import Format, FormatOption, StoreOption, console, emit, err_console, parse_year, require_folder
 
 DataDirOption = Annotated[Path | None, typer.Option(
     "--data-dir", help="Folder holding cow/, mid/, atop/ as shipped (default: $COOPSEC_DATA; see `coopsec datasets`).")]
@@ -82,8 +82,9 @@ class OutFormat(StrEnum):
 def dyads_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="FILE.csv or FILE.parquet (FILE.nq or .trig "
                                          "with --format rdf).")],
-    first: Annotated[int, typer.Option("--from", help="First year.")] = FIRST_YEAR,
-    last: Annotated[int, typer.Option("--to", help="Last year.")] = LAST_YEAR,
+    first: Annotated[int, typer.Option("--from", parser=parse_year, metavar="YEAR", help="First year, such as "
+                                                                                       "1990.")] = FIRST_YEAR,
+    last: Annotated[int, typer.Option("--to", parser=parse_year, metavar="YEAR", help="Last year.")] = LAST_YEAR,
     data_dir: DataDirOption = None,
     fmt: Annotated[OutFormat, typer.Option("--format", help="table (CSV/Parquet) or rdf (N-Quads/TriG).")]
     = OutFormat.table,

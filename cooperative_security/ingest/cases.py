@@ -154,7 +154,7 @@ def parse_case(path: Path, registry: Registry) -> Batch:
         c.add(case, cs("note"), text(note))
     events = data.get("events")
     if not isinstance(events, list):
-        c.problem("expected a list of events", line_of(data), "events", case_id, data)
+        c.problem("needs a list of events (see `coopsec schema case`)", line_of(data), "events", case_id, data)
         events = []
     cap = limit("COOPSEC_MAX_EVENTS", MAX_EVENTS)
     if len(events) > cap:  # before any event is read: the cap bounds the work, not only the result

@@ -118,6 +118,9 @@ SUFFIXES = {".bib": "bibtex", ".json": "csl", ".csv": "events"}
 #: a YAML file's kind, by its top-level keys: the first entry whose keys the file has
 YAML_KEYS = (("citations", {"footnotes"}), ("case", {"events", "members"}),
              ("actors", {"states", "organisations", "people", "societies"}))
+#: keys of a case file that no other YAML kind has at its top level: with them, a file that has neither
+#: ``members`` nor ``events`` is most likely a case left unfinished, and the message says what it lacks
+CASE_ONLY_KEYS = ("id", "label", "kind", "from", "to", "description", "sources", "characterised_as")
 
 
 def can_stream(store: Store) -> bool:
@@ -136,8 +139,16 @@ def classify_file(path: Path) -> str:
             for kind, keys in YAML_KEYS:
                 if keys & set(data):
                     return kind
-        raise InputError(Problem(str(path), "cannot tell what this YAML holds: a case has `events:`, "
-                                            "citations have `footnotes:`, actors have `states:`/`people:`"))
+            if looks_like := [k for k in CASE_ONLY_KEYS if k in data][:4]:  # a case missing the keys that tell one
+                raise InputError(Problem(
+                    str(path), f"this looks like a case file (it has {', '.join(f'`{k}:`' for k in looks_like)}) "
+                    "but it has no `members:` and no `events:`: a case file needs `id:`, `label:`, `members:` "
+                    "(the actors of the relationship) and `events:` (a list of dated events); "
+                    "`coopsec schema case` prints the layout to copy"))
+        raise InputError(Problem(str(path), "cannot tell what this YAML holds: a case has `members:` and "
+                                            "`events:`, citations have `footnotes:`, actors have `states:`, "
+                                            "`organisations:`, `people:` or `societies:` (`coopsec schema case` "
+                                            "and `coopsec schema actors` print the layouts)"))
     if rdf_format(path) is not None:
         return "rdf"
     raise InputError(Problem(str(path), f"unknown file type {suffix!r}: coopsec reads .yaml, .bib, .json "

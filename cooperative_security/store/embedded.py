@@ -194,7 +194,12 @@ class EmbeddedStore(Replacement):
 
     def _run(self, query: Query | str, bindings: Bindings | None):  # type: ignore[no-untyped-def]
         text = query.text if isinstance(query, Query) else query
-        return self._store.query(with_values(text, bindings or {}), **self._dataset(text))
+        try:
+            return self._store.query(with_values(text, bindings or {}), **self._dataset(text))
+        except SyntaxError as exc:
+            if isinstance(query, Query):  # a query file someone wrote: name it, and the line
+                raise query.syntax_error(exc) from exc
+            raise
 
     def select(self, query: Query | str, bindings: Bindings | None = None) -> Rows:
         result = self._run(query, bindings)
@@ -213,6 +218,10 @@ class EmbeddedStore(Replacement):
         text = update.text if isinstance(update, Query) else update
         try:
             self._store.update(text)
+        except SyntaxError as exc:
+            if isinstance(update, Query):  # a rule file someone wrote: name it, and the line
+                raise update.syntax_error(exc) from exc
+            raise
         except OSError as exc:
             if disk_full(exc):
                 raise self._full(exc, 3 * len(text)) from exc

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..classify import Period
 from ..ingest.base import parse_date
+from ..namespaces import compact
 from .expected import ExpectedPeriod, Source
 
 #: the classifier's trust levels, read on the scale of the expected file; ``undetermined`` (no evidence of
@@ -67,7 +68,10 @@ def _explain(period: Period | None, at: dt.date) -> dict[str, Any]:
     return {
         "period": f"{period.from_ or '?'} - {period.to or 'open'}", "position": period.position,
         "stage": period.stage, "trust": period.trust, "reason": period.reason,
-        "evidence": [f"{e['date']} {e['label']}" for e in period.evidence if _on_or_before(e, at)],
+        # each event with the rules it counts for, as `classify --explain` says: a period's evidence mixes the
+        # position's with the trust rules', and a reader of one disagreement must tell them apart
+        "evidence": [f"{e['date']} {e['label']} ({', '.join(compact(r) for r in e.get('rules', [])) or 'no rule'})"
+                     for e in period.evidence if _on_or_before(e, at)],
         "missing": missing,
         "strategies": [f"{s['kind']} {'/'.join(d or '?' for d in s['dates'])}" for s in period.strategies],
     }
