@@ -28,13 +28,15 @@ events:
     date: {date}
     type: TreatySigned
     by: [usa, ukg, can]
+    level: elite
     label: The Treaty of Washington settles the Alabama claims and the fisheries
     description: >-
       Signed by the United States and Britain; the Canadian prime minister sat among the British
       commissioners, and the fisheries articles needed Canada's consent.
     evidence:
       - {{work: deutsch-etal-1957, pages: unverified,
-         note: "Deutsch's North Atlantic study counts the United States and Canada among its pairs; cited here as test data"}}
+         note: "Deutsch's North Atlantic study counts the United States and Canada among its pairs; cited here as test data",
+         kind: mentions}}
 """
 
 

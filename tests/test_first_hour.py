@@ -35,6 +35,7 @@ events:
     type: InstitutionFounded
     label: Both found the North Atlantic alliance
     by: [{members}]
+    level: elite
     evidence:
       - {{work: keating-wheeler-2013, section: "Introduction", kind: mentions}}
 """

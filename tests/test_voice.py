@@ -113,9 +113,10 @@ events:
     type: ArmedClash
     by: [ind]
     towards: [pak]
+    level: elite
     label: A clash on the line of control
     evidence:
-      - {work: keating-wheeler-2013, section: Conclusion}
+      - {work: keating-wheeler-2013, section: Conclusion, kind: mentions}
     characterised_as:
       - {concept: SecurityCommunity, work: keating-wheeler-2013, section: Conclusion}
 """, encoding="utf-8")
