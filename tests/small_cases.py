@@ -84,3 +84,11 @@ def period_at(periods: list[Period], day: str) -> Period:
     found = [p for p in periods if p.covers(day)]
     assert found, f"no period covers {day}: {[(p.from_, p.to, p.position) for p in periods]}"
     return found[-1]
+
+
+def change_rule(rules: Path, rule: str, old: str, new: str) -> None:
+    """Write ``new`` for the first ``old`` after ``rule``'s block starts in a copy of data/rules.ttl
+    (``change_rule(path, "rule:no-setback", 'cs:windowYears "5"^^xsd:integer', ...)``)."""
+    text = rules.read_text(encoding="utf-8")
+    at = text.index(old, text.index(f"{rule} a cs:Rule"))
+    rules.write_text(text[:at] + new + text[at + len(old):], encoding="utf-8")

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from small_cases import change_rule
+
 from cooperative_security.classify import Period, classify
 from cooperative_security.ingest import ingest_paths
 from cooperative_security.kb import open_knowledge_graph
@@ -103,12 +105,8 @@ def test_dependable_expectations_ten_years_after_a_derived_regime_start_whatever
     """rule:dependable-expectations counts its 10 years from cs:regimeSince too. With the rules' own windows
     that year happened to be a checkpoint (the conflict-formation window, 10, plus 10 is the regime-sustained
     window, 20); with a conflict-formation window of 4 it was not, and the full run missed the community."""
-    rules = resources_copy / "data" / "rules.ttl"
-    text = rules.read_text(encoding="utf-8")
-    block = text.index("rule:conflict-formation a cs:Rule")
-    old = 'cs:windowYears "10"^^xsd:integer'
-    at = text.index(old, block)
-    rules.write_text(text[:at] + 'cs:windowYears "4"^^xsd:integer' + text[at + len(old):], encoding="utf-8")
+    change_rule(resources_copy / "data" / "rules.ttl", "rule:conflict-formation", 'cs:windowYears "10"^^xsd:integer',
+                'cs:windowYears "4"^^xsd:integer')
     kg = _ingested("expectations-after-a-suspension")
     try:
         periods = classify(kg, ["expectations-after-a-suspension"])

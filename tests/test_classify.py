@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from small_cases import change_rule
 
 from cooperative_security.analysis import community_cliques
 from cooperative_security.classify import Period, classify, to_dataframe
@@ -223,12 +224,8 @@ def test_bad_date_is_a_usage_error(store: Store) -> None:
 # --- The operationalisation is data --------------------------------------------------------------------
 
 def test_changing_a_threshold_in_rules_ttl_changes_the_result(resources_copy: Path) -> None:
-    rules = resources_copy / "data" / "rules.ttl"
-    text = rules.read_text(encoding="utf-8")
-    block = text.index("rule:no-setback a cs:Rule")
-    old = 'cs:windowYears "5"^^xsd:integer'
-    at = text.index(old, block)
-    rules.write_text(text[:at] + 'cs:windowYears "12"^^xsd:integer' + text[at + len(old):], encoding="utf-8")
+    change_rule(resources_copy / "data" / "rules.ttl", "rule:no-setback", 'cs:windowYears "5"^^xsd:integer',
+                'cs:windowYears "12"^^xsd:integer')
     kg = open_knowledge_graph("memory:")
     try:
         p = classify(kg, ["france-germany"], at="1964")[-1]

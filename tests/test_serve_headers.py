@@ -6,12 +6,11 @@ foreign name was written as the endpoint), and a request's headers are bounded i
 
 from __future__ import annotations
 
-import re
-import socket
 from collections.abc import Iterator
 
 import pytest
 import rdflib
+from http_fetch import send as raw_send
 
 from cooperative_security.serve import Limits, RunningServer, ServerConfig, start_server
 
@@ -29,17 +28,7 @@ def server() -> Iterator[RunningServer]:
 
 def send(server: RunningServer, head: str) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and body of one request whose request line and headers are written as given."""
-    with socket.create_connection(("127.0.0.1", server.port), timeout=60) as connection:
-        connection.sendall(head.encode("latin-1") + b"\r\n\r\n")
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    answer = b"".join(chunks)
-    status = re.match(rb"HTTP/1\.[01] (\d{3}) ", answer)
-    assert status, answer[:200]
-    lines, _, body = answer.partition(b"\r\n\r\n")
-    headers = dict(line.decode("latin-1").split(": ", 1) for line in lines.split(b"\r\n")[1:])
-    return int(status[1]), headers, body
+    return raw_send(server.port, head)
 
 
 def endpoint(server: RunningServer, path: str, host: str) -> tuple[rdflib.term.Node | None, dict[str, str]]:

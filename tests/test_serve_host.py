@@ -8,12 +8,11 @@ Now anything but one host with an optional port is a 400, and the update does no
 from __future__ import annotations
 
 import json
-import re
-import socket
 from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
+from http_fetch import send as raw_send
 
 from cooperative_security.serve import RunningServer, ServerConfig, start_server
 
@@ -28,15 +27,8 @@ def server() -> Iterator[RunningServer]:
 
 def send(server: RunningServer, head: str, body: bytes = b"") -> tuple[int, bytes]:
     """Status and body of one request whose request line and headers are written as given."""
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
-        connection.sendall(head.encode("latin-1") + b"\r\n\r\n" + body)
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    answer = b"".join(chunks)
-    status = re.match(rb"HTTP/1\.[01] (\d{3}) ", answer)
-    assert status, answer[:200]
-    return int(status[1]), answer.partition(b"\r\n\r\n")[2]
+    status, _, answer = raw_send(server.port, head, body)
+    return status, answer
 
 
 def update(server: RunningServer, *hosts: str, value: str) -> tuple[int, bytes]:
