@@ -46,7 +46,7 @@ events:
     label: A treaty
     outcome: reciprocated
     evidence:
-      - {work: milward-2006, pages: "397", footnote: 3}
+      - {work: milward-2006, pages: "397", footnote: 3, kind: documents}
     characterised_as:
       - {concept: SecurityRegime, work: milward-2006, pages: "398", disputed_by: [keating-wheeler-2013]}
 """),

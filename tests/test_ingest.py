@@ -33,7 +33,7 @@ events:
     level: elite
     label: A treaty
     evidence:
-      - {{work: milward-2006, pages: "397"}}
+      - {{work: milward-2006, pages: "397", kind: documents}}
   - id: second-move
     date: 1955
     type: Admission
@@ -41,7 +41,7 @@ events:
     level: elite
     label: An admission
     evidence:
-      - {{work: keating-wheeler-2013, section: "Conclusion"}}
+      - {{work: keating-wheeler-2013, section: "Conclusion", kind: mentions}}
 """
 
 

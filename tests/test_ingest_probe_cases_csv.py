@@ -103,7 +103,7 @@ def case_yaml(case: str, *events: str) -> str:
 def event(eid: str, year: int, etype: str = "TreatySigned", **extra: str) -> str:
     lines = [f"- id: {eid}", f"  date: {year}", f"  type: {etype}", "  by: [frn, gfr]", "  level: elite",
              f"  label: Event {eid}", *[f"  {k}: {v}" for k, v in extra.items()],
-             "  evidence:", '    - {work: milward-2006, pages: "2"}']
+             "  evidence:", '    - {work: milward-2006, pages: "2", kind: documents}']
     return "\n".join(lines) + "\n"
 
 
