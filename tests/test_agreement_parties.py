@@ -28,3 +28,29 @@ def test_a_members_guarantee_to_another_member_is_one(tmp_path: Path) -> None:
     events = event("guarantee", "1950-03-01", "SecurityGuarantee", by="[frn]", towards="[ita]") + CONDUCT
     p = period_at(classify_case(tmp_path, events, members="[frn, ita]", to="1960"), "1952-06-30")
     assert p.position == "security-regime" and p.subtype == "collective-security", p
+
+
+# Conduct too is the members' own: rule:regime-conduct counts cooperative deeds between two or more members, and
+# a guarantee (or any deed) that outsiders direct at two members involves them only as targets. Before this was
+# read so, the outsiders' guarantee below renewed the members' treaty as its conduct and made the relationship a
+# regime resting on guarantees.
+TREATY = event("treaty", "1950-03-01", "TreatySigned", by="[frn, ita]")
+
+
+def test_an_outsiders_guarantee_to_two_members_is_not_their_conduct(tmp_path: Path) -> None:
+    events = TREATY + event("guarantee", "1951-03-01", "SecurityGuarantee", by="[ukg, usa]", towards="[frn, ita]")
+    p = period_at(classify_case(tmp_path, events, members="[frn, ita]", to="1960"), "1952-06-30")
+    assert p.position != "security-regime", p
+    assert any(m["rule"].endswith("/regime-conduct") for m in p.missing), p.missing
+
+
+def test_a_members_deed_towards_another_member_is_conduct(tmp_path: Path) -> None:
+    events = TREATY + event("comply", "1951-03-01", "ComplianceObserved", by="[frn]", towards="[ita]")
+    p = period_at(classify_case(tmp_path, events, members="[frn, ita]", to="1960"), "1952-06-30")
+    assert p.position == "security-regime", p
+
+
+def test_a_member_acting_with_an_outsider_towards_a_member_is_conduct(tmp_path: Path) -> None:
+    events = TREATY + event("guarantee", "1951-03-01", "SecurityGuarantee", by="[frn, ukg]", towards="[ita]")
+    p = period_at(classify_case(tmp_path, events, members="[frn, ita]", to="1960"), "1952-06-30")
+    assert p.position == "security-regime" and p.subtype == "collective-security", p
