@@ -7,7 +7,9 @@ despite, Jervis's conditions beside a regime) is in :mod:`.reasons`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from ..catalogue import Case, Event, list_cases
@@ -63,6 +65,17 @@ class Period:
     observed_until: str | None = None
     # The Correlates of War numbers of ``members``, in the same order (None for a member without one).
     members_cow: list[int | None] = field(default_factory=list)
+    # The same period explained by its last checkpoint on or before a given ISO day (see explained_at)
+    _explain_upto: Callable[[str], Period] | None = field(default=None, repr=False, compare=False)
+
+    def explained_at(self, iso: str) -> Period:
+        """This period explained as it stood on the ISO day ``iso``: by its last checkpoint on or before that
+        day, citing no later event (a long period is otherwise explained by its last checkpoint, whose
+        evidence may all postdate a day in its middle). The period itself where it was read without the
+        inferred graph's findings."""
+        if self._explain_upto is None or (self.end is not None and iso >= self.end):
+            return self
+        return replace(self._explain_upto(iso), observed_until=self.observed_until)
 
     def covers(self, iso: str) -> bool:
         """Whether the period is in effect on the ISO day ``iso`` (and the case observed then)."""
@@ -155,12 +168,20 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
                 runs.append([point])
         for i, run in enumerate(runs):
             nxt = runs[i + 1][0] if i + 1 < len(runs) else None
-            period = _period(case, run, nxt, findings, used, rules, events, strategies, sensibility,
-                             statuses, misses, upto, ignored.get(case.iri, []))
+            shape = partial(_period, case, run, nxt, findings, used, rules, events, strategies, sensibility,
+                            statuses, misses)
+            period = shape(upto, ignored.get(case.iri, []))
+            period._explain_upto = partial(_reshaped, shape, ignored.get(case.iri, []), upto)
             if nxt is None:
                 period.observed_until = observed.get(case.iri)
             periods.append(period)
     return periods
+
+
+def _reshaped(shape: Callable[[str | None, list[str]], Period], ignored: list[str], upto: str | None,
+              iso: str) -> Period:
+    """The period shaped again, explained as of ``iso`` (never later than the ``upto`` it was read with)."""
+    return shape(iso if upto is None or iso < upto else upto, ignored)
 
 
 def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,

@@ -60,6 +60,7 @@ def _explain(period: Period | None, at: dt.date) -> dict[str, Any]:
     if period is None:
         return {"period": None, "position": None, "reason": "no assessment covers this date (before the "
                 "case's first dated event, or no events)", "evidence": [], "missing": []}
+    period = period.explained_at(at.isoformat())  # its evidence as it stood that day, not at the period's end
     missing = []
     for m in period.missing:
         events = [e for e in m["evidence"] if _on_or_before(e, at)]
