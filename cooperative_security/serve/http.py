@@ -61,6 +61,9 @@ class Handler(BoundedRequestHandler):
 
     def handle_one_request(self) -> None:
         self._answered = False  # whether this request's status line has been written
+        # the last request's headers, which http.server keeps until it parses this one's: a refusal sent before
+        # then (a malformed or too long request line, headers too large) must not take its CORS headers from them
+        vars(self).pop("headers", None)
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
