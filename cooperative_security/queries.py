@@ -26,7 +26,9 @@ from .errors import UsageError
 from .namespaces import XSD, expand
 from .resources import queries_dir
 
-_PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|folded|integer|date|decimal)\s+(?P<doc>.*)$")
+#: ``#   ?name kind  what it is``, or ``#   ?name kind optional  what it is`` for one the query may run without
+_PARAM = re.compile(r"^#\s+\?(?P<name>\w+)\s+(?P<kind>iri|string|folded|integer|date|decimal)"
+                    r"(?:\s+(?P<optional>optional)\b)?\s+(?P<doc>.*)$")
 #: a column that joins several values with a separator (a GROUP_CONCAT), and how its items are ordered
 _LIST = re.compile(r'^#\s+\?(?P<name>\w+)\s+(?P<order>text|pages)\s+"(?P<separator>[^"]+)"')
 _NUMBER = re.compile(r"\d+")
@@ -41,6 +43,8 @@ class Parameter:
     name: str
     kind: str
     doc: str
+    #: the query answers without it too (``store-graph-counts``: every graph, or the one ``?g`` names)
+    optional: bool = False
 
     def to_term(self, value: str) -> ox.NamedNode | ox.Literal:
         """Turn a command-line value into an RDF term of the declared kind."""
@@ -132,7 +136,7 @@ class Query:
                 + (f" (did you mean {' or '.join(close)}?)" if close else "")
                 + f"; its parameters: {', '.join(known) or 'none'}"
             )
-        missing = sorted(set(known) - set(values))
+        missing = sorted(set(known) - set(values) - {p.name for p in self.parameters if p.optional})
         if missing:
             raise UsageError(f"query {self.name} needs --param {missing[0]}=VALUE ({known[missing[0]].doc})")
         return {name: known[name].to_term(value) for name, value in values.items()}
@@ -162,7 +166,7 @@ def _parse(name: str, path: Path) -> Query:
         else:
             in_answers = False
         if match:
-            params.append(Parameter(match["name"], match["kind"], match["doc"].strip()))
+            params.append(Parameter(match["name"], match["kind"], match["doc"].strip(), bool(match["optional"])))
         listed = _LIST.match(line)
         if listed:
             lists.append(ListColumn(listed["name"], listed["order"], listed["separator"]))

@@ -26,6 +26,7 @@ _BY_NAME = {
     "state": ("state",),
     "g": ("graph",),
     "graph": ("graph",),
+    "removed": ("graph",),
 }
 _ANYWHERE = ("cs", "case", "work", "state", "org", "society", "event", "person", "rule", "graph")
 
@@ -38,12 +39,22 @@ def exists(store: Store, iri: str) -> bool:
     return bool(store.select(load_query("terms/exists"), {"term": term}))
 
 
+def _names_graph(param: Parameter) -> bool:
+    """Whether ``param`` names a named graph (``?g``, ``?graph``): a graph is known by holding triples, though no
+    statement names it (``graph:checksums``, an ingest's graph)."""
+    return _BY_NAME.get(param.name) == ("graph",)
+
+
+def _known(store: Store, param: Parameter, iri: str) -> bool:
+    return exists(store, iri) or (_names_graph(param) and iri in store.graph_names())
+
+
 def resolve_term(store: Store, param: Parameter, value: str) -> str:
     """The IRI ``value`` names for parameter ``param`` (of kind iri)."""
     text = value.strip()
     if "://" in text or (":" in text and text.partition(":")[0] in PREFIXES):
         iri = expand(text)
-        if exists(store, iri):
+        if _known(store, param, iri):
             return iri
         raise UnknownTerm(f"parameter {param.name}: the store holds nothing called {compact(iri)}"
                           + _suggest(store, param, text.rpartition(":")[2].rpartition("/")[2]))
@@ -58,7 +69,7 @@ def resolve_term(store: Store, param: Parameter, value: str) -> str:
                                   + _suggest(store, param, text)) from None
     for prefix in _BY_NAME.get(param.name, _ANYWHERE):
         iri = PREFIXES[prefix] + text
-        if exists(store, iri):
+        if _known(store, param, iri):
             return iri
     labelled = _by_label(store, param, text)
     if labelled is not None:
@@ -83,6 +94,11 @@ def _by_label(store: Store, param: Parameter, text: str) -> str | None:
 
 
 def _suggest(store: Store, param: Parameter, text: str) -> str:
+    if _names_graph(param):
+        graphs = [compact(g).removeprefix("graph:") for g in store.graph_names()]
+        close = difflib.get_close_matches(text.lower().removeprefix("graph:"), graphs, n=3, cutoff=0.6)
+        return (f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else "") + \
+            "; `coopsec query export/store-graph-counts` lists the graphs"
     names: list[str] = []
     if param.name in ("case", "actor", "state") or param.name not in _BY_NAME:
         from .classify import known_cases

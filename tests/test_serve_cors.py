@@ -148,3 +148,57 @@ def test_an_origin_is_compared_as_a_browser_writes_it() -> None:
     assert check_origin("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
     assert check_origin("http://[::1]:80") == "http://[::1]"
 
+
+
+@pytest.mark.parametrize("second", [
+    b"GARBAGE\r\n\r\n",  # a malformed request line: refused by http.server before any header is read
+    b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",  # a request line too long (414)
+    b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n",  # a header too long (431)
+])
+def test_a_refusal_never_carries_the_cors_headers_of_an_earlier_request(server: RunningServer,
+                                                                         second: bytes) -> None:
+    """The CORS headers are computed from the handler's ``self.headers``, which http.server leaves from the
+    previous request until it parses the next one's: a refusal sent before that (these three) would carry the
+    previous request's Origin. That cannot happen while the server answers one request per connection (it speaks
+    HTTP/1.0 and closes after each answer, whatever the client asks), which this pins: a second request
+    pipelined on the connection, even with keep-alive asked for, is never answered."""
+    import socket
+
+    first = (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nOrigin: "
+             + ORIGIN.encode() + b"\r\nAccept: text/csv\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as connection:
+        connection.sendall(first + second)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    answer = b"".join(chunks)
+    assert answer.count(b"HTTP/1.") == 1 and answer.startswith(b"HTTP/1.0 200 ")  # the first, then closed
+    assert b"\r\nAccess-Control-Allow-Origin: https://example.org\r\n" in answer and answer.endswith(b"true")
+
+
+def test_a_refusal_on_a_kept_alive_connection_takes_no_cors_headers_from_the_request_before(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the server to keep connections alive (HTTP/1.1), a refusal made before the next request's headers are
+    read took the previous request's Origin: it carried that origin's Access-Control-Allow-Origin. The handler
+    forgets each request's headers before reading the next."""
+    import socket
+
+    from cooperative_security.serve.http import Handler
+
+    monkeypatch.setattr(Handler, "protocol_version", "HTTP/1.1")
+    first = (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + ORIGIN.encode()
+             + b"\r\nAccept: text/csv\r\n\r\n")
+    config = ServerConfig(port=0, limits=Limits(timeout=20), cors=(ORIGIN,), classify=False)
+    with start_server(config) as running:
+        for second, status in ((b"GARBAGE\r\n\r\n", b"400"), (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
+                               (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", b"431")):
+            with socket.create_connection(("127.0.0.1", running.port), timeout=20) as connection:
+                connection.sendall(first + second)
+                chunks = []
+                while chunk := connection.recv(65536):
+                    chunks.append(chunk)
+            answer = b"".join(chunks)
+            one, _, refusal = answer.partition(b"true")  # the first answer's body ends it
+            assert one.startswith(b"HTTP/1.1 200 ") and b"Access-Control-Allow-Origin: " + ORIGIN.encode() in one
+            assert refusal.startswith(b"HTTP/1.1 " + status), refusal[:100]
+            assert b"Access-Control-" not in refusal, refusal[:400]

@@ -114,3 +114,32 @@ def test_an_unclosed_string_hides_the_rest_of_its_line_only() -> None:
         check_sparql(deep)
     assert refused.value.status == 400 and "(line 2)" in str(refused.value)
     check_sparql("SELECT * { BIND('{{{{' AS ?x) " + "{" * 99 + "}" * 99 + " }")  # closed: its braces are text
+
+
+@pytest.fixture(scope="module")
+def server():  # type: ignore[no-untyped-def]
+    from cooperative_security.serve import ServerConfig, start_server
+
+    with start_server(ServerConfig(port=0, classify=False, allow_service=("good.example",))) as running:
+        yield running
+
+
+LONG = "a" * 50_000
+
+
+@pytest.mark.parametrize(("text", "start"), [
+    (f"SELECT * {{ SERVICE <http://127.0.0.1:9/{LONG}> {{ ?s ?p ?o }} }}", "SERVICE <http://127.0.0.1:9/aaa"),
+    (f"SELECT * {{ SERVICE <http://{LONG}.example/> {{ ?s ?p ?o }} }}", "SERVICE <http://aaa"),
+    (f"SELECT * {{ SERVICE #{LONG}\n ?where {{ ?s ?p ?o }} }}", "'SERVICE #aaa"),
+])
+def test_a_refused_service_target_is_quoted_short(server, text: str, start: str) -> None:  # type: ignore[no-untyped-def]
+    """A 50,000-character SERVICE target (or a long comment before one) came back whole in the 403, twice for the
+    IRI and its host: it is quoted as other refusals quote a client's text (``shown``: at most 100 characters)."""
+    from http_fetch import fetch
+
+    status, _, body = fetch(f"http://127.0.0.1:{server.port}/sparql", text.encode(),
+                            {"Content-Type": "application/sparql-query"})
+    said = body.decode()
+    assert status == 403, said
+    assert said.startswith(start) and "..." in said and "--allow-service" in said
+    assert len(said) < 1_000 and LONG[:200] not in said

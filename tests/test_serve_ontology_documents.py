@@ -151,3 +151,53 @@ def test_an_ontology_document_over_the_answer_cap_says_it_is_not_paged() -> None
         status, _, body = fetch(running.url + "ontology", headers={"Accept": "text/turtle"})
         assert status == 422 and b"not paged" in body and b"later page" not in body
         assert fetch(running.url + "ontology/modules/trust", headers={"Accept": "text/turtle"})[0] == 200
+
+
+def test_a_module_document_compares_the_ontology_once_for_each_graph_it_finds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each /ontology/modules/NAME request parsed the bundled files and compared them with the store's ontology
+    graph, blank nodes canonical (about 0.1 s): now once for each graph the requests find, with the same answers,
+    and anew once an update has changed the graph (or changed it back)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cooperative_security.kb import load_theory
+    from cooperative_security.ontology import ONTOLOGY_GRAPH
+    from cooperative_security.serve import vocabulary
+    from cooperative_security.store import open_store
+
+    compared: list[int] = []
+    real = vocabulary.same_graph
+
+    def counted(quads, triples):  # type: ignore[no-untyped-def]
+        compared.append(1)
+        return real(quads, triples)
+
+    monkeypatch.setattr(vocabulary, "same_graph", counted)
+    monkeypatch.setattr(vocabulary, "_compared", None, raising=False)  # a fresh start
+    store = open_store("memory:")
+    try:
+        load_theory(store)
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda name: vocabulary.module_document(store, MODULES + name),
+                                    ["trust", "regimes"] * 6))
+        assert len(compared) == 1
+        assert all(isinstance(a, list) and a == answers[i % 2] for i, a in enumerate(answers))
+        assert answers[0] != answers[1]  # each module its own document
+        bundled = [q.triple for q in store.quads(ONTOLOGY_GRAPH)]
+        edited = [*bundled, ox.Triple(ox.NamedNode(str(CS.Trust)), ox.NamedNode(str(SKOS.note)), ox.Literal("x"))]
+        store.replace_graphs({ONTOLOGY_GRAPH: edited})
+        assert isinstance(vocabulary.module_document(store, MODULES + "trust"), str)  # 404: changed
+        assert isinstance(vocabulary.module_document(store, MODULES + "trust"), str)
+        store.replace_graphs({ONTOLOGY_GRAPH: bundled})
+        assert vocabulary.module_document(store, MODULES + "trust") == answers[0]  # the bundled one again
+        assert len(compared) == 3
+    finally:
+        store.close()
+
+
+def test_repeated_module_requests_answer_the_same_document(server: RunningServer) -> None:
+    from rdflib.compare import isomorphic
+
+    graphs = [load(server, "ontology/modules/trust", "application/n-triples") for _ in range(3)]
+    assert (CS.Trust, RDF.type, OWL.Class) in graphs[0] and len(graphs[0]) > 100
+    assert all(isomorphic(graphs[0], g) for g in graphs[1:])  # blank nodes labelled anew by each worker's parse

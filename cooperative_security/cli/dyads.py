@@ -101,6 +101,9 @@ def dyads_command(
     """Classify every dyad-year on Buzan's spectrum: one row per non-directed dyad-year (ccode1 < ccode2), or
     per directed dyad-year with --directed; columns in peacesciencer's names."""
     started = time.perf_counter()
+    if first > last:  # first of all: before the output, the data folder or the store are looked at
+        raise UsageError(f"--from {first} is after --to {last}: the span runs from --from to --to; give the earlier "
+                         f"year to --from (--from {last} --to {first})")
     check_output(output, rdf=fmt is OutFormat.rdf)  # before the slow part
     if store is not None:
         if data_dir is not None:
@@ -160,8 +163,6 @@ def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutForm
         if not kg.ask(load_query("dyads/has-dyad-years")):
             raise UsageError(f"{spec}: the store holds no dyad-year graph; load it with `coopsec ingest-dataset "
                              f"dyad-years DIR --store {spec}` (DIR as for --data-dir)")
-        if first > last:
-            raise UsageError(f"--from {first} is after --to {last}")
         with err_console.status("classifying..."):
             classify(kg, first, last)
         count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)  # type: ignore[arg-type]

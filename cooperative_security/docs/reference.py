@@ -154,7 +154,8 @@ def queries_reference(root: Path | None = None) -> str:
                 parts += [f"Answers: {q.answers}", ""]
             if q.parameters:
                 parts += [_table(["parameter", "kind", "what"],
-                                 [[f"`?{p.name}`", p.kind, _cell(p.doc)] for p in q.parameters]), ""]
+                                 [[f"`?{p.name}`", p.kind + (", optional" if p.optional else ""), _cell(p.doc)]
+                                  for p in q.parameters]), ""]
             parts += [f"??? note \"The query ({q.path.name})\"", "", "    ```sparql"]
             parts += ["    " + line if line else "" for line in q.text.rstrip().splitlines()]
             parts += ["    ```", ""]

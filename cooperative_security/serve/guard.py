@@ -32,7 +32,7 @@ from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from ..store.dataset import COMMENT, IRI, LONG_STRING, STRING
-from .httperror import HttpError
+from .httperror import HttpError, shown
 
 #: the deepest nesting of ``{`` ``(`` ``[`` a query may have; 2,000 levels already took the parser
 #: close to its stack's end, 5,000 overflowed it
@@ -152,8 +152,8 @@ def _check_targets(body: str, keyword: re.Match[str], allowed: set[str], prefixe
             _check_iri(name, _decode_escapes(iri.group(1)), iri.group(), allowed)
         elif body.startswith("<", at) or _VARIABLE.match(body, at) or prefixed.at(at):
             line = body.count("\n", 0, keyword.start()) + 1
-            shown = body[keyword.start():at + 20].split("\n")[0]
-            raise HttpError(403, f"{shown!r} (line {line}): this server sends no request to other hosts, and "
+            quoted = shown(repr(body[keyword.start():at + 20].split("\n")[0]))
+            raise HttpError(403, f"{quoted} (line {line}): this server sends no request to other hosts, and "
                                  f"the letters {keyword.group()!r} followed by a variable, a prefixed name or an "
                                  f"IRI read as {name}, even inside a string, an IRI or a comment. Write a "
                                  f"{name} target as a full <IRI> of a host started with --allow-service HOST; "
@@ -171,8 +171,8 @@ def _check_iri(keyword: str, iri: str, written: str, allowed: set[str]) -> None:
         host = ""
     if not allowed or host not in allowed:
         listed = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
-        raise HttpError(403, f"{keyword} {written}: federation is off, this server sends no request to "
-                             f"{host or 'that target'}{listed}; {how} (the letters "
+        raise HttpError(403, f"{keyword} {shown(written)}: federation is off, this server sends no request to "
+                             f"{shown(host) or 'that target'}{listed}; {how} (the letters "
                              f"{keyword.lower()!r} before an IRI read as {keyword}, even inside a string, an "
                              "IRI or a comment)")
 

@@ -19,7 +19,7 @@ from .description import WELL_KNOWN_VOID
 from .engine import QueryService
 from .httperror import HttpError, protocol_error, shown
 from .linked import FORMAT_PARAMETER, iri_for_path
-from .protocol import merged, none_in_url, one, one_operation, utf8_text
+from .protocol import merged, no_using, none_in_url, one, one_operation, utf8_text
 from .querypage import query_page
 from .static import site_file
 
@@ -61,6 +61,9 @@ class Handler(BoundedRequestHandler):
 
     def handle_one_request(self) -> None:
         self._answered = False  # whether this request's status line has been written
+        # the last request's headers, which http.server keeps until it parses this one's: a refusal sent before
+        # then (a malformed or too long request line, headers too large) must not take its CORS headers from them
+        vars(self).pop("headers", None)
         self.server.watch(self.connection)
         try:
             super().handle_one_request()
@@ -199,7 +202,7 @@ class Handler(BoundedRequestHandler):
             form = merged(params, form)
             one_operation("query" in form and "update" in form)
             if "update" in form:
-                self._authorise_update()
+                self._authorise_update(form)
                 service.update(one(form, "update"))
                 self._send(204, None, b"", head)
                 return
@@ -212,7 +215,7 @@ class Handler(BoundedRequestHandler):
         elif content_type == "application/sparql-update":
             one_operation("query" in params)
             none_in_url(params, "update")
-            self._authorise_update()
+            self._authorise_update(params)
             service.update(utf8_text(raw))
             self._send(204, None, b"", head)
             return
@@ -238,11 +241,13 @@ class Handler(BoundedRequestHandler):
         authority = own_authority(self.server.access, port, self.headers)
         return f"http://{authority or (f'[{host}]' if ':' in host else host) + f':{port}'}/sparql"
 
-    def _authorise_update(self) -> None:
-        """Refuse an update from another site's page, through a rebound DNS name, or without the token."""
+    def _authorise_update(self, params: dict[str, list[str]]) -> None:
+        """Refuse an update from another site's page, through a rebound DNS name, or without the token; then one
+        that names graphs in parameters the store cannot honour (:func:`.protocol.no_using`)."""
         if not self.server.service.writable:
             return  # refused as read-only, with its own message
         authorise_update(self.server.access, int(self.server.server_address[1]), self.headers)
+        no_using(params)
 
     def _body(self) -> bytes:
         self.server.reading_body(self.connection)  # a body cut short by the deadline is still answered 400

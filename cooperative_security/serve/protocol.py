@@ -1,5 +1,6 @@
 """What the SPARQL 1.1 Protocol asks of a request's parameters and body, each refusal a 400 that says what is
-wrong: one operation per request, one value of a parameter, a body in UTF-8."""
+wrong: one operation per request, one value of a parameter, a body in UTF-8, no dataset parameter the server
+would ignore."""
 
 from __future__ import annotations
 
@@ -40,6 +41,18 @@ def none_in_url(params: dict[str, list[str]], name: str) -> None:
                              "the URL); send the other as its own request")
 
 
+def no_using(params: dict[str, list[str]]) -> None:
+    """An update whose request names its dataset with ``using-graph-uri`` or ``using-named-graph-uri`` (SPARQL 1.1
+    Protocol, 2.2.3): refused, as pyoxigraph's update takes no dataset (0.5.13) and the graphs were ignored without
+    a word, so the update matched its WHERE in the default graph; the update's USING and USING NAMED say it."""
+    given = [name for name in ("using-graph-uri", "using-named-graph-uri") if name in params]
+    if given:
+        raise HttpError(400, f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} not supported by this "
+                             "server: write the graphs in the update instead, USING <graph> for using-graph-uri and "
+                             "USING NAMED <graph> for using-named-graph-uri, after its delete and insert templates "
+                             "and before its WHERE")
+
+
 def utf8_text(raw: bytes) -> str:
     """A request body as text."""
     try:
@@ -48,4 +61,4 @@ def utf8_text(raw: bytes) -> str:
         raise HttpError(400, "the request body is not UTF-8") from None
 
 
-__all__ = ["merged", "none_in_url", "one", "one_operation", "utf8_text"]
+__all__ = ["merged", "no_using", "none_in_url", "one", "one_operation", "utf8_text"]

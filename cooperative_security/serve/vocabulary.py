@@ -12,7 +12,8 @@ document is the module's bundled file (``ontology/modules/*.ttl``), given only w
 is exactly the bundled ontology (compared with its blank nodes canonical): a store loaded by another version
 of coopsec, or whose ontology an update changed, answers 404 and names ``/ontology`` instead. A module is looked
 up among the store's ``owl:Ontology`` IRIs, and its file by the header it holds: the name from the request is
-never made into a path.
+never made into a path. The files are parsed once per process, and compared once for each ontology graph the
+requests find (:func:`_bundled_if_same`), not once per request.
 
 A document is one answer, never paged (a few thousand triples, well under the server's ``--max-answer``):
 ``?page=2`` is past its end. Asked for as HTML, these IRIs keep their pages (:func:`.linked.describe`).
@@ -20,6 +21,7 @@ A document is one answer, never paged (a few thousand triples, well under the se
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 import pyoxigraph as ox
@@ -80,14 +82,45 @@ def module_document(store: Store, iri: str) -> list[ox.Triple] | str:
     differs = (f"this server's ontology is not the one bundled with its coopsec (loaded by another version, or "
                f"changed since), so which of its triples are module {iri[len(MODULES):]}'s cannot be told: "
                "/ontology answers the whole ontology\n")
-    try:
-        files = [parse_rdf_file(path) for path in ontology_files()]
-    except CoopsecError:  # the bundled files missing or broken: no module to compare, none to give
-        return differs
-    if not same_graph(ontology, (t for triples in files for t in triples)):
+    files = _bundled_if_same(ontology)
+    if files is None:
         return differs
     header = ox.Triple(ox.NamedNode(iri), RDF_TYPE, _ONTOLOGY)
-    return next((triples for triples in files if header in triples), differs)
+    return next((list(triples) for triples in files if header in triples), differs)  # a copy: the cache stays
+
+
+_LOCK = threading.Lock()
+#: the bundled ontology files last read (by their paths, sizes and times), parsed
+_bundled: tuple[tuple[tuple[str, int, int], ...], list[list[ox.Triple]] | None] | None = None
+#: the last ontology graph compared with them, as read (its own blank-node labels), and whether it was the same
+_compared: tuple[frozenset[str], tuple[tuple[str, int, int], ...], bool] | None = None
+
+
+def _bundled_if_same(ontology: list[ox.Quad]) -> list[list[ox.Triple]] | None:
+    """The bundled ontology files' triples, file by file, if the store's ontology graph (``ontology``) is the
+    bundled ontology, else None. The files are parsed once, and the comparison (with canonical blank nodes, about
+    0.1 s) is made once for each ontology graph a request finds: a request over the same graph as the last one
+    (the same triples with the same blank-node labels, as a store reads them back until its graph is replaced)
+    reuses the answer, and a graph an update changed is compared anew."""
+    global _bundled, _compared
+    try:
+        key = tuple((str(p), (st := p.stat()).st_size, st.st_mtime_ns) for p in ontology_files())
+    except (CoopsecError, OSError):  # the bundled files missing: no module to compare, none to give
+        return None
+    read = frozenset(str(q) for q in ontology)
+    with _LOCK:
+        if _bundled is None or _bundled[0] != key:
+            try:
+                files: list[list[ox.Triple]] | None = [parse_rdf_file(path) for path in ontology_files()]
+            except CoopsecError:  # the bundled files broken: no module to compare, none to give
+                files = None
+            _bundled, _compared = (key, files), None
+        files = _bundled[1]
+        if files is None:
+            return None
+        if _compared is None or _compared[0] != read or _compared[1] != key:
+            _compared = (read, key, same_graph(ontology, (t for triples in files for t in triples)))
+        return files if _compared[2] else None
 
 
 def same_graph(quads: Iterable[ox.Quad], triples: Iterable[ox.Triple]) -> bool:
