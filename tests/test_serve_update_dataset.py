@@ -82,3 +82,15 @@ def test_a_read_only_server_still_says_it_is_read_only() -> None:
     with start_server(ServerConfig(port=0, classify=False)) as running:
         status, said = _post(running, DELETE, "?" + urllib.parse.urlencode({"using-graph-uri": GRAPH}))
     assert status == 403 and "--writable" in said
+
+
+@pytest.mark.parametrize(("name", "using"), [("default-graph-uri", "using-graph-uri"),
+                                             ("named-graph-uri", "using-named-graph-uri")])
+@pytest.mark.parametrize("how", ["url", "form"])
+def test_a_query_dataset_parameter_on_an_update_is_refused(server: RunningServer, name: str, using: str,
+                                                           how: str) -> None:
+    status, said = (_post(server, DELETE, "?" + urllib.parse.urlencode({name: GRAPH})) if how == "url"
+                    else _post(server, DELETE, form={name: GRAPH}))
+    assert status == 400, said  # was 204, the graph ignored
+    assert f"{name} names a query's dataset" in said and using in said and "USING <graph>" in said
+    assert _holds(server)

@@ -43,9 +43,15 @@ def none_in_url(params: dict[str, list[str]], name: str) -> None:
 
 def no_using(params: dict[str, list[str]]) -> None:
     """An update whose request names its dataset with ``using-graph-uri`` or ``using-named-graph-uri`` (SPARQL 1.1
-    Protocol, 2.2.3): refused, as pyoxigraph's update takes no dataset (0.5.13) and the graphs were ignored without
-    a word, so the update matched its WHERE in the default graph; the update's USING and USING NAMED say it."""
+    Protocol, 2.2.3), or with a query's ``default-graph-uri`` or ``named-graph-uri``: refused, as pyoxigraph's
+    update takes no dataset (0.5.13) and the graphs were ignored without a word, so the update matched its WHERE
+    in the default graph; the update's USING and USING NAMED say it."""
     given = [name for name in ("using-graph-uri", "using-named-graph-uri") if name in params]
+    for name, using in (("default-graph-uri", "using-graph-uri"), ("named-graph-uri", "using-named-graph-uri")):
+        if name in params:  # a query's dataset parameter (2.1.4) on an update: ignored as well, so refused
+            raise HttpError(400, f"{name} names a query's dataset, not an update's (SPARQL 1.1 Protocol 2.2.3 calls "
+                                 f"it {using}, which this server does not support either): write the graphs in the "
+                                 "update, USING <graph> or USING NAMED <graph> before its WHERE")
     if given:
         raise HttpError(400, f"{' and '.join(given)} {'is' if len(given) == 1 else 'are'} not supported by this "
                              "server: write the graphs in the update instead, USING <graph> for using-graph-uri and "
