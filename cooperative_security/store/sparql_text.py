@@ -17,7 +17,8 @@ def with_values(query: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode |
 
     A trailing VALUES clause is joined with the query's pattern before projection (SPARQL 1.1,
     section 18.2.4.3), so it restricts parameters whether or not they are selected, on every
-    SPARQL 1.1 store.
+    SPARQL 1.1 store; but after grouping, so in an aggregate query only a GROUP BY key is restricted
+    (queries/README.md; tests/test_query_parameter_scope.py checks every bundled query).
     """
     if not bindings:
         return query
