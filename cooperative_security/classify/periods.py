@@ -169,19 +169,18 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
         for i, run in enumerate(runs):
             nxt = runs[i + 1][0] if i + 1 < len(runs) else None
             shape = partial(_period, case, run, nxt, findings, used, rules, events, strategies, sensibility,
-                            statuses, misses)
-            period = shape(upto, ignored.get(case.iri, []))
-            period._explain_upto = partial(_reshaped, shape, ignored.get(case.iri, []), upto)
+                            statuses, misses, ignored=ignored.get(case.iri, []))
+            period = shape(upto)
+            period._explain_upto = partial(_reshaped, shape, upto)
             if nxt is None:
                 period.observed_until = observed.get(case.iri)
             periods.append(period)
     return periods
 
 
-def _reshaped(shape: Callable[[str | None, list[str]], Period], ignored: list[str], upto: str | None,
-              iso: str) -> Period:
+def _reshaped(shape: Callable[[str | None], Period], upto: str | None, iso: str) -> Period:
     """The period shaped again, explained as of ``iso`` (never later than the ``upto`` it was read with)."""
-    return shape(iso if upto is None or iso < upto else upto, ignored)
+    return shape(iso if upto is None else min(iso, upto))
 
 
 def _period(case: Case, run: list[dict[str, Any]], nxt: dict[str, Any] | None,
