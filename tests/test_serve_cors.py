@@ -162,16 +162,10 @@ def test_a_refusal_never_carries_the_cors_headers_of_an_earlier_request(server: 
     previous request's Origin. That cannot happen while the server answers one request per connection (it speaks
     HTTP/1.0 and closes after each answer, whatever the client asks), which this pins: a second request
     pipelined on the connection, even with keep-alive asked for, is never answered."""
-    import socket
 
     first = (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\nOrigin: "
              + ORIGIN.encode() + b"\r\nAccept: text/csv\r\n\r\n")
-    with socket.create_connection(("127.0.0.1", server.port), timeout=20) as connection:
-        connection.sendall(first + second)
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    answer = b"".join(chunks)
+    answer = _exchange(server.port, first + second)
     assert answer.count(b"HTTP/1.") == 1 and answer.startswith(b"HTTP/1.0 200 ")  # the first, then closed
     assert b"\r\nAccess-Control-Allow-Origin: https://example.org\r\n" in answer and answer.endswith(b"true")
 
@@ -181,7 +175,6 @@ def test_a_refusal_on_a_kept_alive_connection_takes_no_cors_headers_from_the_req
     """Were the server to keep connections alive (HTTP/1.1), a refusal made before the next request's headers are
     read took the previous request's Origin: it carried that origin's Access-Control-Allow-Origin. The handler
     forgets each request's headers before reading the next."""
-    import socket
 
     from cooperative_security.serve.http import Handler
 
@@ -192,13 +185,20 @@ def test_a_refusal_on_a_kept_alive_connection_takes_no_cors_headers_from_the_req
     with start_server(config) as running:
         for second, status in ((b"GARBAGE\r\n\r\n", b"400"), (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", b"414"),
                                (b"GET / HTTP/1.1\r\nHost: x\r\nX: " + b"a" * 70_000 + b"\r\n\r\n", b"431")):
-            with socket.create_connection(("127.0.0.1", running.port), timeout=20) as connection:
-                connection.sendall(first + second)
-                chunks = []
-                while chunk := connection.recv(65536):
-                    chunks.append(chunk)
-            answer = b"".join(chunks)
+            answer = _exchange(running.port, first + second)
             one, _, refusal = answer.partition(b"true")  # the first answer's body ends it
             assert one.startswith(b"HTTP/1.1 200 ") and b"Access-Control-Allow-Origin: " + ORIGIN.encode() in one
             assert refusal.startswith(b"HTTP/1.1 " + status), refusal[:100]
             assert b"Access-Control-" not in refusal, refusal[:400]
+
+
+def _exchange(port: int, data: bytes) -> bytes:
+    """Send ``data`` on one connection and read until the server closes it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
