@@ -11,6 +11,7 @@ validate's explanation uses it. Real ingest, real rules.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 from small_cases import classify_case, event, period_at
@@ -45,3 +46,12 @@ def test_validate_cites_the_evidence_of_the_day_it_reads(tmp_path: Path) -> None
     mid = next(r for r in compare([expected], periods) if r.at == "midpoint")
     assert mid.date == "1955-07-02" and mid.inferred == "conflict-formation"
     assert [e.split(" (")[0] for e in mid.explanation["evidence"]] == ["1951-03-01 first-threat"], mid.explanation
+
+
+def test_a_period_survives_pickling_and_still_explains_a_day(tmp_path: Path) -> None:
+    """The test session shares one classifier run between xdist workers as a pickle (tests/conftest.py), and
+    a period carries the means to explain itself at a day: both have to survive the round trip."""
+    periods = classify_case(tmp_path, EVENTS, members="[frn, ita]", to="1966")
+    back = pickle.loads(pickle.dumps(periods))  # noqa: S301 (pickled just above)
+    p = period_at(back, "1955-06-01")
+    assert _ids(p.explained_at("1955-06-01").evidence) == {"first-threat"}

@@ -113,7 +113,7 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
     cases = list_cases(store)
     events: dict[str, Event] = {e.iri: e for c in cases for e in c.events}
     rules = {_v(r["rule"]): r for r in store.select(load_query("classify/read-rules"))}
-    findings: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
+    findings: dict[str, dict[tuple[str, str], list[str]]] = defaultdict(_event_lists)
     for r in store.select(load_query("classify/read-findings")):
         bucket = findings[_v(r["a"])][(_v(r["kind"]), _v(r["rule"]))]
         if r["event"] is not None:
@@ -176,6 +176,11 @@ def build_periods(store: Store, upto: str | None = None) -> list[Period]:
                 period.observed_until = observed.get(case.iri)
             periods.append(period)
     return periods
+
+
+def _event_lists() -> defaultdict[tuple[str, str], list[str]]:
+    """A checkpoint's findings, by kind and rule (a named function, not a lambda, so that periods pickle)."""
+    return defaultdict(list)
 
 
 def _reshaped(shape: Callable[[str | None], Period], upto: str | None, iso: str) -> Period:
