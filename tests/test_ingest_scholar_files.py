@@ -14,6 +14,12 @@
 9. A CSL ``dropping-particle`` ("van") was dropped from the family name.
 10. A CSL item without an id was refused; now keyed by its authors and year, and a made key that another
     work (of another title) holds is refused, naming both.
+11. An actor id that another actors file declares (in the store, or earlier in the same ingest) was taken
+    again without a word; it is refused at its `id` line.
+12. An events CSV's empty spreadsheet rows (`,,,,`) were read as events of case ''; a `by` or `towards` holding
+    commas was read as one unknown actor.
+13. An empty CSV, CSL-JSON or YAML file was refused without saying it is empty.
+14. A `.owl` file holding Turtle, OWL/XML or another OWL syntax got a parser error, not how to save it.
 
 A refusal runs the real command line on an on-disk store: exit 1, a message naming the file (and the line
 or record) and what to do, and the store exactly as it was. What is read is checked in the store, or in
@@ -157,11 +163,19 @@ def test_2_bibtex_with_lone_carriage_returns_reads_every_entry_and_its_lines(ref
     refused({"cr.bib": twice}, "cr.bib:7: record cr-two-2002", "the field 'year' is given twice")
 
 
-def test_2_csv_yaml_and_csl_json_with_lone_carriage_returns_are_read(spec: str, ingested: Ingested) -> None:
-    case = ("id: crcase\nlabel: A case saved on an old Mac\nmembers: [frn, gfr]\nfrom: 1950\nevents:\n"
+HEADER = "case,id,date,type,by,level,label,work,pages\n"
+
+
+def _case(case: str) -> str:
+    """A case file of one event, for an events CSV to add to."""
+    return (f"id: {case}\nlabel: A case of the tests\nmembers: [frn, gfr]\nfrom: 1950\nevents:\n"
             "  - id: first\n    date: 1951\n    type: TreatySigned\n    by: [frn, gfr]\n    level: elite\n"
             "    label: A treaty\n    evidence: [{work: keating-wheeler-2013, kind: mentions, pages: \"1\"}]\n")
-    csv = ("case,id,date,type,by,level,label,work,pages\n"
+
+
+def test_2_csv_yaml_and_csl_json_with_lone_carriage_returns_are_read(spec: str, ingested: Ingested) -> None:
+    case = _case("crcase")
+    csv = (HEADER +
            "crcase,second,1952,TreatySigned,frn;gfr,elite,Another treaty,cr-csl-2001,12\n")
     csl = '[\n {"id": "cr-csl-2001", "type": "book", "title": "Saved on a Mac",\n  "author": [{"family": "Doe"}]}\n]\n'
     ingested({"crcase.yaml": case.replace("\n", "\r"), "cr-events.csv": csv.replace("\n", "\r"),
@@ -342,3 +356,78 @@ def test_10_a_made_key_another_work_holds_is_refused_naming_both(ingested: Inges
                                    '"Milward"}], "issued": {"date-parts": [[2006]]}}]'},
             "'milward-2006'", "the bundled work Milward 2006", "titled 'Not the Bundled Work'")
 
+
+
+# --- 11: an actor id another actors file declares -----------------------------------------------------------
+
+def test_11_an_actor_id_another_file_declares_is_refused_at_its_id_line(ingested: Ingested, refused: Refused) -> None:
+    ingested({"first-actors.yaml": "states:\n  - id: freedonia\n    name: Freedonia\n"})
+    refused({"second-actors.yaml": "organisations:\n  - name: Freedonia League\n    id: freedonia\n"},
+            "second-actors.yaml:3: record freedonia: field 'id'", "the actor id 'freedonia' is declared in",
+            "first-actors.yaml already", "give this one another id")
+    # two files of one ingest, alike
+    refused({"a-actors.yaml": "states:\n  - id: sylvania\n    name: Sylvania\n",
+             "b-actors.yaml": "people:\n  - id: sylvania\n    name: Sylvania the Person\n"},
+            "b-actors.yaml:2: record sylvania: field 'id'", "the actor id 'sylvania' is declared in",
+            "a-actors.yaml already")
+    # the file itself, ingested again, edited, replaces its own actors
+    ingested({"first-actors.yaml": "states:\n  - id: freedonia\n    name: Freedonia, renamed\n"})
+
+
+# --- 12: an events CSV as a spreadsheet saves it -------------------------------------------------------------
+
+def test_12_empty_spreadsheet_rows_are_blank_lines(spec: str, ingested: Ingested) -> None:
+    ingested({"rowcase.yaml": _case("rowcase"),
+              "rows.csv": HEADER + ",,,,,,,,\n" + "rowcase,second,1952,TreatySigned,frn;gfr,elite,Another,"
+                          "keating-wheeler-2013,2\n" + " , ,,,,,,,\n"})
+    assert _objects(spec, instance("event", "rowcase/second"), ox.NamedNode(DCTERMS + "date")) == {"1952"}
+
+
+def test_12_actors_separated_by_commas_are_told_to_use_semicolons(ingested: Ingested, refused: Refused) -> None:
+    ingested({"commacase.yaml": _case("commacase")})
+    refused({"commas.csv": HEADER + 'commacase,second,1952,TreatySigned,"frn, gfr",elite,Another,'
+                                    'keating-wheeler-2013,2\n'},
+            "commas.csv:2: record commacase/second: field 'by'", "separates actors with commas",
+            "separate them with `;` (frn;gfr)")
+    refused({"unquoted.csv": HEADER.replace("\n", ",towards\n") + "commacase,third,1952,TreatySigned,frn,elite,"
+                                                                  "Another,keating-wheeler-2013,2,gfr,usa\n"},
+            "unquoted.csv:2", "11 fields where the header has 10", "actors in `by` and `towards` are separated by `;`")
+
+
+# --- 13: empty files -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("empty.csv", "", "an events CSV starts with a header line"),
+    ("comments.csv", "# only a comment\n\n", "the file is empty but for comments"),
+    ("empty.json", "", "a CSL-JSON file is a JSON array of items"),
+    ("blank.json", " \n\n", "a CSL-JSON file is a JSON array of items"),
+    ("empty.yaml", "", "`coopsec schema case` and `coopsec schema actors` print the layouts"),
+    ("comments.yaml", "# to do\n", "or holds only comments"),
+])
+def test_13_an_empty_file_is_refused_saying_it_is_empty(refused: Refused, name: str, content: str,
+                                                        expected: str) -> None:
+    refused({name: content}, f"{name}: the file is empty", expected)
+
+
+# --- 14: an .owl file in another syntax ----------------------------------------------------------------------
+
+OWL_XML = """<?xml version="1.0"?>
+<Ontology xmlns="http://www.w3.org/2002/07/owl#" xml:base="http://example.org/onto"
+     xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" ontologyIRI="http://example.org/onto">
+    <Prefix name="" IRI="http://example.org/onto#"/>
+    <Declaration><Class IRI="#Alliance"/></Declaration>
+</Ontology>
+"""
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("# saved by hand\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n<http://example.org/A> a owl:Class .\n",
+     "this file holds Turtle (or N-Triples), but a .owl file is read as RDF/XML: rename it to .ttl"),
+    (OWL_XML, "this file holds OWL/XML, which coopsec does not read (a .owl file is read as RDF/XML): save it as "
+              "RDF/XML (in Protégé: File > Save as... > RDF/XML Syntax)"),
+    ("Prefix(:=<http://example.org/onto#>)\nOntology(<http://example.org/onto>\nDeclaration(Class(:A)))\n",
+     "this file holds OWL functional syntax, which coopsec does not read"),
+])
+def test_14_an_owl_file_in_another_syntax_is_told_how_to_save_it(refused: Refused, content: str,
+                                                                 expected: str) -> None:
+    refused({"saved.owl": content}, "saved.owl: ", expected)

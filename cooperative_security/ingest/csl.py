@@ -254,6 +254,10 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _items(raw: str, src: str) -> list[Any]:
+    if not raw.strip():
+        raise InputError(Problem(src, "the file is empty: a CSL-JSON file is a JSON array of items ([{\"id\": ..., "
+                                      "\"type\": ..., \"title\": ...}, ...]); export it again (in Zotero: File > "
+                                      "Export Library... > CSL JSON)"))
     too_deep = json_depth_problem(raw.encode("utf-8", "surrogatepass"), src, "CSL-JSON")
     if too_deep:
         raise InputError(too_deep)

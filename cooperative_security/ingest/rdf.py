@@ -322,6 +322,9 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
                 g = blank_graphs.setdefault(g, ox.NamedNode(f"{target.value}/graph-{len(blank_graphs) + 1}"))
             graphs.setdefault(g, []).append(q.triple)  # type: ignore[arg-type]
     except SyntaxError as exc:
+        other = other_syntax(raw, path) if fmt == ox.RdfFormat.RDF_XML else None
+        if other:
+            raise InputError(Problem(src, other)) from exc
         raise InputError(Problem(src, f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
                                  line=getattr(exc, "lineno", None))) from exc
     except (ValueError, OSError) as exc:
@@ -329,3 +332,32 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
     if not default and len(graphs) > 1:
         del graphs[target]  # a dataset file with nothing in its default graph
     return batch
+
+
+
+#: how each syntax a file read as RDF/XML may hold instead begins (after comments and blank lines)
+_SYNTAXES = (
+    ("Turtle", re.compile(rb"(?:@prefix|@base|PREFIX|BASE)\s|<[^>\s]*>\s+(?:a|<[^>\s]*>|\w*:\w*)\s", re.IGNORECASE)),
+    ("OWL/XML", re.compile(rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:\w+:)?Ontology\b[^>]*"
+                           rb"=\s*[\"']http://www\.w3\.org/2002/07/owl#[\"'][^>]*\bontologyIRI\b", re.DOTALL)),
+    ("OWL functional syntax", re.compile(rb"(?:Prefix|Ontology|Import)\(")),
+    ("OWL Manchester syntax", re.compile(rb"(?:Prefix|Ontology|Class|ObjectProperty):\s")),
+)
+
+
+def other_syntax(raw: bytes, path: Path) -> str | None:
+    """Why a file read as RDF/XML (by its suffix, ``.owl``, ``.rdf``, ``.xml``) that is not RDF/XML did not
+    read, when it holds another syntax that editors such as Protégé save: which it is, and how to save it."""
+    text = re.sub(rb"\A(?:\s*#[^\n]*\n)*\s*", b"", raw[:65536])  # (Turtle and Manchester comments)
+    found = next((name for name, start in _SYNTAXES if start.match(text)), None)
+    if found is None:
+        return None
+    suffix = path.suffix.lower() or "(none)"
+    if found == "Turtle":
+        said = (f"this file holds Turtle (or N-Triples), but a {suffix} file is read as RDF/XML: rename it to .ttl, or "
+                "save it as RDF/XML")
+    else:
+        said = (f"this file holds {found}, which coopsec does not read (a {suffix} file is read as RDF/XML): save it "
+                "as RDF/XML (in Protégé: File > Save as... > RDF/XML Syntax), or as Turtle with the suffix .ttl")
+    return (f"{said}; coopsec reads RDF/XML (.rdf .owl .xml), Turtle (.ttl), N-Triples (.nt), N-Quads (.nq), TriG "
+            "(.trig) and JSON-LD (.jsonld)")
