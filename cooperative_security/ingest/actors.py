@@ -62,12 +62,13 @@ _RENAMED = {"cow_from": "system: [[FROM, TO]] (the spells of Correlates of War m
 def parse_actors(path: Path, known: Registry | None = None, replaced: Collection[str] = (),
                  files: Mapping[str, str] | None = None) -> tuple[Batch, Registry]:
     """The actors of a file, checked on their own and against ``known`` (the actors already in the store, and
-    those of the files read before it): an id that the bundled actors or another file declare may not be
-    declared again (it would give France a second name, or one id two actors), and a person's, society's or
-    organisation's ``state``/``states`` must be a state of this file or of ``known``.
-    ``replaced``: the graphs an earlier ingest of this same file wrote, which this one replaces, so that
-    its actors and a number its earlier version gave a state (renamed since) are free again. ``files``: the
-    file that wrote each graph of the store, to name where an actor is declared."""
+    those of the files read before it): a bundled actor's id may not be declared again (it would give France
+    a second name), and a person's, society's or organisation's ``state``/``states`` must be a state of this
+    file or of ``known``. ``replaced``: the graphs an earlier ingest of this same file wrote, which this one
+    replaces, so that its actors and a number its earlier version gave a state (renamed since) are free
+    again. ``files`` (the file that wrote each graph of the store): given, as ``coopsec ingest`` gives it, an
+    id that another file declares is refused too, naming it (one id, two actors); the validation sets, which
+    declare the same states again and keep the first, do not give it."""
     known = known or {}
     # COW number -> the state holding it, in the store or earlier in this file
     numbers = {a.cow: a.slug for a in known.values() if a.cow is not None and a.graph not in replaced}
@@ -103,8 +104,9 @@ def parse_actors(path: Path, known: Registry | None = None, replaced: Collection
                                         "them); a file adds new actors: give this one another id, or use the "
                                         "bundled one as it is", line=key_line(entry, "id"),
                                         field="id", record=actor.slug))
-            elif other is not None and (other.source is not None or other.graph not in replaced):
-                where = other.source or (files or {}).get(other.graph or "") or f"the graph <{other.graph}>"
+            elif other is not None and files is not None and (other.source is not None or
+                                                               other.graph not in replaced):
+                where = other.source or files.get(other.graph or "") or f"the graph <{other.graph}>"
                 problems.append(Problem(str(path), f"the actor id {actor.slug!r} is declared in {where} already; "
                                         "an id names one actor: cite that one as it is (delete this entry), or give "
                                         "this one another id", line=key_line(entry, "id"), field="id",

@@ -46,6 +46,9 @@ class ReadContext:
     spans: CaseSpans | None = None
     #: the cases of a case file of this batch that was refused: id -> the file
     refused_cases: dict[str, str] = field(default_factory=dict)
+    #: an actor id that another actors file declares is refused (``coopsec ingest``); the validation sets
+    #: declare the same states again, and keep the first
+    actors_once: bool = True
 
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
@@ -53,7 +56,8 @@ def _actors(path: Path, ctx: ReadContext) -> Batch:
     source = str(path.resolve())
     try:
         batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source},
-                                   {g: c.source for g, c in ctx.owners.items() if c.source})
+                                   {g: c.source for g, c in ctx.owners.items() if c.source} if ctx.actors_once
+                                   else None)
     except InputError:
         # the files after it that name its actors are told why they are unknown (parse.parse_all)
         data = load_yaml(path)
