@@ -346,7 +346,7 @@ def test_10_an_item_without_an_id_is_keyed_by_its_authors_and_year(spec: str, in
 def test_10_a_made_key_another_work_holds_is_refused_naming_both(ingested: Ingested, refused: Refused) -> None:
     ingested({"first-of-two.json": f"[{_no_id('An Early Work', 'Twokeys')}]"})
     refused({"second-of-two.json": f"[{_no_id('A Different Work', 'Twokeys')}]"},
-            "second-of-two.json: record item 1", "the key 'twokeys-1987'", "made the key from the authors and year",
+            "second-of-two.json: record item 1", "the key 'twokeys-1987'", "made this entry's key from its authors and year",
             "titled 'An Early Work'", "titled 'A Different Work'", "first-of-two.json", "Give it another key")
     # two files of one ingest, alike
     refused({"a-of-two.json": f"[{_no_id('Work A', 'Together')}]", "b-of-two.json": f"[{_no_id('Work B', 'Together')}]"},

@@ -223,7 +223,8 @@ def collision_problem(work: Work, src: str, record: str | None, line: int | None
     made = ""
     if title is not None:
         theirs, this = f"{theirs}, titled {title!r}", f"{this}, titled {work.title!r}"
-        made = " (coopsec made the key from the authors and year, as the entry gives no key of its own)"
+        made = (" (coopsec made this entry's key from its authors and year, as it gives no key of its own)"
+                if work.made_key else " (coopsec made the other work's key from its authors and year)")
     return Problem(src, f"the key {work.key!r}{made} is {theirs}, and this entry is {this}, another work: what "
                         f"{cited_by} cites as {work.key!r} would cite this entry. Give it another key, such as "
                         f"{new_key!r} (in Zotero, its Citation Key){undo}", line=line, record=record)
