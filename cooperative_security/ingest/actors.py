@@ -9,17 +9,23 @@ pre-unification state is an actor before (or without) joining the state system.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..errors import InputError, Problem
-from ..namespaces import RDF_TYPE, RDFS, graph, instance
+from ..namespaces import RDF_TYPE, RDFS, instance
+from .actor_registry import ACTORS_GRAPH as ACTORS_GRAPH
+from .actor_registry import Actor as Actor
+from .actor_registry import Registry as Registry
+from .actor_registry import Spell as Spell
+from .actor_registry import find_actor as find_actor
+from .actor_registry import registry_from_rows as registry_from_rows
 from .base import (
     Batch,
     FuzzyDate,
@@ -34,8 +40,6 @@ from .base import (
     plain,
     text,
 )
-
-ACTORS_GRAPH = graph("actors")
 
 #: section of actors.yaml -> (IRI kind, ontology class)
 SECTIONS = {
@@ -55,58 +59,16 @@ ACTOR_KEYS = {"id", "name", "from", "to", "iso3", "cow", "cow_abb", "status", "s
 _RENAMED = {"cow_from": "system: [[FROM, TO]] (the spells of Correlates of War membership)",
             "spells": "system: [[FROM, TO], ...] (the spells of Correlates of War membership)"}
 
-Spell = tuple[dt.date | None, dt.date | None]
-
-
-@dataclass(frozen=True)
-class Actor:
-    slug: str
-    iri: ox.NamedNode
-    kind: str
-    earliest: dt.date | None
-    latest: dt.date | None
-    iso3: str | None = None
-    system: tuple[Spell, ...] = ()
-    statuses: tuple[tuple[str, dt.date | None, dt.date | None], ...] = ()
-    #: one of the bundled actors (data/actors.yaml, graph actors), which a user's file may not declare again
-    bundled: bool = False
-    #: the Correlates of War number (states), which names one state only
-    cow: int | None = None
-    #: the named graph that holds the actor in the store (None: not in the store yet)
-    graph: str | None = None
-
-
-Registry = dict[str, Actor]
-
-
-def find_actor(registry: Registry, name: str) -> Actor | str:
-    """The actor a case or event file names: by its id (``frn``) or, as every output of coopsec names states,
-    by its ISO 3166-1 alpha-3 code (``FRA``). Otherwise the problem, in words: an unknown name (with the
-    closest ids), or an ISO code that several actors carry (DEU: Germany and the Federal Republic)."""
-    if name in registry:
-        return registry[name]
-    if len(name) == 3 and name.isalpha() and name.isupper():
-        carriers = sorted({a.slug for a in registry.values() if a.iso3 == name})
-        if len(carriers) == 1:
-            return registry[carriers[0]]
-        if carriers:
-            return (f"{name!r} is the ISO code of {len(carriers)} actors ({', '.join(carriers)}; `coopsec actors` "
-                    f"shows how they differ): write the id of the one meant")
-    import difflib
-
-    close = difflib.get_close_matches(name, list(registry), n=3, cutoff=0.7)
-    return (f"unknown actor {name!r}" + (f" (did you mean {' or '.join(close)}?)" if close else "")
-            + ": `coopsec actors` lists the known ones; declare a new one in an actors file and ingest that first "
-            "(`coopsec schema actors` shows the layout)")
-
-
-def parse_actors(path: Path, known: Registry | None = None,
-                 replaced: Collection[str] = ()) -> tuple[Batch, Registry]:
-    """The actors of a file, checked on their own and against ``known`` (the actors already in the store):
-    a bundled actor's id may not be declared again (it would give France a second name), and a person's,
-    society's or organisation's ``state``/``states`` must be a state of this file or of ``known``.
-    ``replaced``: the graphs an earlier ingest of this same file wrote, which this one replaces, so that
-    a number its earlier version gave a state (renamed since) is free again."""
+def parse_actors(path: Path, known: Registry | None = None, replaced: Collection[str] = (),
+                 files: Mapping[str, str] | None = None) -> tuple[Batch, Registry]:
+    """The actors of a file, checked on their own and against ``known`` (the actors already in the store, and
+    those of the files read before it): a bundled actor's id may not be declared again (it would give France
+    a second name), and a person's, society's or organisation's ``state``/``states`` must be a state of this
+    file or of ``known``. ``replaced``: the graphs an earlier ingest of this same file wrote, which this one
+    replaces, so that its actors and a number its earlier version gave a state (renamed since) are free
+    again. ``files`` (the file that wrote each graph of the store): given, as ``coopsec ingest`` gives it, an
+    id that another file declares is refused too, naming it (one id, two actors); the validation sets, which
+    declare the same states again and keep the first, do not give it."""
     known = known or {}
     # COW number -> the state holding it, in the store or earlier in this file
     numbers = {a.cow: a.slug for a in known.values() if a.cow is not None and a.graph not in replaced}
@@ -133,14 +95,22 @@ def parse_actors(path: Path, known: Registry | None = None,
             problems.extend(found)
             if actor is None:
                 continue
+            other = known.get(actor.slug)
             if actor.slug in registry:
                 problems.append(Problem(str(path), f"duplicate actor id {actor.slug!r}",
-                                        line=line_of(entry), field="id"))
-            elif actor.slug in known and known[actor.slug].bundled:
+                                        line=key_line(entry, "id"), field="id"))
+            elif other is not None and other.bundled:
                 problems.append(Problem(str(path), f"{actor.slug!r} is a bundled actor (`coopsec actors` lists "
                                         "them); a file adds new actors: give this one another id, or use the "
-                                        "bundled one as it is", line=line_of(entry),
+                                        "bundled one as it is", line=key_line(entry, "id"),
                                         field="id", record=actor.slug))
+            elif other is not None and files is not None and (other.source is not None or
+                                                               other.graph not in replaced):
+                where = other.source or files.get(other.graph or "") or f"the graph <{other.graph}>"
+                problems.append(Problem(str(path), f"the actor id {actor.slug!r} is declared in {where} already; "
+                                        "an id names one actor: cite that one as it is (delete this entry), or give "
+                                        "this one another id", line=key_line(entry, "id"), field="id",
+                                        record=actor.slug))
             holder = numbers.get(actor.cow) if actor.cow is not None else None
             if holder is not None and holder != actor.slug:
                 problems.append(Problem(str(path), f"cow {actor.cow} is already the number of {holder!r}; a "
@@ -148,7 +118,7 @@ def parse_actors(path: Path, known: Registry | None = None,
                                         "correct the number", line=line_of(entry), field="cow", record=actor.slug))
             elif actor.cow is not None:
                 numbers[actor.cow] = actor.slug
-            registry[actor.slug] = actor
+            registry[actor.slug] = dataclasses.replace(actor, source=str(path))
             triples.extend(more)
             states.extend((actor.slug, s, key_line(entry, field), field) for field, s in _states_of(entry))
     for slug, state, line, field in states:
@@ -378,20 +348,3 @@ def _system(value: Any, iri: ox.NamedNode, lifetime: Spell, triples: list[ox.Tri
         triples.append(ox.Triple(node, RDF_TYPE, cs("SystemMembership")))
         out.append((start.earliest if start else None, end.latest if end else None))
     return tuple(out)
-
-
-def registry_from_rows(rows: list[dict[str, Any]]) -> Registry:
-    """Build the registry from ``queries/cases/actors.rq`` rows (actors already in the store)."""
-    registry: Registry = {}
-    for row in rows:
-        iri = row["actor"]
-        kind = iri.value.rsplit("/", 2)[-2]
-        start = parse_date(row["start"].value).earliest if row.get("start") else None
-        end = parse_date(row["end"].value).latest if row.get("end") else None
-        iso3 = row["iso3"].value if row.get("iso3") else None
-        bundled = row.get("g") == ACTORS_GRAPH
-        cow = int(row["cow"].value) if row.get("cow") else None
-        held_in = row["g"].value if row.get("g") else None
-        registry[row["slug"].value] = Actor(row["slug"].value, iri, kind, start, end, iso3, bundled=bundled, cow=cow,
-                                            graph=held_in)
-    return registry

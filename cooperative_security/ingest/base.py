@@ -206,6 +206,8 @@ def read_text(path: Path) -> str:
                 line=line,
             )
         ) from exc
+    if "\r" in decoded and "\n" not in decoded:  # old Mac line ends (a lone CR): read as line ends
+        decoded = decoded.replace("\r", "\n")
     bad = control_character(decoded)
     if bad is not None:
         line, column, char = bad

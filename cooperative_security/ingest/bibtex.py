@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from ..errors import InputError, Problem
 from .base import Batch, control_character, is_slug, read_text
 from .keys import KeyChange, KeyMaker, kebab
-from .works import Person, Work, another_work, collision_problem, short_citation, works_batch
+from .months import bibtex_month, iso_month
+from .works import Person, Work, another_work, collision_problem, other_title, short_citation, works_batch
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -49,14 +50,17 @@ KINDS = {
     "booklet": "document",
     "manual": "document",
 }
-_ENTRY_START = re.compile(r"^\s*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s]*)", re.MULTILINE)
+_ENTRY_START = re.compile(r"^\s*@(?P<type>\w+)\s*[{(]\s*(?P<key>[^,\s=]*)(?P<field>\s*=)?", re.MULTILINE)
 #: what makes a value worth handing to the LaTeX decoder (most are plain text)
 _LATEX = re.compile(r"[\\{}$~]|--|``|''")
 #: a ``%`` not escaped: in a BibTeX value it is text (LaTeX would take it for a comment)
 _PERCENT = re.compile(r"(?<!\\)%")
 #: the fields that are LaTeX text (the others, such as url, doi, pages, year, crossref, are taken as written)
 LATEX_FIELDS = ("title", "journal", "journaltitle", "booktitle", "publisher", "address", "location", "edition",
-                "series", "note", "month", "volume", "number", "translator")
+                "series", "note", "month", "volume", "number", "translator", "institution", "school")
+#: what a chapter takes from the volume it cross-references when it lacks it (the volume's title is its
+#: booktitle), as BibTeX's crossref does
+INHERITED = ("year", "date", "month", "publisher", "address", "location", "editor", "booktitle")
 
 
 @cache
@@ -82,13 +86,14 @@ def _checked(value: str, src: str, line: int, key: str, field: str) -> str:
     return value
 
 
-def _people(value: str, src: str, line: int, key: str, field: str) -> list[Person]:
+def _people(value: str, src: str, line: int, key: str, field: str) -> tuple[list[Person], bool]:
+    """The people of a name list, and whether it ends ``and others`` (BibTeX's et al., no person)."""
     from bibtexparser.customization import splitname  # here: commands that read the bundled cache never need it
 
     people = []
-    for raw in re.split(r"\s+and\s+", value.strip()):
-        if not raw.strip():
-            continue
+    names = [raw for raw in re.split(r"\s+and\s+", value.strip()) if raw.strip()]
+    et_al = bool(names) and names[-1].strip() == "others"
+    for raw in names[:-1] if et_al else names:
         try:
             parts = splitname(raw, strict_mode=False)
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises bare exceptions on odd names
@@ -104,17 +109,36 @@ def _people(value: str, src: str, line: int, key: str, field: str) -> list[Perso
         except Exception as exc:  # noqa: BLE001 - pylatexenc's errors are untyped
             raise InputError(Problem(src, f"cannot read the LaTeX of the name {raw!r}: {exc}", line=line,
                                      field=field, record=key)) from exc
-    return people
+    return people, et_al
 
 
-#: a field written at the start of a line (``  year = {2001},``): what the checks below look for
-_FIELD_START = re.compile(r"^\s*([A-Za-z][\w-]*)\s*=", re.MULTILINE)
+#: a field written at the start of a line (``  year = {2001},``), and the braces, quotes and escapes that say
+#: whether the line is inside a value: what the checks below look for
+_FIELD_START = re.compile(r"(?P<field>^\s*(?P<name>[A-Za-z][\w-]*)\s*=)|\\\"|[{}\"]", re.MULTILINE)
+
+
+def _written_fields(text: str) -> list[str]:
+    """The fields an entry's text writes, in order: ``name =`` at the start of a line, outside any value (a
+    line of a braced or quoted value that reads ``key = value`` is text of that value)."""
+    depth, quoted, names = 0, False, []
+    for m in _FIELD_START.finditer(text):
+        token = m[0]
+        if m["field"]:
+            if depth == 0 and not quoted:
+                names.append(m["name"].lower())
+        elif token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+        elif token == '"' and depth == 0:  # a quote inside braces is text
+            quoted = not quoted
+    return names
 
 
 def _fields_not_read(text: str, entry: dict[str, str]) -> str | None:
     """What the parser dropped without a word: a field written twice (it keeps one), or fields written in
     the entry that it did not read (a stray ``}`` ends the entry before them)."""
-    written = [m[1].lower() for m in _FIELD_START.finditer(text)]
+    written = _written_fields(text)
     twice = sorted({f for f in written if written.count(f) > 1})
     if twice:
         return f"the field {twice[0]!r} is given twice (one would be dropped without a word); keep one"
@@ -140,7 +164,9 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
     # each entry's text, to the next entry: the fields written there, to check against what the parser read
     texts = {m["key"]: raw[m.end():found[i + 1].start() if i + 1 < len(found) else len(raw)]
              for i, m in reversed(list(enumerate(found)))}  # reversed: a key written twice keeps its first text
-    starts = [(m["type"].lower(), m["key"], raw[: m.start("type")].count("\n") + 1) for m in found]
+    # an entry without a key (``@book{`` then ``author = ...``) is kept with the key "": refused below
+    starts = [(m["type"].lower(), "" if m["field"] else m["key"], raw[: m.start("type")].count("\n") + 1)
+              for m in found]
     starts = [s for s in starts if s[0] not in {"comment", "preamble", "string"}]
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False, interpolate_strings=True)
     try:
@@ -157,6 +183,11 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
     seen: set[str] = set()
     keys = KeyMaker(src)
     for etype, key, line in starts:
+        if not key:
+            problems.append(Problem(src, f"the @{etype} entry has no key: write one after its opening brace, "
+                                         f"such as @{etype}{{doe-2001, (the key case files cite the work by)",
+                                    line=line))
+            continue
         if key in seen:
             problems.append(Problem(src, f"duplicate key {key!r}", line=line, record=key))
             continue
@@ -175,7 +206,7 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
             problems.append(Problem(src, unread, line=line, record=key))
             continue
         try:
-            work = _work(entry, etype, key, line, src, keys)
+            work = _work(_with_volume(entry, by_key), etype, key, line, src, keys)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -234,9 +265,10 @@ def _work(entry: dict[str, str], etype: str, key: str, line: int, src: str, keys
                 problems.extend(exc.problems)
     authors: list[Person] = []
     editors: list[Person] = []
+    et_al = {"author": False, "editor": False}
     try:
-        authors = _people(entry.get("author", ""), src, line, key, "author")
-        editors = _people(entry.get("editor", ""), src, line, key, "editor")
+        authors, et_al["author"] = _people(entry.get("author", ""), src, line, key, "author")
+        editors, et_al["editor"] = _people(entry.get("editor", ""), src, line, key, "editor")
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:
@@ -244,15 +276,21 @@ def _work(entry: dict[str, str], etype: str, key: str, line: int, src: str, keys
     kind = KINDS[etype]
     if kind == "book" and editors and not authors:
         kind = "edited-book"
-    readable = keys.key(f"line {line}", key, authors or editors, year, text.get("title", ""))
+    more = et_al["author"] if authors else et_al["editor"]
+    readable = keys.key(f"line {line}", key, authors or editors, year, text.get("title", ""), et_al=more)
+    # a month by name, from `month` (may, {May}, {5}) or else a BibLaTeX `date` (1999-05)
+    month = bibtex_month(text["month"]) if text.get("month") else iso_month(entry.get("date") or "")
     return Work(
         key=readable, kind=kind, title=text.get("title", ""), year=year or None, authors=authors, editors=editors,
         container=text.get("journal") or text.get("journaltitle") or text.get("booktitle") or None,
-        container_key=_crossref(entry.get("crossref")), publisher=text.get("publisher"),
+        container_key=_crossref(entry.get("crossref")),
+        # a thesis's school and a report's institution publish it
+        publisher=text.get("publisher") or text.get("institution") or text.get("school"),
         place=text.get("address") or text.get("location"), volume=text.get("volume"), issue=text.get("number"),
-        pages=(entry.get("pages") or "").replace("--", "-") or None, month=text.get("month"),
+        pages=(entry.get("pages") or "").replace("--", "-") or None, month=month,
         edition=text.get("edition"), series=text.get("series"), translator=text.get("translator"),
-        url=entry.get("url"), doi=entry.get("doi"), note=text.get("note"), line=line,
+        url=entry.get("url"), doi=entry.get("doi"), note=text.get("note"), line=line, et_al=more,
+        made_key=readable in keys.made,
     )
 
 
@@ -300,11 +338,28 @@ def bundled_collision(work: Work, src: str, record: str | None, line: int | None
         return None
     bundled_file, bundled = found
     mine, theirs = (work.authors or work.editors), (bundled.authors or bundled.editors)
+    by_title = other_title(work, bundled.title)
     if not another_work((mine[0].family if mine else None, work.year),
-                        (theirs[0].family if theirs else None, bundled.year)):
+                        (theirs[0].family if theirs else None, bundled.year)) and not by_title:
         return None  # the same work, described again: allowed (docs/guide/ingest.md)
     return collision_problem(work, src, record, line, f"the bundled work {short_citation(bundled)} ({bundled_file})",
-                             "the bundled data")
+                             "the bundled data", title=bundled.title if by_title else None)
+
+
+def _with_volume(entry: dict[str, str], by_key: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+    """A chapter's entry with what it lacks of :data:`INHERITED` taken from the volume its ``crossref`` names
+    in the same file (the volume's ``title`` as its ``booktitle``)."""
+    volume = by_key.get(_crossref(entry.get("crossref")) or "", [None])[0]
+    if volume is None or KINDS.get(entry.get("ENTRYTYPE", "").lower()) != "chapter":
+        return entry
+    given = {**volume, "booktitle": volume.get("booktitle") or volume.get("title", "")}
+    if entry.get("year") or entry.get("date"):  # a date of its own: none of the volume's
+        given = {k: v for k, v in given.items() if k not in ("year", "date", "month")}
+    out = dict(entry)
+    for f in INHERITED:
+        if given.get(f) and not out.get(f):
+            out[f] = given[f]
+    return out
 
 
 def _crossref(value: str | None) -> str | None:

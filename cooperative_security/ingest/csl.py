@@ -19,7 +19,9 @@ from ..errors import InputError, Problem
 from .base import Batch, control_character, parse_date, read_text
 from .bibtex import bundled_collision
 from .csl_dates import impossible, literal_year, shape
+from .csl_dates import part as date_part
 from .keys import KeyChange, KeyMaker, note_key
+from .months import iso_month, month_name
 from .rdf import json_depth_problem
 from .works import Person, Work, works_batch
 
@@ -49,7 +51,7 @@ KINDS = {
 TEXT_FIELDS = {
     "container-title": "container", "container-key": "container_key", "publisher": "publisher",
     "publisher-place": "place", "volume": "volume", "issue": "issue", "page": "pages", "edition": "edition",
-    "collection-title": "series", "URL": "url", "DOI": "doi",
+    "collection-title": "series", "URL": "url", "DOI": "doi", "number": "number",
 }
 #: the variables that name something (a journal, a publisher, a place): a number there is a slip, refused
 NAMED = frozenset(("container-title", "publisher", "publisher-place", "collection-title"))
@@ -121,7 +123,10 @@ class _Item:
                 if parts.get("literal"):
                     people.append(Person(parts["literal"]))
                 elif parts.get("family"):
-                    family = " ".join(filter(None, [parts.get("non-dropping-particle"), parts["family"]]))
+                    # both particles are part of the family name: "van" + "Evera" is van Evera (a family
+                    # name as BibTeX's von part makes it)
+                    family = " ".join(filter(None, [parts.get("dropping-particle"),
+                                                    parts.get("non-dropping-particle"), parts["family"]]))
                     people.append(Person(family, parts.get("given", "")))
                 else:
                     self.problem(field, f"name {n} has no family name: give it a \"family\" (or, for an "
@@ -177,6 +182,21 @@ class _Item:
         except ValueError as exc:
             self.problem("issued", str(exc))
             return None
+
+    def month(self) -> str | None:
+        """The month issued, by name (:mod:`.months`): the second of the first ``date-parts`` (a season for 13 to
+        16 and 21 to 24), else of a ``raw`` or ``literal`` ISO date. Read once :meth:`year` found no problem."""
+        issued = self.item.get("issued")
+        if not isinstance(issued, dict):
+            return None
+        parts = issued.get("date-parts")
+        if parts and parts[0] and parts[0][0] not in (None, ""):
+            number = date_part(parts[0][1]) if len(parts[0]) > 1 else None
+            return month_name(number) if isinstance(number, int) else None
+        for key in ("raw", "literal"):
+            if isinstance(issued.get(key), str):
+                return iso_month(issued[key])
+        return None
 
     def circa(self, year: str | None) -> list[str]:
         """What storing ``year`` adds when ``issued`` is ``"circa"`` (true, 1 or text, as CSL allows): a year
@@ -234,6 +254,10 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _items(raw: str, src: str) -> list[Any]:
+    if not raw.strip():
+        raise InputError(Problem(src, "the file is empty: a CSL-JSON file is a JSON array of items ([{\"id\": ..., "
+                                      "\"type\": ..., \"title\": ...}, ...]); export it again (in Zotero: File > "
+                                      "Export Library... > CSL JSON)"))
     too_deep = json_depth_problem(raw.encode("utf-8", "surrogatepass"), src, "CSL-JSON")
     if too_deep:
         raise InputError(too_deep)
@@ -306,10 +330,9 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         if repeat:
             one.problem(origin if chosen else "id", repeat)
             continue
-        if chosen is None and len(problems) == before:
-            if original is None or original == "":
-                one.problem("id", "an item needs an id (or a citation-key), a string")
-            elif not isinstance(original, str):
+        # an item without an id (nor citation-key) gets a key made from its authors and year (keys.KeyMaker)
+        if chosen is None and len(problems) == before and original not in (None, ""):
+            if not isinstance(original, str):
                 one.problem("id", f"the id must be a string, such as \"doe-2001\", not {shape(original)}: a "
                                   "number or other value is no key to cite the work by (or give the item a "
                                   "citation-key)")
@@ -339,9 +362,12 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
         work = Work(
             key=key, kind=kind, title=title or "", year=year, authors=authors, editors=editors,
             container=fields["container"], container_key=fields["container_key"], publisher=fields["publisher"],
-            place=fields["place"], volume=fields["volume"], issue=fields["issue"],
+            # a report's number is its issue, as BibTeX's `number` of a @techreport is
+            place=fields["place"], volume=fields["volume"],
+            issue=fields["issue"] or (fields["number"] if kind == "report" else None), month=one.month(),
             pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
             series=fields["series"], url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
+            made_key=key in keys.made,
         )
         collision = bundled_collision(work, src, record, None)
         if collision is not None:

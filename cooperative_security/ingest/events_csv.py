@@ -195,7 +195,11 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
     lines = _Lines(text)
     records = _records(csv.reader(lines, strict=True), lines, _Syntax(src, text, cap))
     header = next(records, [])
-    header_line = lines.start if header else 1
+    if not header:
+        raise InputError(Problem(src, f"the file is empty{' but for comments' if text.strip() else ''}: an events CSV "
+                                      f"starts with a header line, {','.join(REQUIRED)}, then one event a line; "
+                                      "`coopsec schema events-csv` prints a template to fill in"))
+    header_line = lines.start
     _check_header(header, header_line, src)
     c = _Case(path, registry)
     c.batch.kind = "events"
@@ -203,10 +207,13 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
     seen: dict[str, dict[str, Seen]] = {}  # (an events CSV has no `rejects` column: no links to resolve)
     for fields in records:
         line = lines.start
+        if not any(f.strip() for f in fields):  # a spreadsheet's empty row (`,,,,`): a blank line
+            continue
         if len(fields) != len(header):
             named = [fields[header.index(k)] if header.index(k) < len(fields) else "?" for k in ("case", "id")]
+            more = "; actors in `by` and `towards` are separated by `;`" if len(fields) > len(header) else ""
             c.problem(f"{len(fields)} field{'s' * (len(fields) != 1)} where the header has {len(header)}: every "
-                      "row has one field per column, empty ones too (`,,`); quote a field that holds a comma",
+                      f"row has one field per column, empty ones too (`,,`); quote a field that holds a comma{more}",
                       line, None, "/".join(named))
             continue
         row = dict(zip(header, fields, strict=True))
@@ -226,6 +233,13 @@ def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds 
                           line, "id", f"{case_id}/{eid}")
                 continue
             ids.take(event_iri, Holder(f"{src}:{line} (an earlier file of this ingest)", source))
+        commas = [k for k in ("by", "towards") if "," in (row.get(k) or "")]
+        for k in commas:
+            actors = ";".join(a.strip() for a in row[k].replace(";", ",").split(",") if a.strip())
+            c.problem(f"{k} {row[k]!r} separates actors with commas: separate them with `;` ({actors})", line, k,
+                      f"{case_id}/{eid}")
+        if commas:
+            continue
         evidence = {"work": row["work"].strip(), "pages": row.get("pages"), "section": row.get("section")}
         kind = (row.get("kind") or "").strip() or DEFAULT_KIND
         if kind in KINDS:

@@ -46,13 +46,18 @@ class ReadContext:
     spans: CaseSpans | None = None
     #: the cases of a case file of this batch that was refused: id -> the file
     refused_cases: dict[str, str] = field(default_factory=dict)
+    #: an actor id that another actors file declares is refused (``coopsec ingest``); the validation sets
+    #: declare the same states again, and keep the first
+    actors_once: bool = True
 
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
     # the graphs an earlier ingest of this file wrote: this one replaces them
     source = str(path.resolve())
     try:
-        batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source})
+        batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source},
+                                   {g: c.source for g, c in ctx.owners.items() if c.source} if ctx.actors_once
+                                   else None)
     except InputError:
         # the files after it that name its actors are told why they are unknown (parse.parse_all)
         data = load_yaml(path)
@@ -135,6 +140,11 @@ def classify_file(path: Path) -> str:
         return SUFFIXES[suffix]
     if suffix in {".yaml", ".yml"}:
         data = load_yaml(path)
+        if data is None:
+            raise InputError(Problem(str(path), "the file is empty (or holds only comments): a case file has `id:`, "
+                                                "`label:`, `members:` and `events:`, citations have `footnotes:`, "
+                                                "actors have `states:`, `organisations:`, `people:` or `societies:`; "
+                                                "`coopsec schema case` and `coopsec schema actors` print the layouts"))
         if isinstance(data, dict):
             for kind, keys in YAML_KEYS:
                 if keys & set(data):

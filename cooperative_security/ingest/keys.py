@@ -58,10 +58,11 @@ def kebab(key: str) -> str:
     return slugify(_CAMEL.sub("-", key))
 
 
-def from_record(people: Sequence[Named], year: str | None, title: str) -> str:
-    """``family-year``, ``a-b-year`` or ``a-etal-year``, as the bibliography names its works."""
+def from_record(people: Sequence[Named], year: str | None, title: str, et_al: bool = False) -> str:
+    """``family-year``, ``a-b-year`` or ``a-etal-year``, as the bibliography names its works (``et_al``: the
+    people are the first of more, as BibTeX's ``and others`` says)."""
     families = [slugify(p.family) for p in people if slugify(p.family)]
-    if len(families) > 2:
+    if len(families) > 2 or (families and et_al):
         who = f"{families[0]}-etal"
     elif families:
         who = "-".join(families)
@@ -85,22 +86,29 @@ class KeyMaker:
         self.source = source
         self.taken: set[str] = set(taken)
         self.changes: list[KeyChange] = []
+        #: the keys made from a record's authors, year (or title), as it gave no usable key
+        self.made: set[str] = set()
 
     def key(self, record: str, original: str | None, people: Sequence[Named], year: str | None, title: str,
-            chosen: str | None = None) -> str:
+            chosen: str | None = None, et_al: bool = False) -> str:
         given = (chosen or original or "").strip()
+        made = False
         if is_slug(given):
             key, why = given, ("the citation-key" if chosen and chosen != original else "")
         elif given and not is_uri(given) and kebab(given):
             key, why = kebab(given), "the " + ("citation-key" if chosen else "key") + " in kebab-case"
         else:
-            key, why = from_record(people, year, title), "made from the authors and year, as the id is not a key"
+            key = from_record(people, year, title, et_al)
+            why = "made from the authors and year, as " + ("the id is not a key" if given else "it has no id")
+            made = True
         base, n = key, 1
         while key in self.taken:
             n += 1
             key = f"{base}-{chr(ord('a') + n - 1)}" if n <= 26 else f"{base}-{n}"
             why = (why + "; " if why else "") + f"{base} was taken by an earlier entry"
         self.taken.add(key)
+        if made:
+            self.made.add(key)
         if key != (original or ""):
             self.changes.append(KeyChange(self.source, record, original or "(no id)", key, why or "the citation-key"))
         return key

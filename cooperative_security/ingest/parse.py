@@ -96,10 +96,12 @@ def _refused_case(problem: Problem, refused: dict[str, str]) -> Problem:
 
 def parse_all(
     store: Store, files: list[tuple[str, Path]], progress: Callable[[str], None] | None = None,
-    bundled: bool = False,
+    bundled: bool = False, actors_once: bool = True,
 ) -> list[Batch]:
     """Parse and check every file against the store and each other; raise before writing anything.
-    ``bundled``: the project's own data files (only they may describe the source chapter's footnotes)."""
+    ``bundled``: the project's own data files (only they may describe the source chapter's footnotes);
+    ``actors_once``: an actor id that another actors file declares is refused (off for the validation sets,
+    and for the bundled files, which a user's file may not hold back)."""
     works, classes, events, registry, cases = _known(store)
     # who wrote each graph (read once): an actors or events file's own earlier version is replaced, not a clash
     owners = claims(store) if any(kind in ("actors", "events") for kind, _ in files) else {}
@@ -111,7 +113,8 @@ def parse_all(
     unchecked: list[tuple[str, str, Problem]] = []  # the references of files that had problems of their own
     # each file's events against their case's span, as stored or as a file of this ingest sets it, and back
     spans = CaseSpans(store, owners, [p for _, p in files])
-    context = ReadContext(store, registry, cases, owners, ids, bundled, spans=spans)
+    context = ReadContext(store, registry, cases, owners, ids, bundled, spans=spans,
+                          actors_once=actors_once and not bundled)
     for kind, path in files:
         if progress:
             progress(str(path))

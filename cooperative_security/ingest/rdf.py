@@ -46,6 +46,9 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
     ".n3": ox.RdfFormat.N3,
 }
+#: the UTF-8 byte order mark some editors (Notepad, Excel) write at the start of a file: oxigraph's Turtle,
+#: TriG, N-Triples and N-Quads parsers take it for text, so it is skipped before they read
+BOM = codecs.BOM_UTF8
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(rb"[\[\]{}]")
@@ -130,12 +133,24 @@ def stream_batch(path: Path, target: ox.NamedNode | None = None) -> Batch:
 
 
 def bulk_load_file(store: ox.Store, path: Path, graph_name: ox.NamedNode) -> None:
-    """Bulk-load a streamed file into a graph; a syntax error becomes a located InputError."""
+    """Bulk-load a streamed file into a graph; a syntax error becomes a located InputError. A file that
+    starts with a byte order mark is read from just after it (oxigraph's Turtle and N-Triples parsers take
+    the mark for text)."""
     path, fmt, base = stream_source(path)
     try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph_name, base_iri=base)
+        if _starts_with_bom(path):
+            with path.open("rb") as fh:
+                fh.seek(len(BOM))
+                store.bulk_load(input=fh, format=fmt, to_graph=graph_name, base_iri=base)
+        else:  # by path: the loader reads it in parallel
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph_name, base_iri=base)
     except (SyntaxError, ValueError) as exc:
         raise _not_valid(path, fmt, exc) from exc
+
+
+def _starts_with_bom(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(BOM)) == BOM
 
 
 def _not_valid(path: Path, fmt: ox.RdfFormat, exc: SyntaxError | ValueError) -> InputError:
@@ -150,8 +165,12 @@ def stream_triples(path: Path) -> list[ox.Triple]:
     file that was streamed): a syntax error becomes a located InputError."""
     path, fmt, base = stream_source(path)
     try:
-        return [q.triple if isinstance(q, ox.Quad) else q  # a triple format's statements come as quads
-                for q in ox.parse(path=str(path), format=fmt, base_iri=base)]
+        if not _starts_with_bom(path):
+            return [q.triple if isinstance(q, ox.Quad) else q  # a triple format's statements come as quads
+                    for q in ox.parse(path=str(path), format=fmt, base_iri=base)]
+        with path.open("rb") as fh:  # after the byte order mark, as the bulk load reads it
+            fh.seek(len(BOM))
+            return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(input=fh, format=fmt, base_iri=base)]
     except (SyntaxError, ValueError) as exc:
         raise _not_valid(path, fmt, exc) from exc
 
@@ -267,6 +286,7 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
     except OSError as exc:
         raise InputError(Problem(src, f"cannot read the file: {exc.strerror or exc}")) from exc
     check_utf8(raw, src)
+    raw = raw.removeprefix(BOM)
     if fmt == ox.RdfFormat.RDF_XML:
         doctype = _DOCTYPE.search(raw)  # anywhere: a prefix of comments must not hide it
         if doctype:
@@ -302,6 +322,9 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
                 g = blank_graphs.setdefault(g, ox.NamedNode(f"{target.value}/graph-{len(blank_graphs) + 1}"))
             graphs.setdefault(g, []).append(q.triple)  # type: ignore[arg-type]
     except SyntaxError as exc:
+        other = other_syntax(raw, path) if fmt == ox.RdfFormat.RDF_XML else None
+        if other:
+            raise InputError(Problem(src, other)) from exc
         raise InputError(Problem(src, f"not valid {fmt.name.replace('_', '-')}: {exc.msg}",
                                  line=getattr(exc, "lineno", None))) from exc
     except (ValueError, OSError) as exc:
@@ -309,3 +332,32 @@ def parse_rdf(path: Path, target: ox.NamedNode | None = None, base_iri: str | No
     if not default and len(graphs) > 1:
         del graphs[target]  # a dataset file with nothing in its default graph
     return batch
+
+
+
+#: how each syntax a file read as RDF/XML may hold instead begins (after comments and blank lines)
+_SYNTAXES = (
+    ("Turtle", re.compile(rb"(?:@prefix|@base|PREFIX|BASE)\s|<[^>\s]*>\s+(?:a|<[^>\s]*>|\w*:\w*)\s", re.IGNORECASE)),
+    ("OWL/XML", re.compile(rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:\w+:)?Ontology\b[^>]*"
+                           rb"=\s*[\"']http://www\.w3\.org/2002/07/owl#[\"'][^>]*\bontologyIRI\b", re.DOTALL)),
+    ("OWL functional syntax", re.compile(rb"(?:Prefix|Ontology|Import)\(")),
+    ("OWL Manchester syntax", re.compile(rb"(?:Prefix|Ontology|Class|ObjectProperty):\s")),
+)
+
+
+def other_syntax(raw: bytes, path: Path) -> str | None:
+    """Why a file read as RDF/XML (by its suffix, ``.owl``, ``.rdf``, ``.xml``) that is not RDF/XML did not
+    read, when it holds another syntax that editors such as Protégé save: which it is, and how to save it."""
+    text = re.sub(rb"\A(?:\s*#[^\n]*\n)*\s*", b"", raw[:65536])  # (Turtle and Manchester comments)
+    found = next((name for name, start in _SYNTAXES if start.match(text)), None)
+    if found is None:
+        return None
+    suffix = path.suffix.lower() or "(none)"
+    if found == "Turtle":
+        said = (f"this file holds Turtle (or N-Triples), but a {suffix} file is read as RDF/XML: rename it to .ttl, or "
+                "save it as RDF/XML")
+    else:
+        said = (f"this file holds {found}, which coopsec does not read (a {suffix} file is read as RDF/XML): save it "
+                "as RDF/XML (in Protégé: File > Save as... > RDF/XML Syntax), or as Turtle with the suffix .ttl")
+    return (f"{said}; coopsec reads RDF/XML (.rdf .owl .xml), Turtle (.ttl), N-Triples (.nt), N-Quads (.nq), TriG "
+            "(.trig) and JSON-LD (.jsonld)")

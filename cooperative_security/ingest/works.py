@@ -77,6 +77,10 @@ class Work:
     line: int | None = None
     #: what the record adds to what its source gives (cs:inferred): "year 1950: ..." for a circa date
     inferred: list[str] = field(default_factory=list)
+    #: the authors (or editors) listed are the first of more (BibTeX ``and others``): cited "et al."
+    et_al: bool = False
+    #: the key was made from the authors and year (the entry gave none usable): it says nothing of the title
+    made_key: bool = False
 
 
 def short_citation(work: Work) -> str:
@@ -85,12 +89,12 @@ def short_citation(work: Work) -> str:
     names = [p.family for p in people]
     if not names:
         who = work.title
+    elif len(names) > 2 or work.et_al:
+        who = f"{names[0]} et al."
     elif len(names) == 1:
         who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} and {names[1]}"
     else:
-        who = f"{names[0]} et al."
+        who = f"{names[0]} and {names[1]}"
     return f"{who} {work.year or 'n.d.'}"
 
 
@@ -196,16 +200,34 @@ def another_work(mine: tuple[str | None, str | None], theirs: tuple[str | None, 
     return other_person or other_year
 
 
+def other_title(work: Work, theirs: str | None, made: bool = False) -> bool:
+    """Whether, under a key made from the authors and year (``work``'s, or, with ``made``, the other's), the
+    title ``theirs`` is another work's: neither title begins the other (a subtitle left out is the same work),
+    case, accents and punctuation aside. A key the user gave says the work is the same, whatever its title."""
+    if not (work.made_key or made) or not theirs:
+        return False
+    mine, other = slugify(work.title).split("-"), slugify(theirs).split("-")
+    shorter = min(len(mine), len(other))
+    return mine[:shorter] != other[:shorter]
+
+
 def collision_problem(work: Work, src: str, record: str | None, line: int | None, theirs: str, cited_by: str,
-                      undo: str = "") -> Problem:
+                      undo: str = "", title: str | None = None) -> Problem:
     """The refusal of ``work``'s key, which ``theirs`` (a short citation and where it is) already has: what
-    ``cited_by`` cites under the key would cite this entry. One message for the bundled works and the stored."""
-    new_key = from_record(work.authors or work.editors, work.year, work.title)
+    ``cited_by`` cites under the key would cite this entry. One message for the bundled works and the stored.
+    ``title``: the other work's title, when the titles are what tells the two works apart (:func:`other_title`)."""
+    new_key = from_record(work.authors or work.editors, work.year, work.title, work.et_al)
     if new_key == work.key:
         new_key += "-b"
-    return Problem(src, f"the key {work.key!r} is {theirs}, and this entry is {short_citation(work)}, another "
-                        f"work: what {cited_by} cites as {work.key!r} would cite this entry. Give it another key, "
-                        f"such as {new_key!r} (in Zotero, its Citation Key){undo}", line=line, record=record)
+    this = short_citation(work)
+    made = ""
+    if title is not None:
+        theirs, this = f"{theirs}, titled {title!r}", f"{this}, titled {work.title!r}"
+        made = (" (coopsec made this entry's key from its authors and year, as it gives no key of its own)"
+                if work.made_key else " (coopsec made the other work's key from its authors and year)")
+    return Problem(src, f"the key {work.key!r}{made} is {theirs}, and this entry is {this}, another work: what "
+                        f"{cited_by} cites as {work.key!r} would cite this entry. Give it another key, such as "
+                        f"{new_key!r} (in Zotero, its Citation Key){undo}", line=line, record=record)
 
 
 def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | None = None) -> list[Problem]:
@@ -216,8 +238,7 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
     problems: list[Problem] = []
     source = str(Path(batch.source).resolve())
     known: Mapping[str, Claim] | None = owners or None
-    # a key made readable is named as the file wrote it (Milward_2006), or by its place when it had none
-    written = {c.key: c.original if c.original != "(no id)" else c.record for c in getattr(batch, "key_changes", [])}
+    written = _written_keys(batch)
     for work in getattr(batch, "works", []):
         mine = ((work.authors or work.editors or [Person("")])[0].family or None, work.year)
         for row in store.select(load_query("ingest/work-by-key"), {"key": plain(work.key)}):
@@ -230,16 +251,25 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
             if claim is not None and claim.source == source:
                 continue
             family, year = row["family"] or row["editor"], row["year"]
-            if not another_work(mine, (family.value if family else None, year.value if year else None)):
+            title = row["title"].value if row["title"] is not None else None
+            by_title = other_title(work, title)
+            if not another_work(mine, (family.value if family else None, year.value if year else None)) \
+                    and not by_title:
                 continue
             citation = row["citation"].value if row["citation"] is not None else work.key
             origin = claim.source if claim is not None and claim.source else None
             undo = f", or remove that file first (coopsec remove {origin})" if origin else ""
             problems.append(collision_problem(
                 work, batch.source, written.get(work.key, work.key), work.line,
-                f"the work {citation} ingested earlier ({origin or where.value})", "the data in the store", undo))
+                f"the work {citation} ingested earlier ({origin or where.value})", "the data in the store", undo,
+                title if by_title else None))
             break
     return problems
+
+
+def _written_keys(batch: Batch) -> dict[str, str]:
+    """A key made readable, named as the file wrote it (Milward_2006), or by its place when it had none."""
+    return {c.key: c.original if c.original != "(no id)" else c.record for c in getattr(batch, "key_changes", [])}
 
 
 def batch_collisions(batches: Iterable[Batch]) -> list[Problem]:
@@ -258,10 +288,12 @@ def batch_collisions(batches: Iterable[Batch]) -> list[Problem]:
                 continue  # a file's own duplicates are its reader's to report
             mine = ((work.authors or work.editors or [Person("")])[0].family or None, work.year)
             other = ((theirs.authors or theirs.editors or [Person("")])[0].family or None, theirs.year)
-            if another_work(mine, other):
+            by_title = other_title(work, theirs.title, theirs.made_key)
+            if another_work(mine, other) or by_title:
                 problems.append(collision_problem(
-                    work, batch.source, work.key, work.line,
-                    f"the work {short_citation(theirs)} in {source}, ingested with it", "either file"))
+                    work, batch.source, _written_keys(batch).get(work.key, work.key), work.line,
+                    f"the work {short_citation(theirs)} in {source}, ingested with it", "either file",
+                    title=theirs.title if by_title else None))
     return problems
 
 

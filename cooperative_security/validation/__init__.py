@@ -55,7 +55,7 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
     from ..ingest.validate import shacl_problems
 
     files = expand_paths(validation_files(root))
-    batches = parse_all(store, files)
+    batches = parse_all(store, files, actors_once=False)  # a second set's states: the first's are kept (below)
     actor_lists = [batch for batch in batches if ACTORS_GRAPH in batch.graphs]
     own_graphs(batches)
     # a case whose id is a bundled case's would take the chapter's case's place: refused, as an ingest
