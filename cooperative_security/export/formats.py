@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..ingest.base import control_character
-from .base import Stamp, Writer, jsonld_context, prefixes
+from .base import Stamp, Writer, prefixes
+from .jsonld import JsonLdWriter
 
 
 class OxigraphWriter(Writer):
@@ -76,58 +76,6 @@ class RdfXmlWriter(OxigraphWriter):
             body = declaration + newline + ("<!-- " + text + " -->\n").encode("utf-8") + rest
         out.write(body)
         return len(triples)
-
-
-class JsonLdWriter(Writer):
-    """JSON-LD compacted against ``ontology/context.jsonld`` (embedded, so it reads offline).
-
-    rdflib does the compaction; it is fine for the bundled graph, slow for millions of triples (use
-    N-Quads there).
-    """
-
-    name, suffix, media_type, also = "jsonld", ".jsonld", "application/ld+json", (".json",)
-
-    def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
-        import rdflib
-
-        triples = self.merged(quads)
-        g = rdflib.Graph()
-        for t in triples:  # built term by term, so that blank nodes keep their canonical labels
-            g.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
-        text = g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-        document = json.loads(text)
-        if isinstance(document, dict) and "@context" not in document:
-            document = {"@context": jsonld_context(), **document}
-        document = _stable(document)
-        out.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
-        return len(triples)
-
-
-def _stable(value: object, key: str = "") -> object:
-    """The JSON-LD document in one order whatever rdflib's: nodes and values sorted (an ``@list`` keeps its
-    order, which is the list's)."""
-    if isinstance(value, dict):
-        return {k: _stable(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_stable(v) for v in value]
-        if key in ("@list", "@context"):
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def _rdflib_term(term: object) -> Any:
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"an RDF-star triple term cannot be written as JSON-LD: {term}")
 
 
 WRITERS: dict[str, Writer] = {
