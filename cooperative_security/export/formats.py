@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -56,6 +57,19 @@ class NQuadsWriter(OxigraphWriter):
     with_prefixes = False
 
 
+#: XML 1.0's NameStartChar and NameChar, less the colon: an RDF/XML property element is a QName, whose local
+#: part is the longest such name that ends the IRI
+_NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*$")
+
+
+def xml_name_problem(iri: str) -> bool:
+    """Whether a property IRI cannot be an RDF/XML element name: it ends in no XML name (``.../``, ``...#``,
+    ``.../1``, ``urn:x:1``), so a writer would make up a prefix with an empty or invalid local part."""
+    return _LOCAL_NAME.search(iri) is None
+
+
 class RdfXmlWriter(OxigraphWriter):
     """RDF/XML (what Protégé opens); the stamp is an XML comment after the declaration."""
 
@@ -69,6 +83,12 @@ class RdfXmlWriter(OxigraphWriter):
                 bad = control_character(t.object.value)
                 raise UsageError(f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "  # type: ignore[index]
                                  f"{t.subject} {t.predicate}: export as Turtle, N-Triples or TriG")
+        unwritable = sorted({t.predicate.value for t in triples if xml_name_problem(t.predicate.value)})
+        if unwritable:  # oxigraph would write <oxprefix: xmlns:oxprefix="...">, which no XML parser reads
+            more = f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else ""
+            raise UsageError(f"RDF/XML cannot hold the property <{unwritable[0]}>{more}: an RDF/XML property is an "
+                             "XML element name, and this IRI does not end in one (it ends with '/', '#' or a "
+                             "character no XML name starts with); export as Turtle, N-Triples, JSON-LD or TriG")
         body = ox.serialize(triples, format=self.format, prefixes=prefixes()) or b""
         if stamp:
             declaration, newline, rest = body.partition(b"\n")
