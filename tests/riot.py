@@ -1,7 +1,8 @@
 """Apache Jena's ``riot``: an RDF reader written apart from rdflib and Oxigraph, to check what coopsec writes.
 
-Tests that use it are skipped only when it is not installed (Debian: ``apt-get install jena``, which puts it
-at ``/usr/bin/riot``); with it, a file riot cannot read fails the test with riot's own message.
+Tests that use it are skipped only when there is no ``riot`` on the PATH (Apache Jena's ``bin/riot``, or
+``/usr/bin/riot`` where a system package installs it); with it, a file riot cannot read, or reads with a
+warning, fails the test with riot's own message.
 """
 
 from __future__ import annotations
@@ -22,9 +23,10 @@ def riot_quads(path: Path) -> list[ox.Quad]:
     """The quads riot reads from ``path`` (its syntax known by its ending), as Oxigraph terms."""
     assert RIOT is not None
     assert path.is_file() and path.stat().st_size > 0, f"{path} is missing or empty"
-    result = subprocess.run([RIOT, "--strict", "--check", "--output=nquads", str(path)], capture_output=True,
-                            check=False, timeout=300)
-    assert result.returncode == 0 and not result.stderr.strip(), f"riot could not read {path}: {result.stderr!r}"
+    result = subprocess.run([RIOT, "--output=nquads", str(path)], capture_output=True, check=False, timeout=300)
+    complaints = [line for line in result.stderr.decode("utf-8", "replace").splitlines()
+                  if "WARN" in line or "ERROR" in line]
+    assert result.returncode == 0 and not complaints, f"riot could not read {path} cleanly: {result.stderr!r}"
     return list(ox.parse(result.stdout, format=ox.RdfFormat.N_QUADS))
 
 

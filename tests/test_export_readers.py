@@ -274,3 +274,15 @@ def test_output_to_a_file_or_a_pipe_is_utf8_in_the_c_locale(tmp_path: Path, reso
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     labels = {str(o) for o in rdflib.Graph().parse(out, format="turtle").objects(None, rdflib.RDFS.label)}
     assert "Côte d'Ivoire" in labels
+
+
+@needs_riot
+@pytest.mark.parametrize("fmt, suffix", [("rdfxml", ".rdf"), ("turtle", ".ttl"), ("trig", ".trig"),
+                                         ("ntriples", ".nt"), ("nquads", ".nq")])
+def test_riot_reads_every_format_as_the_store_holds_it(tmp_path: Path, fmt: str, suffix: str) -> None:
+    store = _store(BLANK_NODES + "".join(f'<{CASE.value}> <{CS}p{i}> "{value}"^^<{XSD}{kind}> .\n'
+                                         for i, (value, kind) in enumerate(LITERALS) if kind != "integer"))
+    path = tmp_path / f"case{suffix}"
+    with path.open("wb") as fh:
+        export_dataset(store, fmt, fh, graph="case/reader-test")
+    assert same_graph(riot_quads(path), list(store.quads(GRAPH)))
