@@ -172,7 +172,7 @@ def test_the_ontology_as_jsonld_is_the_ontology_graph(cli, tmp_path: Path,  # ty
 @needs_riot
 def test_riot_reads_the_jsonld_as_the_store_holds_it(tmp_path: Path) -> None:
     store = _store(BLANK_NODES + "".join(f'<{CASE.value}> <{CS}p{i}> "{value}"^^<{XSD}{kind}> .\n'
-                                         for i, (value, kind) in enumerate(LITERALS) if kind != "integer"))
+                                         for i, (value, kind) in enumerate(LITERALS) if value != "abc"))
     path = tmp_path / "case.jsonld"
     with path.open("wb") as fh:
         export_dataset(store, "jsonld", fh, graph="case/reader-test")
@@ -281,7 +281,7 @@ def test_output_to_a_file_or_a_pipe_is_utf8_in_the_c_locale(tmp_path: Path, reso
                                          ("ntriples", ".nt"), ("nquads", ".nq")])
 def test_riot_reads_every_format_as_the_store_holds_it(tmp_path: Path, fmt: str, suffix: str) -> None:
     store = _store(BLANK_NODES + "".join(f'<{CASE.value}> <{CS}p{i}> "{value}"^^<{XSD}{kind}> .\n'
-                                         for i, (value, kind) in enumerate(LITERALS) if kind != "integer"))
+                                         for i, (value, kind) in enumerate(LITERALS) if value != "abc"))
     path = tmp_path / f"case{suffix}"
     with path.open("wb") as fh:
         export_dataset(store, fmt, fh, graph="case/reader-test")
