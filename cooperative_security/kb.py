@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from . import bundle_cache
 from .errors import UsageError
 from .ingest import expand_paths, ingest_id, parse_all, write_batches
+from .ingest.record import restamped
 from .namespaces import graph
 from .ontology import ONTOLOGY_GRAPH, load_ontology_triples, parse_rdf_file
 from .resources import data_dir, ontology_dir
@@ -58,7 +59,7 @@ def load_bundled(store: Store, progress: Callable[[str], None] | None = None) ->
         key = bundle_cache.bundle_key(bundled_inputs())
         cached = bundle_cache.read(key)
         if cached is not None:
-            store.replace_graphs(cached)
+            store.replace_graphs(restamped(cached))  # the ingest record's time is this load's
             return
     _parse_bundled(store, progress)
     if key is not None:

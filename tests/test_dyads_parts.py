@@ -13,7 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from cooperative_security.classify.dyads import classify_parts
-from cooperative_security.export.dyads import dataframe, write_rdf
+from cooperative_security.export.dyads import dataframe
+from cooperative_security.export.dyads_rdf import write_rdf
 from cooperative_security.ingest.dyad_years import (
     DYADS_GRAPH,
     INFERRED_GRAPH,

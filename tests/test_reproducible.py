@@ -80,8 +80,8 @@ def test_without_a_pinned_time_the_ontology_is_still_byte_identical(tmp_path: Pa
 
 
 def test_the_dyad_years_run_follows_a_pinned_time(tmp_path: Path) -> None:
-    """The dyad-years' run (its IRI and start time) follows SOURCE_DATE_EPOCH as the curated classifier's does.
-    (The whole N-Quads file is not yet byte-identical: its order and the rules' blank nodes vary.)"""
+    """The dyad-years' run (its IRI and start time) follows SOURCE_DATE_EPOCH as the curated classifier's does
+    (the whole file is byte-identical: tests/test_export_readers.py)."""
     layout = ROOT / "tests" / "data" / "layout"
     runs = []
     for n in (1, 2):

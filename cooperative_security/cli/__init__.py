@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 findings or rejected input, 2 usage or
     environment problem)."""
     common.adapt_typer_help()
+    _utf8_output()
     try:
         refuse_repeated(_command_tree(), list(sys.argv[1:] if argv is None else argv))
         result = app(args=argv, prog_name="coopsec", standalone_mode=False)
@@ -171,6 +172,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:  # noqa: BLE001 - a user never sees a traceback
         return _internal(exc)
+
+
+def _utf8_output() -> None:
+    """Standard output and error as UTF-8 when they go to a file or a pipe, whatever the locale: what a command
+    writes there is read by programs (CSV, JSON, Turtle), not by a terminal of that locale. Under LC_ALL=C
+    without Python's UTF-8 mode, "Côte d'Ivoire" was an internal error. A terminal keeps its encoding, and
+    shows what it cannot as '?' instead of failing."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        if reconfigure is None or codecs.lookup(encoding).name == "utf-8":
+            continue
+        try:
+            terminal = stream.isatty()
+        except (OSError, ValueError):
+            terminal = False
+        if terminal:
+            reconfigure(errors="replace")
+        else:
+            reconfigure(encoding="utf-8")
 
 
 def _internal(exc: Exception) -> int:

@@ -16,6 +16,7 @@ from ..classify.sensitivity import PeriodSensitivity, sensitivity
 from ..classify.timeline import draw_timeline
 from ..classify.voice import Voice, source_voice
 from ..errors import UnknownTerm, UsageError
+from ..export.base import Writer
 from ..namespaces import ID, PREFIXES, compact
 from .common import Format, StoreOption, console, emit, err_console, knowledge_graph
 
@@ -108,7 +109,8 @@ def classify_command(
         triples = [t for t in triples if _about(t, cases)]
     if fmt is ClassifyFormat.turtle:
         prefixes = {k: v for k, v in PREFIXES.items() if k in {"cs", "rule", "case", "event", "prov", "xsd", "rdf"}}
-        sys.stdout.write((ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
+        ordered = Writer.merged(ox.Quad(t.subject, t.predicate, t.object) for t in triples)  # the same bytes each run
+        sys.stdout.write((ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode())
         return
     matched = [_matching(p, checks) for p in periods]
     if fmt is ClassifyFormat.json:

@@ -13,7 +13,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..analysis.compare import compare_cases
 from ..classify.dyads import classify, classify_parts, thresholds
 from ..errors import UsageError
-from ..export.dyads import check_output, write_rdf, write_table
+from ..export.dyads import check_output, write_table
+from ..export.dyads_rdf import write_rdf
 from ..ingest import field_datasets
 from ..ingest.datasets.files import resolve_data_dir
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store

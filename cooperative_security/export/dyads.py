@@ -3,14 +3,14 @@
 :func:`dataframe` reads the result (``queries/dyads/read-*.rq``, serialised as CSV by Oxigraph, parsed
 by Arrow, joined by key in DuckDB), non-directed or ``directed``, with each row's margin to the threshold
 that decides it (:data:`MARGIN`); :func:`write_table` writes CSV (by
-DuckDB, in pandas' CSV format) or Parquet; :func:`write_rdf` the graphs as N-Quads or TriG.
+DuckDB, in pandas' CSV format) or Parquet; :func:`.dyads_rdf.write_rdf` the graphs as N-Quads or TriG.
 """
 
 from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +20,8 @@ import pyoxigraph as ox
 
 from ..errors import EnvironmentProblem, UsageError
 from ..ingest.datasets.dyad_graph import connect
-from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH, REQUEST_GRAPH, RULES_GRAPH
-from ..namespaces import cs, instance
+from ..ingest.dyad_years import DYADS_GRAPH, INFERRED_GRAPH
+from ..namespaces import cs
 from ..outputs import check_output as check_file
 from ..outputs import replace_path
 from ..queries import load_query
@@ -261,7 +261,7 @@ RDF_SUFFIXES = (".nq", ".nquads", ".trig")
 
 
 def check_output(path: Path, rdf: bool = False) -> None:
-    """Refuse an output :func:`write_table` (or, with ``rdf``, :func:`write_rdf`) cannot write: a name
+    """Refuse an output :func:`write_table` (or, with ``rdf``, :func:`.dyads_rdf.write_rdf`) cannot write: a name
     without one of their endings, a folder, a folder that is missing or not writable. The command calls it
     before the slow part; the writers call it again."""
     suffixes = RDF_SUFFIXES if rdf else TABLE_SUFFIXES
@@ -305,36 +305,3 @@ def write_table(store: Stores, path: Path, directed: bool = False) -> int:
         return int(con.sql("SELECT count(*) FROM decided").fetchall()[0][0]) * (2 if directed else 1)  # type: ignore[index]
 
     return _read_back(write)
-
-
-def write_rdf(store: Stores, path: Path) -> int:
-    """The dyad-year data, the classification and the rules as N-Quads (TriG if the name ends .trig). Of
-    parts, each dyad and dyad-year from its part, and what every part holds alike (the run's provenance,
-    the request, the rules) once."""
-    check_output(path, rdf=True)
-    fmt = ox.RdfFormat.TRIG if path.suffix.lower() == ".trig" else ox.RdfFormat.N_QUADS
-    parts = _parts(store)
-    where = [(g, part) for g in (DYADS_GRAPH, INFERRED_GRAPH) for part in parts]
-    where += [(g, parts[0]) for g in (REQUEST_GRAPH, RULES_GRAPH)]
-    own = (instance("dyad-year", "").value, instance("dyad", "").value)
-    seen: set[ox.Quad] = set()
-
-    def once(q: ox.Quad) -> bool:
-        if len(parts) == 1 or (isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(own)):
-            return True
-        if q in seen:
-            return False
-        seen.add(q)
-        return True
-
-    with _written(path) as name, open(name, "wb") as out:
-        count = 0
-        quads = (q for g, part in where for q in part.raw.quads_for_pattern(None, None, None, g) if once(q))
-
-        def counted() -> Iterator[ox.Quad]:
-            nonlocal count
-            for q in quads:
-                count += 1
-                yield q
-        ox.serialize(counted(), out, fmt)
-    return count

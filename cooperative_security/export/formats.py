@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ..errors import UsageError
 from ..ingest.base import control_character
-from .base import Stamp, Writer, jsonld_context, prefixes
+from .base import Stamp, Writer, prefixes
+from .jsonld import JsonLdWriter
 
 
 class OxigraphWriter(Writer):
@@ -56,6 +57,19 @@ class NQuadsWriter(OxigraphWriter):
     with_prefixes = False
 
 
+#: XML 1.0's NameStartChar and NameChar, less the colon: an RDF/XML property element is a QName, whose local
+#: part is the longest such name that ends the IRI
+_NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+               "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_START}\\-.0-9\u00b7\u0300-\u036f\u203f-\u2040]*$")
+
+
+def xml_name_problem(iri: str) -> bool:
+    """Whether a property IRI cannot be an RDF/XML element name: it ends in no XML name (``.../``, ``...#``,
+    ``.../1``, ``urn:x:1``), so a writer would make up a prefix with an empty or invalid local part."""
+    return _LOCAL_NAME.search(iri) is None
+
+
 class RdfXmlWriter(OxigraphWriter):
     """RDF/XML (what Protégé opens); the stamp is an XML comment after the declaration."""
 
@@ -69,6 +83,12 @@ class RdfXmlWriter(OxigraphWriter):
                 bad = control_character(t.object.value)
                 raise UsageError(f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "  # type: ignore[index]
                                  f"{t.subject} {t.predicate}: export as Turtle, N-Triples or TriG")
+        unwritable = sorted({t.predicate.value for t in triples if xml_name_problem(t.predicate.value)})
+        if unwritable:  # oxigraph would write <oxprefix: xmlns:oxprefix="...">, which no XML parser reads
+            more = f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else ""
+            raise UsageError(f"RDF/XML cannot hold the property <{unwritable[0]}>{more}: an RDF/XML property is an "
+                             "XML element name, and this IRI does not end in one (it ends with '/', '#' or a "
+                             "character no XML name starts with); export as Turtle, N-Triples, JSON-LD or TriG")
         body = ox.serialize(triples, format=self.format, prefixes=prefixes()) or b""
         if stamp:
             declaration, newline, rest = body.partition(b"\n")
@@ -76,58 +96,6 @@ class RdfXmlWriter(OxigraphWriter):
             body = declaration + newline + ("<!-- " + text + " -->\n").encode("utf-8") + rest
         out.write(body)
         return len(triples)
-
-
-class JsonLdWriter(Writer):
-    """JSON-LD compacted against ``ontology/context.jsonld`` (embedded, so it reads offline).
-
-    rdflib does the compaction; it is fine for the bundled graph, slow for millions of triples (use
-    N-Quads there).
-    """
-
-    name, suffix, media_type, also = "jsonld", ".jsonld", "application/ld+json", (".json",)
-
-    def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
-        import rdflib
-
-        triples = self.merged(quads)
-        g = rdflib.Graph()
-        for t in triples:  # built term by term, so that blank nodes keep their canonical labels
-            g.add((_rdflib_term(t.subject), _rdflib_term(t.predicate), _rdflib_term(t.object)))
-        text = g.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-        document = json.loads(text)
-        if isinstance(document, dict) and "@context" not in document:
-            document = {"@context": jsonld_context(), **document}
-        document = _stable(document)
-        out.write(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n")
-        return len(triples)
-
-
-def _stable(value: object, key: str = "") -> object:
-    """The JSON-LD document in one order whatever rdflib's: nodes and values sorted (an ``@list`` keeps its
-    order, which is the list's)."""
-    if isinstance(value, dict):
-        return {k: _stable(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_stable(v) for v in value]
-        if key in ("@list", "@context"):
-            return items
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
-
-
-def _rdflib_term(term: object) -> Any:
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"an RDF-star triple term cannot be written as JSON-LD: {term}")
 
 
 WRITERS: dict[str, Writer] = {

@@ -19,6 +19,8 @@ from .naming import claims
 
 #: how many triples a graph holds, as the ingest record states it
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
+#: when the ingest happened
+ENDED_AT = ox.NamedNode(PROV + "endedAtTime")
 
 
 @dataclass
@@ -78,9 +80,7 @@ def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
     record = instance("ingest", ident)
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
-        ox.Triple(record, ox.NamedNode(PROV + "endedAtTime"),
-                  ox.Literal(reproducible.now().isoformat(timespec="microseconds"),
-                             datatype=ox.NamedNode(XSD + "dateTime"))),
+        ox.Triple(record, ENDED_AT, _ended_now()),
     ]
     log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), ox.Literal(src)) for g, src in (sources or {}).items()
             if g in counts]
@@ -90,3 +90,17 @@ def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
             for g, n in counts.items()]
     log.append(ox.Triple(record, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ident)))
     return log
+
+
+def _ended_now() -> ox.Literal:
+    return ox.Literal(reproducible.now().isoformat(timespec="microseconds"), datatype=ox.NamedNode(XSD + "dateTime"))
+
+
+def restamped(graphs: dict[ox.NamedNode, list[ox.Triple]]) -> dict[ox.NamedNode, list[ox.Triple]]:
+    """Graphs read back from an earlier ingest (the bundled-data cache) with each ingest record's time made
+    the time of this load: the pinned ``SOURCE_DATE_EPOCH`` when set, so that an export is the same whether
+    the bundle was parsed or read from the cache."""
+    ended = _ended_now()
+    prefix = graph("ingest/").value
+    return {g: [ox.Triple(t.subject, t.predicate, ended) if t.predicate == ENDED_AT else t for t in triples]
+            if g.value.startswith(prefix) else triples for g, triples in graphs.items()}
