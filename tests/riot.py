@@ -1,29 +1,32 @@
-"""Apache Jena's ``riot``: an RDF reader written apart from rdflib and Oxigraph, to check what coopsec writes.
+"""Apache Jena's RIOT reader: an RDF reader written apart from rdflib and Oxigraph, to check what coopsec writes.
 
-Tests that use it are skipped only when there is no ``riot`` on the PATH (Apache Jena's ``bin/riot``, or
-``/usr/bin/riot`` where a system package installs it); with it, a file riot cannot read, or reads with a
-warning, fails the test with riot's own message.
+Jena is the one ``tests/test_jena.py`` runs (Debian's ``libapache-jena-java``, which ``.ci/run`` installs, or
+``JENA_HOME``), started as ``riotcmd.riot``; tests that use it are skipped only where Jena cannot run. A file
+riot cannot read, or reads with a warning, fails the test with riot's own message. JSON-LD is read with
+Jena's JSON-LD 1.0 reader (``--syntax=jsonld10``, jsonld-java): its JSON-LD 1.1 reader needs a Jakarta JSON
+Processing implementation that Debian does not package, and coopsec's JSON-LD uses nothing of 1.1.
 """
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from jena import classpath, skip_reason
 
-RIOT = shutil.which("riot")
-
-needs_riot = pytest.mark.skipif(RIOT is None, reason="Apache Jena's riot is not installed (no riot on PATH)")
+needs_riot = pytest.mark.skipif(skip_reason() is not None, reason=f"Apache Jena's riot cannot run: {skip_reason()}")
 
 
 def riot_quads(path: Path) -> list[ox.Quad]:
     """The quads riot reads from ``path`` (its syntax known by its ending), as Oxigraph terms."""
-    assert RIOT is not None
     assert path.is_file() and path.stat().st_size > 0, f"{path} is missing or empty"
-    result = subprocess.run([RIOT, "--output=nquads", str(path)], capture_output=True, check=False, timeout=300)
+    syntax = ["--syntax=jsonld10"] if path.suffix == ".jsonld" else []
+    with tempfile.TemporaryDirectory() as work:
+        result = subprocess.run(["java", "-cp", classpath(Path(work), logging=True), "riotcmd.riot", *syntax,
+                                 "--output=nquads", str(path)], capture_output=True, check=False, timeout=300)
     complaints = [line for line in result.stderr.decode("utf-8", "replace").splitlines()
                   if "WARN" in line or "ERROR" in line]
     assert result.returncode == 0 and not complaints, f"riot could not read {path} cleanly: {result.stderr!r}"

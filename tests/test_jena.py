@@ -6,19 +6,13 @@ as TriG. The inferred graph must be the same set of triples as pyoxigraph's, and
 back from it the same. A difference is reported as the periods that differ (case, date, position on
 each engine) and the triples only one engine wrote, grouped by property.
 
-Jena comes from Debian's ``libapache-jena-java`` (jars in /usr/share/java) or from an Apache
-distribution named by ``JENA_HOME`` (``$JENA_HOME/lib/*.jar``). Debian's jena-core relocates the
-XML Schema datatype classes it embeds to ``xerces.*`` but leaves their message resources under
-``org/apache/jena/ext/xerces``, so Jena fails to start; the harness copies those resources to where the
-classes look for them (a folder put first on the class path).
+Jena comes from Debian's ``libapache-jena-java`` or from an Apache distribution named by ``JENA_HOME``
+(``tests/jena.py`` makes its class path).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from jena import classpath, skip_reason
 from probes import PROBE as PROBE_IRI
 from probes import probe_quads, store_of
 
@@ -34,60 +29,14 @@ from cooperative_security.classify.run import INFERRED_GRAPH, rule_queries, run_
 from cooperative_security.kb import open_knowledge_graph
 from cooperative_security.store import Store, open_store
 
-DEBIAN_JARS = Path("/usr/share/java")
-# SLF4J bindings and bridges that clash with each other when the whole folder is on the class path
-_CLASHING = ("slf4j-log4j12", "slf4j-jcl", "slf4j-jdk14", "slf4j-simple", "slf4j-migrator", "log4j-over-slf4j",
-             "maven3-slf4j-provider", "jul-to-slf4j", "jcl-over-slf4j")
-_RELOCATED = "org/apache/jena/ext/xerces/"
-
-
-def _jars() -> list[Path]:
-    home = os.environ.get("JENA_HOME")
-    if home:
-        return sorted((Path(home) / "lib").glob("*.jar"))
-    if not (DEBIAN_JARS / "jena-arq.jar").is_file():
-        return []
-    # the unversioned names only (Debian links each to its versioned jar), without clashing logging bindings
-    return sorted(p for p in DEBIAN_JARS.glob("*.jar")
-                  if not any(ch.isdigit() for ch in p.stem.rpartition("-")[2][:1])
-                  and not p.stem.startswith(_CLASHING))
-
-
-def _skip_reason() -> str | None:
-    if shutil.which("java") is None:
-        return "java is not installed (install default-jre-headless and libapache-jena-java)"
-    if not _jars():
-        return "Apache Jena is not installed: no /usr/share/java/jena-arq.jar (libapache-jena-java) and no JENA_HOME"
-    return None
-
-
-pytestmark = pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
-
-
-def _resource_fix(jars: list[Path], folder: Path) -> Path | None:
-    """Copy the XML Schema message resources of a relocated jena-core to where its classes look for them."""
-    core = next((j for j in jars if j.name.startswith("jena-core")), None)
-    if core is None:
-        return None
-    with zipfile.ZipFile(core) as zf:
-        names = zf.namelist()
-        if "xerces/impl/dv/SchemaDVFactory.class" not in names or "xerces/impl/msg/XMLSchemaMessages.properties" in names:
-            return None
-        for name in names:
-            if name.startswith(_RELOCATED) and not name.endswith("/"):
-                target = folder / "xerces" / name.removeprefix(_RELOCATED)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(zf.read(name))
-    return folder
+pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
 
 def run_jena(data: Path, updates: list[Path], work: Path) -> Path:
     """``arq.update --strict`` over the N-Quads ``data`` with the ``updates`` in order; returns the TriG dump."""
-    jars = _jars()
-    fix = _resource_fix(jars, work / "jena-resources")
-    classpath = os.pathsep.join(([str(fix)] if fix else []) + [str(j) for j in jars])
+    jena_path = classpath(work)
     out = work / "jena-dump.trig"
-    command = ["java", "-cp", classpath, "arq.update", "--strict", f"--data={data}"]
+    command = ["java", "-cp", jena_path, "arq.update", "--strict", f"--data={data}"]
     command += [f"--update={u}" for u in updates] + ["--dump"]
     with out.open("wb") as sink:
         done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, timeout=900, check=False)
@@ -209,12 +158,10 @@ def run_jena_select(data: Path, query: str, work: Path) -> list[dict[str, str | 
     """``arq.query --strict`` of the SELECT ``query`` over the N-Quads ``data``: each row's plain values."""
     import json
 
-    jars = _jars()
-    fix = _resource_fix(jars, work / "jena-resources")
-    classpath = os.pathsep.join(([str(fix)] if fix else []) + [str(j) for j in jars])
+    jena_path = classpath(work)
     text = work / "query.rq"
     text.write_text(query, encoding="utf-8")
-    command = ["java", "-cp", classpath, "arq.query", "--strict", f"--data={data}", f"--query={text}",
+    command = ["java", "-cp", jena_path, "arq.query", "--strict", f"--data={data}", f"--query={text}",
                "--results=json"]
     done = subprocess.run(command, capture_output=True, timeout=900, check=False)
     if done.returncode != 0:
