@@ -112,3 +112,32 @@ def test_a_store_without_the_ontology_header_describes_its_service_without_a_lic
     finally:
         empty.close()
     assert not [t for t in description_triples("http://127.0.0.1:1/sparql", False, None) if "license" in str(t)]
+
+
+@pytest.mark.parametrize(("construct", "said"), [
+    ('<http://example.org/a> <http://example.org/p/> "x"', "cannot hold the property <http://example.org/p/>"),
+    ('<http://example.org/a> <http://example.org/p/1> "x"', "cannot hold the property <http://example.org/p/1>"),
+    ('<http://example.org/a> <http://example.org/p> "a\\u0001b"', "cannot hold the control character U+0001"),
+])
+def test_rdf_xml_that_xml_cannot_hold_is_refused_and_other_formats_still_answer(
+        server: RunningServer, construct: str, said: str) -> None:
+    """A CONSTRUCT may build a property IRI that ends in no XML name, or a literal with a control character:
+    valid RDF that RDF/XML cannot write (oxigraph wrote ``<oxprefix: ...>``, which no XML parser reads). The
+    server says so (406) and names what to ask for; Turtle of the same query answers."""
+    url = server.url + "sparql?" + urllib.parse.urlencode({"query": f"CONSTRUCT {{ {construct} }} WHERE {{}}"})
+    status, _, body = fetch(url, headers={"Accept": "application/rdf+xml"})
+    assert status == 406 and said in body.decode() and "text/turtle" in body.decode(), body
+    status, _, body = fetch(url, headers={"Accept": "text/turtle"})
+    assert status == 200 and len(rdflib.Graph().parse(data=body, format="turtle")) == 1, body
+
+
+def test_rdf_xml_the_server_writes_reads_back(server: RunningServer) -> None:
+    """The refusal above is only for what XML cannot hold: an ordinary CONSTRUCT answers RDF/XML that an
+    independent parser reads as the same triple."""
+    query = 'CONSTRUCT { <http://example.org/a> <http://example.org/p-1.b> "Côte" } WHERE {}'
+    status, _, body = fetch(server.url + "sparql?" + urllib.parse.urlencode({"query": query}),
+                            headers={"Accept": "application/rdf+xml"})
+    assert status == 200, body
+    graph = rdflib.Graph().parse(data=body, format="xml")
+    assert set(graph) == {(rdflib.URIRef("http://example.org/a"), rdflib.URIRef("http://example.org/p-1.b"),
+                           rdflib.Literal("Côte"))}

@@ -70,6 +70,23 @@ def xml_name_problem(iri: str) -> bool:
     return _LOCAL_NAME.search(iri) is None
 
 
+def rdfxml_problem(triples: Sequence[ox.Triple]) -> str | None:
+    """Why RDF/XML cannot hold these triples (valid RDF that XML 1.0 cannot write), or None: a literal with a
+    control character, or a property IRI that ends in no XML name, which oxigraph would write as
+    ``<oxprefix: xmlns:oxprefix="...">``, an element no XML parser reads."""
+    for t in triples:
+        bad = control_character(t.object.value) if isinstance(t.object, ox.Literal) else None
+        if bad is not None:
+            return (f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "
+                    f"{t.subject} {t.predicate}")
+    unwritable = sorted({t.predicate.value for t in triples if xml_name_problem(t.predicate.value)})
+    if unwritable:
+        more = f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else ""
+        return (f"RDF/XML cannot hold the property <{unwritable[0]}>{more}: an RDF/XML property is an XML element "
+                "name, and this IRI does not end in one (it ends with '/', '#' or a character no XML name starts with)")
+    return None
+
+
 class RdfXmlWriter(OxigraphWriter):
     """RDF/XML (what Protégé opens); the stamp is an XML comment after the declaration."""
 
@@ -78,17 +95,9 @@ class RdfXmlWriter(OxigraphWriter):
 
     def write(self, quads: Sequence[ox.Quad], out: BinaryIO, stamp: Stamp | None = None) -> int:
         triples = self.merged(quads)
-        for t in triples:  # valid RDF, but XML 1.0 cannot hold most control characters: say so, write nothing
-            if isinstance(t.object, ox.Literal) and control_character(t.object.value) is not None:
-                bad = control_character(t.object.value)
-                raise UsageError(f"RDF/XML cannot hold the control character U+{ord(bad[2]):04X} in the value of "  # type: ignore[index]
-                                 f"{t.subject} {t.predicate}: export as Turtle, N-Triples or TriG")
-        unwritable = sorted({t.predicate.value for t in triples if xml_name_problem(t.predicate.value)})
-        if unwritable:  # oxigraph would write <oxprefix: xmlns:oxprefix="...">, which no XML parser reads
-            more = f" (and {len(unwritable) - 1} more)" if len(unwritable) > 1 else ""
-            raise UsageError(f"RDF/XML cannot hold the property <{unwritable[0]}>{more}: an RDF/XML property is an "
-                             "XML element name, and this IRI does not end in one (it ends with '/', '#' or a "
-                             "character no XML name starts with); export as Turtle, N-Triples, JSON-LD or TriG")
+        problem = rdfxml_problem(triples)
+        if problem:
+            raise UsageError(f"{problem}: export as Turtle, N-Triples, JSON-LD or TriG")
         body = ox.serialize(triples, format=self.format, prefixes=prefixes()) or b""
         if stamp:
             declaration, newline, rest = body.partition(b"\n")

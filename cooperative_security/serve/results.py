@@ -130,6 +130,12 @@ def rdf_bytes(triples: list[ox.Triple], media: str) -> bytes:
         except TypeError as exc:  # an RDF-star triple term
             raise HttpError(406, f"{exc}: ask for text/turtle or application/n-triples") from None
         return out.getvalue()
+    if fmt is ox.RdfFormat.RDF_XML:
+        from ..export.formats import rdfxml_problem
+
+        problem = rdfxml_problem(triples)
+        if problem:
+            raise HttpError(406, f"{problem}: ask for text/turtle, application/n-triples or application/ld+json")
     if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         return ox.serialize(triples, format=fmt, prefixes=dict(PREFIXES)) or b""
     return ox.serialize(triples, format=fmt) or b""
