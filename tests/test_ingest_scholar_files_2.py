@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -34,6 +35,7 @@ from cooperative_security.namespaces import BIBO, CS, DCTERMS, FOAF, instance
 from cooperative_security.store import open_store
 
 Run = Callable[..., str]
+Cli = Callable[..., Any]  # conftest's ``cli``: a Result of code, out and err
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +152,7 @@ def test_2_a_csl_collection_number_is_the_series_number(spec: str, ingested: Run
 
 # --- 3: name suffixes ----------------------------------------------------------------------------------------
 
-def test_3_a_name_suffix_is_kept_from_bibtex_and_csl(spec: str, ingested: Run, cli: Run) -> None:
+def test_3_a_name_suffix_is_kept_from_bibtex_and_csl(spec: str, ingested: Run, cli: Cli) -> None:
     ingested({"suffix.bib": "@book{king-1963,\n  author = {King, Jr., Martin Luther},\n  title = {Strength to "
                             "Love},\n  year = {1963}\n}\n",
               "suffix.json": '[{"id": "gates-1988", "type": "book", "title": "The Signifying Monkey", "author": '
@@ -198,7 +200,7 @@ def test_4_a_file_of_a_suffix_coopsec_does_not_read_is_still_refused(refused: Ru
             "cases.xlsx: unknown file type '.xlsx'", "move any other file out of the folder", folder=True)
 
 
-def test_4_a_folder_of_documentation_only_says_what_it_skipped(spec: str, cli: Run, tmp_path: Path) -> None:
+def test_4_a_folder_of_documentation_only_says_what_it_skipped(spec: str, cli: Cli, tmp_path: Path) -> None:
     _write(tmp_path / "README.md", "# nothing yet\n")
     result = cli("ingest", str(tmp_path), "--store", spec)
     assert result.code == 2, result.err  # a usage error: nothing to ingest
