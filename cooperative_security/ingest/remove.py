@@ -27,6 +27,7 @@ from ..store import Store
 from ..store.sparql_text import drop_graphs_update
 from .formats import expand_paths
 from .naming import DERIVED, Claim, claims
+from .source_files import source_key
 
 #: the most broken references a refusal lists (the count of the rest follows)
 SHOWN = 20
@@ -103,7 +104,7 @@ def dangling_references(store: Store, removed: list[str], owners: dict[str, Clai
             claim = owners.get(where.value)
             who = referrer if isinstance(referrer, ox.NamedNode) else r["holder"]  # an entry: who holds it
             found.add(Dangling(term.value, who.value if isinstance(who, ox.NamedNode) else None,
-                               via.value, where.value, claim.source if claim else None))
+                               via.value, where.value, claim.name if claim else None))
     return sorted(found, key=lambda d: (d.graph, d.term, d.referrer or "", d.via))
 
 
@@ -133,10 +134,10 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
     ahead and :attr:`Removal.dangling` lists those references."""
     files = source_files(sources)
     owners = claims(store)
-    unknown = [path for path in files if not any(c.source == str(path) for c in owners.values())]
+    unknown = [path for path in files if not any(c.source == source_key(path) for c in owners.values())]
     if unknown:
         raise UnknownTerm(_not_held(store, unknown, owners, any(Path(s).is_dir() for s in sources), len(files)))
-    held = {str(path) for path in files}
+    held = {source_key(path) for path in files}
     mine = sorted(g for g, claim in owners.items() if claim.source in held)
     what = str(files[0]) if len(files) == 1 else f"{len(files)} files ({', '.join(map(str, sources))})"
     dangling = dangling_references(store, mine, owners)
@@ -159,7 +160,7 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
 def _not_held(store: Store, unknown: list[Path], owners: dict[str, Claim], folder: bool, total: int) -> str:
     """The files the store holds nothing from, each with the files of its name it does hold."""
     def named(path: Path) -> str:
-        known = sorted({c.source for c in owners.values() if c.source and Path(c.source).name == path.name})
+        known = sorted({c.name for c in owners.values() if c.name and Path(c.name).name == path.name})
         return f"files of that name it holds: {', '.join(known)}" if known else ""
 
     advice = ("coopsec remove takes the path of a file given to `coopsec ingest`, as it was then"
