@@ -1,8 +1,10 @@
 """``coopsec remove SOURCE...``: take out of the store what ingesting files (or a folder) put there.
 
-The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``, the resolved
-path). Removing a source drops the graphs it still owns (those no later ingest of another file took
-over), and the records of ingests left with no graph, in one atomic update.
+The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``: the file by its
+path relative to the folder ingested, and a key, a hash of where it was). A source is given by its path, or
+by the name the records and coopsec's messages give it, when only one file has that name. Removing a source
+drops the graphs it still owns (those no later ingest of another file took over), and the records of
+ingests left with no graph, in one atomic update.
 
 A removal that would leave other data pointing at nothing is refused (:class:`RemovalRefused`) unless
 ``force`` is given: what the removed graphs define (an IRI they give a type: a case, a work, an actor, an
@@ -109,8 +111,8 @@ def dangling_references(store: Store, removed: list[str], owners: dict[str, Clai
 
 
 def remove_source(store: Store, source: Path | str, force: bool = False) -> Removal:
-    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty: a file, or
-    a folder (:func:`remove_sources`)."""
+    """Drop the graphs ``source`` wrote (by its resolved path, or its recorded name) and the ingest records
+    left empty: a file, or a folder (:func:`remove_sources`)."""
     return remove_sources(store, [Path(source)], force)
 
 
@@ -134,10 +136,11 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
     ahead and :attr:`Removal.dangling` lists those references."""
     files = source_files(sources)
     owners = claims(store)
-    unknown = [path for path in files if not any(c.source == source_key(path) for c in owners.values())]
+    keys = {path: _key(path, sources, owners) for path in files}
+    unknown = [path for path in files if not any(c.source == keys[path] for c in owners.values())]
     if unknown:
         raise UnknownTerm(_not_held(store, unknown, owners, any(Path(s).is_dir() for s in sources), len(files)))
-    held = {source_key(path) for path in files}
+    held = set(keys.values())
     mine = sorted(g for g, claim in owners.items() if claim.source in held)
     what = str(files[0]) if len(files) == 1 else f"{len(files)} files ({', '.join(map(str, sources))})"
     dangling = dangling_references(store, mine, owners)
@@ -155,6 +158,18 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
             removal.records.append(graph(f"ingest/{ident}").value)
     store.update(drop_graphs_update([ox.NamedNode(g) for g in [*mine, *removal.records]]))
     return removal
+
+
+def _key(path: Path, sources: Sequence[Path | str], owners: dict[str, Claim]) -> str:
+    """The key of the source ``path`` names: by where it is, or else, for a path given as the store records a
+    file (``notes/refs.bib``, relative to the folder ingested: what messages name it by), that file's key when
+    only one file is recorded so."""
+    key = source_key(path)
+    if any(c.source == key for c in owners.values()):
+        return key
+    given = [Path(s).as_posix() for s in sources if Path(s).resolve() == path]
+    named = {c.source for c in owners.values() if c.source and c.name in given}
+    return named.pop() if len(named) == 1 else key
 
 
 def _not_held(store: Store, unknown: list[Path], owners: dict[str, Claim], folder: bool, total: int) -> str:
