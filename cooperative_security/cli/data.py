@@ -105,6 +105,8 @@ def ingest(
                 err_console.print(f"warning: {w.message}", highlight=False, soft_wrap=True, markup=False)
             else:
                 warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        for skipped in report.skipped:  # a folder's documentation and hidden files: not read, and said so
+            err_console.print(f"skipped {skipped}", highlight=False, soft_wrap=True, markup=False)
         if report.already:
             console.print(f"ingest {report.ingest_id} is already in {store}, whole: nothing to write", highlight=False)
             return

@@ -27,7 +27,7 @@ from .naming import name_graphs, own_graphs, roots
 from .parse import parse_all
 from .rdf import bulk_load_file, stream_source, stream_triples
 from .record import VOID_TRIPLES as VOID_TRIPLES
-from .record import IngestReport, already_written, ingest_id, ingest_record
+from .record import IngestReport, Skipped, already_written, ingest_id, ingest_record
 from .source_files import Source, describe_source
 
 
@@ -113,8 +113,9 @@ def ingest_paths(
     No graph another file wrote is replaced unless named in ``replace`` (see :func:`name_graphs`).
     """
     paths = list(paths)
+    skipped: list[Skipped] = []  # the files of a folder that hold no data: the report lists them
     try:
-        files = expand_paths(paths)
+        files = expand_paths(paths, skipped)
         batches = parse_all(store, files, progress)
     finally:
         forget_parsed()
@@ -125,8 +126,10 @@ def ingest_paths(
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
-    return write_batches(store, batches, ingest_id(files), [str(p) for _, p in files], roots(paths),
-                         [p for _, p in files])
+    report = write_batches(store, batches, ingest_id(files), [str(p) for _, p in files], roots(paths),
+                           [p for _, p in files])
+    report.skipped = skipped
+    return report
 
 
-__all__ = ["IngestReport", "ingest_paths", "expand_paths", "name_graphs", "parse_all", "write_batches"]
+__all__ = ["IngestReport", "Skipped", "ingest_paths", "expand_paths", "name_graphs", "parse_all", "write_batches"]

@@ -60,7 +60,9 @@ LATEX_FIELDS = ("title", "journal", "journaltitle", "booktitle", "publisher", "a
                 "series", "note", "month", "volume", "number", "translator", "institution", "school")
 #: what a chapter takes from the volume it cross-references when it lacks it (the volume's title is its
 #: booktitle), as BibTeX's crossref does
-INHERITED = ("year", "date", "month", "publisher", "address", "location", "editor", "booktitle")
+INHERITED = ("year", "date", "month", "publisher", "address", "location", "editor", "booktitle", "series", "number")
+#: the kinds whose BibTeX ``number`` is their number in a series (an article's is its issue, a report's its own)
+SERIES_NUMBERED = frozenset(("book", "edited-book", "chapter"))
 
 
 @cache
@@ -101,9 +103,10 @@ def _people(value: str, src: str, line: int, key: str, field: str) -> tuple[list
                                      record=key)) from exc
         family = " ".join(parts.get("von", []) + parts.get("last", []))
         given = " ".join(parts.get("first", []))
+        suffix = " ".join(parts.get("jr", []))  # "King, Jr., Martin Luther": the von Last, Jr, First form
         try:
-            people.append(Person(_checked(latex_text(family), src, line, key, field),
-                                 _checked(latex_text(given), src, line, key, field)))
+            people.append(Person(*(_checked(latex_text(part), src, line, key, field)
+                                   for part in (family, given, suffix))))
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - pylatexenc's errors are untyped
@@ -178,6 +181,9 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
     by_key: dict[str, list[dict[str, str]]] = {}  # a key written twice: both entries, in the file's order
     for e in db.entries:
         by_key.setdefault(e["ID"], []).append(e)
+    folded: dict[str, str] = {}  # a crossref names its volume whatever the case (BibTeX's keys are so compared)
+    for written in by_key:
+        folded.setdefault(written.casefold(), written)
     problems: list[Problem] = []
     works: list[Work] = []
     seen: set[str] = set()
@@ -206,7 +212,7 @@ def read_bibtex_text(raw: str, src: str, check_bundled: bool = True) -> tuple[li
             problems.append(Problem(src, unread, line=line, record=key))
             continue
         try:
-            work = _work(_with_volume(entry, by_key), etype, key, line, src, keys)
+            work = _work(_with_volume(entry, by_key, folded), etype, key, line, src, keys)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -280,13 +286,17 @@ def _work(entry: dict[str, str], etype: str, key: str, line: int, src: str, keys
     readable = keys.key(f"line {line}", key, authors or editors, year, text.get("title", ""), et_al=more)
     # a month by name, from `month` (may, {May}, {5}) or else a BibLaTeX `date` (1999-05)
     month = bibtex_month(text["month"]) if text.get("month") else iso_month(entry.get("date") or "")
+    # `number` is a journal's issue or a report's number; of a book or chapter (or of any work with a `series`),
+    # the work's number in its series, as BibTeX's styles print it ("Adelphi Papers 123")
+    in_series = kind in SERIES_NUMBERED or bool(text.get("series"))
     return Work(
         key=readable, kind=kind, title=text.get("title", ""), year=year or None, authors=authors, editors=editors,
         container=text.get("journal") or text.get("journaltitle") or text.get("booktitle") or None,
         container_key=_crossref(entry.get("crossref")),
         # a thesis's school and a report's institution publish it
         publisher=text.get("publisher") or text.get("institution") or text.get("school"),
-        place=text.get("address") or text.get("location"), volume=text.get("volume"), issue=text.get("number"),
+        place=text.get("address") or text.get("location"), volume=text.get("volume"),
+        issue=None if in_series else text.get("number"), series_number=text.get("number") if in_series else None,
         pages=(entry.get("pages") or "").replace("--", "-") or None, month=month,
         edition=text.get("edition"), series=text.get("series"), translator=text.get("translator"),
         url=entry.get("url"), doi=entry.get("doi"), note=text.get("note"), line=line, et_al=more,
@@ -346,11 +356,20 @@ def bundled_collision(work: Work, src: str, record: str | None, line: int | None
                              "the bundled data", title=bundled.title if by_title else None)
 
 
-def _with_volume(entry: dict[str, str], by_key: dict[str, list[dict[str, str]]]) -> dict[str, str]:
+def _with_volume(entry: dict[str, str], by_key: dict[str, list[dict[str, str]]],
+                 folded: dict[str, str]) -> dict[str, str]:
     """A chapter's entry with what it lacks of :data:`INHERITED` taken from the volume its ``crossref`` names
-    in the same file (the volume's ``title`` as its ``booktitle``)."""
-    volume = by_key.get(_crossref(entry.get("crossref")) or "", [None])[0]
-    if volume is None or KINDS.get(entry.get("ENTRYTYPE", "").lower()) != "chapter":
+    in the same file (the volume's ``title`` as its ``booktitle``). The ``crossref`` names the volume whatever
+    its case, as in BibTeX (``folded``: each key of the file by its casefold); it becomes the key as the volume
+    writes it, so that it follows the volume's readable key."""
+    crossref = _crossref(entry.get("crossref"))
+    written = crossref if crossref in by_key else folded.get((crossref or "").casefold())
+    if written is None:
+        return entry
+    volume = by_key[written][0]
+    if written != crossref:
+        entry = {**entry, "crossref": written}
+    if KINDS.get(entry.get("ENTRYTYPE", "").lower()) != "chapter":
         return entry
     given = {**volume, "booktitle": volume.get("booktitle") or volume.get("title", "")}
     if entry.get("year") or entry.get("date"):  # a date of its own: none of the volume's

@@ -11,6 +11,7 @@ and the field, never a crash; text holding a character XML cannot hold is refuse
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ KINDS = {
 TEXT_FIELDS = {
     "container-title": "container", "container-key": "container_key", "publisher": "publisher",
     "publisher-place": "place", "volume": "volume", "issue": "issue", "page": "pages", "edition": "edition",
-    "collection-title": "series", "URL": "url", "DOI": "doi", "number": "number",
+    "collection-title": "series", "collection-number": "series_number", "URL": "url", "DOI": "doi",
+    "number": "number",
 }
 #: the variables that name something (a journal, a publisher, a place): a number there is a slip, refused
 NAMED = frozenset(("container-title", "publisher", "publisher-place", "collection-title"))
@@ -92,6 +94,11 @@ class _Item:
             return self.checked(field, value)
         if numbers and isinstance(value, int) and not isinstance(value, bool):
             return str(value)
+        if numbers and isinstance(value, float) and value.is_integer():  # 12.0: how pandas writes a whole number
+            return str(int(value))                                       # of a column with gaps
+        if isinstance(value, float) and not math.isfinite(value):  # NaN and Infinity, which json.loads accepts
+            self.problem(field, f"is {shape(value)}{_quote(field, value)}")
+            return None
         self.problem(field, f"must be text (a JSON string), not {shape(value)}{_quote(field, value)}")
         return None
 
@@ -127,7 +134,7 @@ class _Item:
                     # name as BibTeX's von part makes it)
                     family = " ".join(filter(None, [parts.get("dropping-particle"),
                                                     parts.get("non-dropping-particle"), parts["family"]]))
-                    people.append(Person(family, parts.get("given", "")))
+                    people.append(Person(family, parts.get("given", ""), parts.get("suffix", "")))
                 else:
                     self.problem(field, f"name {n} has no family name: give it a \"family\" (or, for an "
                                         "organisation, a \"literal\")")
@@ -231,6 +238,8 @@ class _Item:
 
 def _quote(key: str, value: object) -> str:
     """The advice for a number where text belongs (``1999`` -> ``"1999"``); none for true or false."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f': leave "{key}" out where there is none, or give it as text'
     plain_number = isinstance(value, int | float) and not isinstance(value, bool)
     return f': quote it ("{key}": "{value}")' if plain_number else ""
 
@@ -366,7 +375,8 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             place=fields["place"], volume=fields["volume"],
             issue=fields["issue"] or (fields["number"] if kind == "report" else None), month=one.month(),
             pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
-            series=fields["series"], url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
+            series=fields["series"], series_number=fields["series_number"],
+            url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
             made_key=key in keys.made,
         )
         collision = bundled_collision(work, src, record, None)

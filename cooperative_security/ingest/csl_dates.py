@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from typing import Any
 
@@ -27,6 +28,10 @@ def shape(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN, which is no number (some exporters, such as pandas, write it where a value is missing)"
+    if isinstance(value, float) and math.isinf(value):
+        return f"{'-' if value < 0 else ''}Infinity, which is no number a bibliography holds"
     if isinstance(value, int | float):
         return f"the number {value!r}"
     if isinstance(value, list):

@@ -24,6 +24,7 @@ from .events_csv import EventIds, parse_event_csv
 from .keys import KeyChange
 from .naming import Claim
 from .rdf import parse_rdf, rdf_format, stream_batch, streamable
+from .record import Skipped
 from .retyping import warn_retypings
 from .source_files import source_key
 from .spans import CaseSpans
@@ -129,6 +130,55 @@ YAML_KEYS = (("citations", {"footnotes"}), ("case", {"events", "members"}),
 CASE_ONLY_KEYS = ("id", "label", "kind", "from", "to", "description", "sources", "characterised_as")
 
 
+#: in a folder, the files that hold no data, by suffix, skipped and listed (``coopsec ingest`` says so on
+#: stderr): documentation, notes and papers, images, and an editor's backups. A file of any other suffix that
+#: coopsec does not read (.xlsx, .ris) may be data, and is refused, as a file named by itself always is.
+NOT_DATA = {
+    **dict.fromkeys((".md", ".markdown", ".txt", ".rst", ".pdf", ".doc", ".docx", ".odt", ".rtf", ".tex", ".html",
+                     ".htm", ".log"), "documentation"),
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".svg", ".tif", ".tiff"), "an image"),
+    **dict.fromkeys((".bak", ".swp"), "a backup"),
+}
+#: files of no suffix (or any) that hold no data, by name (lower case)
+NOT_DATA_NAMES = {**dict.fromkeys(("readme", "license", "licence", "copying", "notes", "authors", "changelog"),
+                                  "documentation"),
+                  **dict.fromkeys(("thumbs.db", "desktop.ini"), "a file the operating system keeps")}
+
+
+def not_data(file: Path, folder: Path) -> str | None:
+    """Why ``file``, found in ``folder``, holds no data to ingest, or None: hidden (a name starting with a dot,
+    or inside such a folder: .DS_Store, .git/), documentation, an image or a backup (:data:`NOT_DATA`)."""
+    if any(part.startswith(".") for part in file.relative_to(folder).parts):
+        return "hidden"
+    name = file.name.lower()
+    if name in NOT_DATA_NAMES:
+        return NOT_DATA_NAMES[name]
+    if name.endswith("~"):
+        return "a backup"
+    return NOT_DATA.get(file.suffix.lower())
+
+
+def folder_files(folder: Path) -> tuple[list[Path], list[Skipped]]:
+    """The files of ``folder`` to read, and those skipped as holding no data (a hidden folder as one), by name."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for path in sorted(folder.rglob("*")):
+        inside = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in inside[:-1]):
+            continue  # in a hidden folder, which is listed once
+        if path.is_dir():
+            if path.name.startswith("."):
+                skipped.append(Skipped(path, "a hidden folder"))
+            continue
+        if path.is_file():
+            why = not_data(path, folder)
+            if why is None:
+                files.append(path)
+            else:
+                skipped.append(Skipped(path, f"{why}, not data" if why != "hidden" else "hidden"))
+    return files, skipped
+
+
 def can_stream(store: Store) -> bool:
     """Whether the store bulk-loads files from disk (the embedded one; a remote store gets triples)."""
     return isinstance(store, BulkLoading)
@@ -163,11 +213,14 @@ def classify_file(path: Path) -> str:
     if rdf_format(path) is not None:
         return "rdf"
     raise InputError(Problem(str(path), f"unknown file type {suffix!r}: coopsec reads .yaml, .bib, .json "
-                                        "(CSL-JSON), .csv (events) and RDF (.ttl .nt .nq .trig .rdf .jsonld)"))
+                                        "(CSL-JSON), .csv (events) and RDF (.ttl .nt .nq .trig .rdf .jsonld); in a "
+                                        "folder it skips only documentation (.md, .txt, .pdf, ...), images, backups "
+                                        "and hidden files: move any other file out of the folder"))
 
 
-def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
-    """Files to read, with their kind, in the documented order (folders: every file inside).
+def expand_paths(paths: Iterable[Path], skipped: list[Skipped] | None = None) -> list[tuple[str, Path]]:
+    """Files to read, with their kind, in the documented order (folders: every file inside but those that hold
+    no data, :func:`folder_files`, which are added to ``skipped``).
 
     A file named twice (in a folder and by itself, or by two spellings of its path) is read once, as
     first named: ingesting it twice in one batch would write its triples twice.
@@ -183,9 +236,13 @@ def expand_paths(paths: Iterable[Path]) -> list[tuple[str, Path]]:
 
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            files, passed = folder_files(path)
             if not files:
-                raise UsageError(f"the folder {path} holds no files to ingest")
+                listed = f"; skipped: {', '.join(map(str, passed[:5]))}{', ...' if len(passed) > 5 else ''}" \
+                    if passed else ""
+                raise UsageError(f"the folder {path} holds no files to ingest{listed}")
+            if skipped is not None:
+                skipped.extend(passed)
             for file in files:
                 add(file)
         elif path.is_file():

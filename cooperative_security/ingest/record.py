@@ -26,6 +26,19 @@ from .source_files import CHECKSUM, Source
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
 #: when the ingest happened
 ENDED_AT = ox.NamedNode(PROV + "endedAtTime")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in a folder given to ``coopsec ingest`` that holds no data, and why it was not read."""
+
+    path: Path
+    why: str
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.why})"
+
+
 @dataclass
 class IngestReport:
     """What an ingest wrote: ``coopsec ingest`` (curated files) and ``coopsec ingest-dataset`` (one
@@ -39,6 +52,8 @@ class IngestReport:
     #: the data rows read (ingest-dataset) and the seconds the ingest took (0 where not counted)
     rows: int = 0
     seconds: float = 0.0
+    #: the files of the folders given that hold no data (documentation, hidden files), not read
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def triples(self) -> int:

@@ -42,6 +42,8 @@ BIBO_CLASS = {
 class Person:
     family: str
     given: str = ""
+    #: what follows the name: "Jr.", "III" (BibTeX's Jr part, CSL's ``suffix``); not part of the person's slug
+    suffix: str = ""
 
     @property
     def slug(self) -> str:
@@ -50,7 +52,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        return f"{self.given} {self.family}".strip()
+        return " ".join(filter(None, [self.given, self.family, self.suffix]))
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Work:
     month: str | None = None
     edition: str | None = None
     series: str | None = None
+    #: the work's number in its series (BibTeX ``number`` of a book or chapter, CSL ``collection-number``)
+    series_number: str | None = None
     translator: str | None = None
     url: str | None = None
     doi: str | None = None
@@ -150,6 +154,7 @@ def work_triples(work: Work) -> list[ox.Triple]:
         "month": cs("month"),
         "edition": ox.NamedNode(BIBO + "edition"),
         "series": cs("series"),
+        "series_number": cs("seriesNumber"),
         "translator": cs("translatorName"),
         "doi": ox.NamedNode(BIBO + "doi"),
         "note": cs("note"),
