@@ -41,18 +41,29 @@ def cache_dir() -> Path | None:
 
 
 def bundle_key(files: Iterable[Path]) -> str:
-    """The SHA-256 of the bundled files (with their full paths), the package's Python sources and the
-    pyoxigraph version. The paths count because the quads name the file each graph came from: two
-    checkouts with the same files get two entries, so neither reports the other's paths."""
+    """The SHA-256 of the bundled files (with their paths in the package: ``data/cases/korea.yaml``), the
+    package's Python sources and the pyoxigraph version. The quads name each graph's file by that path and
+    never by where the package is (ingest/source_files.py), so two checkouts with the same files share
+    an entry."""
     digest = hashlib.sha256(f"pyoxigraph {ox.__version__}\n".encode())
     sources = sorted(p for p in _PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
     for path in sorted(set(files)):
-        digest.update(f"{path.resolve()}\n".encode())
+        digest.update(f"{_in_package(path)}\n".encode())
         digest.update(path.read_bytes())
     for path in sources:
         digest.update(f"{path.name}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:32]
+
+
+def _in_package(path: Path) -> str:
+    """The file's path below the resource folder, or its resolved path when it lies elsewhere."""
+    from .resources import resource_root
+
+    try:
+        return path.resolve().relative_to(resource_root().resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
 
 
 def read(key: str) -> dict[ox.NamedNode, list[ox.Triple]] | None:

@@ -70,7 +70,8 @@ def _parse_bundled(store: Store, progress: Callable[[str], None] | None) -> None
     load_theory(store)
     files = expand_paths(bundled_data_files())
     batches = parse_all(store, files, progress, bundled=True)
-    write_batches(store, batches, ingest_id(files, by_path=False), [p.name for _, p in files])
+    write_batches(store, batches, ingest_id(files, by_path=False), [p.name for _, p in files],
+                  used=[p for _, p in files])
     from .check import record_checksums
 
     record_checksums(store)  # for `coopsec check` to tell when a bundled graph goes missing or changes

@@ -86,21 +86,27 @@ def test_an_edited_bundled_file_is_parsed_again_never_read_stale(cache: Path, re
     assert len(_entries(cache)) == len(before) + 1
 
 
-def test_a_second_checkout_gets_its_own_entry_that_names_its_own_files(cache: Path, resources_copy: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """The quads name the file each graph came from, so the same files in another folder (a second checkout,
-    a worktree) must not be served from the first folder's entry, which would name the first folder."""
-    source = ox.NamedNode("http://www.w3.org/ns/prov#hadPrimarySource")
+def test_a_second_checkout_shares_the_entry_and_names_no_folder(cache: Path, resources_copy: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quads name each graph's file by its path in the package (data/cases/korea.yaml), never by the folder
+    the package sits in: the same files in another folder (a second checkout, a worktree) give the same quads,
+    from the same entry. Until December 2026 they named the resolved path, and each checkout had its own."""
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
     monkeypatch.delenv("COOPSEC_RESOURCES")
-    open_knowledge_graph("memory:").close()  # the repository's own files fill the cache first
+    first = open_knowledge_graph("memory:")  # the repository's own files fill the cache first
+    try:
+        mine = {q for q in first.quads() if q.predicate == title and "korea.yaml" in q.object.value}
+    finally:
+        first.close()
     monkeypatch.setenv("COOPSEC_RESOURCES", str(resources_copy))
     store = open_knowledge_graph("memory:")
     try:
-        named = {q.object.value for q in store.quads() if q.predicate == source and "korea.yaml" in q.object.value}
+        named = {q for q in store.quads() if q.predicate == title and "korea.yaml" in q.object.value}
     finally:
         store.close()
-    assert named and all(str(resources_copy) in value for value in named), named
-    assert len(_entries(cache)) == 2
+    assert named and {q.object.value for q in named} == {"data/cases/korea.yaml"}, named
+    assert named == mine
+    assert len(_entries(cache)) == 1
 
 
 def test_a_damaged_entry_is_ignored_and_rewritten(cache: Path) -> None:

@@ -67,7 +67,7 @@ def test_an_events_csv_row_after_a_stored_cases_to_is_refused_at_its_line(cli, t
     assert f"{rows}:3: record late/later-treaty: field 'date': date 1965-08 is after the case's span (from 1950 to " \
            "1960), and would move the end of what the case observes past its `to`: widen the case's `to` to " \
            f"1965-08, or leave the event out (and tell it in the case's description); the case's `to` is given in " \
-           f"{case.resolve()}" in result.err, result.err
+           f"{case.name}" in result.err, result.err
     assert "inside" not in result.err
     assert kg.snapshot() == before, "a refused events CSV changed the store"
 
@@ -123,9 +123,9 @@ def test_a_case_file_ingested_again_with_a_to_before_a_stored_csv_event_is_refus
     case = kg.case(to="1955")
     result = kg.ingest(case)
     assert result.code == 1, result
-    assert f"{case}:6: record late: field 'to': the event late/late-treaty, dated 1958 in {rows.resolve()}, is after " \
+    assert f"{case}:6: record late: field 'to': the event late/late-treaty, dated 1958 in {rows.name}, is after " \
            "the case's span (from 1950 to 1955), and would move the end of what the case observes past its `to`: " \
-           f"keep the case's `to` at 1958 or later, or take the event out of {rows.resolve()} and ingest that file " \
+           f"keep the case's `to` at 1958 or later, or take the event out of {rows.name} and ingest that file " \
            "again with this one" in result.err, result.err
     assert kg.snapshot() == before, "a refused case file changed the store"
     # the CSV read again in the same ingest is checked against the new span instead of the stored rows
@@ -144,7 +144,7 @@ def test_an_rdf_file_giving_a_stored_case_a_to_before_its_events_is_refused(cli,
                                     '<https://w3id.org/coopsec/id/case/late> cs:endDate "1957"^^xsd:gYear .\n')
     result = kg.ingest(turtle)
     assert result.code == 1, result
-    assert f"{turtle}: record late: field 'to': the event late/late-treaty, dated 1958 in {rows.resolve()}, is after " \
+    assert f"{turtle}: record late: field 'to': the event late/late-treaty, dated 1958 in {rows.name}, is after " \
            "the case's span (from 1950 to 1957)" in result.err, result.err
     assert "late/first-move" not in result.err  # 1951-04, inside
     assert kg.snapshot() == before

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from .. import reproducible
+from ..ingest import field_datasets
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, REQUEST_GRAPH
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, instance
 from ..queries import Query, load_query
@@ -27,10 +29,13 @@ def rule_queries() -> list[Query]:
     return numbered_queries("classify/dyads", _RULE_FILE)
 
 
-def _request(first: int, last: int) -> tuple[ox.NamedNode, list[ox.Triple]]:
+def _request(first: int, last: int, data_folder: Path | None = None) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """The run: an activity with its start and span of years, and the data set files it read from
+    ``data_folder`` (``prov:used``, each with its version and checksum: :func:`field_datasets.used_by`)."""
     run = instance("run", reproducible.run_id())  # numbered from SOURCE_DATE_EPOCH when pinned
     integer_type = ox.NamedNode(XSD + "integer")
-    return run, [
+    used = field_datasets.used_by(run, data_folder) if data_folder is not None else []
+    return run, used + [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
                   ox.Literal(reproducible.now().isoformat(), datatype=ox.NamedNode(XSD + "dateTime"))),
@@ -39,18 +44,20 @@ def _request(first: int, last: int) -> tuple[ox.NamedNode, list[ox.Triple]]:
     ]
 
 
-def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
-    """Write the request (the run and the span of years) and run the dyad-year rules with the runner of the
-    curated rules (classify/run.py); returns the run IRI."""
-    run, request = _request(first, last)
+def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR,
+             data_folder: Path | None = None) -> ox.NamedNode:
+    """Write the request (the run, the span of years, the data sets read from ``data_folder``) and run the
+    dyad-year rules with the runner of the curated rules (classify/run.py); returns the run IRI."""
+    run, request = _request(first, last, data_folder)
     run_rule_set(store, rule_queries(), REQUEST_GRAPH, request)
     return run
 
 
-def classify_parts(stores: Sequence[Store], first: int = FIRST_YEAR, last: int = LAST_YEAR) -> ox.NamedNode:
+def classify_parts(stores: Sequence[Store], first: int = FIRST_YEAR, last: int = LAST_YEAR,
+                   data_folder: Path | None = None) -> ox.NamedNode:
     """:func:`classify` on each store of ``ingest.dyad_years.build_parts`` at once, one thread each (Oxigraph
     runs updates to different stores in parallel), as one run: the same request in every part."""
-    run, request = _request(first, last)
+    run, request = _request(first, last, data_folder)
     queries = rule_queries()
     with ThreadPoolExecutor(max_workers=len(stores)) as pool:
         for done in [pool.submit(run_rule_set, store, queries, REQUEST_GRAPH, request) for store in stores]:

@@ -265,6 +265,8 @@ def _cell(key: str, value: Any) -> str:
         return ""
     if key in ("members", "members_cow"):  # as `coopsec cases -f csv` and cs.classify() write them
         return ";".join("" if v is None else str(v) for v in value)
+    if key == "rules":  # CURIEs (rule: is https://w3id.org/coopsec/id/rule/), `;`-separated as members
+        return ";".join(compact(v) for v in value)
     if isinstance(value, list):
         return "; ".join(compact(v) if isinstance(v, str) else str(v) for v in value)
     return str(value)

@@ -122,7 +122,7 @@ def dyads_command(
                     progress=lambda name, rows, done, total: bar.update(task, description=name, completed=done,
                                                                         total=total, rows=rows))
     with err_console.status(f"classifying in {len(parts)} part(s) at once..."):
-        classify_parts(parts, first, last)
+        classify_parts(parts, first, last, files.root)
     with err_console.status(f"writing {output}..."):
         count = write_rdf(parts, output) if fmt is OutFormat.rdf else write_table(parts, output, directed)
     console.print(f"{output}: {count} {'quads' if fmt is OutFormat.rdf else 'dyad-years'} "

@@ -11,7 +11,7 @@ writes them with the ingest record of :mod:`.record`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -28,16 +28,26 @@ from .parse import parse_all
 from .rdf import bulk_load_file, stream_source, stream_triples
 from .record import VOID_TRIPLES as VOID_TRIPLES
 from .record import IngestReport, Skipped, already_written, ingest_id, ingest_record
+from .source_files import Source, describe_source
 
 
-def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str]) -> IngestReport:
-    """Write all graphs of all batches, and the ingest record, as one all-or-nothing step."""
+def write_batches(store: Store, batches: list[Batch], ident: str, names: list[str],
+                  file_roots: dict[Path, Path] | None = None, used: Sequence[Path] = ()) -> IngestReport:
+    """Write all graphs of all batches, and the ingest record, as one all-or-nothing step.
+
+    ``names`` are the files as the report shows them; the record names ``used`` (the files read) and each
+    graph's source by its path relative to its ingest root in ``file_roots`` (see :class:`Source`)."""
+    def describe(path: Path) -> Source:
+        return describe_source(path, (file_roots or {}).get(path.resolve()))
+
     graphs: dict[ox.NamedNode, list[ox.Triple]] = {}
     streams: dict[ox.NamedNode, list[Path]] = {}
-    sources: dict[ox.NamedNode, str] = {}
+    sources: dict[ox.NamedNode, Source] = {}
+    described: dict[str, Source] = {}
     for batch in batches:
+        source = described.setdefault(batch.source, describe(Path(batch.source)))
         for g in [*batch.graphs, *batch.streams]:
-            sources.setdefault(g, str(Path(batch.source).resolve()))
+            sources.setdefault(g, source)
         for g, triples in batch.graphs.items():
             graphs.setdefault(g, []).extend(triples)
         for g, paths in batch.streams.items():
@@ -51,11 +61,12 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
     record_graph = graph(f"ingest/{ident}")
     existing = set(store.graph_names())
     if streams and not any(g.value in existing for g in [*graphs, *streams, record_graph]):
-        return _write_streaming(store, graphs, streams, ident, names, sources)
+        return _write_streaming(store, graphs, streams, ident, names, sources, [describe(p) for p in used])
     for g, paths in streams.items():  # replacing graphs: with the triples in memory, parsed as a stream is
         for path in paths:
             graphs.setdefault(g, []).extend(stream_triples(path))
-    record = ingest_record(ident, names, {g: len(ts) for g, ts in graphs.items()}, sources)
+    files = [describe(p) for p in used]
+    record = ingest_record(ident, files, {g: len(ts) for g, ts in graphs.items()}, sources)
     graphs[record_graph] = record
     store.replace_graphs(graphs)
     return IngestReport(ident, names, {g.value: len(ts) for g, ts in graphs.items()})
@@ -63,7 +74,7 @@ def write_batches(store: Store, batches: list[Batch], ident: str, names: list[st
 
 def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
                      streams: dict[ox.NamedNode, list[Path]], ident: str, names: list[str],
-                     sources: dict[ox.NamedNode, str]) -> IngestReport:
+                     sources: dict[ox.NamedNode, Source], files: list[Source]) -> IngestReport:
     """New graphs, some bulk-loaded straight from their files: published whole, or not at all."""
     record_graph = graph(f"ingest/{ident}")
     counts = {g: len(ts) for g, ts in graphs.items()}
@@ -86,7 +97,7 @@ def _write_streaming(store: Store, graphs: dict[ox.NamedNode, list[ox.Triple]],
                 counts[g] = graph_size(raw, g)  # still hidden from the Store methods
         finally:
             copier.join()
-        record = ingest_record(ident, names, counts, sources)
+        record = ingest_record(ident, files, counts, sources)
         raw.extend(ox.Quad(t.subject, t.predicate, t.object, record_graph) for t in record)
     counts[record_graph] = len(record)
     return IngestReport(ident, names, {g.value: n for g, n in counts.items()})
@@ -115,7 +126,8 @@ def ingest_paths(
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
-    report = write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
+    report = write_batches(store, batches, ingest_id(files), [str(p) for _, p in files], roots(paths),
+                           [p for _, p in files])
     report.skipped = skipped
     return report
 

@@ -51,6 +51,7 @@ from .base import (
 from .cases import _Case, _event
 from .event_links import Seen
 from .naming import Claim, claims
+from .source_files import source_key
 from .sources import KINDS
 from .spans import CaseSpans
 
@@ -83,7 +84,7 @@ class EventIds:
         self._stored: dict[str, dict[str, Holder]] = {}  # case IRI -> event IRI -> holder
         self._replaced: set[str] = set()  # store graphs a case file of this ingest writes again
         self._this_ingest: dict[str, Holder] = {}
-        self._files = None if files is None else {str(f.resolve()) for f in files}
+        self._files = None if files is None else {source_key(f) for f in files}
 
     def case_file(self, batch: Batch) -> None:
         """A case file of this ingest: its graph replaces the stored one, and its events are taken.
@@ -91,7 +92,7 @@ class EventIds:
         An event id that another file in the store gave the case (an events CSV) is refused, as an events
         CSV is refused an id a case file has; unless that file is read again in this ingest, which checks it.
         """
-        source = str(Path(batch.source).resolve())
+        source = source_key(batch.source)
         events: list[tuple[ox.NamedNode, ox.NamedNode]] = []
         for g, triples in batch.graphs.items():
             self._replaced.add(g.value)
@@ -144,7 +145,7 @@ class EventIds:
             owner = self._owners.get(g.value)
             if owner is not None and owner.source:
                 what = "the case file" if g.value.startswith(graph("case/").value) else "the file"
-                found.setdefault(event.value, Holder(f"{what} {owner.source} (graph <{g.value}>)", owner.source))
+                found.setdefault(event.value, Holder(f"{what} {owner.name} (graph <{g.value}>)", owner.source))
             else:
                 found.setdefault(event.value, Holder(f"the graph <{g.value}>, which no ingested file wrote", None))
         return found
@@ -190,7 +191,7 @@ def parse_event_csv(path: Path, registry: Registry, known_cases: set[str], ids: 
 def _parse(path: Path, registry: Registry, known_cases: set[str], ids: EventIds | None, spans: CaseSpans | None,
            cap: int) -> Batch:
     src = str(path)
-    source = str(path.resolve())
+    source = source_key(path)
     text = read_text(path)
     lines = _Lines(text)
     records = _records(csv.reader(lines, strict=True), lines, _Syntax(src, text, cap))

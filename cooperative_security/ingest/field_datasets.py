@@ -12,7 +12,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
+from ..namespaces import DCTERMS, PROV, RDF_TYPE, instance
 from ..resources import data_dir
+
+DCAT = "http://www.w3.org/ns/dcat#"
+#: the SHA-256 of a file's bytes (as the ingest records and ``coopsec init``'s graph checksums give it)
+CHECKSUM = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
 
 
 @dataclass(frozen=True)
@@ -118,4 +125,30 @@ def check(folder: Path) -> list[FileCheck]:
     return out
 
 
-__all__ = ["DATASETS", "FieldDataset", "check", "FileCheck", "sha256"]
+def used_by(run: ox.NamedNode, folder: Path) -> list[ox.Triple]:
+    """What a run read from the data folder, in RDF: ``run prov:used`` a node per data set file present, with
+    the data set's name (``dcterms:title``), its file under the folder (``dcterms:identifier``), the SHA-256 of
+    the bytes read (``spdx:checksumValue``) and, when those are the known release's, its version as `coopsec
+    datasets` lists it (``dcat:version``); another release says so (``dcterms:description``) instead. The node's
+    IRI is the data set's name and checksum (``id/dataset/mid/d3bb3f573ac25739``): the same file, the same node."""
+    triples: list[ox.Triple] = []
+    for found in check(folder):
+        if found.status == "missing":
+            continue
+        ds, checksum = found.dataset, sha256(found.path)
+        node = instance("dataset", f"{ds.name}/{checksum[:16]}")
+        triples += [ox.Triple(run, ox.NamedNode(PROV + "used"), node),
+                    ox.Triple(node, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+                    ox.Triple(node, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+                    ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(ds.name)),
+                    ox.Triple(node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ds.path)),
+                    ox.Triple(node, CHECKSUM, ox.Literal(checksum))]
+        if checksum == ds.sha256:
+            triples.append(ox.Triple(node, ox.NamedNode(DCAT + "version"), ox.Literal(ds.version)))
+        else:
+            triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(
+                f"another release than {ds.version} (whose SHA-256 is {ds.sha256})", language="en")))
+    return triples
+
+
+__all__ = ["DATASETS", "FieldDataset", "check", "FileCheck", "sha256", "used_by"]

@@ -26,6 +26,7 @@ from .naming import Claim
 from .rdf import parse_rdf, rdf_format, stream_batch, streamable
 from .record import Skipped
 from .retyping import warn_retypings
+from .source_files import source_key
 from .spans import CaseSpans
 from .works import checked_against_store
 
@@ -54,10 +55,10 @@ class ReadContext:
 
 def _actors(path: Path, ctx: ReadContext) -> Batch:
     # the graphs an earlier ingest of this file wrote: this one replaces them
-    source = str(path.resolve())
+    source = source_key(path)
     try:
         batch, more = parse_actors(path, ctx.registry, {g for g, c in ctx.owners.items() if c.source == source},
-                                   {g: c.source for g, c in ctx.owners.items() if c.source} if ctx.actors_once
+                                   {g: c.name for g, c in ctx.owners.items() if c.name} if ctx.actors_once
                                    else None)
     except InputError:
         # the files after it that name its actors are told why they are unknown (parse.parse_all)

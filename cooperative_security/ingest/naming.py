@@ -30,6 +30,7 @@ from ..queries import load_query
 from ..store import Store
 from .actors import ACTORS_GRAPH
 from .base import Batch, slugify
+from .source_files import source_key
 
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
 PROJECT_NAMESPACE = "https://w3id.org/coopsec/"
@@ -43,11 +44,13 @@ PER_FILE = ("file", "events", "bibliography", "actors")
 
 @dataclass(frozen=True)
 class Claim:
-    """The latest ingest that wrote a graph."""
+    """The latest ingest that wrote a graph: ``source`` is its source file's key (:func:`source_key`, what
+    comparisons use) and ``name`` the file as a reader knows it (its path relative to the folder ingested)."""
 
     ident: str
     ended: str
     source: str | None
+    name: str | None = None
 
 
 def _slug_part(text: str) -> str:
@@ -93,8 +96,13 @@ def claims(store: Store) -> dict[str, Claim]:
         g, ident, ended = row["graph"], row["ident"], row["ended"]
         if g is None or ident is None or ended is None:
             continue
-        source = row["source"].value if row["source"] is not None else None
-        claim = Claim(ident.value, ended.value, source)
+        key, name, source = row["key"], row["name"], row["source"]
+        if key is not None:
+            claim = Claim(ident.value, ended.value, key.value, name.value if name is not None else key.value)
+        elif isinstance(source, ox.Literal):  # a record from before December 2026: the resolved path
+            claim = Claim(ident.value, ended.value, source_key(source.value), source.value)
+        else:
+            claim = Claim(ident.value, ended.value, None)
         if g.value not in latest or claim.ended > latest[g.value].ended:
             latest[g.value] = claim
     return latest
@@ -168,7 +176,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
     """
     existing = set(store.graph_names())
     owners = claims(store)
-    named: dict[str, str] = {}  # graph -> source, for this batch's own collisions
+    named: dict[str, str] = {}  # graph -> source key, for this batch's own collisions
+    shown: dict[str, str] = {}  # source key -> the file as given
     problems: list[Problem] = []
 
     def taken(name: str, src: str) -> bool:
@@ -181,7 +190,8 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
 
     for batch in batches:
         src_path = Path(batch.source).resolve()
-        src = str(src_path)
+        src = source_key(src_path)
+        shown[src] = batch.source
         root = file_roots.get(src_path, src_path.parent)
         own: set[ox.NamedNode] = set()
         for g in [*batch.graphs, *batch.streams]:
@@ -217,7 +227,7 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
                 named[g.value] = src
                 continue
             if named.get(g.value, src) != src:  # another file of this ingest (--replace or not): never both
-                problems.append(_both_write(batch.source, named[g.value], g))
+                problems.append(_both_write(batch.source, shown.get(named[g.value], named[g.value]), g))
             elif _named(g.value, replace):
                 named[g.value] = src
                 continue
@@ -228,7 +238,7 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
                                                       f"replace it on purpose, add --replace {g.value}"))
             elif taken(g.value, src):
                 owner = owners.get(g.value)
-                who = f"by {owner.source}" if owner and owner.source else "by coopsec itself (init)"
+                who = f"by {owner.name}" if owner and owner.name else "by coopsec itself (init)"
                 advice = remedy or f"to replace it on purpose, add --replace {g.value}"
                 problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; {advice}"))
             named[g.value] = src

@@ -2,6 +2,10 @@
 
 An ingest is identified by its files' names and bytes (:func:`ingest_id`); its record (graph
 ``ingest/<id>``) names its files, the graphs it wrote with their triple counts, and each graph's source file.
+
+A source file is named by its path relative to the folder ingested (the file's name when a file was given;
+``data/...`` for the bundled data), with the SHA-256 of its bytes (:class:`Source`); never by an absolute
+path, which would publish the user's folders in every export and make two machines' exports differ.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from .. import reproducible
 from ..namespaces import DCTERMS, PROV, RDF_TYPE, XSD, graph, instance
 from ..store import Store
 from .naming import claims
+from .source_files import CHECKSUM, Source
 
 #: how many triples a graph holds, as the ingest record states it
 VOID_TRIPLES = ox.NamedNode("http://rdfs.org/ns/void#triples")
@@ -86,18 +91,37 @@ def already_written(store: Store, ident: str, graphs: dict[ox.NamedNode, int | N
     return all(store.count(g) == (n if n is not None else recorded.get(g, -1)) for g, n in graphs.items())
 
 
-def ingest_record(ident: str, names: list[str], counts: dict[ox.NamedNode, int],
-                  sources: dict[ox.NamedNode, str] | None = None) -> list[ox.Triple]:
-    """What an ingest says about itself: when, from which files, which graphs with how many triples,
-    and each graph's source file (the resolved path, so that another file of the same name is told apart)."""
+def source_node(ident: str, source: Source) -> ox.NamedNode:
+    return instance("ingest", f"{ident}/source/{source.key}")
+
+
+def source_triples(ident: str, source: Source) -> list[ox.Triple]:
+    """The file as a ``prov:Entity``: its relative path (``dcterms:title``), the SHA-256 of its bytes
+    (``spdx:checksumValue``) and its key (``dcterms:identifier``)."""
+    node = source_node(ident, source)
+    triples = [ox.Triple(node, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+               ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(source.label)),
+               ox.Triple(node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(source.key))]
+    if source.sha256:
+        triples.append(ox.Triple(node, CHECKSUM, ox.Literal(source.sha256)))
+    return triples
+
+
+def ingest_record(ident: str, files: list[Source], counts: dict[ox.NamedNode, int],
+                  sources: dict[ox.NamedNode, Source] | None = None) -> list[ox.Triple]:
+    """What an ingest says about itself: when, from which files (each a :class:`Source`: a relative path and
+    a checksum, never an absolute path), which graphs with how many triples, and each graph's source file."""
     record = instance("ingest", ident)
     log: list[ox.Triple] = [
         ox.Triple(record, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(record, ENDED_AT, _ended_now()),
     ]
-    log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), ox.Literal(src)) for g, src in (sources or {}).items()
-            if g in counts]
-    log += [ox.Triple(record, ox.NamedNode(PROV + "used"), ox.Literal(name)) for name in names]
+    described = {s.key: s for s in [*files, *(sources or {}).values()]}
+    for source in described.values():
+        log += source_triples(ident, source)
+    log += [ox.Triple(g, ox.NamedNode(PROV + "hadPrimarySource"), source_node(ident, src))
+            for g, src in (sources or {}).items() if g in counts]
+    log += [ox.Triple(record, ox.NamedNode(PROV + "used"), source_node(ident, s)) for s in described.values()]
     log += [ox.Triple(record, ox.NamedNode(PROV + "generated"), g) for g in counts]
     log += [ox.Triple(g, VOID_TRIPLES, ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer")))
             for g, n in counts.items()]

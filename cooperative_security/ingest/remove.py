@@ -1,8 +1,10 @@
 """``coopsec remove SOURCE...``: take out of the store what ingesting files (or a folder) put there.
 
-The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``, the resolved
-path). Removing a source drops the graphs it still owns (those no later ingest of another file took
-over), and the records of ingests left with no graph, in one atomic update.
+The ingest records say which graphs each source file wrote (``prov:hadPrimarySource``: the file by its
+path relative to the folder ingested, and a key, a hash of where it was). A source is given by its path, or
+by the name the records and coopsec's messages give it, when only one file has that name. Removing a source
+drops the graphs it still owns (those no later ingest of another file took over), and the records of
+ingests left with no graph, in one atomic update.
 
 A removal that would leave other data pointing at nothing is refused (:class:`RemovalRefused`) unless
 ``force`` is given: what the removed graphs define (an IRI they give a type: a case, a work, an actor, an
@@ -27,6 +29,7 @@ from ..store import Store
 from ..store.sparql_text import drop_graphs_update
 from .formats import expand_paths
 from .naming import DERIVED, Claim, claims
+from .source_files import source_key
 
 #: the most broken references a refusal lists (the count of the rest follows)
 SHOWN = 20
@@ -103,13 +106,13 @@ def dangling_references(store: Store, removed: list[str], owners: dict[str, Clai
             claim = owners.get(where.value)
             who = referrer if isinstance(referrer, ox.NamedNode) else r["holder"]  # an entry: who holds it
             found.add(Dangling(term.value, who.value if isinstance(who, ox.NamedNode) else None,
-                               via.value, where.value, claim.source if claim else None))
+                               via.value, where.value, claim.name if claim else None))
     return sorted(found, key=lambda d: (d.graph, d.term, d.referrer or "", d.via))
 
 
 def remove_source(store: Store, source: Path | str, force: bool = False) -> Removal:
-    """Drop the graphs ``source`` wrote (by its resolved path) and the ingest records left empty: a file, or
-    a folder (:func:`remove_sources`)."""
+    """Drop the graphs ``source`` wrote (by its resolved path, or its recorded name) and the ingest records
+    left empty: a file, or a folder (:func:`remove_sources`)."""
     return remove_sources(store, [Path(source)], force)
 
 
@@ -133,10 +136,11 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
     ahead and :attr:`Removal.dangling` lists those references."""
     files = source_files(sources)
     owners = claims(store)
-    unknown = [path for path in files if not any(c.source == str(path) for c in owners.values())]
+    keys = {path: _key(path, sources, owners) for path in files}
+    unknown = [path for path in files if not any(c.source == keys[path] for c in owners.values())]
     if unknown:
         raise UnknownTerm(_not_held(store, unknown, owners, any(Path(s).is_dir() for s in sources), len(files)))
-    held = {str(path) for path in files}
+    held = set(keys.values())
     mine = sorted(g for g, claim in owners.items() if claim.source in held)
     what = str(files[0]) if len(files) == 1 else f"{len(files)} files ({', '.join(map(str, sources))})"
     dangling = dangling_references(store, mine, owners)
@@ -156,10 +160,22 @@ def remove_sources(store: Store, sources: Sequence[Path | str], force: bool = Fa
     return removal
 
 
+def _key(path: Path, sources: Sequence[Path | str], owners: dict[str, Claim]) -> str:
+    """The key of the source ``path`` names: by where it is, or else, for a path given as the store records a
+    file (``notes/refs.bib``, relative to the folder ingested: what messages name it by), that file's key when
+    only one file is recorded so."""
+    key = source_key(path)
+    if any(c.source == key for c in owners.values()):
+        return key
+    given = [Path(s).as_posix() for s in sources if Path(s).resolve() == path]
+    named = {c.source for c in owners.values() if c.source and c.name in given}
+    return named.pop() if len(named) == 1 else key
+
+
 def _not_held(store: Store, unknown: list[Path], owners: dict[str, Claim], folder: bool, total: int) -> str:
     """The files the store holds nothing from, each with the files of its name it does hold."""
     def named(path: Path) -> str:
-        known = sorted({c.source for c in owners.values() if c.source and Path(c.source).name == path.name})
+        known = sorted({c.name for c in owners.values() if c.name and Path(c.name).name == path.name})
         return f"files of that name it holds: {', '.join(known)}" if known else ""
 
     advice = ("coopsec remove takes the path of a file given to `coopsec ingest`, as it was then"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -27,6 +26,7 @@ from ..queries import load_query
 from ..store import Store
 from .base import Batch
 from .naming import DERIVED, Claim, claims
+from .source_files import source_key
 
 #: the most typed IRIs of one file looked up in the store (one query each)
 MAX_CHECKED = 10_000
@@ -63,7 +63,7 @@ def retypings(store: Store, batch: Batch, owners: Mapping[str, Claim] | None = N
         return [], 0
     order = sorted(typed, key=lambda iri: (not iri.startswith(BASE), iri))  # the project's IRIs first
     checked, skipped = order[:MAX_CHECKED], max(len(order) - MAX_CHECKED, 0)
-    source = str(Path(batch.source).resolve())
+    source = source_key(batch.source)
     query = load_query("ingest/entity-types")
     owners_read: Mapping[str, Claim] | None = owners or None
     found: list[Retyping] = []
@@ -78,7 +78,7 @@ def retypings(store: Store, batch: Batch, owners: Mapping[str, Claim] | None = N
             claim = owners_read.get(where.value)
             if claim is not None and claim.source == source:
                 continue  # the file's own earlier version, which this ingest replaces
-            other.setdefault(kind.value, []).append(claim.source if claim and claim.source else compact(where.value))
+            other.setdefault(kind.value, []).append(claim.name if claim and claim.name else compact(where.value))
         added = sorted(typed[iri] - set(other))
         if other and added:
             found.append(Retyping(iri, tuple(added), tuple((t, w) for t in sorted(other) for w in sorted(other[t]))))

@@ -25,6 +25,7 @@ from ..store import Store
 from .base import Batch, key_line, load_yaml
 from .case_span import OutsideSpan, narrowest, outside, scan
 from .naming import Claim, claims
+from .source_files import source_key
 
 _CASES = instance("case", "").value
 _INFERRED = "https://w3id.org/coopsec/graph/inferred"
@@ -88,7 +89,7 @@ class CaseSpans:
         ``files``: every file of this ingest, whose graphs in the store it replaces."""
         self._store = store
         self._owners: Mapping[str, Claim] | None = owners or None
-        self._files = {str(f.resolve()) for f in files}
+        self._files = {source_key(f) for f in files}
         self._replaced: set[str] = set()  # graphs a case file of this ingest writes again
         self._rows: dict[str, list[tuple[str, str, str, str]]] = {}  # case -> (graph, kind, subject, value)
         self._read: dict[str, Parts] = {}  # case -> what the files of this ingest read so far give it
@@ -121,7 +122,7 @@ class CaseSpans:
             owner = self._claims().get(g)
             if g in self._replaced or (owner is not None and owner.source in self._files):
                 continue
-            where = owner.source if owner is not None and owner.source else f"the graph <{g}>"
+            where = owner.name if owner is not None and owner.name else f"the graph <{g}>"
             dated = Dated(subject, value, where, stored=True)
             {"from": parts.starts, "to": parts.ends, "event": parts.events}[kind].append(dated)
         parts.extend(self._read.get(case, Parts()))

@@ -20,6 +20,7 @@ from ..queries import load_query
 from .base import Batch, cs, fold, plain, slugify, text
 from .keys import from_record
 from .naming import BIBLIOGRAPHY_GRAPH, Claim, claims
+from .source_files import source_key
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -241,7 +242,7 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
     bibliography (checked from its files: ``bibtex.bundled_collision``) and the file's own earlier version
     (replaced by this ingest) are not checked here."""
     problems: list[Problem] = []
-    source = str(Path(batch.source).resolve())
+    source = source_key(batch.source)
     known: Mapping[str, Claim] | None = owners or None
     written = _written_keys(batch)
     for work in getattr(batch, "works", []):
@@ -262,7 +263,7 @@ def stored_collisions(store: Store, batch: Batch, owners: Mapping[str, Claim] | 
                     and not by_title:
                 continue
             citation = row["citation"].value if row["citation"] is not None else work.key
-            origin = claim.source if claim is not None and claim.source else None
+            origin = claim.name if claim is not None and claim.name else None
             undo = f", or remove that file first (coopsec remove {origin})" if origin else ""
             problems.append(collision_problem(
                 work, batch.source, written.get(work.key, work.key), work.line,

@@ -74,7 +74,8 @@ def load_validation(store: Store, root: Path | None = None) -> list[str]:
     problems = shacl_problems(store, [b for b in batches if b.shacl])
     if problems:
         raise InputError(problems)
-    write_batches(store, batches, ingest_id(files), [str(p) for _, p in files])
+    write_batches(store, batches, ingest_id(files), [str(p) for _, p in files], roots([root or validation_dir()]),
+                  [p for _, p in files])
     return sorted(p.stem for kind, p in files if kind == "case")
 
 
