@@ -24,7 +24,7 @@ from .csl_dates import part as date_part
 from .keys import KeyChange, KeyMaker, note_key
 from .months import iso_month, month_name
 from .rdf import json_depth_problem
-from .works import Person, Work, works_batch
+from .works import Person, Work, names_text, works_batch
 
 KINDS = {
     "article-journal": "article",
@@ -357,7 +357,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             one.problem("title", "missing title")
         elif isinstance(raw_title, str) and not raw_title.strip():
             one.problem("title", "title is empty (only spaces): give the work's title")
-        authors, editors = one.people("author"), one.people("editor")
+        authors, editors, translators = one.people("author"), one.people("editor"), one.people("translator")
         year = one.year()
         inferred = one.circa(year)
         fields = {name: one.text(csl, numbers=csl not in NAMED) for csl, name in TEXT_FIELDS.items()}
@@ -375,7 +375,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             place=fields["place"], volume=fields["volume"],
             issue=fields["issue"] or (fields["number"] if kind == "report" else None), month=one.month(),
             pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
-            series=fields["series"], series_number=fields["series_number"],
+            series=fields["series"], series_number=fields["series_number"], translator=names_text(translators),
             url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
             made_key=key in keys.made,
         )
