@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..ingest.csl import CIRCA
 from ..ingest.months import MONTHS, SEASONS
 from ..ingest.works import Person, Work
 
@@ -86,7 +87,9 @@ def _issued(work: Work) -> dict[str, Any]:
     if work.month in _MONTH_NUMBERS:
         parts.append(_MONTH_NUMBERS[work.month])
     issued: dict[str, Any] = {"date-parts": [parts]}
-    if any("circa" in inference for inference in work.inferred):
+    if work.month and work.month not in _MONTH_NUMBERS:  # "July–August", "Fall": CSL's season, as text
+        issued["season"] = work.month
+    if any(inference.startswith(f"year {year[:4]}: {CIRCA}") for inference in work.inferred):
         issued["circa"] = True
     return issued
 

@@ -67,9 +67,11 @@ SERIES_NUMBERED = frozenset(("book", "edited-book", "chapter"))
 
 @cache
 def _decoder() -> LatexNodes2Text:
-    from pylatexenc.latex2text import LatexNodes2Text  # here: commands that read the bundled cache never need it
+    from pylatexenc import latex2text as l2t  # here: commands that read the bundled cache never need it
 
-    return LatexNodes2Text(math_mode="verbatim")  # $x^2$ stays as written, as bibtexparser 2 keeps it
+    context = l2t.get_default_latex_context_db()  # \textasciicircum is ^ (pylatexenc's is U+02C6, not ASCII)
+    context.add_context_category("coopsec", [l2t.MacroTextSpec("textasciicircum", "^")], prepend=True)
+    return l2t.LatexNodes2Text(math_mode="verbatim", latex_context=context)  # $x^2$ stays as written
 
 
 def latex_text(value: str) -> str:
