@@ -17,7 +17,10 @@ import pyoxigraph as ox
 import pytest
 
 from cooperative_security.cli import main
+from cooperative_security.export.bibtex import latex, names
+from cooperative_security.ingest.bibtex import latex_text, read_names
 from cooperative_security.ingest.naming import BIBLIOGRAPHY_GRAPH
+from cooperative_security.ingest.works import Person
 from cooperative_security.namespaces import CS, RDF, graph, instance
 from cooperative_security.store import open_store
 
@@ -159,3 +162,20 @@ def test_a_wrong_ending_or_o_with_the_list_is_refused(original: str, tmp_path: P
     assert "refs.bib" in capsys.readouterr().err
     assert main(["works", "--store", original, "-o", str(tmp_path / "refs.bib")]) == 2
     assert "--format bibtex" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("person", [
+    Person("Lee", "Maurice", "Jr."), Person("Lee", "", "Jr."), Person("van Evera", "Stephen"),
+    Person("de la Cruz", "José", "III"), Person("World Bank"), Person("Food and Agriculture Organization"),
+    Person("Smith & Sons"), Person("others"), Person("O'Brien", "Mary-Ann"), Person("Rüland", "Jürgen"),
+])
+def test_a_name_is_written_so_that_bibtex_reads_the_same_person(person: Person) -> None:
+    assert read_names(names([person]), "", 0, "", "author") == ([person], False)
+
+
+@pytest.mark.parametrize("text", [
+    "Arms & Influence", "50% of 100", "a_b #1 {braced} ~tilde^caret \\back", "1969–1974 -- ``quoted'' --",
+    "Costs $5 and $x^2$ in $", "Rüland “quoted”", "$x^2$ verbatim",
+])
+def test_text_is_escaped_so_that_bibtex_reads_it_back(text: str) -> None:
+    assert latex_text(latex(text)) == text

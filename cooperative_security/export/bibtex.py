@@ -66,9 +66,10 @@ def latex(value: str) -> str:
 
 def person(p: Person) -> str:
     """One name as BibTeX writes it (``van Evera, Stephen``, ``Lee, Jr., Maurice``, ``{World Bank}``): the
-    family name braced where the reader would split it otherwise."""
+    family name braced where the reader would split it otherwise; a suffix without a given name before ``{}``
+    (``Lee, Jr., {}``), or BibTeX would read the suffix as the given name."""
     parts = [latex(part) for part in (p.family, p.suffix, p.given) if part]
-    parts = [_AND.sub("{and}", part) for part in parts]
+    parts = [_AND.sub("{and}", part) for part in parts] + (["{}"] if p.suffix and not p.given else [])
     written = ", ".join(parts)
     return written if _reads_as(written, p) else ", ".join(["{" + parts[0] + "}", *parts[1:]])
 
