@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +12,7 @@ import typer
 
 from ..catalogue import list_actors, list_cases, list_works
 from ..errors import UsageError
+from ..export.works import BIBLIOGRAPHY_FORMATS, bibliography
 from ..ingest import ingest_paths
 from ..ingest.retyping import RetypingWarning
 from ..kb import has_theory, load_bundled
@@ -226,20 +229,72 @@ def actors(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> 
                "carries it; outputs show the ISO code, else the id")
 
 
-def works(store: StoreOption = "memory:", fmt: FormatOption = Format.table) -> None:
-    """List the works of the bibliography and the footnotes that cite them."""
+class WorksFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    bibtex = "bibtex"
+    csl_json = "csl-json"
+
+
+def works(
+    store: StoreOption = "memory:",
+    fmt: Annotated[WorksFormat, typer.Option(
+        "--format", "-f", help="table, json or csv: the list; bibtex or csl-json: the bibliography itself, every "
+                               "field, for LaTeX or Zotero.")] = WorksFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="With bibtex or csl-json: the file to write, FILE.bib or FILE.json (default: "
+                               "standard output).")] = None,
+) -> None:
+    """List the works of the bibliography and the footnotes that cite them, or write the bibliography as BibTeX
+    or CSL-JSON (the bundled works and those ingested, sorted by key).
+
+    With -o the file is written beside FILE and renamed into place when complete (an existing FILE is replaced,
+    and the command says so)."""
+    if fmt.value in BIBLIOGRAPHY_FORMATS:
+        _bibliography(store, fmt.value, output)
+        return
+    if output is not None:
+        raise UsageError(f"-o {output}: -o writes a bibliography file; give --format bibtex or --format csl-json "
+                         "(the list goes to standard output)")
     with knowledge_graph(store) as kg:
         items = list_works(kg)
+    table = Format(fmt.value)
+
     def cell(key: str, value: object) -> str:
         if key == "inferred":  # in the table a mark per inference; JSON and CSV carry the full text
             marks = value if isinstance(value, list) else []
-            return "; ".join(v.split(":")[0] for v in marks) if fmt is Format.table else " | ".join(marks)
+            return "; ".join(v.split(":")[0] for v in marks) if table is Format.table else " | ".join(marks)
         return "; ".join(str(v) for v in value) if isinstance(value, list) else "" if value is None else str(value)
 
-    emit(fmt, [w.to_json() for w in items],
+    emit(table, [w.to_json() for w in items],
          [("key", "key"), ("authors", "authors"), ("year", "year"), ("title", "title"), ("cited_in", "notes"),
           ("inferred", "inferred")],
          title=f"{len(items)} works", cell=cell)
+
+
+def _bibliography(store: str, fmt: str, output: Path | None) -> None:
+    """``works --format bibtex|csl-json``: the file, to standard output or ``output``."""
+    from ..outputs import check_output, replace_file
+
+    suffix = BIBLIOGRAPHY_FORMATS[fmt]
+    replaced = False
+    if output is not None:
+        check_output(output, "works" + suffix)
+        if output.suffix.lower() != suffix:
+            raise UsageError(f"-o {output}: a {fmt} file ends {suffix} (Zotero and LaTeX go by the ending); "
+                             f"give -o {output.with_suffix(suffix).name}")
+        replaced = output.exists()
+    with knowledge_graph(store) as kg:
+        text, count = bibliography(kg, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    with replace_file(output) as fh:
+        fh.write(text.encode("utf-8"))
+    err_console.print(f"{count} works written to {output}" + (" (replacing the file that was there)" if replaced
+                                                                else ""), highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -67,9 +67,11 @@ SERIES_NUMBERED = frozenset(("book", "edited-book", "chapter"))
 
 @cache
 def _decoder() -> LatexNodes2Text:
-    from pylatexenc.latex2text import LatexNodes2Text  # here: commands that read the bundled cache never need it
+    from pylatexenc import latex2text as l2t  # here: commands that read the bundled cache never need it
 
-    return LatexNodes2Text(math_mode="verbatim")  # $x^2$ stays as written, as bibtexparser 2 keeps it
+    context = l2t.get_default_latex_context_db()  # \textasciicircum is ^ (pylatexenc's is U+02C6, not ASCII)
+    context.add_context_category("coopsec", [l2t.MacroTextSpec("textasciicircum", "^")], prepend=True)
+    return l2t.LatexNodes2Text(math_mode="verbatim", latex_context=context)  # $x^2$ stays as written
 
 
 def latex_text(value: str) -> str:
@@ -88,7 +90,7 @@ def _checked(value: str, src: str, line: int, key: str, field: str) -> str:
     return value
 
 
-def _people(value: str, src: str, line: int, key: str, field: str) -> tuple[list[Person], bool]:
+def read_names(value: str, src: str, line: int, key: str, field: str) -> tuple[list[Person], bool]:
     """The people of a name list, and whether it ends ``and others`` (BibTeX's et al., no person)."""
     from bibtexparser.customization import splitname  # here: commands that read the bundled cache never need it
 
@@ -273,8 +275,8 @@ def _work(entry: dict[str, str], etype: str, key: str, line: int, src: str, keys
     editors: list[Person] = []
     et_al = {"author": False, "editor": False}
     try:
-        authors, et_al["author"] = _people(entry.get("author", ""), src, line, key, "author")
-        editors, et_al["editor"] = _people(entry.get("editor", ""), src, line, key, "editor")
+        authors, et_al["author"] = read_names(entry.get("author", ""), src, line, key, "author")
+        editors, et_al["editor"] = read_names(entry.get("editor", ""), src, line, key, "editor")
     except InputError as exc:
         problems.extend(exc.problems)
     if problems:

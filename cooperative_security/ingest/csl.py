@@ -19,12 +19,12 @@ from typing import Any
 from ..errors import InputError, Problem
 from .base import Batch, control_character, parse_date, read_text
 from .bibtex import bundled_collision
-from .csl_dates import impossible, literal_year, shape
+from .csl_dates import impossible, literal_year, quote, shape
 from .csl_dates import part as date_part
 from .keys import KeyChange, KeyMaker, note_key
 from .months import iso_month, month_name
 from .rdf import json_depth_problem
-from .works import Person, Work, works_batch
+from .works import Person, Work, names_text, works_batch
 
 KINDS = {
     "article-journal": "article",
@@ -58,6 +58,8 @@ TEXT_FIELDS = {
 #: the variables that name something (a journal, a publisher, a place): a number there is a slip, refused
 NAMED = frozenset(("container-title", "publisher", "publisher-place", "collection-title"))
 _NAME_PARTS = ("literal", "family", "given", "non-dropping-particle", "dropping-particle", "suffix")
+#: how a circa date's cs:inferred note begins, after "year YYYY: " (the CSL-JSON export gives it back as circa)
+CIRCA = "the item gives the date as circa"
 _EXAMPLE_NAME = '[{"family": "Doe", "given": "Jane"}]'
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -97,9 +99,9 @@ class _Item:
         if numbers and isinstance(value, float) and value.is_integer():  # 12.0: how pandas writes a whole number
             return str(int(value))                                       # of a column with gaps
         if isinstance(value, float) and not math.isfinite(value):  # NaN and Infinity, which json.loads accepts
-            self.problem(field, f"is {shape(value)}{_quote(field, value)}")
+            self.problem(field, f"is {shape(value)}{quote(field, value)}")
             return None
-        self.problem(field, f"must be text (a JSON string), not {shape(value)}{_quote(field, value)}")
+        self.problem(field, f"must be text (a JSON string), not {shape(value)}{quote(field, value)}")
         return None
 
     def people(self, field: str) -> list[Person]:
@@ -120,7 +122,7 @@ class _Item:
                 if raw is None or raw == "":
                     continue
                 if not isinstance(raw, str):
-                    self.problem(field, f"name {n}: {part!r} must be text, not {shape(raw)}{_quote(part, raw)}")
+                    self.problem(field, f"name {n}: {part!r} must be text, not {shape(raw)}{quote(part, raw)}")
                     break
                 checked = self.checked(field, raw)
                 if checked is None:
@@ -192,14 +194,19 @@ class _Item:
 
     def month(self) -> str | None:
         """The month issued, by name (:mod:`.months`): the second of the first ``date-parts`` (a season for 13 to
-        16 and 21 to 24), else of a ``raw`` or ``literal`` ISO date. Read once :meth:`year` found no problem."""
+        16 and 21 to 24), else CSL's ``season`` (1 to 4, or text: "July–August"), else of a ``raw`` or ``literal``
+        ISO date. Read once :meth:`year` found no problem."""
         issued = self.item.get("issued")
         if not isinstance(issued, dict):
             return None
-        parts = issued.get("date-parts")
+        parts, season = issued.get("date-parts"), issued.get("season")
         if parts and parts[0] and parts[0][0] not in (None, ""):
             number = date_part(parts[0][1]) if len(parts[0]) > 1 else None
-            return month_name(number) if isinstance(number, int) else None
+            if not isinstance(number, int) and isinstance(season, int) and not isinstance(season, bool):
+                number = 12 + season
+            if isinstance(number, int):
+                return month_name(number)
+            return self.checked("issued", " ".join(season.split())) or None if isinstance(season, str) else None
         for key in ("raw", "literal"):
             if isinstance(issued.get(key), str):
                 return iso_month(issued[key])
@@ -218,7 +225,7 @@ class _Item:
             return []
         if year is None or not year.isdigit():
             return []
-        return [f"year {year}: the item gives the date as circa {year} (\"circa\" in issued); coopsec keeps the "
+        return [f"year {year}: {CIRCA} {year} (\"circa\" in issued); coopsec keeps the "
                 "year, which is approximate"]
 
     def _raw_year(self, raw: Any) -> str | None:
@@ -234,14 +241,6 @@ class _Item:
         except ValueError as exc:
             self.problem("issued", f"raw: {exc}; or give the date as date-parts, such as {example}")
             return None
-
-
-def _quote(key: str, value: object) -> str:
-    """The advice for a number where text belongs (``1999`` -> ``"1999"``); none for true or false."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return f': leave "{key}" out where there is none, or give it as text'
-    plain_number = isinstance(value, int | float) and not isinstance(value, bool)
-    return f': quote it ("{key}": "{value}")' if plain_number else ""
 
 
 def parse_csl_text(raw: str, src: str) -> list[Work]:
@@ -357,7 +356,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             one.problem("title", "missing title")
         elif isinstance(raw_title, str) and not raw_title.strip():
             one.problem("title", "title is empty (only spaces): give the work's title")
-        authors, editors = one.people("author"), one.people("editor")
+        authors, editors, translators = one.people("author"), one.people("editor"), one.people("translator")
         year = one.year()
         inferred = one.circa(year)
         fields = {name: one.text(csl, numbers=csl not in NAMED) for csl, name in TEXT_FIELDS.items()}
@@ -375,7 +374,7 @@ def read_csl_text(raw: str, src: str) -> tuple[list[Work], list[KeyChange]]:
             place=fields["place"], volume=fields["volume"],
             issue=fields["issue"] or (fields["number"] if kind == "report" else None), month=one.month(),
             pages=(fields["pages"] or "").replace("--", "-") or None, edition=fields["edition"],
-            series=fields["series"], series_number=fields["series_number"],
+            series=fields["series"], series_number=fields["series_number"], translator=names_text(translators),
             url=fields["url"], doi=fields["doi"], note=note, inferred=inferred,
             made_key=key in keys.made,
         )

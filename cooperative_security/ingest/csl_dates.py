@@ -22,6 +22,14 @@ from .base import parse_date
 SEASONS = frozenset((13, 14, 15, 16, 21, 22, 23, 24))
 
 
+def quote(key: str, value: object) -> str:
+    """The advice for a number where text belongs (``1999`` -> ``"1999"``); none for true or false."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f': leave "{key}" out where there is none, or give it as text'
+    plain_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return f': quote it ("{key}": "{value}")' if plain_number else ""
+
+
 def shape(value: Any) -> str:
     """What a JSON value is, for a message."""
     if value is None:

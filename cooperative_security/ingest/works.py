@@ -37,6 +37,22 @@ BIBO_CLASS = {
     "document": "Document",
 }
 
+#: a work's fields stored as plain literals, and their properties (the exporters read them back by these)
+LITERAL_FIELDS = {
+    "publisher": ox.NamedNode(DCTERMS + "publisher"),
+    "place": cs("placeOfPublication"),
+    "volume": ox.NamedNode(BIBO + "volume"),
+    "issue": ox.NamedNode(BIBO + "issue"),
+    "pages": ox.NamedNode(BIBO + "pages"),
+    "month": cs("month"),
+    "edition": ox.NamedNode(BIBO + "edition"),
+    "series": cs("series"),
+    "series_number": cs("seriesNumber"),
+    "translator": cs("translatorName"),
+    "doi": ox.NamedNode(BIBO + "doi"),
+    "note": cs("note"),
+}
+
 
 @dataclass(frozen=True)
 class Person:
@@ -103,6 +119,12 @@ def short_citation(work: Work) -> str:
     return f"{who} {work.year or 'n.d.'}"
 
 
+
+def names_text(people: list[Person]) -> str | None:
+    """A list of names as one text, as BibTeX writes it (``Family, Given and Family, Given``): how a CSL name
+    list is stored where the work keeps the names as text (its translators)."""
+    return " and ".join(", ".join(filter(None, [p.family, p.given])) for p in people) or None
+
 def work_triples(work: Work) -> list[ox.Triple]:
     iri = instance("work", work.key)
     t: list[ox.Triple] = []
@@ -145,21 +167,7 @@ def work_triples(work: Work) -> list[ox.Triple]:
             t.append(ox.Triple(journal, ox.NamedNode(DCTERMS + "title"), text(work.container, None)))
         else:
             add(cs("containerTitle"), text(work.container, None))
-    literal_fields = {
-        "publisher": ox.NamedNode(DCTERMS + "publisher"),
-        "place": cs("placeOfPublication"),
-        "volume": ox.NamedNode(BIBO + "volume"),
-        "issue": ox.NamedNode(BIBO + "issue"),
-        "pages": ox.NamedNode(BIBO + "pages"),
-        "month": cs("month"),
-        "edition": ox.NamedNode(BIBO + "edition"),
-        "series": cs("series"),
-        "series_number": cs("seriesNumber"),
-        "translator": cs("translatorName"),
-        "doi": ox.NamedNode(BIBO + "doi"),
-        "note": cs("note"),
-    }
-    for name, prop in literal_fields.items():
+    for name, prop in LITERAL_FIELDS.items():
         value = getattr(work, name)
         if value:
             add(prop, plain(" ".join(str(value).split())))
