@@ -30,7 +30,7 @@ from ..queries import load_query
 from ..store import Store
 from .actors import ACTORS_GRAPH
 from .base import Batch, slugify
-from .source_files import source_key
+from .source_files import is_bundled, source_key
 
 #: IRIs of the project: a user's TriG or N-Quads file may not name a graph here (``--replace`` to do so)
 PROJECT_NAMESPACE = "https://w3id.org/coopsec/"
@@ -238,7 +238,9 @@ def name_graphs(store: Store, batches: list[Batch], file_roots: dict[Path, Path]
                                                       f"replace it on purpose, add --replace {g.value}"))
             elif taken(g.value, src):
                 owner = owners.get(g.value)
-                who = f"by {owner.name}" if owner and owner.name else "by coopsec itself (init)"
+                who = ("by coopsec itself (init)" if not (owner and owner.name)
+                       else f"by coopsec's bundled {owner.name}" if is_bundled(owner.source, owner.name)
+                       else f"by {owner.name}")
                 advice = remedy or f"to replace it on purpose, add --replace {g.value}"
                 problems.append(Problem(batch.source, f"would replace the graph <{g.value}>, written {who}; {advice}"))
             named[g.value] = src

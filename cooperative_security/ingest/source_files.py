@@ -52,6 +52,14 @@ def source_key(path: Path | str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def is_bundled(key: str | None, label: str | None) -> bool:
+    """Whether a recorded source (its key and label) is a file of the bundled data or validation set: its
+    label is a path in the package and its key the hash of that path (a user's own ``data/x.yaml`` has the
+    hash of its resolved path instead)."""
+    return bool(key and label and label.split("/")[0] in BUNDLED
+                and hashlib.sha256(label.encode()).hexdigest()[:20] == key)
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -76,4 +84,4 @@ def describe_source(path: Path, root: Path | None = None) -> Source:
     return Source(source_key(path), label, checksum)
 
 
-__all__ = ["BUNDLED", "CHECKSUM", "Source", "describe_source", "file_sha256", "source_key"]
+__all__ = ["BUNDLED", "CHECKSUM", "Source", "describe_source", "file_sha256", "is_bundled", "source_key"]
