@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .api_stores import _store, close, open
 from .arguments import case_names, flag, refuse, when, whole
 from .errors import UsageError
+from .namespaces import compact
 from .store import Store
 
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date |
     ``end_precision`` (``year``, ``month`` or ``day``), ``position``, ``subtype``, ``stage``, ``trust``,
     ``members_iso`` and ``members_cow`` (``;``-separated), ``iso_a``/``iso_b`` and ``cow_a``/``cow_b`` for
     two-member relationships, the counts of evidence, missing conditions and strategies, the ``rules`` that
-    fired, for an unclassifiable period the ``reason``, and for the period in effect when the case's observation
+    fired (``rule:`` CURIEs, ``;``-separated, as ``coopsec classify --format csv`` writes them), for an
+    unclassifiable period the ``reason``, and for the period in effect when the case's observation
     ends (open: ``end`` is NaT) its last observed day, ``observed_until``. The lists behind the counts are in
     :func:`classify_long`.
 
@@ -111,7 +113,7 @@ def classify(cases: Iterable[str] | str | None = None, at: str | int | dt.date |
             "iso_a": iso[0] if pair else None, "iso_b": iso[1] if pair else None,
             "cow_a": cow[0] if pair else None, "cow_b": cow[1] if pair else None,
             "n_evidence": len(p.evidence), "n_missing": len(p.missing), "n_strategies": len(p.strategies),
-            "rules": ";".join(r.rstrip("/").rpartition("/")[2] for r in p.rules), "reason": p.reason,
+            "rules": ";".join(compact(r) for r in p.rules), "reason": p.reason,
             "observed_until": p.observed_until,
         })
     frame = pd.DataFrame(rows, columns=[
@@ -156,8 +158,10 @@ def classify_long(cases: Iterable[str] | str | None = None, at: str | int | dt.d
         rows += [{**base, "item": "member", "label": m, "detail": None if c is None else str(c)}
                  for m, c in zip(p.members, cow, strict=True)]
         rows += [{**base, "item": "evidence", "date": e.get("date"), "label": e.get("label"),
-                  "detail": ";".join(e.get("rules", [])), "sources": sources(e)} for e in p.evidence]
-        rows += [{**base, "item": "missing", "label": m.get("condition"), "detail": m.get("rule")} for m in p.missing]
+                  "detail": ";".join(compact(r) for r in e.get("rules", [])), "sources": sources(e)}
+                 for e in p.evidence]
+        rows += [{**base, "item": "missing", "label": m.get("condition"),
+                  "detail": compact(m["rule"]) if m.get("rule") else None} for m in p.missing]
         rows += [{**base, "item": "strategy", "date": "/".join(d or "?" for d in s.get("dates", [])),
                   "label": s.get("kind"), "detail": s.get("outcome")} for s in p.strategies]
         rows += [{**base, "item": "sensibility", "date": e.get("date"), "label": e.get("label"),

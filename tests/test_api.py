@@ -53,7 +53,26 @@ def test_classify_is_tidy(kg) -> None:  # type: ignore[no-untyped-def]
     fg = frame[frame.relationship == "france-germany"]
     assert set(fg.start_precision.dropna()) >= {"year", "day"}
     assert fg.iloc[0].position == "conflict-formation"
-    assert "checkpoints" in korea.rules.split(";")
+    assert "rule:checkpoints" in korea.rules.split(";")
+
+
+def test_rules_are_named_as_the_csv_names_them(kg, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The frame's ``rules`` and the long table's rules are the CSV's ``rule:`` CURIEs (the frame gave bare
+    slugs, the long table full IRIs, the CSV CURIEs: three spellings of one rule)."""
+    import csv
+    import io
+
+    from cooperative_security.cli import main
+
+    frame = cs.classify("france-germany")
+    capsys.readouterr()
+    assert main(["classify", "france-germany", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["rules"] for r in rows] == list(frame.rules)
+    assert all(rule.startswith("rule:") for cell in frame.rules for rule in cell.split(";"))
+    long = cs.classify_long("france-germany")
+    named = [r for cell in long[long.item.isin(["evidence", "missing"])].detail.dropna() for r in cell.split(";")]
+    assert named and all(r.startswith("rule:") for r in named)
 
 
 def test_dates_before_1677_are_kept(kg) -> None:  # type: ignore[no-untyped-def]
