@@ -391,6 +391,24 @@ def test_validate_says_each_step_as_it_starts(small_set: Path) -> None:
     assert sorted(report.cases) == SMALL
 
 
+def test_a_run_given_to_validate_gives_the_report_it_would_make(small_set: Path, periods: list[Any]) -> None:
+    """``validate(..., periods=run)`` compares the given run (its periods of the set's relationships) instead
+    of classifying again: the same readings and figures as classifying, and no classifying step. A run that
+    also holds other relationships (the bundled cases) gives the same report."""
+    steps: list[str] = []
+    stores = [open_knowledge_graph("memory:"), open_knowledge_graph("memory:")]
+    try:
+        made = validate(stores[0], small_set)
+        others = classify(stores[1], ["korea", "asean"])
+        given = validate(stores[1], small_set, progress=steps.append, periods=[*others, *periods])
+    finally:
+        for store in stores:
+            store.close()
+    assert steps == ["loading the validation set", "comparing with the expected answers"]
+    assert given.readings == made.readings and given.to_dict() == made.to_dict()
+    assert not {r.case for r in given.readings} & {"korea", "asean"}
+
+
 def test_validate_names_the_rule_each_reason_counts_for(small_runs: dict[str, Any], periods: list[Any]) -> None:
     """A disagreement on position listed trust evidence (rule:elite-trust) as if it made the conflict
     formation: each "because" line names its rules, as `classify --explain` does."""
