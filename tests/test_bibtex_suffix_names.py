@@ -18,6 +18,7 @@ import pytest
 from snapshots import ingest_refused
 
 from cooperative_security.cli import main
+from cooperative_security.export.bibtex import names
 from cooperative_security.ingest.bibtex import read_names
 from cooperative_security.ingest.works import Person
 from cooperative_security.namespaces import FOAF, instance
@@ -101,6 +102,8 @@ def test_a_csl_suffix_as_the_given_name_or_in_the_family_name_is_refused(refused
     ("Ivanov, Ivan", Person("Ivanov", "Ivan")),
     ("Wang, Jun", Person("Wang", "Jun")),  # a given name, not jun.
     ("Xu, Sen", Person("Xu", "Sen")),
+    ("Nassau Senior, William", Person("Nassau Senior", "William")),
+    ("Doe, V.", Person("Doe", "V.")),
     ("Sr{\\'i}nivasan, Ravi", Person("Srínivasan", "Ravi")),
     ("Jr, Iva", Person("Jr", "Iva")),  # a one-word family name is not a suffix after some other word
 ])
@@ -126,3 +129,11 @@ def test_the_three_part_form_is_ingested_with_its_suffix(spec: str, tmp_path: Pa
         assert objects("king-ml", "familyName") == {"King"}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("person", [Person("Lee Jr.", "Robert"), Person("King", "Jr."), Person("Louis", "II"),
+                                    Person("Lee", "", "Jr."), Person("Gause", "F. Gregory", "III")])
+def test_the_bibtex_export_writes_a_name_so_that_it_is_read_back(person: Person) -> None:
+    """A person stored before suffixes were refused (family "Lee Jr.", given "Jr.") is written braced, so that the
+    exported file can be ingested again as the same person."""
+    assert read_names(names([person]), "x.bib", 1, "k", "author") == ([person], False)

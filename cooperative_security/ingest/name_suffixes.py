@@ -9,7 +9,8 @@ without a comma (``Henry VIII``) is left to BibTeX's own rules. In CSL-JSON, whi
 ``given`` that is only a suffix, or a ``family`` that ends in one, is refused with the fix of moving it there.
 
 Only words that are never a given or a family name are suffixes: ``Jun``, ``Sen`` (a Chinese given name, an
-Indian family name) are not, ``jun.`` and ``sen.`` are; a lone ``V`` (an initial) is not."""
+Indian family name) are not, ``jun.`` and ``sen.`` are; nor are ``Junior`` and ``Senior`` (a given name, a
+family name) or a lone ``V`` (an initial). The list is :data:`SUFFIXES`; docs/guide/zotero.md names it."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import json
 
 #: the generational suffixes, lower case (compared case-insensitively, and only as a whole word)
 SUFFIXES = frozenset((
-    "jr", "jr.", "jnr", "jnr.", "jun.", "junior",
-    "sr", "sr.", "snr", "snr.", "sen.", "senior",
+    "jr", "jr.", "jnr", "jnr.", "jun.",
+    "sr", "sr.", "snr", "snr.", "sen.",
     "ii", "iii", "iv", "2nd", "3rd", "4th",
 ))
 
