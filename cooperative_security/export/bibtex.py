@@ -67,11 +67,15 @@ def latex(value: str) -> str:
 def person(p: Person) -> str:
     """One name as BibTeX writes it (``van Evera, Stephen``, ``Lee, Jr., Maurice``, ``{World Bank}``): the
     family name braced where the reader would split it otherwise; a suffix without a given name before ``{}``
-    (``Lee, Jr., {}``), or BibTeX would read the suffix as the given name."""
+    (``Lee, Jr., {}``), or BibTeX would read the suffix as the given name; every part braced where the reader would
+    refuse the name (a given name "Jr.": ``{King}, {Jr.}``)."""
     parts = [latex(part) for part in (p.family, p.suffix, p.given) if part]
     parts = [_AND.sub("{and}", part) for part in parts] + (["{}"] if p.suffix and not p.given else [])
-    written = ", ".join(parts)
-    return written if _reads_as(written, p) else ", ".join(["{" + parts[0] + "}", *parts[1:]])
+    for written in (", ".join(parts), ", ".join(["{" + parts[0] + "}", *parts[1:]])):
+        if _reads_as(written, p):
+            return written
+    # every part braced: a given name the reader refuses as a suffix (``{King}, {Jr.}``, from a store made before)
+    return ", ".join(part if part == "{}" else "{" + part + "}" for part in parts)
 
 
 def _reads_as(written: str, p: Person) -> bool:

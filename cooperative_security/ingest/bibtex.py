@@ -23,6 +23,7 @@ from ..errors import InputError, Problem
 from .base import Batch, control_character, is_slug, read_text
 from .keys import KeyChange, KeyMaker, kebab
 from .months import bibtex_month, iso_month
+from .name_suffixes import bibtex_suffix_problem
 from .works import Person, Work, another_work, collision_problem, other_title, short_citation, works_batch
 
 if TYPE_CHECKING:
@@ -103,6 +104,9 @@ def read_names(value: str, src: str, line: int, key: str, field: str) -> tuple[l
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises bare exceptions on odd names
             raise InputError(Problem(src, f"cannot read the name {raw!r}: {exc}", line=line, field=field,
                                      record=key)) from exc
+        wrong = bibtex_suffix_problem(raw, parts)
+        if wrong:
+            raise InputError(Problem(src, wrong, line=line, field=field, record=key))
         family = " ".join(parts.get("von", []) + parts.get("last", []))
         given = " ".join(parts.get("first", []))
         suffix = " ".join(parts.get("jr", []))  # "King, Jr., Martin Luther": the von Last, Jr, First form

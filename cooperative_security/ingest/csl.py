@@ -23,6 +23,7 @@ from .csl_dates import impossible, literal_year, quote, shape
 from .csl_dates import part as date_part
 from .keys import KeyChange, KeyMaker, note_key
 from .months import iso_month, month_name
+from .name_suffixes import csl_suffix_problem
 from .rdf import json_depth_problem
 from .works import Person, Work, names_text, works_batch
 
@@ -131,6 +132,8 @@ class _Item:
             else:
                 if parts.get("literal"):
                     people.append(Person(parts["literal"]))
+                elif parts.get("family") and (wrong := csl_suffix_problem(parts)):
+                    self.problem(field, f"name {n}: {wrong}")
                 elif parts.get("family"):
                     # both particles are part of the family name: "van" + "Evera" is van Evera (a family
                     # name as BibTeX's von part makes it)
