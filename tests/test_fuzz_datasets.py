@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cooperative_security.errors import InputError, Problem
+from cooperative_security.ingest.dataset_record import record_graph, recorded_use
 from cooperative_security.ingest.datasets import (
     atop,
     cameo,
@@ -387,9 +388,11 @@ def check_one(baseline: Baseline, folder: Path, seed: Seed, data: bytes) -> str:
     assert events == dataset_graph(seed.dataset, folder / (seed.ingest or seed.path))
     loaded = list(raw.quads_for_pattern(None, None, None, events))
     temporary = [g for g in raw.named_graphs() if g.value.startswith(GRAPH + "tmp/")]
-    # take the data set's graph out again: what is left must be the store exactly as it was
+    assert recorded_use(baseline.store, events) is not None, "the graph's record (the files it is from) is missing"
+    # take the data set's graph and its record out again: what is left must be the store exactly as it was
     raw.remove_graph(events)
-    assert baseline.unchanged(), "an accepted data set changed graphs other than its own"
+    raw.remove_graph(record_graph(events))
+    assert baseline.unchanged(), "an accepted data set changed graphs other than its own and its record"
     assert not temporary, "the temporary load graph was left behind"
     assert not ill_typed(loaded), f"accepted, with ill-typed literals: {ill_typed(loaded)[:3]}"
     return "accepted"
@@ -455,6 +458,7 @@ def test_every_seed_is_accepted(fmt: str, tmp_path: Path, baseline: Baseline) ->
     report = ingest_dataset(baseline.store, seed.dataset, lay_out(tmp_path) / ingested.path)
     loaded = list(baseline.raw.quads_for_pattern(None, None, None, events))
     baseline.raw.remove_graph(events)
+    baseline.raw.remove_graph(record_graph(events))
     assert baseline.unchanged()
     assert report.rows == len(ingested.rows) >= 3
     assert report.triples >= len(loaded) >= report.rows  # lines loaded; the same triple may come twice
@@ -548,6 +552,7 @@ def test_small_intensity_is_written_as_a_decimal(baseline: Baseline, tmp_path: P
     events = graph("events/icews")
     loaded = list(baseline.raw.quads_for_pattern(None, None, None, events))
     baseline.raw.remove_graph(events)
+    baseline.raw.remove_graph(record_graph(events))
     assert baseline.unchanged()
     assert not ill_typed(loaded)
     assert any(q.object.value == "0.0000001" for q in loaded if q.predicate.value.endswith("#intensity"))

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .. import reproducible
 from ..ingest import field_datasets
+from ..ingest.dataset_record import Uses
 from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, REQUEST_GRAPH
 from ..namespaces import PROV, RDF_TYPE, XSD, cs, instance
 from ..queries import Query, load_query
@@ -29,12 +30,14 @@ def rule_queries() -> list[Query]:
     return numbered_queries("classify/dyads", _RULE_FILE)
 
 
-def _request(first: int, last: int, data_folder: Path | None = None) -> tuple[ox.NamedNode, list[ox.Triple]]:
+def _request(first: int, last: int, data_folder: Path | None = None,
+             uses: Uses | None = None) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """The run: an activity with its start and span of years, and the data set files it read from
-    ``data_folder`` (``prov:used``, each with its version and checksum: :func:`field_datasets.used_by`)."""
+    ``data_folder`` (``prov:used``, each with its version and checksum: :func:`field_datasets.used_by`), or
+    those ``uses`` names (a store's record of the files its dyad-year graph was loaded from)."""
     run = instance("run", reproducible.run_id())  # numbered from SOURCE_DATE_EPOCH when pinned
     integer_type = ox.NamedNode(XSD + "integer")
-    used = field_datasets.used_by(run, data_folder) if data_folder is not None else []
+    used = field_datasets.used_by(run, data_folder) if data_folder is not None else uses(run) if uses else []
     return run, used + [
         ox.Triple(run, RDF_TYPE, ox.NamedNode(PROV + "Activity")),
         ox.Triple(run, ox.NamedNode(PROV + "startedAtTime"),
@@ -45,10 +48,11 @@ def _request(first: int, last: int, data_folder: Path | None = None) -> tuple[ox
 
 
 def classify(store: Store, first: int = FIRST_YEAR, last: int = LAST_YEAR,
-             data_folder: Path | None = None) -> ox.NamedNode:
-    """Write the request (the run, the span of years, the data sets read from ``data_folder``) and run the
-    dyad-year rules with the runner of the curated rules (classify/run.py); returns the run IRI."""
-    run, request = _request(first, last, data_folder)
+             data_folder: Path | None = None, uses: Uses | None = None) -> ox.NamedNode:
+    """Write the request (the run, the span of years, the data sets read from ``data_folder`` or named by
+    ``uses``: ``ingest.dataset_record.recorded_use``) and run the dyad-year rules with the runner of the
+    curated rules (classify/run.py); returns the run IRI."""
+    run, request = _request(first, last, data_folder, uses)
     run_rule_set(store, rule_queries(), REQUEST_GRAPH, request)
     return run
 

@@ -16,8 +16,9 @@ from ..errors import UsageError
 from ..export.dyads import check_output, write_table
 from ..export.dyads_rdf import write_rdf
 from ..ingest import field_datasets
+from ..ingest.dataset_record import recorded_use
 from ..ingest.datasets.files import resolve_data_dir
-from ..ingest.dyad_years import FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
+from ..ingest.dyad_years import DYADS_GRAPH, FIRST_YEAR, LAST_YEAR, DataFiles, build_parts, default_jobs, new_store
 from ..ingest.ingest_dataset import DATASETS, ingest_dataset
 from ..kb import has_theory, load_bundled
 from ..queries import load_query
@@ -164,8 +165,14 @@ def _dyads_in_store(spec: str, output: Path, first: int, last: int, fmt: OutForm
         if not kg.ask(load_query("dyads/has-dyad-years")):
             raise UsageError(f"{spec}: the store holds no dyad-year graph; load it with `coopsec ingest-dataset "
                              f"dyad-years DIR --store {spec}` (DIR as for --data-dir)")
+        uses = recorded_use(kg, DYADS_GRAPH)
+        if uses is None:
+            err_console.print(f"note: {spec} keeps no record of the data set files its dyad-year graph was loaded "
+                              "from (loaded before coopsec recorded them), so the run names none: which releases "
+                              "of COW, MID, ATOP... it holds is unknown. Load them again with `coopsec "
+                              f"ingest-dataset dyad-years DIR --store {spec}` to record them", highlight=False)
         with err_console.status("classifying..."):
-            classify(kg, first, last)
+            classify(kg, first, last, uses=uses)
         count = write_rdf(kg, output) if fmt is OutFormat.rdf else write_table(kg, output, directed)  # type: ignore[arg-type]
         if count:
             _coverage_note(kg, first, last)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -219,11 +219,12 @@ def _lookback(store: Store, files: DataFiles, first: int, last: int) -> int:
 
 def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = LAST_YEAR,
           progress: Callable[[str, int, int, int], None] | None = None,
-          only: set[tuple[int, int]] | None = None, replace: bool = False) -> int:
+          only: set[tuple[int, int]] | None = None, replace: bool = False,
+          beside: Mapping[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
     """Load the dyad-year graph for ``first..last`` (and the rules' longest window before it); returns
     the triples written. With ``replace`` (for a store that lives on) the graph replaces the one in the
-    store, all or nothing, as ``ingest-dataset`` does, the results of the old one dropped first
-    (``dyads/drop-results``); otherwise it goes straight in."""
+    store, all or nothing, as ``ingest-dataset`` does, with the graphs ``beside`` (its record), the results
+    of the old one dropped first (``dyads/drop-results``); otherwise it goes straight in."""
     lookback = _lookback(store, files, first, last)
     from .datasets.dyad_graph import batches
 
@@ -239,7 +240,8 @@ def build(store: Store, files: DataFiles, first: int = FIRST_YEAR, last: int = L
     # lenient: every line is made by dyad_graph.sql from numbers and checked values (tests/test_dyads_graph.py
     # parses the same text strictly)
     return bulk_load_chunks(store, batches(files, first, last, lookback, roots, keep, progress), DYADS_GRAPH,
-                            replace=replace, before="dyads/drop-results" if replace else None, lenient=True)
+                            replace=replace, before="dyads/drop-results" if replace else None, lenient=True,
+                            beside=beside)
 
 
 def default_jobs() -> int:

@@ -133,22 +133,40 @@ def used_by(run: ox.NamedNode, folder: Path) -> list[ox.Triple]:
     IRI is the data set's name and checksum (``id/dataset/mid/d3bb3f573ac25739``): the same file, the same node."""
     triples: list[ox.Triple] = []
     for found in check(folder):
-        if found.status == "missing":
-            continue
-        ds, checksum = found.dataset, sha256(found.path)
-        node = instance("dataset", f"{ds.name}/{checksum[:16]}")
-        triples += [ox.Triple(run, ox.NamedNode(PROV + "used"), node),
-                    ox.Triple(node, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
-                    ox.Triple(node, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
-                    ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(ds.name)),
-                    ox.Triple(node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(ds.path)),
-                    ox.Triple(node, CHECKSUM, ox.Literal(checksum))]
-        if checksum == ds.sha256:
-            triples.append(ox.Triple(node, ox.NamedNode(DCAT + "version"), ox.Literal(ds.version)))
-        else:
-            triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(
-                f"another release than {ds.version} (whose SHA-256 is {ds.sha256})", language="en")))
+        if found.status != "missing":
+            triples += _described(run, found.dataset.name, found.dataset.path, sha256(found.path), found.dataset)
     return triples
 
 
-__all__ = ["DATASETS", "FieldDataset", "check", "FileCheck", "sha256", "used_by"]
+def file_used(run: ox.NamedNode, name: str, path: Path) -> list[ox.Triple]:
+    """:func:`used_by` for one file given by itself (``coopsec ingest-dataset mid FILE``): the data set of the
+    catalogue it is (by its checksum, or by its place ``mid/gml-mid-dyad-years-2.1.1.csv`` under a data
+    folder), named by that path; else ``name`` (the data set it was read as) and the file's own name. Never
+    the folders above it."""
+    checksum = sha256(path)
+    where = path.resolve().as_posix()
+    placed = next((ds for ds in DATASETS if where.endswith("/" + ds.path)), None)
+    known = next((ds for ds in DATASETS if ds.sha256 == checksum), placed)
+    label = known.path if known is not None and where.endswith("/" + known.path) else path.name
+    return _described(run, known.name if known else name, label, checksum, known)
+
+
+def _described(run: ox.NamedNode, name: str, label: str, checksum: str, ds: FieldDataset | None) -> list[ox.Triple]:
+    node = instance("dataset", f"{name}/{checksum[:16]}")
+    triples = [ox.Triple(run, ox.NamedNode(PROV + "used"), node),
+               ox.Triple(node, RDF_TYPE, ox.NamedNode(PROV + "Entity")),
+               ox.Triple(node, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+               ox.Triple(node, ox.NamedNode(DCTERMS + "title"), ox.Literal(name)),
+               ox.Triple(node, ox.NamedNode(DCTERMS + "identifier"), ox.Literal(label)),
+               ox.Triple(node, CHECKSUM, ox.Literal(checksum))]
+    if ds is None:
+        return triples
+    if checksum == ds.sha256:
+        triples.append(ox.Triple(node, ox.NamedNode(DCAT + "version"), ox.Literal(ds.version)))
+    else:
+        triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "description"), ox.Literal(
+            f"another release than {ds.version} (whose SHA-256 is {ds.sha256})", language="en")))
+    return triples
+
+
+__all__ = ["DATASETS", "FieldDataset", "check", "FileCheck", "sha256", "used_by", "file_used"]

@@ -93,9 +93,11 @@ class BulkLoading(Protocol):
     def drop_graph(self, graph: ox.NamedNode) -> None:
         """Remove ``graph`` if it exists (to undo a bulk load that failed)."""
 
-    def replace_graph_ntriples(self, graph: ox.NamedNode, chunks: Iterable[bytes], lenient: bool = False) -> int:
+    def replace_graph_ntriples(self, graph: ox.NamedNode, chunks: Iterable[bytes], lenient: bool = False,
+                               beside: Mapping[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
         """Replace ``graph`` whole with N-Triples text in chunks, all or nothing, at the bulk loader's speed;
-        returns the lines loaded."""
+        returns the lines loaded. The small graphs ``beside`` (the load's record) replace theirs in the same
+        step."""
 
     def new_graphs(self, names: Iterable[ox.NamedNode]) -> AbstractContextManager[ox.Store]:
         """Write graphs that do not exist yet through the pyoxigraph store the block gets (``bulk_load``

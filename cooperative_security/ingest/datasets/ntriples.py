@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,9 +71,11 @@ class LoadReport:
 
 
 def bulk_load_lines(store: Store, lines: Iterable[str], target: ox.NamedNode, replace: bool = False,
-                    on_chunk: Callable[[int], None] | None = None) -> int:
+                    on_chunk: Callable[[int], None] | None = None,
+                    beside: Mapping[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
     """Load N-Triples lines in chunks (bounded memory) into ``target``; returns the number of lines loaded.
-    ``replace``: ``target`` is replaced whole, all or nothing (see :func:`bulk_load_chunks`)."""
+    ``replace``: ``target`` is replaced whole, all or nothing, with the graphs ``beside`` (see
+    :func:`bulk_load_chunks`)."""
     count = 0
 
     def chunks() -> Iterable[bytes]:
@@ -91,12 +93,13 @@ def bulk_load_lines(store: Store, lines: Iterable[str], target: ox.NamedNode, re
             count += len(buffer)
             yield "".join(buffer).encode()
 
-    bulk_load_chunks(store, chunks(), target, replace=replace)
+    bulk_load_chunks(store, chunks(), target, replace=replace, beside=beside)
     return count
 
 
 def bulk_load_chunks(store: Store, chunks: Iterable[bytes], target: ox.NamedNode, replace: bool = False,
-                     before: str | None = None, lenient: bool = False) -> int:
+                     before: str | None = None, lenient: bool = False,
+                     beside: Mapping[ox.NamedNode, list[ox.Triple]] | None = None) -> int:
     """Load chunks of N-Triples text (each made of whole lines) into ``target``; returns the lines loaded.
 
     Without ``replace`` they go straight in (a store built afresh, such as ``coopsec dyads``' own). With it,
@@ -105,17 +108,19 @@ def bulk_load_chunks(store: Store, chunks: Iterable[bytes], target: ox.NamedNode
     update ``before`` (a query name) runs first, e.g. dropping the results the old graph gave, so that no
     result of the old data is ever read beside the new (they can be computed again). ``lenient`` (text
     made by the project from checked values only, such as the dyad-year graph's) skips the parser's IRI
-    validation, which takes about a third of the load."""
+    validation, which takes about a third of the load. ``beside`` (with ``replace``): small graphs, such as
+    the load's record (``ingest/dataset_record.py``), that replace theirs in the same all-or-nothing step."""
     if not isinstance(store, BulkLoading):
         raise UsageError("ingest-dataset bulk-loads into the embedded store (memory: or oxigraph:DIR); "
                          "for a SPARQL server, ingest into oxigraph:DIR and upload with the server's tools")
+    assert replace or not beside, "graphs beside a load are written only when it replaces"
     if replace:
         if before:
             from ...queries import load_query
 
             store.update(load_query(before))
         with contextlib.closing(_ahead(chunks)) as ahead:
-            return store.replace_graph_ntriples(target, ahead, lenient)
+            return store.replace_graph_ntriples(target, ahead, lenient, beside)
     count = 0
     # pyoxigraph's bulk loader releases the GIL: one worker loads a chunk while this thread makes the
     # next, so making (Python, DuckDB) and loading (Rust) overlap on two cores; at most two chunks in memory.
