@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -39,3 +40,19 @@ def ingest_refused(spec: str, paths: list[Path], capsys: pytest.CaptureFixture[s
     finally:
         store.close()
     return err
+
+
+def file_refuser(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """``refused(name, content, *expected)``: write ``content`` (text or bytes) to ``tmp_path / name`` and
+    ingest it through the command line, as :func:`ingest_refused` (which must find the file's path and every
+    ``expected`` text in the message, and the store unchanged). Returns the message."""
+
+    def run(name: str, content: str | bytes, *expected: str) -> str:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return ingest_refused(spec, [path], capsys, str(path), *expected)
+
+    return run

@@ -10,12 +10,12 @@ on-disk store: exit 1 and the store exactly as it was. The forms BibTeX reads ri
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from snapshots import ingest_refused
+from snapshots import file_refuser
 
 from cooperative_security.cli import main
 from cooperative_security.export.bibtex import names
@@ -36,16 +36,9 @@ def spec(initialised_spec: str) -> str:
 
 
 @pytest.fixture
-def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:
-    """``refused(name, content, *expected)``: ingest the file through the command line; it must exit 1 with every
-    ``expected`` text in its message, and leave the store unchanged."""
-
-    def run(name: str, content: str, *expected: str) -> str:
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        return ingest_refused(spec, [path], capsys, *expected)
-
-    yield run
+def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """``refused(name, content, *expected)``: the file must be refused, the store unchanged (snapshots.py)."""
+    return file_refuser(spec, tmp_path, capsys)
 
 
 def _entry(field: str, names: str, first: str = FIRST) -> str:

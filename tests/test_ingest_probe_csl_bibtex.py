@@ -19,12 +19,12 @@ record and what to fix, and the store exactly as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from snapshots import ingest_refused
+from snapshots import file_refuser
 
 from cooperative_security.cli import main
 from cooperative_security.ingest.bibtex import read_bibtex_text
@@ -41,19 +41,9 @@ def spec(initialised_spec: str) -> str:
 
 
 @pytest.fixture
-def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[object]:
-    """``refused(name, content, *expected)``: ingest the file through the CLI; it must exit 1 with every
-    ``expected`` text in its message and no "please report", and leave the store unchanged."""
-
-    def run(name: str, content: str | bytes, *expected: str) -> str:
-        path = tmp_path / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return ingest_refused(spec, [path], capsys, str(path), *expected)
-
-    yield run
+def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """``refused(name, content, *expected)``: the file must be refused, the store unchanged (snapshots.py)."""
+    return file_refuser(spec, tmp_path, capsys)
 
 
 def item(**fields: object) -> dict[str, object]:
