@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +93,16 @@ def initialised_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
     spec = f"oxigraph:{tmp_path_factory.mktemp('store') / 'kg'}"
     assert main(["init", "--store", spec]) == 0
     return spec
+
+
+@pytest.fixture
+def refused(initialised_spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """``refused(name, content, *expected)``: ingest one file into the module's ``initialised_spec`` store; it
+    must be refused, naming the file and every ``expected`` text, the store unchanged (snapshots.file_refuser).
+    A test module may define its own ``refused``."""
+    from snapshots import file_refuser
+
+    return file_refuser(initialised_spec, tmp_path, capsys)
 
 
 @pytest.fixture

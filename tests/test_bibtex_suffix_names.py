@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from snapshots import file_refuser
 
 from cooperative_security.cli import main
 from cooperative_security.export.bibtex import names
@@ -33,12 +32,6 @@ FIRST = "@book{suffix-first-2001,\n  author = {Doe, Jane},\n  title = {Written F
 @pytest.fixture(scope="module")
 def spec(initialised_spec: str) -> str:
     return initialised_spec
-
-
-@pytest.fixture
-def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
-    """``refused(name, content, *expected)``: the file must be refused, the store unchanged (snapshots.py)."""
-    return file_refuser(spec, tmp_path, capsys)
 
 
 def _entry(field: str, names: str, first: str = FIRST) -> str:

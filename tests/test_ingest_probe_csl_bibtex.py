@@ -19,12 +19,10 @@ record and what to fix, and the store exactly as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from snapshots import file_refuser
 
 from cooperative_security.cli import main
 from cooperative_security.ingest.bibtex import read_bibtex_text
@@ -38,12 +36,6 @@ ZOTERO_URI = "http://zotero.org/users/1/items/AAAA"
 @pytest.fixture(scope="module")
 def spec(initialised_spec: str) -> str:
     return initialised_spec
-
-
-@pytest.fixture
-def refused(spec: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
-    """``refused(name, content, *expected)``: the file must be refused, the store unchanged (snapshots.py)."""
-    return file_refuser(spec, tmp_path, capsys)
 
 
 def item(**fields: object) -> dict[str, object]:
